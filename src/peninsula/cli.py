@@ -1,0 +1,145 @@
+"""The command line: thin Typer commands over the library. Each opens the store and calls one function."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from peninsula.errors import PeninsulaError
+from peninsula.knowledge import load_knowledge
+from peninsula.pipeline import BuildReport, build
+from peninsula.settings import Settings
+from peninsula.store import Store
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+console = Console()
+errors = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file [default: ./peninsula.duckdb]")]
+
+
+def _fails_cleanly(command: F) -> F:
+    """One clear line on stderr and exit status 1 for any PeninsulaError."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except PeninsulaError as exc:
+            errors.print(f"error: {exc}", markup=False, highlight=False)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            errors.print("interrupted: the batch in progress was rolled back", highlight=False)
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def example_corpus() -> Path:
+    return Path(str(resources.files("peninsula") / "examples"))
+
+
+@app.command("build")
+@_fails_cleanly
+def build_command(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files, folders (recursive) or - for stdin")] = None,
+    db: DbOption = None,
+) -> None:
+    """Ingest articles into the knowledge base; with no PATH, the bundled example corpus."""
+    settings = Settings.from_env()
+    knowledge = load_knowledge(settings.actors_files)
+    inputs = paths or [str(example_corpus())]
+    with Store(db or settings.db_path) as store, _progress() as progress:
+        task = progress.add_task("building", total=None)
+
+        def update(report: BuildReport) -> None:
+            progress.update(task, description=f"{report.read} articles read, {report.added} added")
+
+        report = build(inputs, store, knowledge, settings, date.today(), on_progress=update)
+        counts = store.counts()
+    _print_summary(report, counts, db or settings.db_path)
+
+
+@app.command("export")
+@_fails_cleanly
+def export_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the export files")],
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, parquet or csv")] = "jsonl",
+) -> None:
+    """Write documents, actors, statements, events and commitments files."""
+    if fmt not in ("jsonl", "parquet", "csv"):
+        raise typer.BadParameter("--format must be jsonl, parquet or csv")
+    settings = Settings.from_env()
+    with Store(db or settings.db_path, read_only=True) as store:
+        written = store.export(out, fmt)  # type: ignore[arg-type]
+    for path in written:
+        console.print(str(path), highlight=False)
+
+
+@app.command("show")
+@_fails_cleanly
+def show_command(
+    doc_id: Annotated[str, typer.Argument(help="Document id or a unique prefix of it")],
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON")] = False,
+) -> None:
+    """The cleaned document, its publication date and the evidence behind it."""
+    settings = Settings.from_env()
+    with Store(db or settings.db_path, read_only=True) as store:
+        record = store.document(doc_id)
+    if as_json:
+        sys.stdout.write(json.dumps(record, default=str, ensure_ascii=False, indent=2) + "\n")
+        return
+    console.rule(record["title"] or record["id"])
+    console.print(f"id        {record['id']}", highlight=False)
+    console.print(f"outlet    {record['outlet'] or '-'}", highlight=False)
+    console.print(f"origins   {', '.join(record['origins'])}", highlight=False)
+    published = record["published"] or "unknown"
+    console.print(
+        f"published {published} ({record['date_precision'] or '-'}, confidence {record['date_confidence']:.2f})",
+        highlight=False,
+    )
+    for item in record["date_evidence"]:
+        console.print(f"  + {item['signal']}: {item['value']} (weight {item['weight']})", highlight=False)
+    for item in record["date_conflicts"]:
+        console.print(f"  - {item['signal']}: {item['value']}, rejected: {item['reason']}", highlight=False)
+    console.print()
+    console.print(record["text"], highlight=False, markup=False)
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=errors, transient=True
+    )
+
+
+def _print_summary(report: BuildReport, counts: dict[str, int], db: Path) -> None:
+    table = Table(title=f"peninsula knowledge base: {db}")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for name in ("documents", "actors", "mentions", "statements", "events", "commitments"):
+        table.add_row(name, str(counts[name]))
+    table.add_section()
+    table.add_row("articles read this run", str(report.read))
+    table.add_row("added", str(report.added))
+    table.add_row("unchanged", str(report.unchanged))
+    table.add_row("same text, new origin", str(report.merged))
+    table.add_row("skipped inputs", str(len(report.skipped)))
+    console.print(table)
+    if report.unchanged and not report.added:
+        console.print(f"{report.unchanged} unchanged: nothing new to add", highlight=False)
+    for item in report.skipped:
+        console.print(f"skipped: {item.origin}: {item.reason}", highlight=False, markup=False)

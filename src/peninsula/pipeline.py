@@ -1,0 +1,97 @@
+"""The build: sources → documents → dating → nlp → store, batch by batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from itertools import islice
+
+from peninsula.dating import resolve
+from peninsula.documents import build_document
+from peninsula.knowledge import Knowledge
+from peninsula.nlp import analyse
+from peninsula.records import Document, RawArticle, Skipped
+from peninsula.settings import Settings
+from peninsula.sources import iter_articles
+from peninsula.store import Store
+
+
+@dataclass(slots=True)
+class BuildReport:
+    read: int = 0
+    added: int = 0
+    unchanged: int = 0
+    merged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+Progress = Callable[[BuildReport], None]
+
+
+def build(
+    paths: Iterable[str],
+    store: Store,
+    knowledge: Knowledge,
+    settings: Settings,
+    today: date,
+    on_progress: Progress | None = None,
+) -> BuildReport:
+    """Ingest every path into `store`. Bad inputs are reported in `skipped`, never raised."""
+    report = BuildReport()
+    articles = iter_articles(paths, settings.max_input_bytes)
+    for chunk in _chunks(articles, settings.batch_size):
+        documents = []
+        for item in chunk:
+            if isinstance(item, Skipped):
+                report.skipped.append(item)
+                continue
+            report.read += 1
+            documents.append(prepare(item, knowledge, today))
+        _store_batch(_merge_duplicates(documents), store, settings, report)
+        if on_progress is not None:
+            on_progress(report)
+    store.record_run(
+        report.added,
+        report.unchanged,
+        report.merged,
+        [{"origin": s.origin, "reason": s.reason} for s in report.skipped],
+    )
+    return report
+
+
+def prepare(raw: RawArticle, knowledge: Knowledge, today: date) -> Document:
+    """One article cleaned and dated: the stages before the language model."""
+    document = build_document(raw, knowledge)
+    return replace(document, date=resolve(document, knowledge, today))
+
+
+def _store_batch(
+    documents: Sequence[Document], store: Store, settings: Settings, report: BuildReport
+) -> None:
+    new_ids = store.new_document_ids([d.id for d in documents])
+    fresh = [d for d in documents if d.id in new_ids]
+    analysed = dict((d.id, (d, m)) for d, m in analyse(fresh, settings.spacy_model, settings.workers))
+    batch = [analysed.get(d.id, (d, [])) for d in documents]
+    result = store.write_batch(batch)
+    report.added += result.added
+    report.unchanged += result.unchanged
+    report.merged += result.merged
+
+
+def _merge_duplicates(documents: list[Document]) -> list[Document]:
+    """Equal texts within a batch become one document with every origin."""
+    by_id: dict[str, Document] = {}
+    for document in documents:
+        known = by_id.get(document.id)
+        if known is None:
+            by_id[document.id] = document
+        else:
+            origins = known.origins + tuple(o for o in document.origins if o not in known.origins)
+            by_id[document.id] = replace(known, origins=origins)
+    return list(by_id.values())
+
+
+def _chunks(items: Iterator[RawArticle | Skipped], size: int) -> Iterator[list[RawArticle | Skipped]]:
+    while chunk := list(islice(items, size)):
+        yield chunk

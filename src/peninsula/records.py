@@ -1,0 +1,103 @@
+"""Typed records that cross stage boundaries. All frozen: a stage returns new records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Precision = Literal["day", "month", "year"]
+
+
+@dataclass(frozen=True, slots=True)
+class RawArticle:
+    """One article as a source read it, before cleaning.
+
+    `metadata_dates` holds dates the container states explicitly (HTML meta, JSON-LD, a feed's
+    `published`, a CSV column), as (signal name, raw value) pairs; `html_date` is htmldate's guess.
+    """
+
+    origin: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    metadata_dates: tuple[tuple[str, str], ...] = ()
+    html_date: str | None = None
+    source_kind: str = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input that produced no article, with a one-line reason."""
+
+    origin: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """A wire dateline such as "Seoul, Jan 1 (IANS)"."""
+
+    place: str | None
+    month: int | None
+    day: int | None
+    outlet: str | None
+    raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class DateEvidence:
+    signal: str
+    value: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class DateConflict:
+    signal: str
+    value: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DateDecision:
+    published: str | None
+    precision: Precision | None
+    confidence: float
+    evidence: tuple[DateEvidence, ...] = ()
+    conflicts: tuple[DateConflict, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A cleaned article. `id` is a hash of `text`, so equal texts are one document."""
+
+    id: str
+    origins: tuple[str, ...]
+    text: str
+    title: str | None
+    outlet: str | None
+    url: str | None
+    dateline: Dateline | None
+    header_lines: tuple[str, ...]
+    raw: RawArticle
+    date: DateDecision = field(
+        default_factory=lambda: DateDecision(published=None, precision=None, confidence=0.0)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A stretch of a document's text that names an actor; `actor_id` is None until resolved."""
+
+    document_id: str
+    char_start: int
+    char_end: int
+    text: str
+    label: str
+    actor_id: str | None
+    method: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.document_id}:{self.char_start}-{self.char_end}"

@@ -1,0 +1,80 @@
+"""Bytes to text: refuse binary, detect the charset, never guess silently."""
+
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+from peninsula.errors import SourceError
+
+_BINARY_MAGIC = (
+    b"%PDF",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"PK\x03\x04",
+    b"\x7fELF",
+    b"MZ",
+    b"\x1f\x8b",
+    b"BZh",
+    b"\xfd7zXZ",
+    b"SQLite format 3",
+    b"DUCK",
+)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> str:
+    """Decode `data` to text or raise SourceError with a one-line reason.
+
+    Order: BOM, then UTF-8, then the declared charset (HTTP/meta), then detection. Text with
+    NUL bytes or a known binary signature is refused rather than decoded into garbage.
+    """
+    if not data.strip():
+        raise SourceError("empty input")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _checked(data.decode(encoding, errors="strict"))
+    if looks_binary(data):
+        raise SourceError("binary content, not text")
+    try:
+        return _checked(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    if declared:
+        try:
+            return _checked(data.decode(declared))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    best = from_bytes(data[:1_000_000]).best()
+    if best is None or best.encoding is None:
+        raise SourceError("cannot detect the text encoding")
+    try:
+        return _checked(data.decode(best.encoding))
+    except (LookupError, UnicodeDecodeError):
+        raise SourceError(f"undecodable text (detected {best.encoding})") from None
+
+
+def looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if head.startswith(_BINARY_MAGIC):
+        return True
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > len(head) * 0.05
+
+
+def _checked(text: str) -> str:
+    if not text.strip():
+        raise SourceError("empty input")
+    if "\x00" in text:
+        raise SourceError("binary content, not text")
+    return text

@@ -1,0 +1,302 @@
+"""The DuckDB store: schema, migrations, parameterised writes, exports. The only module with SQL.
+
+Writes happen per batch inside one transaction, so an interrupted build leaves either the whole
+batch or nothing, and never touches what was stored before.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+
+from peninsula.errors import NotFound, StoreError
+from peninsula.records import Document, Mention
+
+ExportFormat = Literal["jsonl", "parquet", "csv"]
+
+# Columns per exported table, in contract order. JSON columns hold nested lists/objects.
+EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "documents": (
+        "id", "path", "outlet", "title", "published", "date_precision", "date_confidence",
+        "date_evidence", "date_conflicts", "text",
+    ),
+    "actors": ("id", "name", "kind", "country", "aliases", "roles"),
+    "statements": (
+        "id", "document_id", "speaker", "speaker_text", "kind", "text", "cue", "date",
+        "char_start", "char_end",
+    ),
+    "events": (
+        "id", "source", "target", "code", "category", "modality", "goldstein", "date", "summary",
+        "evidence",
+    ),
+    "commitments": ("id", "actor", "text", "first_stated", "last_stated", "status", "mentions"),
+}  # fmt: skip
+
+_MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (
+        1,
+        """
+        CREATE TABLE documents (
+            id VARCHAR PRIMARY KEY,
+            path VARCHAR NOT NULL,
+            origins JSON NOT NULL,
+            url VARCHAR,
+            outlet VARCHAR,
+            title VARCHAR,
+            published VARCHAR,
+            date_precision VARCHAR,
+            date_confidence DOUBLE NOT NULL,
+            date_evidence JSON NOT NULL,
+            date_conflicts JSON NOT NULL,
+            dateline JSON,
+            header_lines JSON NOT NULL,
+            source_kind VARCHAR NOT NULL,
+            text VARCHAR NOT NULL,
+            added_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        );
+        CREATE TABLE actors (
+            id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+            country VARCHAR, aliases JSON NOT NULL, roles JSON NOT NULL
+        );
+        CREATE TABLE mentions (
+            id VARCHAR PRIMARY KEY, document_id VARCHAR NOT NULL, actor_id VARCHAR,
+            text VARCHAR NOT NULL, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL,
+            method VARCHAR NOT NULL
+        );
+        CREATE TABLE statements (
+            id VARCHAR PRIMARY KEY, document_id VARCHAR NOT NULL, speaker VARCHAR,
+            speaker_text VARCHAR, kind VARCHAR NOT NULL, text VARCHAR NOT NULL, cue VARCHAR,
+            date VARCHAR, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL
+        );
+        CREATE TABLE events (
+            id VARCHAR PRIMARY KEY, source VARCHAR, target VARCHAR, code VARCHAR NOT NULL,
+            category VARCHAR, modality VARCHAR NOT NULL, goldstein DOUBLE, date VARCHAR,
+            summary VARCHAR, evidence JSON NOT NULL, statement_id VARCHAR
+        );
+        CREATE TABLE commitments (
+            id VARCHAR PRIMARY KEY, actor VARCHAR, text VARCHAR NOT NULL, first_stated VARCHAR,
+            last_stated VARCHAR, status VARCHAR NOT NULL, mentions JSON NOT NULL
+        );
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP,
+            added INTEGER, unchanged INTEGER, merged INTEGER, skipped JSON
+        );
+        """,
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    added: int
+    unchanged: int
+    merged: int
+
+
+class Store:
+    """An open DuckDB knowledge base. Use as a context manager or call `close()`."""
+
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        self.path = path
+        if read_only and not path.exists():
+            raise NotFound(f"no database at {path}; run 'peninsula build' first")
+        try:
+            self._con = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open {path}: {_first_line(exc)}") from None
+        if not read_only:
+            self._migrate()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._con.close()
+
+    def _migrate(self) -> None:
+        self._con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+            " applied_at TIMESTAMP DEFAULT current_timestamp)"
+        )
+        applied = {row[0] for row in self._con.execute("SELECT version FROM schema_migrations").fetchall()}
+        for version, script in _MIGRATIONS:
+            if version in applied:
+                continue
+            with self._transaction():
+                self._con.execute(script)
+                self._con.execute("INSERT INTO schema_migrations (version) VALUES (?)", [version])
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        self._con.execute("COMMIT")
+
+    def new_document_ids(self, ids: Sequence[str]) -> set[str]:
+        """The ids not stored yet, so unchanged documents skip the costly stages."""
+        if not ids:
+            return set()
+        placeholders = ", ".join("?" for _ in ids)
+        rows = self._con.execute(f"SELECT id FROM documents WHERE id IN ({placeholders})", list(ids))
+        return set(ids) - {row[0] for row in rows.fetchall()}
+
+    def write_batch(self, batch: Sequence[tuple[Document, Sequence[Mention]]]) -> BatchResult:
+        """Store one batch atomically. A known text gains the new origin; a known origin is unchanged."""
+        added = unchanged = merged = 0
+        try:
+            with self._transaction():
+                for document, mentions in batch:
+                    row = self._con.execute(
+                        "SELECT origins FROM documents WHERE id = ?", [document.id]
+                    ).fetchone()
+                    if row is None:
+                        self._insert_document(document)
+                        self._insert_mentions(mentions)
+                        added += 1
+                        continue
+                    origins = json.loads(row[0])
+                    new = [o for o in document.origins if o not in origins]
+                    if not new:
+                        unchanged += 1
+                        continue
+                    self._con.execute(
+                        "UPDATE documents SET origins = ? WHERE id = ?",
+                        [json.dumps(origins + new), document.id],
+                    )
+                    merged += 1
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot write to {self.path}: {_first_line(exc)}") from None
+        return BatchResult(added, unchanged, merged)
+
+    def _insert_document(self, d: Document) -> None:
+        date = d.date
+        self._con.execute(
+            "INSERT INTO documents (id, path, origins, url, outlet, title, published, date_precision,"
+            " date_confidence, date_evidence, date_conflicts, dateline, header_lines, source_kind, text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                d.id,
+                d.origins[0],
+                json.dumps(list(d.origins)),
+                d.url,
+                d.outlet,
+                d.title,
+                date.published,
+                date.precision,
+                date.confidence,
+                json.dumps([{"signal": e.signal, "value": e.value, "weight": e.weight} for e in date.evidence]),
+                json.dumps([{"signal": c.signal, "value": c.value, "reason": c.reason} for c in date.conflicts]),
+                json.dumps(_dateline_dict(d)) if d.dateline else None,
+                json.dumps(list(d.header_lines)),
+                d.raw.source_kind,
+                d.text,
+            ],
+        )
+
+    def _insert_mentions(self, mentions: Sequence[Mention]) -> None:
+        if mentions:
+            self._con.executemany(
+                "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [m.id, m.document_id, m.actor_id, m.text, m.char_start, m.char_end, m.method]
+                    for m in mentions
+                ],
+            )
+
+    def known_origins(self) -> set[str]:
+        rows = self._con.execute("SELECT origins FROM documents").fetchall()
+        return {origin for (raw,) in rows for origin in json.loads(raw)}
+
+    def record_run(self, added: int, unchanged: int, merged: int, skipped: list[dict[str, str]]) -> None:
+        with self._transaction():
+            next_id = self._con.execute("SELECT coalesce(max(id), 0) + 1 FROM runs").fetchone()
+            self._con.execute(
+                "INSERT INTO runs VALUES (?, current_timestamp, current_timestamp, ?, ?, ?, ?)",
+                [next_id[0] if next_id else 1, added, unchanged, merged, json.dumps(skipped)],
+            )
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for table in ("documents", "actors", "mentions", "statements", "events", "commitments"):
+            row = self._con.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608 fixed names
+            out[table] = int(row[0]) if row else 0
+        return out
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        """One document by id or unique id prefix."""
+        rows = self._fetch_dicts(
+            "SELECT * FROM documents WHERE id = ? OR starts_with(id, ?) ORDER BY id LIMIT 2",
+            [doc_id, doc_id],
+        )
+        if not rows:
+            raise NotFound(f"no document {doc_id!r}")
+        if len(rows) > 1 and rows[0]["id"] != doc_id:
+            raise NotFound(f"document id prefix {doc_id!r} is ambiguous")
+        return rows[0]
+
+    def documents(self) -> list[dict[str, Any]]:
+        return self._fetch_dicts("SELECT * FROM documents ORDER BY published NULLS LAST, id", [])
+
+    def export(self, out_dir: Path, fmt: ExportFormat) -> list[Path]:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        written = []
+        options = {"jsonl": "FORMAT json", "parquet": "FORMAT parquet", "csv": "FORMAT csv, HEADER true"}[fmt]
+        for table, columns in EXPORT_COLUMNS.items():
+            target = out_dir / f"{table}.{fmt}"
+            select = ", ".join(_export_expr(fmt, table, c) for c in columns)
+            # COPY cannot take a parameter for the target; the path is quoted, the rest is fixed text.
+            quoted = str(target).replace("'", "''")
+            try:
+                self._con.execute(
+                    f"COPY (SELECT {select} FROM {table} ORDER BY id) TO '{quoted}' ({options})"
+                )
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot export {table}: {_first_line(exc)}") from None
+            written.append(target)
+        return written
+
+    def _fetch_dicts(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        cursor = self._con.execute(sql, params)
+        names = [d[0] for d in cursor.description or []]
+        return [_decode_row(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+
+
+_JSON_COLUMNS = frozenset(
+    {"origins", "date_evidence", "date_conflicts", "dateline", "header_lines", "aliases", "roles",
+     "evidence", "mentions", "skipped"}
+)  # fmt: skip
+
+
+def _export_expr(fmt: ExportFormat, table: str, column: str) -> str:
+    if fmt == "csv" and column in _JSON_COLUMNS:
+        return f"CAST({column} AS VARCHAR) AS {column}"
+    return column
+
+
+def _decode_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: json.loads(v) if k in _JSON_COLUMNS and isinstance(v, str) else v for k, v in row.items()}
+
+
+def _dateline_dict(d: Document) -> dict[str, Any]:
+    line = d.dateline
+    assert line is not None
+    return {"place": line.place, "month": line.month, "day": line.day, "outlet": line.outlet, "raw": line.raw}
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
