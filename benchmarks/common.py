@@ -17,7 +17,9 @@ def gold_dir(name: str) -> Path:
     """The gold set folder, or exit 0 with a clear message and a `skipped` JSON line."""
     path = SHARED / name
     if not path.is_dir():
-        skip(f"gold set {name!r} not found at {path}; set PENINSULA_BENCHMARKS to its parent folder")
+        skip(
+            f"gold set {name!r} not found at {path}; set PENINSULA_BENCHMARKS to its parent folder"
+        )
     return path
 
 

@@ -1,4 +1,4 @@
-"""The command line: thin Typer commands over the library. Each opens the store and calls one function."""
+"""peninsula: news articles to a sourced, time-resolved knowledge base."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ console = Console()
 errors = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
-DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file [default: ./peninsula.duckdb]")]
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="DuckDB file [default: ./peninsula.duckdb]")
+]
 
 
 def _fails_cleanly(command: F) -> F:
@@ -38,7 +40,7 @@ def _fails_cleanly(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except PeninsulaError as exc:
-            errors.print(f"error: {exc}", markup=False, highlight=False)
+            errors.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             errors.print("interrupted: the batch in progress was rolled back", highlight=False)
@@ -54,7 +56,9 @@ def example_corpus() -> Path:
 @app.command("build")
 @_fails_cleanly
 def build_command(
-    paths: Annotated[list[str] | None, typer.Argument(help="Files, folders (recursive) or - for stdin")] = None,
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files, folders (recursive) or - for stdin")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Ingest articles into the knowledge base; with no PATH, the bundled example corpus."""
@@ -86,7 +90,7 @@ def export_command(
     with Store(db or settings.db_path, read_only=True) as store:
         written = store.export(out, fmt)  # type: ignore[arg-type]
     for path in written:
-        console.print(str(path), highlight=False)
+        console.print(str(path), highlight=False, soft_wrap=True)
 
 
 @app.command("show")
@@ -109,20 +113,29 @@ def show_command(
     console.print(f"origins   {', '.join(record['origins'])}", highlight=False)
     published = record["published"] or "unknown"
     console.print(
-        f"published {published} ({record['date_precision'] or '-'}, confidence {record['date_confidence']:.2f})",
+        f"published {published} ({record['date_precision'] or '-'},"
+        f" confidence {record['date_confidence']:.2f})",
         highlight=False,
     )
     for item in record["date_evidence"]:
-        console.print(f"  + {item['signal']}: {item['value']} (weight {item['weight']})", highlight=False)
+        console.print(
+            f"  + {item['signal']}: {item['value']} (weight {item['weight']})", highlight=False
+        )
     for item in record["date_conflicts"]:
-        console.print(f"  - {item['signal']}: {item['value']}, rejected: {item['reason']}", highlight=False)
+        console.print(
+            f"  - {item['signal']}: {item['value']}, rejected: {item['reason']}", highlight=False
+        )
     console.print()
     console.print(record["text"], highlight=False, markup=False)
 
 
 def _progress() -> Progress:
     return Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=errors, transient=True
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
     )
 
 
@@ -142,4 +155,6 @@ def _print_summary(report: BuildReport, counts: dict[str, int], db: Path) -> Non
     if report.unchanged and not report.added:
         console.print(f"{report.unchanged} unchanged: nothing new to add", highlight=False)
     for item in report.skipped:
-        console.print(f"skipped: {item.origin}: {item.reason}", highlight=False, markup=False)
+        console.print(
+            f"skipped: {item.origin}: {item.reason}", highlight=False, markup=False, soft_wrap=True
+        )

@@ -1,11 +1,11 @@
 """The exception hierarchy. Every error peninsula raises on purpose is a PeninsulaError.
 
-    PeninsulaError
-    ├── SettingsError        a bad environment variable or settings value
-    ├── SourceError          an input that cannot become an article (binary, empty, undecodable, ...)
-    ├── DataFileError        a knowledge file is invalid; names the file and line
-    ├── StoreError           the database cannot be opened or written
-    └── NotFound             an id or name that is not in the store
+PeninsulaError
+├── SettingsError        a bad environment variable or settings value
+├── SourceError          an input that cannot become an article (binary, empty, undecodable, ...)
+├── DataFileError        a knowledge file is invalid; names the file and line
+├── StoreError           the database cannot be opened or written
+└── NotFound             an id or name that is not in the store
 """
 
 from __future__ import annotations

@@ -136,11 +136,15 @@ def _load_actors(path: Path) -> tuple[Actor, ...]:
     actors = []
     for line, row in read_rows(path, ("id", "name", "kind")):
         if row["kind"] not in ACTOR_KINDS:
-            raise DataFileError(path, line, f"kind {row['kind']!r} not one of {sorted(ACTOR_KINDS)}")
+            raise DataFileError(
+                path, line, f"kind {row['kind']!r} not one of {sorted(ACTOR_KINDS)}"
+            )
         country = row.get("country") or None
         if country and not re.fullmatch(r"[A-Z]{3}", country):
             raise DataFileError(path, line, f"country {country!r} is not ISO 3166-1 alpha-3")
-        actors.append(Actor(row["id"], row["name"], row["kind"], country, _split(row.get("aliases", ""))))
+        actors.append(
+            Actor(row["id"], row["name"], row["kind"], country, _split(row.get("aliases", "")))
+        )
     return tuple(actors)
 
 
@@ -159,7 +163,9 @@ def _load_roles(path: Path) -> list[tuple[Role, int, Path]]:
         end = parse_day(row.get("end", ""), path, line, "end")
         if start and end and end < start:
             raise DataFileError(path, line, f"end {end} is before start {start}")
-        roles.append((Role(row["actor"], row["title"], row["of"], start, end, row["source"]), line, path))
+        roles.append(
+            (Role(row["actor"], row["title"], row["of"], start, end, row["source"]), line, path)
+        )
     return roles
 
 
@@ -175,7 +181,13 @@ def _load_outlets(path: Path) -> tuple[Outlet, ...]:
             if not {"year", "month", "day"} <= set(pattern.groupindex):
                 raise DataFileError(path, line, "id_pattern needs groups year, month and day")
         outlets.append(
-            Outlet(row["id"], row["name"], _split(row.get("aliases", "")), _split(row.get("domains", "")), pattern)
+            Outlet(
+                row["id"],
+                row["name"],
+                _split(row.get("aliases", "")),
+                _split(row.get("domains", "")),
+                pattern,
+            )
         )
     return tuple(outlets)
 
@@ -184,7 +196,9 @@ def _load_boilerplate(path: Path) -> tuple[BoilerplateRule, ...]:
     rules = []
     for line, row in read_rows(path, ("pattern", "action")):
         if row["action"] not in BOILERPLATE_ACTIONS:
-            raise DataFileError(path, line, f"action {row['action']!r} not one of {sorted(BOILERPLATE_ACTIONS)}")
+            raise DataFileError(
+                path, line, f"action {row['action']!r} not one of {sorted(BOILERPLATE_ACTIONS)}"
+            )
         try:
             pattern = re.compile(row["pattern"], re.IGNORECASE)
         except re.error as exc:

@@ -39,7 +39,8 @@ def build(
 ) -> BuildReport:
     """Ingest every path into `store`. Bad inputs are reported in `skipped`, never raised."""
     report = BuildReport()
-    articles = iter_articles(paths, settings.max_input_bytes)
+    own_files = (store.path, store.path.with_name(store.path.name + ".wal"))
+    articles = iter_articles(paths, settings.max_input_bytes, exclude=own_files)
     for chunk in _chunks(articles, settings.batch_size):
         documents = []
         for item in chunk:
@@ -71,7 +72,9 @@ def _store_batch(
 ) -> None:
     new_ids = store.new_document_ids([d.id for d in documents])
     fresh = [d for d in documents if d.id in new_ids]
-    analysed = dict((d.id, (d, m)) for d, m in analyse(fresh, settings.spacy_model, settings.workers))
+    analysed = dict(
+        (d.id, (d, m)) for d, m in analyse(fresh, settings.spacy_model, settings.workers)
+    )
     batch = [analysed.get(d.id, (d, [])) for d in documents]
     result = store.write_batch(batch)
     report.added += result.added
@@ -92,6 +95,8 @@ def _merge_duplicates(documents: list[Document]) -> list[Document]:
     return list(by_id.values())
 
 
-def _chunks(items: Iterator[RawArticle | Skipped], size: int) -> Iterator[list[RawArticle | Skipped]]:
+def _chunks(
+    items: Iterator[RawArticle | Skipped], size: int
+) -> Iterator[list[RawArticle | Skipped]]:
     while chunk := list(islice(items, size)):
         yield chunk

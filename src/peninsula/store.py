@@ -127,7 +127,9 @@ class Store:
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
             " applied_at TIMESTAMP DEFAULT current_timestamp)"
         )
-        applied = {row[0] for row in self._con.execute("SELECT version FROM schema_migrations").fetchall()}
+        applied = {
+            row[0] for row in self._con.execute("SELECT version FROM schema_migrations").fetchall()
+        }
         for version, script in _MIGRATIONS:
             if version in applied:
                 continue
@@ -150,11 +152,16 @@ class Store:
         if not ids:
             return set()
         placeholders = ", ".join("?" for _ in ids)
-        rows = self._con.execute(f"SELECT id FROM documents WHERE id IN ({placeholders})", list(ids))
+        rows = self._con.execute(
+            f"SELECT id FROM documents WHERE id IN ({placeholders})", list(ids)
+        )
         return set(ids) - {row[0] for row in rows.fetchall()}
 
     def write_batch(self, batch: Sequence[tuple[Document, Sequence[Mention]]]) -> BatchResult:
-        """Store one batch atomically. A known text gains the new origin; a known origin is unchanged."""
+        """Store one batch atomically.
+
+        A known text gains the new origin; a known origin is unchanged.
+        """
         added = unchanged = merged = 0
         try:
             with self._transaction():
@@ -184,8 +191,9 @@ class Store:
     def _insert_document(self, d: Document) -> None:
         date = d.date
         self._con.execute(
-            "INSERT INTO documents (id, path, origins, url, outlet, title, published, date_precision,"
-            " date_confidence, date_evidence, date_conflicts, dateline, header_lines, source_kind, text)"
+            "INSERT INTO documents (id, path, origins, url, outlet, title, published,"
+            " date_precision, date_confidence, date_evidence, date_conflicts, dateline,"
+            " header_lines, source_kind, text)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 d.id,
@@ -197,8 +205,18 @@ class Store:
                 date.published,
                 date.precision,
                 date.confidence,
-                json.dumps([{"signal": e.signal, "value": e.value, "weight": e.weight} for e in date.evidence]),
-                json.dumps([{"signal": c.signal, "value": c.value, "reason": c.reason} for c in date.conflicts]),
+                json.dumps(
+                    [
+                        {"signal": e.signal, "value": e.value, "weight": e.weight}
+                        for e in date.evidence
+                    ]
+                ),
+                json.dumps(
+                    [
+                        {"signal": c.signal, "value": c.value, "reason": c.reason}
+                        for c in date.conflicts
+                    ]
+                ),
                 json.dumps(_dateline_dict(d)) if d.dateline else None,
                 json.dumps(list(d.header_lines)),
                 d.raw.source_kind,
@@ -220,7 +238,9 @@ class Store:
         rows = self._con.execute("SELECT origins FROM documents").fetchall()
         return {origin for (raw,) in rows for origin in json.loads(raw)}
 
-    def record_run(self, added: int, unchanged: int, merged: int, skipped: list[dict[str, str]]) -> None:
+    def record_run(
+        self, added: int, unchanged: int, merged: int, skipped: list[dict[str, str]]
+    ) -> None:
         with self._transaction():
             next_id = self._con.execute("SELECT coalesce(max(id), 0) + 1 FROM runs").fetchone()
             self._con.execute(
@@ -231,7 +251,7 @@ class Store:
     def counts(self) -> dict[str, int]:
         out = {}
         for table in ("documents", "actors", "mentions", "statements", "events", "commitments"):
-            row = self._con.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608 fixed names
+            row = self._con.execute(f"SELECT count(*) FROM {table}").fetchone()
             out[table] = int(row[0]) if row else 0
         return out
 
@@ -253,11 +273,15 @@ class Store:
     def export(self, out_dir: Path, fmt: ExportFormat) -> list[Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
         written = []
-        options = {"jsonl": "FORMAT json", "parquet": "FORMAT parquet", "csv": "FORMAT csv, HEADER true"}[fmt]
+        options = {
+            "jsonl": "FORMAT json",
+            "parquet": "FORMAT parquet",
+            "csv": "FORMAT csv, HEADER true",
+        }[fmt]
         for table, columns in EXPORT_COLUMNS.items():
             target = out_dir / f"{table}.{fmt}"
             select = ", ".join(_export_expr(fmt, table, c) for c in columns)
-            # COPY cannot take a parameter for the target; the path is quoted, the rest is fixed text.
+            # COPY takes no parameter for its target: the path is quoted, the rest is fixed.
             quoted = str(target).replace("'", "''")
             try:
                 self._con.execute(
@@ -287,16 +311,22 @@ def _export_expr(fmt: ExportFormat, table: str, column: str) -> str:
 
 
 def _decode_row(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: json.loads(v) if k in _JSON_COLUMNS and isinstance(v, str) else v for k, v in row.items()}
+    return {
+        k: json.loads(v) if k in _JSON_COLUMNS and isinstance(v, str) else v for k, v in row.items()
+    }
 
 
 def _dateline_dict(d: Document) -> dict[str, Any]:
     line = d.dateline
     assert line is not None
-    return {"place": line.place, "month": line.month, "day": line.day, "outlet": line.outlet, "raw": line.raw}
+    return {
+        "place": line.place,
+        "month": line.month,
+        "day": line.day,
+        "outlet": line.outlet,
+        "raw": line.raw,
+    }
 
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-

@@ -15,6 +15,7 @@ from typing import IO
 
 from peninsula.errors import SourceError
 from peninsula.records import RawArticle, Skipped
+from peninsula.sources.decode import too_large
 from peninsula.sources.feed import read_feed
 from peninsula.sources.html import read_html
 from peninsula.sources.tabular import read_csv, read_jsonl
@@ -43,8 +44,14 @@ _CORPUS_DOCS = ("README", "CREDITS", "LICENSE", "PROVENANCE", "NOTICE")
 _STREAMED = {"jsonl", "csv", "tsv", "warc"}
 
 
-def iter_articles(paths: Iterable[str], max_bytes: int) -> Iterator[RawArticle | Skipped]:
-    """Articles from every path; a folder is walked recursively, `-` reads stdin."""
+def iter_articles(
+    paths: Iterable[str], max_bytes: int, exclude: Iterable[Path] = ()
+) -> Iterator[RawArticle | Skipped]:
+    """Articles from every path; a folder is walked recursively, `-` reads stdin.
+
+    `exclude` names files a folder walk passes over, such as the database being built.
+    """
+    excluded = {p.resolve() for p in exclude}
     for raw in paths:
         if raw == "-":
             yield from _read_stdin(max_bytes)
@@ -52,7 +59,7 @@ def iter_articles(paths: Iterable[str], max_bytes: int) -> Iterator[RawArticle |
         path = Path(raw)
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if _is_article_file(child.relative_to(path)):
+                if _is_article_file(child.relative_to(path)) and child.resolve() not in excluded:
                     yield from _read_file(child, max_bytes)
         elif path.is_file():
             yield from _read_file(path, max_bytes)
@@ -101,7 +108,7 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[RawArticle | Skipped]:
                 yield Skipped(origin, "empty input")
                 return
             if kind not in _STREAMED and size > max_bytes:
-                yield Skipped(origin, _too_large(size, max_bytes))
+                yield Skipped(origin, too_large("file", size, max_bytes))
                 return
             stream.seek(0)
             yield from _read_stream(kind, stream, origin, max_bytes)
@@ -112,7 +119,7 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[RawArticle | Skipped]:
 def _read_stdin(max_bytes: int) -> Iterator[RawArticle | Skipped]:
     data = sys.stdin.buffer.read(max_bytes + 1)
     if len(data) > max_bytes:
-        yield Skipped("<stdin>", _too_large(len(data), max_bytes))
+        yield Skipped("<stdin>", too_large("input", None, max_bytes))
         return
     kind = sniff_kind("", data[:8192])
     yield from _read_stream(kind, io.BufferedReader(io.BytesIO(data)), "<stdin>", max_bytes)
@@ -145,7 +152,3 @@ def _gzip_is_warc(head: bytes) -> bool:
         return gzip.GzipFile(fileobj=io.BytesIO(head)).read(5) == b"WARC/"
     except (OSError, EOFError):
         return False
-
-
-def _too_large(size: int, max_bytes: int) -> str:
-    return f"too large ({size / 1_048_576:.0f} MB > {max_bytes / 1_048_576:.0f} MB limit)"

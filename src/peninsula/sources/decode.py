@@ -78,3 +78,16 @@ def _checked(text: str) -> str:
     if "\x00" in text:
         raise SourceError("binary content, not text")
     return text
+
+
+def describe_size(size: int) -> str:
+    """A byte count as people say it: 512 bytes, 40 KB, 500 MB."""
+    for unit, scale in (("MB", 1_048_576), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.0f} {unit}"
+    return f"{size} bytes"
+
+
+def too_large(what: str, size: int | None, limit: int) -> str:
+    stated = f" ({describe_size(size)} > {describe_size(limit)} limit)" if size else ""
+    return f"{what} too large{stated}" if size else f"{what} larger than {describe_size(limit)}"

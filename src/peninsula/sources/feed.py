@@ -51,7 +51,9 @@ def _entry_text(entry: Any) -> str:
         except (ValueError, lxml_html.etree.ParserError):
             fragments.append(part.strip())
             continue
-        blocks = [el.text_content().strip() for el in tree.iter("p", "li", "h2", "h3", "blockquote")]
+        blocks = [
+            el.text_content().strip() for el in tree.iter("p", "li", "h2", "h3", "blockquote")
+        ]
         blocks = [b for b in blocks if b]
         fragments.append("\n".join(blocks) if blocks else tree.text_content().strip())
     return "\n".join(f for f in fragments if f).strip()

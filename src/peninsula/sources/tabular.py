@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from peninsula.errors import SourceError
 from peninsula.records import RawArticle, Skipped
-from peninsula.sources.decode import looks_binary
+from peninsula.sources.decode import looks_binary, too_large
 
 _TEXT_KEYS = ("text", "content", "body")
 _DATE_KEYS = ("date", "published", "published_at", "pubdate")
@@ -25,7 +25,9 @@ _OUTLET_KEYS = ("outlet", "source", "publisher", "sitename")
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
-def read_jsonl(stream: IO[bytes], origin: str, max_record_bytes: int) -> Iterator[RawArticle | Skipped]:
+def read_jsonl(
+    stream: IO[bytes], origin: str, max_record_bytes: int
+) -> Iterator[RawArticle | Skipped]:
     head = stream.peek(8192) if hasattr(stream, "peek") else b""
     if looks_binary(head):
         yield Skipped(origin, "binary content, not JSON Lines")
@@ -33,7 +35,7 @@ def read_jsonl(stream: IO[bytes], origin: str, max_record_bytes: int) -> Iterato
     for number, line in enumerate(stream, start=1):
         where = f"{origin}#L{number}"
         if len(line) > max_record_bytes:
-            yield Skipped(where, f"record larger than {max_record_bytes // 1_048_576} MB")
+            yield Skipped(where, too_large("record", None, max_record_bytes))
             continue
         if not line.strip():
             continue
@@ -54,6 +56,15 @@ def read_csv(
         return
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
     try:
+        yield from _csv_records(text, origin, max_record_bytes, delimiter)
+    finally:
+        text.detach()  # the caller owns and closes the byte stream
+
+
+def _csv_records(
+    text: IO[str], origin: str, max_record_bytes: int, delimiter: str
+) -> Iterator[RawArticle | Skipped]:
+    try:
         reader = csv.DictReader(text, delimiter=delimiter)
         if reader.fieldnames is None:
             yield Skipped(origin, "empty input")
@@ -65,7 +76,7 @@ def read_csv(
             where = f"{origin}#L{reader.line_num}"
             size = sum(len(v) for v in record.values() if isinstance(v, str))
             if size > max_record_bytes:
-                yield Skipped(where, f"record larger than {max_record_bytes // 1_048_576} MB")
+                yield Skipped(where, too_large("record", None, max_record_bytes))
                 continue
             yield _from_record(record, where)
     except UnicodeDecodeError:

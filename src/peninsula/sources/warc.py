@@ -11,10 +11,14 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from peninsula.errors import SourceError
 from peninsula.records import RawArticle, Skipped
+from peninsula.sources.decode import too_large
 from peninsula.sources.html import read_html
 
 
-def read_warc(stream: IO[bytes], origin: str, max_record_bytes: int) -> Iterator[RawArticle | Skipped]:
+def read_warc(
+    stream: IO[bytes], origin: str, max_record_bytes: int
+) -> Iterator[RawArticle | Skipped]:
+    produced = False
     try:
         for number, record in enumerate(ArchiveIterator(stream), start=1):
             if record.rec_type != "response" or record.http_headers is None:
@@ -26,8 +30,9 @@ def read_warc(stream: IO[bytes], origin: str, max_record_bytes: int) -> Iterator
             where = f"{origin}#record{number}"
             body = record.content_stream().read(max_record_bytes + 1)
             if len(body) > max_record_bytes:
-                yield Skipped(where, f"record larger than {max_record_bytes // 1_048_576} MB")
+                yield Skipped(where, too_large("record", None, max_record_bytes))
                 continue
+            produced = True
             try:
                 article = read_html(body, where, url=url)
             except SourceError as exc:
@@ -40,4 +45,6 @@ def read_warc(stream: IO[bytes], origin: str, max_record_bytes: int) -> Iterator
             yield article
     except ArchiveLoadFailed as exc:
         yield Skipped(origin, f"malformed WARC ({str(exc).splitlines()[0][:80]})")
-
+        return
+    if not produced:
+        yield Skipped(origin, "WARC with no HTML responses")

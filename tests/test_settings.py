@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from peninsula.errors import SettingsError
+from peninsula.settings import Settings
+
+
+def test_defaults_and_overrides() -> None:
+    assert Settings.from_env({}).db_path == Path("peninsula.duckdb")
+    settings = Settings.from_env(
+        {"PENINSULA_DB": "x.duckdb", "PENINSULA_MAX_INPUT_MB": "2", "PENINSULA_WORKERS": "3"}
+    )
+    assert (settings.db_path, settings.max_input_bytes, settings.workers) == (
+        Path("x.duckdb"),
+        2 * 1024 * 1024,
+        3,
+    )
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_bad_numbers_are_refused(value: str) -> None:
+    with pytest.raises(SettingsError, match="PENINSULA_WORKERS"):
+        Settings.from_env({"PENINSULA_WORKERS": value})

@@ -1,0 +1,213 @@
+"""Every kind of input becomes articles or a one-line skip reason; nothing raises."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from peninsula.records import RawArticle, Skipped
+from peninsula.sources import iter_articles, sniff_kind
+
+PARAGRAPH = "<p>Seoul said on Monday it would resume talks with Pyongyang after a long pause.</p>"
+ARTICLE = f"<html><body><article><h1>Talks resume</h1>{PARAGRAPH * 5}</article></body></html>"
+
+
+def read(path: Path, max_bytes: int = 1_000_000) -> list[RawArticle | Skipped]:
+    return list(iter_articles([str(path)], max_bytes))
+
+
+def reasons(items: list[RawArticle | Skipped]) -> list[str]:
+    return [i.reason for i in items if isinstance(i, Skipped)]
+
+
+def test_plain_text_is_one_article(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("Seoul, Jan 1 (IANS) Lee said on Thursday.", encoding="utf-8")
+    [article] = read(path)
+    assert isinstance(article, RawArticle)
+    assert article.text.startswith("Seoul, Jan 1")
+    assert article.origin == str(path.resolve())
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty input"),
+        ("blank.txt", b"  \n\n\t ", "empty input"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary content, not text"),
+        ("nul.txt", b"abc\x00def" * 100, "binary content, not text"),
+        (
+            "page.html",
+            b"<html><head><title>Menu</title></head><body><script>var a;</script></body></html>",
+            "HTML page with no article text",
+        ),
+    ],
+)
+def test_bad_inputs_are_skipped_with_a_reason(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert reasons(read(path)) == [reason]
+
+
+def test_legacy_encodings_are_detected(tmp_path: Path) -> None:
+    text = (
+        "Le président sud-coréen a déclaré jeudi que le dialogue était « essentiel » pour la paix. "
+        * 3
+    )
+    path = tmp_path / "latin.txt"
+    path.write_bytes(text.encode("cp1252"))
+    [article] = read(path)
+    assert isinstance(article, RawArticle)
+    assert "président" in article.text and "« essentiel »" in article.text
+
+
+def test_korean_euc_kr_is_detected(tmp_path: Path) -> None:
+    text = "이재명 대통령은 목요일 신년사에서 남북 대화 재개를 적극 지원하겠다고 밝혔다. " * 5
+    path = tmp_path / "korean.txt"
+    path.write_bytes(text.encode("euc-kr"))
+    [article] = read(path)
+    assert isinstance(article, RawArticle)
+    assert "대통령" in article.text
+
+
+def test_huge_file_is_skipped_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:  # sparse: 500 MB on paper, nothing on disk
+        handle.truncate(500 * 1024 * 1024)
+    [skipped] = read(path, max_bytes=50 * 1024 * 1024)
+    assert isinstance(skipped, Skipped)
+    assert skipped.reason == "file too large (500 MB > 50 MB limit)"
+
+
+def test_huge_jsonl_is_streamed_record_by_record(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    good = json.dumps({"text": "Pyongyang rejected the offer on Friday.", "date": "2025-03-07"})
+    huge = json.dumps({"text": "x" * 5000})
+    path.write_text("\n".join([good, huge, "{not json", good.replace("Friday", "Monday")]) + "\n")
+    items = read(path, max_bytes=1000)
+    articles = [i for i in items if isinstance(i, RawArticle)]
+    assert [a.metadata_dates for a in articles] == [(("column:date", "2025-03-07"),)] * 2
+    assert reasons(items) == [
+        "record larger than 1000 bytes",
+        "malformed JSON line (Expecting property name enclosed in double quotes:"
+        " line 1 column 2 (char 1))",
+    ]
+    assert all(s.origin.endswith(("#L2", "#L3")) for s in items if isinstance(s, Skipped))
+
+
+def test_csv_with_optional_columns(tmp_path: Path) -> None:
+    path = tmp_path / "articles.csv"
+    path.write_text(
+        'title,text,url,published,outlet\n"Talks","Seoul, Jan 1 (IANS) Lee spoke.",https://example.org/a,2026-01-01,IANS\n'
+        ",,,,\n",
+        encoding="utf-8",
+    )
+    items = read(path)
+    article = items[0]
+    assert isinstance(article, RawArticle)
+    assert (article.title, article.url, article.outlet) == (
+        "Talks",
+        "https://example.org/a",
+        "IANS",
+    )
+    assert article.metadata_dates == (("column:date", "2026-01-01"),)
+    assert reasons(items) == ["record has no text"]
+
+
+def test_csv_without_text_column_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("a,b\n1,2\n")
+    assert reasons(read(path)) == ["CSV has no text column (text, content or body)"]
+
+
+def test_feed_entries_become_articles(tmp_path: Path) -> None:
+    path = tmp_path / "feed.rss"
+    path.write_text(
+        """<?xml version="1.0"?><rss version="2.0"><channel><title>Korea Wire</title>
+        <item><title>Summit</title><link>https://example.org/1</link>
+        <pubDate>Wed, 21 Jan 2026 09:00:00 +0900</pubDate>
+        <description>&lt;p&gt;Lee held a press conference.&lt;/p&gt;</description></item>
+        <item><title>Empty</title></item></channel></rss>""",
+        encoding="utf-8",
+    )
+    items = read(path)
+    article = items[0]
+    assert isinstance(article, RawArticle)
+    assert article.text == "Lee held a press conference."
+    assert article.outlet == "Korea Wire"
+    assert article.metadata_dates[0] == ("feed:published", "Wed, 21 Jan 2026 09:00:00 +0900")
+    assert reasons(items) == ["feed entry with no text"]
+
+
+def _warc_bytes(compress: bool) -> bytes:
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=compress)
+    for url, body, ctype in [
+        ("https://example.org/a", ARTICLE.encode(), "text/html; charset=utf-8"),
+        ("https://example.org/logo.png", b"\x89PNG", "image/png"),
+    ]:
+        headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+        record = writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), http_headers=headers
+        )
+        writer.write_record(record)
+    return buffer.getvalue()
+
+
+# warcio's writer (used only to build the fixture) leaves a spooled temp file to the GC.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("compress", [False, True])
+def test_warc_html_responses_become_articles(tmp_path: Path, compress: bool) -> None:
+    path = tmp_path / ("crawl.warc.gz" if compress else "crawl.warc")
+    path.write_bytes(_warc_bytes(compress))
+    [article] = read(path)
+    assert isinstance(article, RawArticle)
+    assert article.url == "https://example.org/a"
+    assert "resume talks" in article.text
+    assert any(name == "warc:crawl-date" for name, _ in article.metadata_dates)
+
+
+def test_malformed_warc_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "broken.warc.gz"
+    path.write_bytes(gzip.compress(b"WARC/1.0\r\nnonsense"))
+    assert len(reasons(read(path))) == 1
+
+
+def test_folder_walk_is_recursive_and_skips_docs_and_hidden(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text("Second article text.")
+    (tmp_path / "a.txt").write_text("First article text.")
+    (tmp_path / "README.md").write_text("about this corpus")
+    (tmp_path / ".hidden.txt").write_text("hidden")
+    items = read(tmp_path)
+    assert [i.text for i in items if isinstance(i, RawArticle)] == [
+        "First article text.",
+        "Second article text.",
+    ]
+
+
+def test_missing_path_is_skipped(tmp_path: Path) -> None:
+    assert reasons(read(tmp_path / "nope.txt")) == ["no such file or folder"]
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "kind"),
+    [
+        ("x.unknown", b"WARC/1.0\r\n", "warc"),
+        ("x", b'<?xml version="1.0"?><rss version="2.0">', "feed"),
+        ("x", b"<!DOCTYPE html><html>", "html"),
+        ("x", b'{"text": "a"}\n', "jsonl"),
+        ("x", b"Seoul, Jan 1 (IANS) text", "text"),
+        ("x.warc.gz", b"\x1f\x8b", "warc"),
+    ],
+)
+def test_sniffing(name: str, head: bytes, kind: str) -> None:
+    assert sniff_kind(name, head) == kind
