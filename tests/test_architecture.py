@@ -1,0 +1,78 @@
+"""The layout keeps data flowing one way; only settings reads the environment; only store has SQL."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import peninsula
+
+PACKAGE = Path(peninsula.__file__).resolve().parent
+
+# Each layer may import only from its own layer and the layers listed before it.
+LAYERS = [
+    {"errors", "records", "settings"},
+    {"knowledge"},
+    {"sources"},
+    {"documents"},
+    {"dating"},
+    {"nlp"},
+    {"store"},
+    {"pipeline"},
+    {"cli", "__init__"},
+]
+
+
+def _layer(module: str) -> int:
+    return next(i for i, names in enumerate(LAYERS) if module in names)
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("peninsula.")
+        ):
+            found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found.update(
+                a.name.split(".")[1] for a in node.names if a.name.startswith("peninsula.")
+            )
+    return found
+
+
+def _modules() -> list[tuple[str, Path]]:
+    return [(p.relative_to(PACKAGE).parts[0].removesuffix(".py"), p) for p in PACKAGE.rglob("*.py")]
+
+
+def test_imports_flow_one_way() -> None:
+    for module, path in _modules():
+        for imported in _imports(path):
+            if imported == module:
+                continue
+            assert _layer(imported) <= _layer(module), f"{path.name} imports {imported}"
+
+
+def test_only_settings_reads_the_environment() -> None:
+    for module, path in _modules():
+        if module != "settings":
+            assert not re.search(r"os\.environ|getenv", path.read_text()), path
+
+
+def test_only_the_store_writes_sql() -> None:
+    sql = re.compile(r"\b(INSERT INTO|UPDATE \w+ SET|DELETE FROM|CREATE TABLE)\b")
+    for module, path in _modules():
+        if module != "store":
+            assert not sql.search(path.read_text()), path
+
+
+def test_public_names_are_pinned() -> None:
+    assert sorted(peninsula.__all__) == sorted(
+        ["BuildReport", "DataFileError", "DateDecision", "Document", "Knowledge", "NotFound",
+         "PeninsulaError", "RawArticle", "SettingsError", "Settings", "Skipped", "SourceError",
+         "Store", "StoreError", "build", "default_knowledge", "load_knowledge", "prepare"]
+    )  # fmt: skip
