@@ -1,4 +1,4 @@
-"""The layout keeps data flowing one way; only settings reads the environment; only store has SQL."""
+"""Data flows one way; only settings reads the environment; only the store has SQL."""
 
 from __future__ import annotations
 
