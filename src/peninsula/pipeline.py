@@ -39,6 +39,7 @@ def build(
 ) -> BuildReport:
     """Ingest every path into `store`. Bad inputs are reported in `skipped`, never raised."""
     report = BuildReport()
+    store.write_actors(knowledge)
     own_files = (store.path, store.path.with_name(store.path.name + ".wal"))
     articles = iter_articles(paths, settings.max_input_bytes, exclude=own_files)
     for chunk in _chunks(articles, settings.batch_size):

@@ -10,12 +10,14 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
 
 from peninsula.errors import NotFound, StoreError
+from peninsula.knowledge import Knowledge
 from peninsula.records import Document, Mention
 
 ExportFormat = Literal["jsonl", "parquet", "csv"]
@@ -224,6 +226,30 @@ class Store:
             ],
         )
 
+    def write_actors(self, knowledge: Knowledge) -> None:
+        """Replace the actors table with the knowledge base in use, roles included."""
+        rows = [
+            [
+                actor.id,
+                actor.name,
+                actor.kind,
+                actor.country,
+                json.dumps(list(actor.aliases), ensure_ascii=False),
+                json.dumps(
+                    [
+                        {"title": r.title, "of": r.of, "start": _day(r.start), "end": _day(r.end)}
+                        for r in knowledge.roles
+                        if r.actor == actor.id
+                    ]
+                ),
+            ]
+            for actor in knowledge.actors
+        ]
+        with self._transaction():
+            self._con.execute("DELETE FROM actors")
+            if rows:
+                self._con.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?)", rows)
+
     def _insert_mentions(self, mentions: Sequence[Mention]) -> None:
         if mentions:
             self._con.executemany(
@@ -326,6 +352,10 @@ def _dateline_dict(d: Document) -> dict[str, Any]:
         "outlet": line.outlet,
         "raw": line.raw,
     }
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def _first_line(exc: BaseException) -> str:
