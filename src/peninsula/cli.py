@@ -13,7 +13,14 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from peninsula.errors import PeninsulaError
@@ -69,7 +76,12 @@ def build_command(
         task = progress.add_task("building", total=None)
 
         def update(report: BuildReport) -> None:
-            progress.update(task, description=f"{report.read} articles read, {report.added} added")
+            progress.update(
+                task,
+                total=report.inputs,
+                completed=report.inputs_done,
+                description=f"{report.read} articles read, {report.added} added",
+            )
 
         report = build(inputs, store, knowledge, settings, date.today(), on_progress=update)
         counts = store.counts()
@@ -133,6 +145,9 @@ def _progress() -> Progress:
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("inputs"),
         TimeElapsedColumn(),
         console=errors,
         transient=True,

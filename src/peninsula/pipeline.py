@@ -13,12 +13,14 @@ from peninsula.knowledge import Knowledge
 from peninsula.nlp import analyse
 from peninsula.records import Document, RawArticle, Skipped
 from peninsula.settings import Settings
-from peninsula.sources import iter_articles
+from peninsula.sources import input_files, iter_articles
 from peninsula.store import Store
 
 
 @dataclass(slots=True)
 class BuildReport:
+    inputs: int = 0
+    inputs_done: int = 0
     read: int = 0
     added: int = 0
     unchanged: int = 0
@@ -41,18 +43,27 @@ def build(
     report = BuildReport()
     store.write_actors(knowledge)
     own_files = (store.path, store.path.with_name(store.path.name + ".wal"))
-    articles = iter_articles(paths, settings.max_input_bytes, exclude=own_files)
+    inputs = list(input_files(paths, exclude=own_files))
+    report.inputs = len(inputs)
+    articles = iter_articles(inputs, settings.max_input_bytes)
+    seen_inputs: set[str] = set()
     for chunk in _chunks(articles, settings.batch_size):
         documents = []
         for item in chunk:
+            seen_inputs.add(item.origin.split("#", 1)[0])
             if isinstance(item, Skipped):
                 report.skipped.append(item)
                 continue
             report.read += 1
             documents.append(prepare(item, knowledge, today))
         _store_batch(_merge_duplicates(documents), store, settings, report)
+        # The last input of a chunk may still have records to come: count it when the next starts.
+        report.inputs_done = max(0, len(seen_inputs) - 1)
         if on_progress is not None:
             on_progress(report)
+    report.inputs_done = report.inputs
+    if on_progress is not None:
+        on_progress(report)
     store.record_run(
         report.added,
         report.unchanged,

@@ -22,7 +22,7 @@ from peninsula.sources.tabular import read_csv, read_jsonl
 from peninsula.sources.text import read_text
 from peninsula.sources.warc import read_warc
 
-__all__ = ["iter_articles", "sniff_kind"]
+__all__ = ["input_files", "iter_articles", "sniff_kind"]
 
 _BY_SUFFIX = {
     ".txt": "text",
@@ -44,23 +44,30 @@ _CORPUS_DOCS = ("README", "CREDITS", "LICENSE", "PROVENANCE", "NOTICE")
 _STREAMED = {"jsonl", "csv", "tsv", "warc"}
 
 
-def iter_articles(
-    paths: Iterable[str], max_bytes: int, exclude: Iterable[Path] = ()
-) -> Iterator[RawArticle | Skipped]:
-    """Articles from every path; a folder is walked recursively, `-` reads stdin.
+def input_files(paths: Iterable[str], exclude: Iterable[Path] = ()) -> Iterator[str]:
+    """Every input to read, in order: files as given, folders walked recursively, `-` as is.
 
     `exclude` names files a folder walk passes over, such as the database being built.
     """
     excluded = {p.resolve() for p in exclude}
     for raw in paths:
-        if raw == "-":
-            yield from _read_stdin(max_bytes)
-            continue
         path = Path(raw)
-        if path.is_dir():
+        if raw != "-" and path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if _is_article_file(child.relative_to(path)) and child.resolve() not in excluded:
-                    yield from _read_file(child, max_bytes)
+                    yield str(child)
+        else:
+            yield raw
+
+
+def iter_articles(
+    paths: Iterable[str], max_bytes: int, exclude: Iterable[Path] = ()
+) -> Iterator[RawArticle | Skipped]:
+    """Articles from every path; a folder is walked recursively, `-` reads stdin."""
+    for raw in input_files(paths, exclude):
+        path = Path(raw)
+        if raw == "-":
+            yield from _read_stdin(max_bytes)
         elif path.is_file():
             yield from _read_file(path, max_bytes)
         else:
