@@ -85,7 +85,9 @@ def build_command(
 
         report = build(inputs, store, knowledge, settings, date.today(), on_progress=update)
         counts = store.counts()
+        documents = store.documents()
     _print_summary(report, counts, db or settings.db_path)
+    _print_documents(documents)
 
 
 @app.command("export")
@@ -152,6 +154,25 @@ def _progress() -> Progress:
         console=errors,
         transient=True,
     )
+
+
+def _print_documents(documents: list[dict[str, Any]], limit: int = 20) -> None:
+    table = Table(title=f"documents ({len(documents)}; newest {min(limit, len(documents))} shown)")
+    for column in ("id", "outlet", "published", "precision", "confidence"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("title or lead", no_wrap=True, overflow="ellipsis", max_width=48)
+    newest = sorted(documents, key=lambda d: d["published"] or "", reverse=True)[:limit]
+    for d in newest:
+        lead = d["title"] or d["text"][:80]
+        table.add_row(
+            d["id"][:8],
+            d["outlet"] or "-",
+            d["published"] or "unknown",
+            d["date_precision"] or "-",
+            f"{d['date_confidence']:.2f}",
+            lead,
+        )
+    console.print(table)
 
 
 def _print_summary(report: BuildReport, counts: dict[str, int], db: Path) -> None:
