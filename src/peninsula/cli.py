@@ -158,9 +158,15 @@ def _progress() -> Progress:
 
 def _print_documents(documents: list[dict[str, Any]], limit: int = 20) -> None:
     table = Table(title=f"documents ({len(documents)}; newest {min(limit, len(documents))} shown)")
-    for column in ("id", "outlet", "published", "precision", "confidence"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("title or lead", no_wrap=True, overflow="ellipsis", max_width=48)
+    for column, width in (
+        ("id", 8),
+        ("outlet", 6),
+        ("published", 10),
+        ("precision", 9),
+        ("conf.", 5),
+    ):
+        table.add_column(column, no_wrap=True, min_width=width)
+    table.add_column("title or lead", no_wrap=True, overflow="ellipsis", max_width=40)
     newest = sorted(documents, key=lambda d: d["published"] or "", reverse=True)[:limit]
     for d in newest:
         lead = d["title"] or d["text"][:80]
