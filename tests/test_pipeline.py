@@ -40,6 +40,33 @@ def test_examples_get_their_publication_dates(
     assert counts["mentions"] > 0
 
 
+def test_examples_resolve_their_actors(
+    examples: Path, settings: Settings, knowledge: Knowledge
+) -> None:
+    run([examples], settings, knowledge)
+    with Store(settings.db_path, read_only=True) as store:
+        mentions = store.mentions()
+        actors = {a["id"]: a for a in store.actors()}
+    resolved = {(m["text"], m["actor_id"]) for m in mentions}
+    for text, actor in [
+        ("Pyongyang", "prk_gov"),
+        ("Seoul", "kor_gov"),
+        ("Washington", "usa_gov"),
+        ("Moscow", "rus_gov"),
+        ("The UN leader", "antonio_guterres"),
+        ("his office", "kor_presidential_office"),
+        ("Lee Jae Myung", "lee_jae_myung"),
+        ("Kim Jong-un", "kim_jong_un"),
+    ]:
+        assert (text, actor) in resolved, text
+    for actor_id in ("lee_jae_myung", "donald_trump", "kim_jong_un", "antonio_guterres"):
+        assert actor_id in actors
+    for state in ("KOR", "PRK", "USA", "RUS", "CHN"):
+        assert actors[state]["kind"] == "state"
+    lee_roles = actors["lee_jae_myung"]["roles"]
+    assert {"title": "President", "of": "KOR", "start": "2025-06-04", "end": None} in lee_roles
+
+
 def test_rebuilding_adds_nothing(examples: Path, settings: Settings, knowledge: Knowledge) -> None:
     run([examples], settings, knowledge)
     report = run([examples], settings, knowledge)

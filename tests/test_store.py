@@ -11,7 +11,8 @@ import pytest
 
 from peninsula.errors import NotFound, StoreError
 from peninsula.knowledge import Knowledge
-from peninsula.pipeline import prepare
+from peninsula.nlp import Analysis
+from peninsula.pipeline import EMPTY, prepare
 from peninsula.records import Document, Mention, RawArticle
 from peninsula.store import EXPORT_COLUMNS, Store
 
@@ -30,7 +31,7 @@ def test_a_failing_batch_is_rolled_back_whole(
     third = doc("Tokyo said on Friday it would watch.", knowledge)
     mention = Mention(second.id, 0, 9, "Pyongyang", "GPE", None, "ner")
     with Store(tmp_path / "kb.duckdb") as store:
-        store.write_batch([(first, [])])
+        store.write_batch([(first, EMPTY)])
         original = Store._insert_mentions
 
         def crash(self: Store, mentions: object) -> None:
@@ -40,7 +41,7 @@ def test_a_failing_batch_is_rolled_back_whole(
 
         monkeypatch.setattr(Store, "_insert_mentions", crash)
         with pytest.raises(KeyboardInterrupt):
-            store.write_batch([(third, []), (second, [mention])])
+            store.write_batch([(third, EMPTY), (second, Analysis([mention], []))])
         assert store.counts() == {**store.counts(), "documents": 1, "mentions": 0}
 
 
@@ -51,7 +52,7 @@ def test_export_writes_every_contract_file_in_every_format(
         "Seoul, Jan 1 (IANS) South Korean President Lee Jae Myung said on Thursday.", knowledge
     )
     with Store(tmp_path / "kb.duckdb") as store:
-        store.write_batch([(document, [])])
+        store.write_batch([(document, EMPTY)])
         for fmt in ("jsonl", "csv", "parquet"):
             written = store.export(tmp_path / fmt, fmt)  # type: ignore[arg-type]
             assert [p.name for p in written] == [f"{t}.{fmt}" for t in EXPORT_COLUMNS]
@@ -84,7 +85,7 @@ def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
 def test_document_by_prefix(tmp_path: Path, knowledge: Knowledge) -> None:
     document = doc("Seoul said on Monday it would talk.", knowledge)
     with Store(tmp_path / "kb.duckdb") as store:
-        store.write_batch([(document, [])])
+        store.write_batch([(document, EMPTY)])
         assert store.document(document.id[:6])["id"] == document.id
         with pytest.raises(NotFound):
             store.document("zzzz")

@@ -24,7 +24,7 @@ from rich.progress import (
 from rich.table import Table
 
 from peninsula.errors import PeninsulaError
-from peninsula.knowledge import load_knowledge
+from peninsula.knowledge import check_actor_file, load_knowledge
 from peninsula.pipeline import BuildReport, build
 from peninsula.settings import Settings
 from peninsula.store import Store
@@ -34,6 +34,10 @@ console = Console()
 errors = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
+ActorsOption = Annotated[
+    list[Path] | None,
+    typer.Option("--actors", help="Extra actor file (CSV or JSONL); repeat for several"),
+]
 DbOption = Annotated[
     Path | None, typer.Option("--db", help="DuckDB file [default: ./peninsula.duckdb]")
 ]
@@ -67,10 +71,11 @@ def build_command(
         list[str] | None, typer.Argument(help="Files, folders (recursive) or - for stdin")
     ] = None,
     db: DbOption = None,
+    actors: ActorsOption = None,
 ) -> None:
     """Ingest articles into the knowledge base; with no PATH, the bundled example corpus."""
     settings = Settings.from_env()
-    knowledge = load_knowledge(settings.actors_files)
+    knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
     inputs = paths or [str(example_corpus())]
     with Store(db or settings.db_path) as store, _progress() as progress:
         task = progress.add_task("building", total=None)
@@ -141,6 +146,46 @@ def show_command(
         )
     console.print()
     console.print(record["text"], highlight=False, markup=False)
+
+
+actors_app = typer.Typer(no_args_is_help=True, help="The actor knowledge base.")
+app.add_typer(actors_app, name="actors")
+
+
+@actors_app.command("check")
+@_fails_cleanly
+def actors_check_command(
+    files: Annotated[list[Path], typer.Argument(help="Actor files to validate (CSV or JSONL)")],
+) -> None:
+    """Validate actor files against the shipped knowledge base: ids, dates, overlapping roles."""
+    for path in files:
+        console.print(check_actor_file(path), highlight=False, soft_wrap=True)
+
+
+@actors_app.command("list")
+@_fails_cleanly
+def actors_list_command(
+    db: DbOption = None,
+    unverified: Annotated[bool, typer.Option(help="Only actors found in articles")] = False,
+) -> None:
+    """The actors in the knowledge base, with their dated roles."""
+    settings = Settings.from_env()
+    with Store(db or settings.db_path, read_only=True) as store:
+        rows = store.actors()
+    table = Table()
+    for column in ("id", "name", "kind", "country", "roles"):
+        table.add_column(column)
+    for actor in rows:
+        if unverified and actor["verified"]:
+            continue
+        roles = "; ".join(
+            f"{r['title']}{' of ' + r['of'] if r['of'] else ''}"
+            f"{' ' + (r['start'] or '…') + '–' + (r['end'] or '') if r['start'] else ''}"
+            for r in actor["roles"]
+        )
+        name = actor["name"] + ("" if actor["verified"] else " (unverified)")
+        table.add_row(actor["id"], name, actor["kind"], actor["country"] or "", roles)
+    console.print(table)
 
 
 def _progress() -> Progress:

@@ -38,6 +38,8 @@ class Actor:
     parent: str | None = None
     demonyms: tuple[str, ...] = ()
     verified: bool = True
+    # For unverified actors: the titles the articles give them ("presidential spokesperson").
+    described_as: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

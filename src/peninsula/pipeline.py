@@ -10,7 +10,7 @@ from itertools import islice
 from peninsula.dating import resolve
 from peninsula.documents import build_document
 from peninsula.knowledge import Knowledge
-from peninsula.nlp import analyse
+from peninsula.nlp import Analysis, analyse
 from peninsula.records import Document, RawArticle, Skipped
 from peninsula.settings import Settings
 from peninsula.sources import input_files, iter_articles
@@ -29,6 +29,7 @@ class BuildReport:
 
 
 Progress = Callable[[BuildReport], None]
+EMPTY = Analysis(mentions=[], new_actors=[])
 
 
 def build(
@@ -56,7 +57,7 @@ def build(
                 continue
             report.read += 1
             documents.append(prepare(item, knowledge, today))
-        _store_batch(_merge_duplicates(documents), store, settings, report)
+        _store_batch(_merge_duplicates(documents), store, knowledge, settings, report)
         # The last input of a chunk may still have records to come: count it when the next starts.
         report.inputs_done = max(0, len(seen_inputs) - 1)
         if on_progress is not None:
@@ -80,14 +81,17 @@ def prepare(raw: RawArticle, knowledge: Knowledge, today: date) -> Document:
 
 
 def _store_batch(
-    documents: Sequence[Document], store: Store, settings: Settings, report: BuildReport
+    documents: Sequence[Document],
+    store: Store,
+    knowledge: Knowledge,
+    settings: Settings,
+    report: BuildReport,
 ) -> None:
     new_ids = store.new_document_ids([d.id for d in documents])
     fresh = [d for d in documents if d.id in new_ids]
-    analysed = dict(
-        (d.id, (d, m)) for d, m in analyse(fresh, settings.spacy_model, settings.workers)
-    )
-    batch = [analysed.get(d.id, (d, [])) for d in documents]
+    found = analyse(fresh, knowledge, settings.spacy_model, settings.workers)
+    analysed = {document.id: analysis for document, analysis in found}
+    batch = [(d, analysed.get(d.id, EMPTY)) for d in documents]
     result = store.write_batch(batch)
     report.added += result.added
     report.unchanged += result.unchanged

@@ -100,4 +100,4 @@ class Mention:
 
     @property
     def id(self) -> str:
-        return f"{self.document_id}:{self.char_start}-{self.char_end}"
+        return f"{self.document_id}:{self.char_start}-{self.char_end}:{self.actor_id or ''}"

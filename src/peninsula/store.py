@@ -17,7 +17,8 @@ from typing import Any, Literal
 import duckdb
 
 from peninsula.errors import NotFound, StoreError
-from peninsula.knowledge import Knowledge
+from peninsula.knowledge import Actor, Knowledge, Role
+from peninsula.nlp import Analysis
 from peninsula.records import Document, Mention
 
 ExportFormat = Literal["jsonl", "parquet", "csv"]
@@ -28,7 +29,7 @@ EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "path", "outlet", "title", "published", "date_precision", "date_confidence",
         "date_evidence", "date_conflicts", "text",
     ),
-    "actors": ("id", "name", "kind", "country", "aliases", "roles"),
+    "actors": ("id", "name", "kind", "country", "aliases", "roles", "verified"),
     "statements": (
         "id", "document_id", "speaker", "speaker_text", "kind", "text", "cue", "date",
         "char_start", "char_end",
@@ -64,7 +65,8 @@ _MIGRATIONS: tuple[tuple[int, str], ...] = (
         );
         CREATE TABLE actors (
             id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, kind VARCHAR NOT NULL,
-            country VARCHAR, aliases JSON NOT NULL, roles JSON NOT NULL
+            country VARCHAR, aliases JSON NOT NULL, roles JSON NOT NULL,
+            verified BOOLEAN NOT NULL DEFAULT true
         );
         CREATE TABLE mentions (
             id VARCHAR PRIMARY KEY, document_id VARCHAR NOT NULL, actor_id VARCHAR,
@@ -84,6 +86,11 @@ _MIGRATIONS: tuple[tuple[int, str], ...] = (
         CREATE TABLE commitments (
             id VARCHAR PRIMARY KEY, actor VARCHAR, text VARCHAR NOT NULL, first_stated VARCHAR,
             last_stated VARCHAR, status VARCHAR NOT NULL, mentions JSON NOT NULL
+        );
+        CREATE TABLE timexes (
+            id VARCHAR PRIMARY KEY, document_id VARCHAR NOT NULL, text VARCHAR NOT NULL,
+            type VARCHAR NOT NULL, value VARCHAR, mod VARCHAR,
+            char_start INTEGER NOT NULL, char_end INTEGER NOT NULL
         );
         CREATE TABLE runs (
             id INTEGER PRIMARY KEY, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP,
@@ -159,7 +166,7 @@ class Store:
         )
         return set(ids) - {row[0] for row in rows.fetchall()}
 
-    def write_batch(self, batch: Sequence[tuple[Document, Sequence[Mention]]]) -> BatchResult:
+    def write_batch(self, batch: Sequence[tuple[Document, Analysis]]) -> BatchResult:
         """Store one batch atomically.
 
         A known text gains the new origin; a known origin is unchanged.
@@ -167,13 +174,14 @@ class Store:
         added = unchanged = merged = 0
         try:
             with self._transaction():
-                for document, mentions in batch:
+                for document, analysis in batch:
                     row = self._con.execute(
                         "SELECT origins FROM documents WHERE id = ?", [document.id]
                     ).fetchone()
                     if row is None:
                         self._insert_document(document)
-                        self._insert_mentions(mentions)
+                        self._insert_mentions(analysis.mentions)
+                        self._insert_new_actors(analysis.new_actors)
                         added += 1
                         continue
                     origins = json.loads(row[0])
@@ -227,28 +235,24 @@ class Store:
         )
 
     def write_actors(self, knowledge: Knowledge) -> None:
-        """Replace the actors table with the knowledge base in use, roles included."""
-        rows = [
-            [
-                actor.id,
-                actor.name,
-                actor.kind,
-                actor.country,
-                json.dumps(list(actor.aliases), ensure_ascii=False),
-                json.dumps(
-                    [
-                        {"title": r.title, "of": r.of, "start": _day(r.start), "end": _day(r.end)}
-                        for r in knowledge.roles
-                        if r.actor == actor.id
-                    ]
-                ),
-            ]
-            for actor in knowledge.actors
-        ]
+        """Make the verified actors those of the knowledge base in use, roles included.
+
+        Unverified actors found in articles stay; a verified one replaces its namesake.
+        """
+        rows = [_actor_row(actor, knowledge.roles_of(actor.id)) for actor in knowledge.actors]
         with self._transaction():
-            self._con.execute("DELETE FROM actors")
+            self._con.execute("DELETE FROM actors WHERE verified")
             if rows:
-                self._con.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?)", rows)
+                self._con.executemany(
+                    "INSERT OR REPLACE INTO actors VALUES (?, ?, ?, ?, ?, ?, ?)", rows
+                )
+
+    def _insert_new_actors(self, actors: Sequence[Actor]) -> None:
+        if actors:
+            self._con.executemany(
+                "INSERT OR IGNORE INTO actors VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [_actor_row(actor, ()) for actor in actors],
+            )
 
     def _insert_mentions(self, mentions: Sequence[Mention]) -> None:
         if mentions:
@@ -292,6 +296,16 @@ class Store:
         if len(rows) > 1 and rows[0]["id"] != doc_id:
             raise NotFound(f"document id prefix {doc_id!r} is ambiguous")
         return rows[0]
+
+    def mentions(self, document_id: str | None = None) -> list[dict[str, Any]]:
+        if document_id is None:
+            return self._fetch_dicts("SELECT * FROM mentions ORDER BY document_id, char_start", [])
+        return self._fetch_dicts(
+            "SELECT * FROM mentions WHERE document_id = ? ORDER BY char_start", [document_id]
+        )
+
+    def actors(self) -> list[dict[str, Any]]:
+        return self._fetch_dicts("SELECT * FROM actors ORDER BY verified DESC, id", [])
 
     def documents(self) -> list[dict[str, Any]]:
         return self._fetch_dicts("SELECT * FROM documents ORDER BY published NULLS LAST, id", [])
@@ -352,6 +366,22 @@ def _dateline_dict(d: Document) -> dict[str, Any]:
         "outlet": line.outlet,
         "raw": line.raw,
     }
+
+
+def _actor_row(actor: Actor, roles: Sequence[Role]) -> list[Any]:
+    described = [{"title": t, "of": None, "start": None, "end": None} for t in actor.described_as]
+    role_rows = [
+        {"title": r.title, "of": r.of, "start": _day(r.start), "end": _day(r.end)} for r in roles
+    ]
+    return [
+        actor.id,
+        actor.name,
+        actor.kind,
+        actor.country,
+        json.dumps(list(actor.aliases), ensure_ascii=False),
+        json.dumps(role_rows if actor.verified else described, ensure_ascii=False),
+        actor.verified,
+    ]
 
 
 def _day(value: date | None) -> str | None:
