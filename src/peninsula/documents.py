@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
 from urllib.parse import urlparse
 
 from peninsula.knowledge import Knowledge
@@ -37,38 +38,69 @@ MONTHS = {
     for name in names
 }
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH = rf"(?i:{_MONTH_RE})\.?"
 _DASH = r"(?:--|—|–|-|:)"
+# Place words are any letters here; _plausible_dateline checks they are capitalised.
+_PLACE_WORD = r"[^\W\d_][\w.'’\-]*"
+_PLACE = rf"{_PLACE_WORD}(?:(?:[ ]|/){_PLACE_WORD}){{0,3}}"
 
 # "Seoul, Jan 1 (IANS)", "SEOUL, Jan. 21 (Yonhap) --", "PYONGYANG, January 21 (KCNA) --",
-# "SEOUL, South Korea (AP) —", "Seoul (AFP) -", "(MENAFN)", "UNITED NATIONS, Sept 24 (Reuters) -"
+# "SEOUL, South Korea (AP) —", "Seoul (AFP) -", "(MENAFN)", "WASHINGTON/SEOUL, Sept 24 (Reuters) -",
+# "Geneva, 3 March (AFP) -". Case-sensitive except the month, so capitals can be checked.
 DATELINE = re.compile(
     rf"""^\s*
-    (?:(?P<place>[A-Z][A-Za-z.'’\-]+(?:[ ][A-Z][A-Za-z.'’\-]+){{0,3}}
-        (?:,[ ](?P<region>[A-Z][A-Za-z.]+(?:[ ][A-Z][A-Za-z.]+){{0,2}}))?)
-       (?:,?[ ](?P<month>{_MONTH_RE})\.?[ ](?P<day>\d{{1,2}})(?:,[ ]\d{{4}})?)?
+    (?:(?P<place>{_PLACE})(?:,[ ](?P<region>{_PLACE}))?
+       (?:,?[ ](?:(?P<month>{_MONTH})[ ](?P<day>\d{{1,2}})
+                |(?P<dday>\d{{1,2}})[ ](?P<dmonth>{_MONTH}))
+          (?:,[ ]\d{{4}})?)?
        [ ]?)?
-    \((?P<outlet>[A-Za-z][A-Za-z .&\-]{{1,40}})\)
-    (?:[ ]?{_DASH})?[ ]*""",
-    re.IGNORECASE | re.VERBOSE,
+    \((?P<outlet>[^\W\d_][\w .&'’\-]{{0,40}}?)\)
+    (?P<dash>[ ]?{_DASH})?[ ]*""",
+    re.VERBOSE,
 )
+# Wire update and genre tags: "(LEAD)", "(2nd LD)", "(URGENT)", "(News Focus)", "UPDATE 1-".
+_TAG_WORDS = (
+    r"LD|LEAD|URGENT|FLASH|BULLETIN|BREAKING|UPDATED?|CORRECTED|CORRECTION|REFILE|RECAST"
+    r"|EXCLUSIVE|ANALYSIS|FACTBOX|INSIGHT|FOCUS|FEATURE|INTERVIEW|PROFILE|EDITORIAL|OPINION"
+    r"|COMMENTARY|PHOTOS?|VIDEO|AUDIO|WRAPUP|NEWSMAKER"
+)
+_TAG = rf"(?:\d+(?:st|nd|rd|th)\s+)?(?:[A-Za-z]+\s+)?(?:{_TAG_WORDS})(?:\s+\d+)?"
+_WIRE_TAG = re.compile(_TAG, re.IGNORECASE)
+_TITLE_TAGS = re.compile(rf"^(?:\(\s*(?i:{_TAG})\s*\)\s*|(?:{_TAG_WORDS})(?:\s+\d+)?-(?=\S))+")
+_ACRONYM = re.compile(r"[A-Z]{2,}(?![a-z])")
+# Lower-case words allowed inside a place name ("Dar es Salaam", "Ministry of ...").
+_PLACE_PARTICLES = frozenset({"of", "de", "del", "la", "le", "es", "el", "al", "da", "do", "du"})
+
 _LEADING_DATE_LABEL = re.compile(
     r"^\s*(?:date|dated|published|posted|updated|last updated)\s*:?\s+", re.IGNORECASE
 )
-_ISO_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
+_ISO_PREFIX = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
 # A line that is nothing but a date (and maybe a weekday, a time and a zone).
 DATE_ONLY_LINE = re.compile(
     rf"""^\s*(?:{_WEEKDAY},?\s+)?
     (?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_RE})\.?,?\s+\d{{4}}
       |(?:{_MONTH_RE})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}
-      |\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{4}}|\d{{4}}/\d{{1,2}}/\d{{1,2}})
-    (?:,?\s*(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?\s*(?:[ap]\.?m\.?)?)?
+      |\d{{4}}-\d{{2}}-\d{{2}}|\d{{4}}\.\d{{1,2}}\.\d{{1,2}}\.?
+      |\d{{1,2}}/\d{{1,2}}/\d{{4}}|\d{{4}}/\d{{1,2}}/\d{{1,2}})
+    (?:(?:,|\s*[-–|])?\s*(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?\s*(?:[ap]\.?m\.?)?)?
     (?:\s*\(?(?:GMT|UTC|KST|EST|EDT|PST|PDT|CET|CEST|BST|JST|IST|[A-Z]{{2,4}})(?:\s*[+-]\d{{1,2}}(?::?\d{{2}})?)?\)?)?
     \s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 _TITLE_MAX_CHARS = 200
 _TITLE_MAX_WORDS = 30
+# A dateline may follow a headline and a deck; further down, "(X)" is prose.
+_DATELINE_SEARCH = 3
+
+# Hard-wrapped text: lines broken at a fixed width between 40 and 100 characters.
+_MIN_WRAP_WIDTH = 40
+_MAX_WRAP_WIDTH = 100
+_SENTENCE_END = re.compile(r"""[.!?:;"”’')\]]$""")
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
+_DOMAIN = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,18 +112,14 @@ class _Header:
 
 def build_document(raw: RawArticle, knowledge: Knowledge) -> Document:
     paragraphs, removed = _strip_boilerplate(split_paragraphs(raw.text), knowledge)
-    header = _read_header(paragraphs, has_title=raw.title is not None)
-    paragraphs = header.paragraphs
-    dateline = None
-    if paragraphs:
-        dateline, rest = split_dateline(paragraphs[0])
-        paragraphs = ([rest] if rest else []) + paragraphs[1:]
-    text = "\n\n".join(paragraphs)
+    header = _read_header(paragraphs, raw.title)
+    title, dateline, body = _open_body(header.paragraphs, raw.title or header.title)
+    text = "\n\n".join(body)
     return Document(
         id=document_id(text),
         origins=(raw.url or raw.origin,),
         text=text,
-        title=raw.title or header.title,
+        title=title,
         outlet=recognise_outlet(raw, dateline, removed, knowledge),
         url=raw.url,
         dateline=dateline,
@@ -105,50 +133,130 @@ def document_id(text: str) -> str:
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
 
 
+# --- paragraphs -------------------------------------------------------------------------------
+
+
 def split_paragraphs(text: str) -> list[str]:
-    """Paragraphs: blank-line separated (single newlines are wraps), else one per line."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    lines = [line.strip() for line in text.split("\n")]
-    if any(not line for line in lines[1:-1]) and _has_wrapped_lines(lines):
-        blocks = re.split(r"\n\s*\n", "\n".join(lines))
-        return [" ".join(b.split()) for b in blocks if b.strip()]
-    return [" ".join(line.split()) for line in lines if line]
+    """Paragraphs: one per line, except that lines of hard-wrapped text are joined up again.
+
+    Blank lines always end a paragraph. In hard-wrapped text a line continues into the next one
+    when the next line's first word would not have fitted on it (that is why the wrapper broke).
+    """
+    text = text.translate(_INVISIBLE).replace("\u2029", "\n\n")
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    width = _wrap_width(lines)
+    paragraphs: list[str] = []
+    current = ""
+    for line, following in zip(lines, [*lines[1:], ""], strict=False):
+        if line:
+            current = _rejoin(current, line)
+        if current and not (line and following and width and _wrapped(line, following, width)):
+            paragraphs.append(current)
+            current = ""
+    return paragraphs
 
 
-def _has_wrapped_lines(lines: list[str]) -> bool:
-    """True when some paragraph spans several lines (a line not ending a sentence is followed by text)."""
-    return any(
-        line and nxt and not re.search(r"[.!?:\"”’)]$", line) and len(line) > 40
-        for line, nxt in zip(lines, lines[1:], strict=False)
-    )
+def _wrap_width(lines: list[str]) -> int | None:
+    """The wrap width if the text is hard-wrapped, else None.
+
+    The width is the 90th-percentile line length (robust to a long URL line). Wrapping shows as
+    several full lines that stop mid-sentence; short lines that each end a sentence do not count.
+    """
+    filled = sorted(len(line) for line in lines if line)
+    if len(filled) < 4:
+        return None
+    width = filled[(len(filled) - 1) * 9 // 10]
+    if not _MIN_WRAP_WIDTH <= width <= _MAX_WRAP_WIDTH:
+        return None
+    pairs = [(a, b) for a, b in pairwise(lines) if a and b]
+    cut = sum(1 for a, b in pairs if not _SENTENCE_END.search(a) and _wrapped(a, b, width))
+    return width if cut >= 2 and cut * 4 >= len(pairs) else None
+
+
+def _wrapped(line: str, following: str, width: int) -> bool:
+    return len(line) + 1 + len(following.split()[0]) > width
+
+
+def _rejoin(current: str, line: str) -> str:
+    if not current:
+        return line
+    # "inter-" + "Korean": a wrap after a hyphen joins without a space.
+    if re.search(r"\w-$", current) and line[0].isalpha():
+        return current + line
+    return f"{current} {line}"
+
+
+# --- dateline -----------------------------------------------------------------------------------
 
 
 def split_dateline(paragraph: str) -> tuple[Dateline | None, str]:
     match = DATELINE.match(paragraph)
     if not match or not _plausible_dateline(match):
         return None, paragraph
-    month = MONTHS.get((match.group("month") or "").lower().rstrip("."))
-    day = int(match.group("day")) if match.group("day") else None
-    place = match.group("place")
-    if place and match.group("region"):
-        place = f"{place}, {match.group('region')}"
-    rest = paragraph[match.end() :].lstrip()
+    month_name = match["month"] or match["dmonth"]
+    day = match["day"] or match["dday"]
     dateline = Dateline(
-        place=place.title() if place and place.isupper() else place,
-        month=month,
-        day=day,
-        outlet=match.group("outlet").strip(),
+        place=_display_place(match["place"], match["region"]),
+        month=MONTHS[month_name.lower().rstrip(".")] if month_name else None,
+        day=int(day) if day else None,
+        outlet=match["outlet"].strip(),
         raw=paragraph[: match.end()].strip(),
     )
-    return dateline, rest
+    return dateline, paragraph[match.end() :].lstrip()
 
 
 def _plausible_dateline(match: re.Match[str]) -> bool:
-    outlet = match.group("outlet").strip()
-    # A parenthesis that opens a sentence is an agency credit only if it is short and
-    # mostly capitalised ("AP", "Yonhap", "KCNA"), not an aside such as "(for now)".
-    words = outlet.split()
-    return len(words) <= 4 and all(w[0].isupper() or w in {"&", "-"} for w in words)
+    """An agency credit, not an aside: "(For now)", "(MOU)" after a name, "(LEAD)" are prose."""
+    credit = match["outlet"].strip()
+    words = credit.split()
+    if len(words) > 4 or _WIRE_TAG.fullmatch(credit) or not all(_capitalised(w) for w in words):
+        return False
+    day = match["day"] or match["dday"]
+    if day and not 1 <= int(day) <= 31:
+        return False
+    has_dash = match["dash"] is not None
+    place = " ".join(filter(None, (match["place"], match["region"])))
+    if not place:
+        # A bare "(X)" opening the text is a credit in agency form: "(MENAFN)", "(Reuters) -".
+        return has_dash or _ACRONYM.match(credit) is not None
+    place_words = re.split(r"[ /]", place)
+    if not all(_capitalised(w) or w in _PLACE_PARTICLES for w in place_words):
+        return False
+    # "Lee Jae Myung (Democratic Party) said": after a place, a credit needs a date or a dash.
+    return has_dash or day is not None
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() or word == "&"
+
+
+def _display_place(place: str | None, region: str | None) -> str | None:
+    """ "SEOUL, South Korea" -> "Seoul, South Korea"; capitals are a house style, not a name."""
+    parts = [_unshout(p) if p.isupper() else p for p in (place, region) if p]
+    return ", ".join(parts) or None
+
+
+def _unshout(text: str) -> str:
+    return re.sub(r"[^\W\d_]+(?:['’][^\W\d_]+)?", lambda m: m[0].capitalize(), text)
+
+
+def _open_body(
+    paragraphs: list[str], title: str | None
+) -> tuple[str | None, Dateline | None, list[str]]:
+    """The dateline opens the body; short lines before it (a headline with a full stop, a deck)
+    are header, the first of them the title if there is none yet."""
+    for index, paragraph in enumerate(paragraphs[:_DATELINE_SEARCH]):
+        if index and not _headline_sized(paragraphs[index - 1]):
+            break
+        dateline, rest = split_dateline(paragraph)
+        if dateline is not None:
+            if title is None and index:
+                title = _strip_wire_tags(paragraphs[0])
+            return title, dateline, ([rest] if rest else []) + paragraphs[index + 1 :]
+    return title, None, paragraphs
+
+
+# --- boilerplate --------------------------------------------------------------------------------
 
 
 def _strip_boilerplate(paragraphs: list[str], knowledge: Knowledge) -> tuple[list[str], list[str]]:
@@ -158,7 +266,8 @@ def _strip_boilerplate(paragraphs: list[str], knowledge: Knowledge) -> tuple[lis
         rule = next((r for r in knowledge.boilerplate if r.pattern.fullmatch(paragraph)), None)
         if rule is None:
             kept.append(paragraph)
-        elif rule.action == "cut_rest":
+        elif rule.action == "cut_rest" and index >= len(paragraphs) // 2:
+            # A trailer block ends the article; in the first half it is a note on it, not a trailer.
             removed.extend(paragraphs[index:])
             break
         else:
@@ -166,64 +275,126 @@ def _strip_boilerplate(paragraphs: list[str], knowledge: Knowledge) -> tuple[lis
     return kept, removed
 
 
-def _read_header(paragraphs: list[str], has_title: bool) -> _Header:
+# --- header: date lines and headline ------------------------------------------------------------
+
+
+def _read_header(paragraphs: list[str], raw_title: str | None) -> _Header:
     """Leading date lines and the headline, separated from the body."""
+    date_lines, rest = _take_date_lines(paragraphs)
+    title = None
+    if raw_title is not None:
+        # Extractors often repeat the page title as the first line of the text.
+        if rest and _squash(rest[0]) == _squash(raw_title):
+            rest.pop(0)
+    elif len(rest) > 1 and _looks_like_headline(rest[0]):
+        title = _strip_wire_tags(rest.pop(0))
+    more, rest = _take_date_lines(rest)
+    return _Header(tuple(date_lines + more), title, rest)
+
+
+def _take_date_lines(paragraphs: list[str]) -> tuple[list[str], list[str]]:
     date_lines: list[str] = []
     rest = list(paragraphs)
-    title = None
     while rest:
         first = rest[0]
         if DATE_ONLY_LINE.match(_LEADING_DATE_LABEL.sub("", first)):
-            date_lines.append(first)
-            rest.pop(0)
+            date_lines.append(rest.pop(0))
             continue
         label = _LEADING_DATE_LABEL.match(first)
         iso = _ISO_PREFIX.match(first[label.end() :]) if label else None
-        if label and iso:
-            # "date 2026-01-21 President Lee ...": a date label glued to the first paragraph.
-            date_lines.append(first[: label.end() + iso.end()].strip())
-            rest[0] = first[label.end() + iso.end() :].strip()
-            continue
-        break
-    if not has_title and len(rest) > 1 and _looks_like_headline(rest[0]):
-        title = rest.pop(0)
-        while rest and DATE_ONLY_LINE.match(_LEADING_DATE_LABEL.sub("", rest[0])):
-            date_lines.append(rest.pop(0))
-    return _Header(tuple(date_lines), title, [p for p in rest if p])
+        if not (label and iso):
+            break
+        # "date 2026-01-21 President Lee ...": a date label glued to the first paragraph.
+        date_lines.append(first[: label.end() + iso.end()].strip())
+        rest[0] = first[label.end() + iso.end() :].strip()
+        if not rest[0]:
+            rest.pop(0)
+    return date_lines, rest
 
 
 def _looks_like_headline(paragraph: str) -> bool:
-    if len(paragraph) > _TITLE_MAX_CHARS or len(paragraph.split()) > _TITLE_MAX_WORDS:
+    if not _headline_sized(paragraph) or split_dateline(paragraph)[0] is not None:
         return False
-    if DATELINE.match(paragraph):
-        return False
-    return not paragraph.rstrip().endswith((".", ",", ";", ":", "”", '"')) or paragraph.isupper()
+    # Closing quotes do not end a sentence: 'Kim warns of "overwhelming" response' is a headline.
+    ending = paragraph.rstrip().rstrip("\"'”’»)")
+    return not ending.endswith((".", ",", ";", ":")) or paragraph.isupper()
+
+
+def _headline_sized(paragraph: str) -> bool:
+    return len(paragraph) <= _TITLE_MAX_CHARS and len(paragraph.split()) <= _TITLE_MAX_WORDS
+
+
+def _strip_wire_tags(title: str) -> str:
+    return _TITLE_TAGS.sub("", title).strip() or title
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+# --- outlet -------------------------------------------------------------------------------------
 
 
 def recognise_outlet(
     raw: RawArticle, dateline: Dateline | None, removed: list[str], knowledge: Knowledge
 ) -> str | None:
-    """The outlet's id from the dateline, a credit or id line, the URL domain, or the source."""
-    candidates = []
-    if dateline and dateline.outlet:
-        candidates.append(dateline.outlet)
-    candidates.extend(removed)
-    for candidate in candidates:
-        for outlet in knowledge.outlets:
-            if outlet.id_pattern is not None and outlet.id_pattern.search(candidate):
-                return outlet.id
-            if any(_names(alias, candidate) for alias in (*outlet.aliases, outlet.id)):
-                return outlet.id
-    if raw.url:
-        host = (urlparse(raw.url).hostname or "").lower()
-        for outlet in knowledge.outlets:
-            if any(host == d or host.endswith("." + d) for d in outlet.domains):
-                return outlet.id
-    return raw.outlet
+    """The outlet's id, from the strongest evidence that names a known outlet.
+
+    The dateline credits the copy's author, even on another outlet's site; a publisher id line,
+    the URL's domain and the source's site name say where it ran; credit lines the article shed
+    ("--IANS", "© 2025 AFP", "xxx@yna.co.kr") come last. Unrecognised, the source's own name.
+    """
+    found = (
+        (_outlet_named(dateline.outlet, knowledge) if dateline and dateline.outlet else None)
+        or _outlet_by_publisher_id(removed, knowledge)
+        or _outlet_by_host(urlparse(raw.url).hostname if raw.url else None, knowledge)
+        or (_outlet_named(raw.outlet, knowledge) if raw.outlet else None)
+        or next(filter(None, (_outlet_mentioned(line, knowledge) for line in removed)), None)
+    )
+    return found or raw.outlet
 
 
-def _names(alias: str, line: str) -> bool:
-    stripped = line.strip(" -—–()").strip()
-    if stripped.lower() == alias.lower():
-        return True
-    return re.search(rf"(?<![A-Za-z]){re.escape(alias)}(?![A-Za-z])", line) is not None and len(line) < 60
+def _outlet_named(name: str, knowledge: Knowledge) -> str | None:
+    key = _name_key(name)
+    for outlet in knowledge.outlets:
+        if key in {_name_key(n) for n in (outlet.id, outlet.name, *outlet.aliases)}:
+            return outlet.id
+    return _outlet_mentioned(name, knowledge)
+
+
+def _name_key(name: str) -> str:
+    words = re.sub(r"[^\w&]+", " ", name.casefold()).split()
+    return " ".join(words[1:] if words[:1] == ["the"] else words)
+
+
+def _outlet_mentioned(line: str, knowledge: Knowledge) -> str | None:
+    """The outlet named earliest in the line, by a whole-word alias or a web/e-mail domain."""
+    hits: list[tuple[int, str]] = []
+    for outlet in knowledge.outlets:
+        for alias in (outlet.name, *outlet.aliases):
+            match = re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", line)
+            if match:
+                hits.append((match.start(), outlet.id))
+    for domain in _DOMAIN.finditer(line):
+        found = _outlet_by_host(domain.group(0), knowledge)
+        if found:
+            hits.append((domain.start(), found))
+    return min(hits)[1] if hits else None
+
+
+def _outlet_by_publisher_id(lines: list[str], knowledge: Knowledge) -> str | None:
+    for line in lines:
+        for outlet in knowledge.outlets:
+            if outlet.id_pattern is not None and outlet.id_pattern.search(line):
+                return outlet.id
+    return None
+
+
+def _outlet_by_host(host: str | None, knowledge: Knowledge) -> str | None:
+    host = (host or "").lower()
+    if not host:
+        return None
+    for outlet in knowledge.outlets:
+        if any(host == d or host.endswith("." + d) for d in outlet.domains):
+            return outlet.id
+    return None
