@@ -101,3 +101,39 @@ class Mention:
     @property
     def id(self) -> str:
         return f"{self.document_id}:{self.char_start}-{self.char_end}:{self.actor_id or ''}"
+
+
+StatementKind = Literal["direct", "indirect", "mixed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Character offsets into a document's text, end exclusive."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """Something an actor said, with the exact content span and how it was attributed.
+
+    `speaker` is an actor id, or None when the speaker could not be resolved (the text of the
+    source is still in `speaker_text`). `date` is the date the sentence gives, else the
+    publication date.
+    """
+
+    document_id: str
+    kind: StatementKind
+    content: Span
+    text: str
+    speaker: str | None
+    speaker_text: str | None
+    source: Span | None
+    cue: str | None
+    cue_span: Span | None
+    date: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.document_id}:s{self.content.start}-{self.content.end}"
