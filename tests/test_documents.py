@@ -458,6 +458,8 @@ def outlet(text: str = "Seoul said on Monday it wants talks.", **fields: Any) ->
         ("https://www.reuters.com/world/asia-pacific/x/", "REUTERS"),
         ("https://www.nknews.org/2025/01/x/", "NK_NEWS"),
         ("http://kcnawatch.org/newstream/123/", "KCNA"),
+        ("http://rodong.rep.kp/en/index.php", "RODONG"),
+        ("https://www.voanews.com/a/x.html", "VOA"),
         ("https://example.org/yna.co.kr", None),
         ("https://notapnews.com/x", None),
     ],
@@ -503,8 +505,22 @@ def test_outlet_evidence_order(knowledge: Knowledge) -> None:
 
 def test_unknown_dateline_agency_falls_through_to_other_evidence(knowledge: Knowledge) -> None:
     raw = RawArticle(origin="x", text="", url="https://www.koreatimes.co.kr/a")
-    bernama = Dateline("Kuala Lumpur", 1, 2, "Bernama", "KUALA LUMPUR, Jan 2 (Bernama) --")
-    assert recognise_outlet(raw, bernama, [], knowledge) == "KOREA_TIMES"
+    lusa = Dateline("Lisbon", 1, 2, "Lusa", "LISBON, Jan 2 (Lusa) -")
+    assert recognise_outlet(raw, lusa, [], knowledge) == "KOREA_TIMES"
+
+
+@pytest.mark.parametrize(
+    ("dateline", "expected"),
+    [
+        ("BOGOTA, May 2 (EFE) - Talks began.", "EFE"),
+        ("KUALA LUMPUR, Jan 2 (Bernama) -- Talks began.", "BERNAMA"),
+        ("(MENAFN- Yonhap) Talks began.", "MENAFN"),
+        ("SEOUL, Jan 2 (Yonhap) -- Talks began.", "YONHAP"),
+        ("WASHINGTON (AP) — Talks began.", "AP"),
+    ],
+)
+def test_outlet_from_dateline(dateline: str, expected: str) -> None:
+    assert outlet(dateline + "\nThe North was silent.") == expected
 
 
 def test_body_mentions_of_an_outlet_do_not_make_it_the_outlet() -> None:
