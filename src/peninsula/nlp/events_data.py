@@ -1,0 +1,246 @@
+"""The event coder's data files: CAMEO codes, verb and noun patterns, and cue words.
+
+All three are validated as they load; every problem is a DataFileError naming the file and line.
+
+- `cameo.csv`: code, name, Goldstein score, PLOVER event type and mode, and `intent`, the CAMEO
+  code for *expressing the intent* to do it (a pledge to meet is 036, not 04x).
+- `event_patterns.jsonl`: one pattern per line. `verbs` or `nouns` (lemmas) trigger it; `objects`
+  (lemmas or lemma phrases, any one) must appear in the trigger's complement, and so must one of
+  `also` when given; `preps` (any one)
+  must hang off the trigger. `governs: "intent"` lets an embedded action refine the code ("agreed
+  to hold talks" → 036), `modality: "pledged"` marks pledge verbs, `target_required` keeps a noun
+  trigger only when it names a target. `examples` are hand-written sentences that label the
+  embedding classifier.
+- `event_cues.csv`: speech verbs, modality cues, words for "the speaker's own government", and
+  agent nouns that may stand for a participant the knowledge base does not know.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from peninsula.errors import DataFileError
+from peninsula.knowledge import data_path, read_rows
+
+# PLOVER event types (draft 0.8). CAMEO 01 has none: PLOVER dropped public statements.
+PLOVER_TYPES = frozenset(
+    [
+        "AGREE",
+        "CONSULT",
+        "SUPPORT",
+        "COOPERATE",
+        "AID",
+        "CONCEDE",
+        "RETREAT",
+        "ACCUSE",
+        "REQUEST",
+        "REJECT",
+        "THREATEN",
+        "PROTEST",
+        "MOBILIZE",
+        "SANCTION",
+        "COERCE",
+        "ASSAULT",
+    ]
+)
+CUE_KINDS = frozenset({"speech", "pledged", "hypothetical", "negated", "own_government", "agent"})
+_PATTERN_KEYS = frozenset(
+    {"code", "verbs", "nouns", "objects", "also", "preps", "governs", "modality",
+     "target_required", "examples", "note"}
+)  # fmt: skip
+_CODE = re.compile(r"\d{2,4}")
+
+
+@dataclass(frozen=True, slots=True)
+class Cameo:
+    code: str
+    name: str
+    goldstein: float
+    plover: str | None
+    mode: str | None
+    intent: str | None
+
+    @property
+    def root(self) -> str:
+        return self.code[:2]
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    code: str
+    verbs: frozenset[str]
+    nouns: frozenset[str]
+    objects: tuple[str, ...]
+    also: tuple[str, ...]
+    preps: frozenset[str]
+    governs_intent: bool
+    pledge: bool
+    target_required: bool
+    examples: tuple[str, ...]
+    line: int
+
+    @property
+    def specificity(self) -> int:
+        """Patterns with more constraints win over bare verbs."""
+        return 1 + 2 * bool(self.objects) + 2 * bool(self.also) + bool(self.preps)
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    words: Mapping[str, frozenset[str]]  # word -> cue kinds
+    sectors: Mapping[str, str]  # agent noun -> sector code
+
+    def has(self, word: str, kind: str) -> bool:
+        return kind in self.words.get(word, frozenset())
+
+
+@dataclass(frozen=True, slots=True)
+class EventData:
+    cameo: Mapping[str, Cameo]
+    patterns: tuple[Pattern, ...]
+    cues: Cues
+
+
+@cache
+def default_event_data() -> EventData:
+    return load_event_data(
+        data_path("cameo.csv"), data_path("event_patterns.jsonl"), data_path("event_cues.csv")
+    )
+
+
+def load_event_data(cameo_path: Path, patterns_path: Path, cues_path: Path) -> EventData:
+    cameo = load_cameo(cameo_path)
+    return EventData(cameo, load_patterns(patterns_path, cameo), load_cues(cues_path))
+
+
+def load_cameo(path: Path) -> Mapping[str, Cameo]:
+    codes: dict[str, Cameo] = {}
+    intents: list[tuple[int, str]] = []
+    for line, row in read_rows(path, ("code", "name", "goldstein")):
+        code = row["code"]
+        if not _CODE.fullmatch(code):
+            raise DataFileError(path, line, f"code {code!r} is not 2 to 4 digits")
+        if code in codes:
+            raise DataFileError(path, line, f"duplicate code {code!r}")
+        if len(code) > 2 and code[:2] not in codes:
+            raise DataFileError(path, line, f"code {code!r} comes before its root {code[:2]!r}")
+        codes[code] = Cameo(
+            code=code,
+            name=row["name"],
+            goldstein=_goldstein(row["goldstein"], path, line),
+            plover=_plover(row.get("plover", ""), path, line),
+            mode=row.get("mode") or None,
+            intent=row.get("intent") or None,
+        )
+        if row.get("intent"):
+            intents.append((line, row["intent"]))
+    for line, intent in intents:
+        if intent not in codes:
+            raise DataFileError(path, line, f"intent {intent!r} is not a known code")
+    return MappingProxyType(codes)
+
+
+def _goldstein(value: str, path: Path, line: int) -> float:
+    try:
+        score = float(value)
+    except ValueError:
+        raise DataFileError(path, line, f"goldstein {value!r} is not a number") from None
+    if not -10.0 <= score <= 10.0:
+        raise DataFileError(path, line, f"goldstein {score} is outside -10..10")
+    return score
+
+
+def _plover(value: str, path: Path, line: int) -> str | None:
+    if value and value not in PLOVER_TYPES:
+        raise DataFileError(path, line, f"plover {value!r} not one of {sorted(PLOVER_TYPES)}")
+    return value or None
+
+
+def load_patterns(path: Path, cameo: Mapping[str, Cameo]) -> tuple[Pattern, ...]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(path, None, f"cannot read ({exc})") from None
+    patterns = []
+    for number, text in enumerate(lines, start=1):
+        if text.strip() and not text.lstrip().startswith("#"):
+            patterns.append(_pattern(_json_object(text, path, number), cameo, path, number))
+    if not patterns:
+        raise DataFileError(path, None, "no patterns")
+    return tuple(patterns)
+
+
+def _json_object(text: str, path: Path, line: int) -> dict[str, Any]:
+    try:
+        record = json.loads(text)
+    except ValueError as exc:
+        raise DataFileError(path, line, f"malformed JSON ({exc})") from None
+    if not isinstance(record, dict):
+        raise DataFileError(path, line, "each line must be a JSON object")
+    unknown = sorted(set(record) - _PATTERN_KEYS)
+    if unknown:
+        raise DataFileError(path, line, f"unknown field(s): {', '.join(unknown)}")
+    return record
+
+
+def _pattern(record: dict[str, Any], cameo: Mapping[str, Cameo], path: Path, line: int) -> Pattern:
+    code = record.get("code")
+    if not isinstance(code, str) or code not in cameo:
+        raise DataFileError(path, line, f"code {code!r} is not in cameo.csv")
+    verbs = _words(record, "verbs", path, line)
+    nouns = _words(record, "nouns", path, line)
+    if bool(verbs) == bool(nouns):
+        raise DataFileError(path, line, "give exactly one of 'verbs' and 'nouns'")
+    if record.get("also") and not record.get("objects"):
+        raise DataFileError(path, line, "'also' needs 'objects'")
+    governs = record.get("governs")
+    if governs not in (None, "intent"):
+        raise DataFileError(path, line, f"governs {governs!r} must be 'intent'")
+    modality = record.get("modality")
+    if modality not in (None, "pledged"):
+        raise DataFileError(path, line, f"modality {modality!r} must be 'pledged'")
+    required = record.get("target_required", False)
+    if not isinstance(required, bool):
+        raise DataFileError(path, line, "target_required must be true or false")
+    return Pattern(
+        code=code,
+        verbs=frozenset(verbs),
+        nouns=frozenset(nouns),
+        objects=tuple(w.lower() for w in _words(record, "objects", path, line)),
+        also=tuple(w.lower() for w in _words(record, "also", path, line)),
+        preps=frozenset(_words(record, "preps", path, line)),
+        governs_intent=governs == "intent",
+        pledge=modality == "pledged",
+        target_required=required,
+        examples=tuple(_words(record, "examples", path, line)),
+        line=line,
+    )
+
+
+def _words(record: dict[str, Any], key: str, path: Path, line: int) -> list[str]:
+    value = record.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise DataFileError(path, line, f"{key!r} must be a list of non-empty strings")
+    return [v.strip() for v in value]
+
+
+def load_cues(path: Path) -> Cues:
+    words: dict[str, set[str]] = {}
+    sectors: dict[str, str] = {}
+    for line, row in read_rows(path, ("word", "cue")):
+        if row["cue"] not in CUE_KINDS:
+            raise DataFileError(path, line, f"cue {row['cue']!r} not one of {sorted(CUE_KINDS)}")
+        words.setdefault(row["word"].lower(), set()).add(row["cue"])
+        if row["cue"] == "agent":
+            if not row.get("sector"):
+                raise DataFileError(path, line, "an agent needs a sector")
+            sectors[row["word"].lower()] = row["sector"]
+    frozen = {k: frozenset(v) for k, v in words.items()}
+    return Cues(MappingProxyType(frozen), MappingProxyType(sectors))
