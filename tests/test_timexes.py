@@ -58,7 +58,7 @@ def test_acceptance_examples(nlp: Any, parsed: bool) -> None:
     assert values(reports, "2025-09-24", model) == {"Wednesday": ("DATE", "2025-09-24", None)}
     history = "The alliance was forged in the 1950s and has lasted decades."
     assert values(history, JAN_1, model) == {
-        "the 1950s": ("DATE", "195", None),
+        "1950s": ("DATE", "195", None),
         "decades": ("DURATION", "PXDE", None),
     }
 
@@ -137,10 +137,11 @@ def test_relative_units() -> None:
 
 
 def test_years_decades_centuries() -> None:
-    assert values("in the 1990s", JAN_21) == {"the 1990s": ("DATE", "199", None)}
+    assert values("in the 1990s", JAN_21) == {"1990s": ("DATE", "199", None)}
     assert values("in mid-2024", JAN_21) == {"mid-2024": ("DATE", "2024", "MID")}
-    assert values("the early 2000s", JAN_21) == {"the early 2000s": ("DATE", "200", "START")}
-    assert values("the 20th century", JAN_21)["the 20th century"][1] == "19"
+    assert values("the early 2000s", JAN_21) == {"early 2000s": ("DATE", "200", "START")}
+    assert values("the 20th century", JAN_21) == {"20th century": ("DATE", "19", None)}
+    assert values("the '90s", JAN_21) == {"'90s": ("DATE", "199", None)}
     assert values("in his 50s", JAN_21) == {}
     assert values("the 2008-09 crisis", JAN_21) == {
         "2008": ("DATE", "2008", None),

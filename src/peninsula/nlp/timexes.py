@@ -15,8 +15,9 @@ Conventions (TimeML 1.2.1 / TimeBank):
 - a decade or century with a count is written in years ("a decade" -> P10Y); without a count it
   keeps its unit ("decades" -> PXDE); "the 1950s" -> 195, "the 20th century" -> 19;
 - winter belongs to the year of its January, and seasons are ordered WI, SP, SU, FA in a year;
-- a modifier ("early", "almost") is part of the extent and sets `mod`; "the" is part of the extent
-  of "the last week", "the 1990s", "the past three years", not of a bare year ("the 2012 vote");
+- a modifier ("early", "almost") is part of the extent and sets `mod`; "the" is part of relative
+  expressions ("the last week", "the next decade", "the past three years"), not of names of
+  periods ("the 1990s", "the 20th century", "the 2012 vote");
 - a month and day used as a name ("the Sept. 19 agreement") takes the year stated in the same
   sentence ("signed in 2018"); without one, its year is left unknown (XXXX-09-19): the name of an
   event says nothing about the year of publication.
@@ -427,10 +428,12 @@ class _Context:
         if not path:
             return None
         verb = path[-1]
+        tense = _verb_tense(verb, self.vocab)
         until = any(t.lower_ in self.vocab.future_prepositions for t in path)
-        if until and verb.tag_ != "VBD":
-            return FUTURE  # "has been postponed until 15:00 GMT Saturday"
-        return _verb_tense(verb, self.vocab)
+        perfect = any(c.lower_ in ("has", "have", "'ve") for c in verb.children)
+        if until and (perfect or tense != PAST):
+            return FUTURE  # "has been postponed until 15:00 GMT Saturday"; not "held until"
+        return tense
 
     def _cue_tense(self, start: int, end: int) -> int:
         """The tense of the nearest cue word in the sentence; present when there is none."""
@@ -792,6 +795,8 @@ def _weekday_day(anchor: date, weekday: int, tense: int, offset: int | None) -> 
 
 
 def _weekday(m: re.Match[str], ctx: _Context) -> _Value | None:
+    if ctx.word_before(m.start()) == "the" and re.match(r"\s+[A-Z]", ctx.after(m.end())):
+        return None  # "the Sunday Times"
     weekday = ctx.vocab.weekdays[m["wd"].lower()]
     pod = ctx.vocab.parts_of_day[m["pod"].lower()] if m["pod"] else None
     kind: TimexType = "TIME" if pod else "DATE"
@@ -941,8 +946,10 @@ def _season_is_date(m: re.Match[str], ctx: _Context) -> bool:
             return False  # "Arab Spring"
     if re.match(r"\s+of\b", ctx.after(m.end())):
         return False  # "the fall of Saigon"
+    if word[0].isupper() and re.match(r"\s+[A-Z]", ctx.after(m.end())):
+        return False  # "the Spring Festival", "Summer Davos"
     if word.lower() == "fall":
-        return bool(m["the"]) and ctx.word_before(m.start()) in ("in", "this", "until", "by")
+        return bool(m["the"]) and ctx.word_before(m.start()) in ("in", "into", "until", "by")
     return bool(m["dmod"]) or _cued(ctx, m.start())
 
 
@@ -1116,6 +1123,8 @@ def _ago_value(ctx: _Context, count: int, unit: str, mod: str | None) -> _Value 
 
 
 def _duration_rule(m: re.Match[str], ctx: _Context) -> _Value | None:
+    if m.groupdict().get("the") and m["unit"].lower() not in ctx.vocab.plurals:
+        return None  # "the 90 years since", but not "the 1,000-day plan"
     unit = _unit_code(m["unit"], ctx.vocab)
     count = _number(m["num"], ctx.vocab)
     if count is not None and (m["half"] or m["half2"]):
@@ -1144,6 +1153,13 @@ def _year_range_end(m: re.Match[str], ctx: _Context) -> _Value | None:
 def _is_rate(ctx: _Context, start: int) -> bool:
     before = ctx.text[max(0, start - 40) : start]
     return re.search(r"(\d[\d,.]*\s*(%|[a-zA-Z]+)?|percent|per\s+cent)\s+$", before) is not None
+
+
+def _lasting(m: re.Match[str], ctx: _Context) -> _Value | None:
+    """ "a day-long meeting", "weeks-long talks"."""
+    word = m["unit"].lower()
+    count = None if word in ctx.vocab.plurals else 1.0
+    return _Value("DURATION", _duration(count, _unit_code(word, ctx.vocab)))
 
 
 def _half_duration(m: re.Match[str], ctx: _Context) -> _Value | None:
@@ -1337,13 +1353,13 @@ def _rules(v: _Vocab) -> list[_Rule]:
         ),
         (
             "decade",
-            rf"(?<![\w$])(?:(?i:the)\s+)?{p.dmod}(?:(?P<dec4>1\d\d|20\d)0|['’]?(?P<dec2>\d)0)"
+            rf"(?<![\w$]){p.dmod}(?:(?P<dec4>1\d\d|20\d)0|['’]?(?P<dec2>\d)0)"
             rf"['’]?s\b",
             _decade,
         ),
         (
             "century",
-            rf"\b(?:(?i:the)\s+)?{p.dmod}(?:(?P<ord>{ordinal})|(?P<cnum>\d{{1,2}})"
+            rf"\b{p.dmod}(?:(?P<ord>{ordinal})|(?P<cnum>\d{{1,2}})"
             rf"(?i:st|nd|rd|th))[\s-]+(?i:century)\b",
             _century,
         ),
@@ -1373,7 +1389,7 @@ def _rules(v: _Vocab) -> list[_Rule]:
         ),
         (
             "duration",
-            rf"\b{p.qmod}(?:(?i:the)\s+)?(?P<num>{p.num})(?P<half>\s+(?i:and\s+a\s+half))?(?P<sep>\s+|-)"
+            rf"\b{p.qmod}(?P<the>(?i:the)\s+)?(?P<num>{p.num})(?P<half>\s+(?i:and\s+a\s+half))?(?P<sep>\s+|-)"
             rf"(?P<unit>{p.unit})(?P<half2>\s+(?i:and\s+a\s+half))?",
             _duration_rule,
         ),
@@ -1388,6 +1404,7 @@ def _rules(v: _Vocab) -> list[_Rule]:
             r"(?<=\b(?:1\d|20)\d\d[-–])(?P<yy>\d\d)\b(?![-–/]\d)",
             _year_range_end,
         ),
+        ("lasting", rf"\b(?P<unit>{p.unit})-(?i:long)\b", _lasting),
         (
             "half",
             rf"\b{p.qmod}(?i:half\s+(?:an?\s+)?|an?\s+half[\s-])(?P<unit>{p.unit})",
@@ -1444,13 +1461,17 @@ def find_timexes(text: str, anchor: str | None, doc: Doc | None = None) -> list[
 
 def _candidates(ctx: _Context) -> Iterable[_Candidate]:
     for priority, rule in enumerate(_RULES):
-        for m in rule.pattern.finditer(ctx.text):
+        position = 0
+        while (m := rule.pattern.search(ctx.text, position)) is not None:
             start, end = _trimmed(ctx.text, m.start(), m.end())
-            if end <= start:
+            value = rule.normalise(m, ctx) if end > start else None
+            if value is None:
+                # Rejected: search again from the next character, so that a shorter match
+                # inside ("1,000-day" in "The 1,000-day plan") still gets its chance.
+                position = m.start() + 1
                 continue
-            value = rule.normalise(m, ctx)
-            if value is not None:
-                yield _Candidate(start, end, priority, value)
+            yield _Candidate(start, end, priority, value)
+            position = max(m.end(), m.start() + 1)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
