@@ -1,0 +1,766 @@
+"""Statements: who said what, from quotation marks and the dependency parse.
+
+Two passes over a parsed Doc:
+
+1. Cues. Every token whose lemma (with its particle: "call on", "according to") is in
+   `data/speech_cues.csv` and that stands outside a quotation is a candidate cue. Its source is
+   its subject (climbing through "adding that", "but vowed to", "describing it as" to the
+   clause that has one; the agent of a passive; the object of "according to"; the noun a
+   relative clause or a "saying" participle hangs on). Its content is its clausal complement
+   (ccomp, else xcomp: "vowed to", "urged Seoul to"), the object of its particle ("called for
+   talks"), its object and predicate for verbs that describe or announce something ("described
+   it as a 'wise approach'"), the clause around it when it is inserted ("The transition, he
+   said, is…"), or the quotation next to it ('"…," he said.' / 'he said: "…"'). A cue without
+   both a source and a content is not a statement.
+2. Quotations. Quote marks (straight, curly, `` '', and single marks outside double ones) are
+   paired paragraph by paragraph; a quotation left open at a paragraph's end runs to it (the
+   news convention for quotes over several paragraphs), and a stray mark is skipped. A
+   quotation no cue covers takes the nearest cue of its own sentence; failing that, a
+   quotation standing as its own sentence continues the direct statement just before it
+   ('"…," he said. "…"'), with the same source and cue.
+
+Content is a single span. It is `direct` when it is all one quotation (the span is then what
+is inside the marks), `mixed` when it contains quoted words, `indirect` otherwise. A cue inside
+another statement's content is dropped (the inner words are the outer speaker's report),
+unless it continues the same speaker ("said…, adding that…"): then it ends the outer content.
+
+The speaker is the actor of a mention overlapping the source's head token (a name, "the UN
+leader", "he", "his office"); with none, or with several different ones, `speaker` is None
+and the source text stays in `speaker_text`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Token
+
+from peninsula.errors import DataFileError
+from peninsula.knowledge import Knowledge, data_path, read_rows
+from peninsula.records import Mention, Span, Statement, StatementKind
+
+CUE_KINDS = frozenset(
+    {
+        "say",
+        "assert",
+        "report",
+        "pledge",
+        "urge",
+        "warn",
+        "describe",
+        "predict",
+        "evaluate",
+        "belief",
+        "evidence",
+        "intention",
+        "stance",
+    }
+)
+# Kinds whose direct object is what was said: "announced a plan", "criticized the deal".
+_OBJECT_KINDS = frozenset({"report", "describe", "predict", "evaluate", "evidence", "stance"})
+# Kinds whose object counts only with a predicate after it: "called it a 'pacemaker'".
+_PREDICATE_KINDS = frozenset({"describe"})
+_SUBJECTS = frozenset({"nsubj", "csubj"})
+_PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
+_RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
+# A cue without a subject shares the subject of the clause it continues.
+_CONTINUING = frozenset({"advcl", "conj", "xcomp"})
+_PARTICLE_DEPS = frozenset({"prep", "prt", "agent"})
+_EDGE_PUNCT = " \t\n,;:—–-"
+_BETWEEN_QUOTE_AND_CUE = " \t,;:—–-"
+_MAX_CLIMB = 4
+
+_DOUBLE_MARK = re.compile(r"``|''|[\"“”„«»]")
+_SINGLE_MARK = re.compile(r"[‘’']")
+_OPENING = frozenset({"“", "„", "«", "``", "‘"})
+_CLOSING = frozenset({"”", "»", "’"})
+_NOT_BEFORE_OPENING = frozenset(".,;!?%")
+
+
+# --- cue vocabulary ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One vocabulary entry: a lemma and the particles it takes ("call", "on"), and its kind."""
+
+    words: tuple[str, ...]
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class CueVocabulary:
+    by_word: Mapping[str, tuple[Cue, ...]]  # first word → entries, most words first
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.by_word.values())
+
+    def match(self, token: Token) -> tuple[Cue, list[Token]] | None:
+        """The longest entry `token` heads, with the particle tokens it took."""
+        entries = self.by_word.get(token.lemma_.lower()) or self.by_word.get(token.lower_, ())
+        for entry in entries:
+            particles: list[Token] = []
+            for word in entry.words[1:]:
+                found = next(
+                    (c for c in token.children if c.lower_ == word and c.dep_ in _PARTICLE_DEPS),
+                    None,
+                )
+                if found is None:
+                    break
+                particles.append(found)
+            else:
+                return entry, particles
+        return None
+
+
+def load_cues(path: Path) -> CueVocabulary:
+    """The cue vocabulary in `path` (columns lemma, kind, note), checked line by line."""
+    seen: dict[str, int] = {}
+    entries: dict[str, list[Cue]] = {}
+    for line, row in read_rows(path, ("lemma", "kind")):
+        lemma = " ".join(row["lemma"].split())
+        if not re.fullmatch(r"[a-z]+(?:[ -][a-z]+)*", lemma):
+            raise DataFileError(path, line, f"lemma {lemma!r} must be lower-case words")
+        if row["kind"] not in CUE_KINDS:
+            raise DataFileError(path, line, f"kind {row['kind']!r} not one of {sorted(CUE_KINDS)}")
+        if lemma in seen:
+            raise DataFileError(path, line, f"duplicate lemma {lemma!r} (line {seen[lemma]})")
+        seen[lemma] = line
+        words = tuple(lemma.split())
+        entries.setdefault(words[0], []).append(Cue(words, row["kind"]))
+    if not entries:
+        raise DataFileError(path, None, "no cues")
+    return CueVocabulary(
+        {k: tuple(sorted(v, key=lambda c: -len(c.words))) for k, v in entries.items()}
+    )
+
+
+@cache
+def default_cues() -> CueVocabulary:
+    return load_cues(data_path("speech_cues.csv"))
+
+
+# --- quotations --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A quotation: `start`/`end` include the marks, `inner_*` is what they enclose."""
+
+    start: int
+    end: int
+    inner_start: int
+    inner_end: int
+    closed: bool
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Paired quotations in `text`, in order; never raises on odd or stray marks."""
+    quotes: list[Quote] = []
+    for paragraph in re.finditer(r"[^\n]+", text):
+        lo, hi = paragraph.span()
+        double = _pair(text, lo, hi, list(_DOUBLE_MARK.finditer(text, lo, hi)), unclosed=True)
+        taken = [(q.start, q.end) for q in double]
+        singles = [
+            m
+            for m in _SINGLE_MARK.finditer(text, lo, hi)
+            if not any(a <= m.start() < b for a, b in taken)
+            and text[m.start() : m.start() + 2] != "''"
+            and text[max(lo, m.start() - 1) : m.start() + 1] != "''"
+        ]
+        single = _pair(text, lo, hi, singles, unclosed=False)
+        quotes += double + single
+    quotes.sort(key=lambda q: q.start)
+    return [q for q in quotes if any(ch.isalnum() for ch in text[q.inner_start : q.inner_end])]
+
+
+def _pair(text: str, lo: int, hi: int, marks: list[re.Match[str]], unclosed: bool) -> list[Quote]:
+    found: list[Quote] = []
+    opened: re.Match[str] | None = None
+    for mark in marks:
+        direction = _direction(text, mark, lo, hi)
+        if direction == "none":
+            continue
+        if opened is None:
+            if direction != "close":
+                opened = mark
+        elif direction != "open":
+            found.append(Quote(opened.start(), mark.end(), opened.end(), mark.start(), True))
+            opened = None
+        else:
+            opened = mark  # two openings: the first was stray
+    if opened is not None and unclosed:
+        end = len(text[lo:hi].rstrip()) + lo
+        if end > opened.end():
+            found.append(Quote(opened.start(), end, opened.end(), end, False))
+    return found
+
+
+def _direction(text: str, mark: re.Match[str], lo: int, hi: int) -> str:
+    """'open', 'close' or 'either', from the characters around the mark, then its shape."""
+    before = text[mark.start() - 1] if mark.start() > lo else " "
+    after = text[mark.end()] if mark.end() < hi else " "
+    single = mark.group() in "‘’'"
+    if single:
+        opens = (before.isspace() or before in '([{—–"“') and after.isalnum()
+        closes = (before.isalnum() or before in ".,!?") and not after.isalnum()
+        if opens == closes:
+            return "none" if not opens else "either"
+        return "open" if opens else "close"
+    opens = not before.isalnum() and before not in _NOT_BEFORE_OPENING and not after.isspace()
+    closes = not before.isspace() and not after.isalnum()
+    if opens and not closes:
+        return "open"
+    if closes and not opens:
+        return "close"
+    if mark.group() in _OPENING:
+        return "open"
+    if mark.group() in _CLOSING:
+        return "close"
+    return "either"
+
+
+# --- attribution -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Found:
+    content: set[int]  # token indices; or empty with `chars` set
+    chars: tuple[int, int] | None
+    cue: list[Token]
+    source: Token | None  # the source's head token
+    cue_token: Token | None
+    from_quote: bool = False
+
+
+def find_statements(
+    doc: Doc,
+    document_id: str,
+    mentions: Sequence[Mention],
+    knowledge: Knowledge,
+    cues: CueVocabulary | None = None,
+) -> list[Statement]:
+    """Every statement in `doc`, in text order. `mentions` resolve speakers; `knowledge` tells
+    a person from a group when several mentions cover a source."""
+    if not doc.has_annotation("DEP") or not doc.text.strip():
+        return []
+    vocabulary = cues or default_cues()
+    quotes = find_quotes(doc.text)
+    inner = _QuoteIndex(quotes)
+    paragraphs = _Paragraphs(doc.text)
+    found = [
+        f
+        for token in doc
+        if not inner.inside(token.idx)
+        for f in [_from_cue(token, vocabulary, inner, paragraphs)]
+        if f is not None
+    ]
+    found = _nest(found)
+    found += _from_quotes(doc, quotes, found, vocabulary, inner, paragraphs)
+    statements: dict[tuple[int, int], Statement] = {}
+    for item in found:
+        statement = _statement(doc, document_id, item, quotes, mentions, knowledge)
+        if statement is not None:
+            statements.setdefault((statement.content.start, statement.content.end), statement)
+    return sorted(statements.values(), key=lambda s: (s.content.start, s.content.end))
+
+
+class _Paragraphs:
+    """Paragraph numbers: the parser may run a sentence over a paragraph break, the rules never
+    do."""
+
+    def __init__(self, text: str) -> None:
+        self._breaks = [m.start() for m in re.finditer(r"\n", text)]
+
+    def of(self, token: Token) -> int:
+        return bisect.bisect_right(self._breaks, token.idx)
+
+    def same(self, a: Token, b: Token) -> bool:
+        return self.of(a) == self.of(b)
+
+
+class _QuoteIndex:
+    def __init__(self, quotes: list[Quote]) -> None:
+        self.quotes = quotes
+        self._starts = [q.inner_start for q in quotes]
+        self._ends = {q.end: q for q in quotes}
+        self._begins = {q.start: q for q in quotes}
+
+    def at(self, offset: int) -> Quote | None:
+        """The quotation whose inner text holds `offset`."""
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i >= 0 and offset < self.quotes[i].inner_end:
+            return self.quotes[i]
+        return None
+
+    def ending_at(self, offset: int) -> Quote | None:
+        return self._ends.get(offset)
+
+    def starting_at(self, offset: int) -> Quote | None:
+        return self._begins.get(offset)
+
+    def inside(self, offset: int) -> bool:
+        return self.at(offset) is not None
+
+    def overlapping(self, start: int, end: int) -> list[Quote]:
+        return [q for q in self.quotes if q.start < end and start < q.end]
+
+
+def _from_cue(
+    token: Token, vocabulary: CueVocabulary, quotes: _QuoteIndex, paragraphs: _Paragraphs
+) -> _Found | None:
+    matched = vocabulary.match(token)
+    if matched is None:
+        return None
+    entry, particles = matched
+    if token.dep_ == "prep" or token.pos_ == "ADP":
+        found = _prepositional(token, particles)
+        if found is not None:
+            found.content = _within(found.content, token, paragraphs)
+        return found if found is not None and found.content else None
+    if token.pos_ not in ("VERB", "AUX"):
+        return None
+    source = _subject(token, paragraphs)
+    if source is None:
+        return None
+    cue = _cue_tokens(token, particles)
+    content = _complement(token, entry, particles)
+    chars = None
+    if not content:
+        content = _inserted(token)
+    if not content:
+        chars = _adjacent_quote(token, source, quotes)
+    if not content and chars is None:
+        content = _after_colon(token)
+    if not content and chars is None:
+        return None
+    content -= set(_span_tokens(source, token)) | {t.i for t in cue}
+    content = _within(content, token, paragraphs)
+    if not content and chars is None:
+        return None
+    return _Found(content, chars, cue, source, token)
+
+
+def _within(content: set[int], cue: Token, paragraphs: _Paragraphs) -> set[int]:
+    """The content tokens in the cue's paragraph, spaces left out."""
+    doc = cue.doc
+    here = paragraphs.of(cue)
+    return {i for i in content if not doc[i].is_space and paragraphs.of(doc[i]) == here}
+
+
+def _prepositional(token: Token, particles: list[Token]) -> _Found | None:
+    """ "…, according to reports": the object is the source, the clause it modifies the
+    content."""
+    if not particles:
+        return None
+    objects = [c for c in particles[-1].children if c.dep_ in ("pobj", "pcomp")]
+    clause = token.head
+    if not objects or clause is token:
+        return None
+    phrase = {t.i for t in token.subtree}
+    rest = {t.i for t in clause.subtree} - phrase
+    # The clause on the side of the phrase that holds most of it: "X, according to Y" / "…, Y".
+    before = {i for i in rest if i < token.i}
+    after = rest - before
+    content = before if len(before) >= len(after) else after
+    if not content:
+        return None
+    return _Found(content, None, [token, *particles], objects[0], token)
+
+
+def _subject(verb: Token, paragraphs: _Paragraphs) -> Token | None:
+    current = verb
+    for _ in range(_MAX_CLIMB):
+        children = list(current.children)
+        for child in children:
+            if child.dep_ == "agent":
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects:
+                    return objects[0]
+        for child in children:
+            if child.dep_ in _SUBJECTS:
+                if child.lower_ in _RELATIVE_PRONOUNS and current.dep_ == "relcl":
+                    return current.head
+                if child.pos_ == "PRON" and child.lower_ in ("it", "there") and _expletive(child):
+                    return None
+                return child
+        if any(c.dep_ in _PASSIVE_SUBJECTS for c in children):
+            return None  # "is expected to", "was told": no source in the clause
+        if (
+            current.dep_ == "acl"
+            and current.tag_ == "VBG"
+            and current.head.pos_ in ("NOUN", "PROPN")
+        ):
+            return current.head  # "a statement saying", "reports claiming"
+        head = current.head
+        if current.dep_ == "pcomp" and head.dep_ == "prep":
+            head = head.head  # "by saying", "after telling"
+        elif current.dep_ not in _CONTINUING:
+            return None
+        if head is current or not paragraphs.same(head, verb):
+            return None
+        current = head
+    return None
+
+
+def _expletive(pronoun: Token) -> bool:
+    """ "it is said that": an `it` subject with a clausal complement after a form of be."""
+    verb = pronoun.head
+    return verb.lemma_ == "be" or any(c.dep_ == "auxpass" for c in verb.children)
+
+
+def _cue_tokens(token: Token, particles: list[Token]) -> list[Token]:
+    """The cue verb with its auxiliaries and negation just before it, and adjacent particles."""
+    tokens = [token]
+    for child in sorted(token.lefts, key=lambda t: -t.i):
+        between = token.doc[child.i + 1 : tokens[0].i]
+        if child.dep_ in ("aux", "auxpass", "neg") and all(
+            t.dep_ in ("aux", "auxpass", "neg", "advmod") for t in between
+        ):
+            tokens.insert(0, child)
+    end = token.i
+    for particle in sorted(particles, key=lambda t: t.i):
+        if particle.i == end + 1:
+            tokens.append(particle)
+            end = particle.i
+    return tokens
+
+
+def _complement(token: Token, entry: Cue, particles: list[Token]) -> set[int]:
+    children = list(token.children)
+    clauses = [c for c in children if c.dep_ == "ccomp"]
+    if not clauses:
+        clauses = [c for c in children if c.dep_ == "xcomp"]
+    if clauses:
+        return {t.i for c in clauses for t in c.subtree}
+    for particle in particles:
+        objects = [c for c in particle.children if c.dep_ in ("pobj", "pcomp")]
+        if objects:
+            return {t.i for o in objects for t in o.subtree}
+    if entry.kind in _OBJECT_KINDS:
+        objects = [c for c in children if c.dep_ == "dobj" and c.i > token.i]
+        if not objects:
+            return set()
+        predicates = [
+            c
+            for c in children
+            if c.i > objects[0].i
+            and (c.dep_ in ("oprd", "ccomp") or (c.dep_ == "prep" and c.lower_ == "as"))
+        ]
+        if entry.kind in _PREDICATE_KINDS and not predicates:
+            return set()
+        return {t.i for c in [*objects, *predicates] for t in c.subtree}
+    return set()
+
+
+def _inserted(token: Token) -> set[int]:
+    """ "The transition, he said, is…": a cue set into the clause it reports."""
+    if token.dep_ != "parataxis" and not (
+        token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children)
+    ):
+        return set()
+    head = token.head
+    if head is token:
+        return set()
+    return {t.i for t in head.subtree} - {t.i for t in token.subtree}
+
+
+def _adjacent_quote(token: Token, source: Token, quotes: _QuoteIndex) -> tuple[int, int] | None:
+    """A quotation just before the attribution ('"…," he said.', '"…?" Lee asked.') or just
+    after it ('he said, "…"'), in the same paragraph."""
+    doc = token.doc
+    text = doc.text
+    words = [
+        t
+        for t in (*token.subtree, *source.subtree)
+        if not t.is_punct and not t.is_space and not quotes.inside(t.idx)
+    ]
+    if not words:
+        return None
+    start = min(t.idx for t in words)
+    end = max(t.idx + len(t) for t in words)
+    j = start
+    while j > 0 and text[j - 1] in _BETWEEN_QUOTE_AND_CUE:
+        j -= 1
+    quote = quotes.ending_at(j)
+    if quote is None:
+        j = end
+        while j < len(text) and text[j] in _BETWEEN_QUOTE_AND_CUE:
+            j += 1
+        quote = quotes.starting_at(j)
+    return None if quote is None else (quote.inner_start, quote.inner_end)
+
+
+def _after_colon(token: Token) -> set[int]:
+    """ "He said: …": the rest of the sentence, or the next one when the colon ends it."""
+    doc = token.doc
+    last = max(t.i for t in token.subtree)
+    colon = next((t for t in doc[token.i + 1 : last + 2] if t.text == ":"), None)
+    if colon is None or colon.i + 1 >= len(doc):
+        return set()
+    sentence = colon.sent
+    if colon.i + 1 < sentence.end:
+        return set(range(colon.i + 1, sentence.end))
+    following = doc[colon.i + 1].sent
+    return set(range(following.start, following.end))
+
+
+def _span_tokens(head: Token, cue: Token) -> list[int]:
+    """The source's tokens: the head's subtree without any part that holds the cue."""
+    left, right = _source_bounds(head, cue)
+    return list(range(left, right))
+
+
+def _source_bounds(head: Token, cue: Token) -> tuple[int, int]:
+    excluded: set[int] = set()
+    for child in head.children:
+        subtree = {t.i for t in child.subtree}
+        if cue.i in subtree:
+            excluded |= subtree
+    tokens = sorted({t.i for t in head.subtree} - excluded)
+    left = right = head.i
+    members = set(tokens)
+    while left - 1 in members:
+        left -= 1
+    while right + 1 in members:
+        right += 1
+    doc = head.doc
+    while left < right and (doc[left].is_punct or doc[left].dep_ == "cc"):
+        left += 1
+    while right > left and (doc[right].is_punct or doc[right].dep_ == "cc"):
+        right -= 1
+    return left, right + 1
+
+
+def _nest(found: list[_Found]) -> list[_Found]:
+    """A cue inside another statement's content: the same speaker continuing ends the outer
+    content; another speaker's words are the outer speaker's report and are dropped."""
+    kept: list[_Found] = []
+    for item in found:
+        if item.cue_token is None:
+            kept.append(item)
+            continue
+        outer = [
+            o for o in found if o is not item and item.cue_token.i in o.content and o.chars is None
+        ]
+        if not outer:
+            kept.append(item)
+            continue
+        same = [o for o in outer if o.source is not None and o.source == item.source]
+        if not same or len(same) < len(outer) or item.cue_token.dep_ not in ("advcl", "conj"):
+            continue  # another speaker's words, or what the outer cue says ("vowed to support")
+        clause = {t.i for t in item.cue_token.subtree}
+        for o in same:
+            o.content -= clause
+        kept.append(item)
+    return [f for f in kept if f.content or f.chars is not None]
+
+
+def _from_quotes(
+    doc: Doc,
+    quotes: list[Quote],
+    found: list[_Found],
+    vocabulary: CueVocabulary,
+    index: _QuoteIndex,
+    paragraphs: _Paragraphs,
+) -> list[_Found]:
+    """Quotations no cue covered: the nearest cue of their sentence, else a continuation of
+    the direct statement just before them."""
+    covered = [_char_range(doc, f) for f in found]
+    added: list[_Found] = []
+    by_cue = {f.cue_token.i: f for f in found if f.cue_token is not None}
+    previous: _Found | None = None
+    previous_end = -1
+    for quote in quotes:
+        if any(a < quote.inner_end and quote.inner_start < b for a, b in covered if a < b):
+            owner = next(
+                (
+                    f
+                    for f, (a, b) in zip(found, covered, strict=True)
+                    if a < quote.inner_end and quote.inner_start < b
+                ),
+                None,
+            )
+            previous, previous_end = owner, _sentence_end(doc, quote.end)
+            continue
+        span = doc.char_span(quote.inner_start, quote.inner_end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        sentences = {t.sent.start: t.sent for t in span}
+        first_sentence = doc[span.start].sent
+        nearest = _nearest_cue(
+            span.start, span.end - 1, sentences.values(), vocabulary, index, paragraphs
+        )
+        item: _Found | None = None
+        if nearest is not None:
+            cue_token, source = nearest
+            known = by_cue.get(cue_token.i)
+            cue = known.cue if known is not None else _cue_tokens(cue_token, [])
+            item = _Found(set(), (quote.inner_start, quote.inner_end), cue, source, cue_token, True)
+        elif (
+            previous is not None
+            and previous.source is not None
+            and _starts_sentence(doc, quote, first_sentence)
+            and _only_space_between(doc.text, previous_end, first_sentence.start_char)
+        ):
+            item = _Found(
+                set(),
+                (quote.inner_start, quote.inner_end),
+                previous.cue,
+                previous.source,
+                previous.cue_token,
+                True,
+            )
+        if item is not None:
+            added.append(item)
+            previous, previous_end = item, _sentence_end(doc, quote.end)
+        else:
+            previous, previous_end = None, -1
+    return added
+
+
+def _nearest_cue(
+    start: int,
+    end: int,
+    sentences: Iterable[object],
+    vocabulary: CueVocabulary,
+    index: _QuoteIndex,
+    paragraphs: _Paragraphs,
+) -> tuple[Token, Token] | None:
+    best: tuple[int, Token, Token] | None = None
+    for sentence in sentences:
+        for token in sentence:  # type: ignore[attr-defined]
+            if index.inside(token.idx) or start <= token.i <= end:
+                continue
+            if token.pos_ not in ("VERB", "AUX") or vocabulary.match(token) is None:
+                continue
+            source = _subject(token, paragraphs)
+            if source is None or not paragraphs.same(token, token.doc[start]):
+                continue
+            distance = min(abs(token.i - start), abs(token.i - end))
+            if best is None or distance < best[0]:
+                best = (distance, token, source)
+    return None if best is None else (best[1], best[2])
+
+
+def _starts_sentence(doc: Doc, quote: Quote, sentence: object) -> bool:
+    start_char: int = sentence.start_char  # type: ignore[attr-defined]
+    return not doc.text[start_char : quote.start].strip()
+
+
+def _only_space_between(text: str, start: int, end: int) -> bool:
+    return 0 <= start <= end and not text[start:end].strip()
+
+
+def _sentence_end(doc: Doc, offset: int) -> int:
+    span = doc.char_span(max(0, offset - 1), offset, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return offset
+    end: int = span[0].sent.end_char
+    return max(end, offset)
+
+
+def _char_range(doc: Doc, item: _Found) -> tuple[int, int]:
+    if item.chars is not None:
+        return item.chars
+    tokens = sorted(item.content)
+    while tokens and _loose_punct(doc[tokens[0]]):
+        tokens.pop(0)
+    while tokens and _loose_punct(doc[tokens[-1]]):
+        tokens.pop()
+    if not tokens:
+        return (0, 0)
+    first, last = doc[tokens[0]], doc[tokens[-1]]
+    return first.idx, last.idx + len(last)
+
+
+def _loose_punct(token: Token) -> bool:
+    return token.is_punct and not token.is_quote
+
+
+# --- records -----------------------------------------------------------------------------------
+
+
+def _statement(
+    doc: Doc,
+    document_id: str,
+    item: _Found,
+    quotes: list[Quote],
+    mentions: Sequence[Mention],
+    knowledge: Knowledge,
+) -> Statement | None:
+    text = doc.text
+    start, end = _char_range(doc, item)
+    start, end = _snap(start, end, quotes)
+    start, end = _trim(text, start, end)
+    if end <= start or not any(ch.isalnum() for ch in text[start:end]):
+        return None
+    kind: StatementKind
+    whole = next((q for q in quotes if q.inner_start <= start and end <= q.inner_end), None)
+    if whole is not None:
+        kind = "direct"
+    elif any(q.start < end and start < q.end for q in quotes):
+        kind = "mixed"
+    else:
+        kind = "indirect"
+    source_span = speaker = speaker_text = None
+    if item.source is not None and item.cue_token is not None:
+        left, right = _source_bounds(item.source, item.cue_token)
+        source_doc = doc[left:right]
+        source_span = Span(source_doc.start_char, source_doc.end_char)
+        speaker_text = source_doc.text
+        speaker = _speaker(item.source, mentions, knowledge)
+    cue_span = cue_text = None
+    if item.cue:
+        first, last = item.cue[0], item.cue[-1]
+        cue_span = Span(first.idx, last.idx + len(last))
+        cue_text = text[cue_span.start : cue_span.end]
+    return Statement(
+        document_id=document_id,
+        kind=kind,
+        content=Span(start, end),
+        text=text[start:end],
+        speaker=speaker,
+        speaker_text=speaker_text,
+        source=source_span,
+        cue=cue_text,
+        cue_span=cue_span,
+    )
+
+
+def _snap(start: int, end: int, quotes: list[Quote]) -> tuple[int, int]:
+    """Content inside one quotation is that quotation; content cutting a quotation takes it
+    whole, marks included."""
+    for quote in quotes:
+        if quote.start <= start and end <= quote.end:
+            return quote.inner_start, quote.inner_end
+    for quote in quotes:
+        if quote.start < end and start < quote.end:
+            start, end = min(start, quote.start), max(end, quote.end)
+    return start, end
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _EDGE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    return start, end
+
+
+def _speaker(head: Token, mentions: Sequence[Mention], knowledge: Knowledge) -> str | None:
+    start, end = head.idx, head.idx + len(head)
+    ids = list(
+        dict.fromkeys(
+            m.actor_id for m in mentions if m.actor_id and m.char_start < end and start < m.char_end
+        )
+    )
+    if len(ids) == 1:
+        return ids[0]
+    people = [i for i in ids if (a := knowledge.actor(i)) is not None and a.kind == "person"]
+    return people[0] if len(people) == 1 else None
