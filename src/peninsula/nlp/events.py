@@ -125,11 +125,30 @@ _MODALITY_CHILD_DEPS = frozenset(
     {"aux", "auxpass", "neg", "mark", "det", "amod", "advmod", "acomp"}
 )
 _MODALITY_KINDS = frozenset({"pledged", "hypothetical", "negated"})
+_QUANTITIES = frozenset(
+    [
+        "thousand",
+        "hundred",
+        "dozen",
+        "ten",
+        "million",
+        "some",
+        "most",
+        "many",
+        "few",
+        "one",
+        "two",
+        "third",
+        "half",
+        "part",
+        "group",
+        "number",
+        "majority",
+    ]
+)
+_REPORTED_PRONOUNS = frozenset({"it", "they", "we", "he", "she"})
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _ENTITY_LABELS = frozenset({"PERSON", "NORP", "GPE", "ORG"})
-# Codes whose events need no target: protests, force posture, yielding, violence on the ground.
-_SELF_ROOTS = frozenset({"08", "14", "15", "17", "18", "19", "20"})
-_COOPERATIVE_ROOTS = frozenset({"04", "05", "06", "07", "08"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,6 +324,10 @@ def _fit_depth(pattern: Pattern, token: Token, words: _Words) -> int | None:
         c.lower_ in pattern.preps for c in token.children if c.dep_ in ("prep", "prt", "agent")
     ):
         return None
+    if pattern.subjects:
+        subject = _actor_head(token)
+        if subject is None or subject.lemma_.lower() not in pattern.subjects:
+            return None
     if not pattern.objects:
         return 0
     found = _object_depth(pattern.objects, words)
@@ -384,16 +407,19 @@ def _verb_parties(verb: Token, context: _Context, speaker: tuple[str, ...]) -> _
     else:
         source_head = subject
     sources = list(_np_actors(source_head, context)) if source_head is not None else []
+    if not sources and source_head is not None and source_head.lower_ in _REPORTED_PRONOUNS:
+        sources = list(speaker)  # "NATO said it would ...": it is the speaker
     if source_head is not None and _says_government(source_head, context):
         sources = list(_own_government(sources or list(speaker), context)) or sources
     targets += _object_actors(verb, context, exclude=sources)
     if not targets:
-        targets += _first_actor_below(verb, context, exclude=sources)
+        reported = context.data.cues.has(verb.lemma_.lower(), "speech")
+        targets += _first_actor_below(verb, context, exclude=sources, subjects=reported)
     return _Parties(
         tuple(dict.fromkeys(sources)),
         tuple(t for t in dict.fromkeys(targets) if t not in sources),
         _participant_text(source_head, context),
-        None,
+        _participant_text(subject, context) if passive else None,
     )
 
 
@@ -421,6 +447,12 @@ def _noun_parties(noun: Token, context: _Context) -> _Parties:
         None,
         None,
     )
+
+
+def _actor_head(verb: Token) -> Token | None:
+    """Who does it: the `by` agent of a passive, else the subject."""
+    agent = _agent_object(next((c for c in verb.children if c.dep_ == "agent"), None))
+    return agent if agent is not None else _subject(verb)
 
 
 def _dep(token: Token) -> str:
@@ -470,6 +502,7 @@ def _agent_object(agent: Token | None) -> Token | None:
 
 def _np_actors(head: Token, context: _Context) -> tuple[str, ...]:
     """Actors a noun phrase names: its head, else its modifiers, plus its conjuncts."""
+    head = _content_head(head)
     found = list(context.actors.get(head.i, ()))
     if not found:
         for child in head.children:
@@ -481,6 +514,18 @@ def _np_actors(head: Token, context: _Context) -> tuple[str, ...]:
         if child.dep_ == "conj":
             found += _np_actors(child, context)
     return tuple(dict.fromkeys(found))
+
+
+def _content_head(head: Token) -> Token:
+    """ "thousands of students", "one third of the guerrillas": the people, not the number."""
+    if not (head.like_num or head.lemma_.lower() in _QUANTITIES):
+        return head
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if obj is not None:
+                return _content_head(obj)
+    return head
 
 
 def _object_actors(verb: Token, context: _Context, exclude: Sequence[str]) -> list[str]:
@@ -497,10 +542,13 @@ def _object_actors(verb: Token, context: _Context, exclude: Sequence[str]) -> li
     return [a for a in found if a not in exclude]
 
 
-def _first_actor_below(token: Token, context: _Context, exclude: Sequence[str]) -> list[str]:
-    """The first actor named in the trigger's complement, skipping embedded subjects."""
+def _first_actor_below(
+    token: Token, context: _Context, exclude: Sequence[str], subjects: bool = False
+) -> list[str]:
+    """The first actor named in the trigger's complement, skipping embedded subjects (but for
+    a speech verb: "said Pyongyang must stop" is addressed to Pyongyang)."""
     for child in _complement_children(token):
-        for node in _without_subjects(child):
+        for node in child.subtree if subjects else _without_subjects(child):
             found = [a for a in context.actors.get(node.i, ()) if a not in exclude]
             if found:
                 return found
@@ -521,8 +569,11 @@ def _participant_text(head: Token | None, context: _Context) -> str | None:
     """Words for a participant the knowledge base lacks: a named entity or an agent noun."""
     if head is None:
         return None
-    cues = context.data.cues
-    if head.ent_type_ in _ENTITY_LABELS or head.lemma_.lower() in cues.sectors:
+    head = _content_head(head)
+    sectors = context.data.cues.sectors
+    modifiers = [c for c in head.children if c.dep_ in ("compound", "amod") and c.i < head.i]
+    named = any(t.ent_type_ in _ENTITY_LABELS for t in (head, *modifiers))
+    if named or head.lemma_.lower() in sectors:
         left = min(t.i for t in head.subtree if t.i <= head.i)
         return head.doc[left : head.i + 1].text
     return None
@@ -615,7 +666,7 @@ def _events_for(
 ) -> list[Event]:
     speaker = _speaker(trigger, context)
     parties = _parties(trigger, context, speaker)
-    if not _worth_coding(parties, code, pattern):
+    if not _worth_coding(parties, pattern):
         return []
     modality = _modality(trigger, pattern, context)
     code = _coded_as(code, modality, context.data)
@@ -637,25 +688,24 @@ def _same_side(source: str | None, target: str | None, context: _Context) -> boo
     return state(source, context.on) == target or state(target, context.on) == source
 
 
-def _worth_coding(parties: _Parties, code: str, pattern: Pattern | None) -> bool:
-    has_source = bool(parties.sources or parties.source_text)
-    if not has_source and not parties.targets:
+def _worth_coding(parties: _Parties, pattern: Pattern | None) -> bool:
+    """An event needs a participant; unknown ones (an agent noun, a named entity) only on a
+    pattern's word, and a bare pledge ("pledged to strengthen safety") needs a target."""
+    known = bool(parties.sources or parties.targets)
+    if not known and not (parties.source_text or parties.target_text):
         return False
-    if not parties.sources and not parties.targets:
-        return pattern is not None  # unknown participants only on a pattern's word
     if parties.targets:
         return True
     if pattern is None:
         return False
-    if pattern.target_required:
-        return False
-    return bool(pattern.objects) or code[:2] in _SELF_ROOTS
+    return not pattern.target_required and not (pattern.pledge and not pattern.objects)
 
 
 def _coded_as(code: str, modality: Modality, data: EventData) -> str:
-    """A pledged cooperative action is the expressed intent to do it (CAMEO 03)."""
+    """A pledged action is the expressed intent to do it: CAMEO 03 for cooperation, 13 (a
+    threat) for coercion and force."""
     entry = data.cameo[code]
-    if modality == "pledged" and entry.root in _COOPERATIVE_ROOTS and entry.intent:
+    if modality == "pledged" and entry.intent:
         return entry.intent
     return code
 

@@ -6,7 +6,8 @@ All three are validated as they load; every problem is a DataFileError naming th
   code for *expressing the intent* to do it (a pledge to meet is 036, not 04x).
 - `event_patterns.jsonl`: one pattern per line. `verbs` or `nouns` (lemmas) trigger it; `objects`
   (lemmas or lemma phrases, any one) must appear in the trigger's complement, and so must one of
-  `also` when given; `preps` (any one)
+  `also` when given; `subjects` (lemmas) constrain the subject's head word ("forces killed" is
+  military force, not murder); `preps` (any one)
   must hang off the trigger. `governs: "intent"` lets an embedded action refine the code ("agreed
   to hold talks" → 036), `modality: "pledged"` marks pledge verbs, `target_required` keeps a noun
   trigger only when it names a target. `examples` are hand-written sentences that label the
@@ -52,7 +53,7 @@ PLOVER_TYPES = frozenset(
 )
 CUE_KINDS = frozenset({"speech", "pledged", "hypothetical", "negated", "own_government", "agent"})
 _PATTERN_KEYS = frozenset(
-    {"code", "verbs", "nouns", "objects", "also", "preps", "governs", "modality",
+    {"code", "verbs", "nouns", "objects", "also", "preps", "subjects", "governs", "modality",
      "target_required", "examples", "note"}
 )  # fmt: skip
 _CODE = re.compile(r"\d{2,4}")
@@ -79,6 +80,7 @@ class Pattern:
     nouns: frozenset[str]
     objects: tuple[str, ...]
     also: tuple[str, ...]
+    subjects: frozenset[str]
     preps: frozenset[str]
     governs_intent: bool
     pledge: bool
@@ -89,7 +91,8 @@ class Pattern:
     @property
     def specificity(self) -> int:
         """Patterns with more constraints win over bare verbs."""
-        return 1 + 2 * bool(self.objects) + 2 * bool(self.also) + bool(self.preps)
+        constraints = 2 * bool(self.objects) + 2 * bool(self.also) + 2 * bool(self.subjects)
+        return 1 + constraints + bool(self.preps)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +104,7 @@ class Cues:
         return kind in self.words.get(word, frozenset())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # compared and hashed by identity, for caches
 class EventData:
     cameo: Mapping[str, Cameo]
     patterns: tuple[Pattern, ...]
@@ -215,6 +218,7 @@ def _pattern(record: dict[str, Any], cameo: Mapping[str, Cameo], path: Path, lin
         nouns=frozenset(nouns),
         objects=tuple(w.lower() for w in _words(record, "objects", path, line)),
         also=tuple(w.lower() for w in _words(record, "also", path, line)),
+        subjects=frozenset(w.lower() for w in _words(record, "subjects", path, line)),
         preps=frozenset(_words(record, "preps", path, line)),
         governs_intent=governs == "intent",
         pledge=modality == "pledged",
