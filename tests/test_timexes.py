@@ -197,6 +197,14 @@ def test_times_of_day(nlp: Any) -> None:
     assert values("It starts at 3:30 p.m.", JAN_21) == {
         "3:30 p.m.": ("TIME", "2026-01-21T15:30", None)
     }
+    assert values("at 6 a.m. (2100 GMT)", JAN_21) == {
+        "6 a.m.": ("TIME", "2026-01-21T06:00", None),
+        "2100 GMT": ("TIME", "2026-01-21T21:00", None),
+    }
+    assert values("It is 2 o'clock.", JAN_21) == {"2 o'clock": ("TIME", "2026-01-21T02:00", None)}
+    assert values("in the early hours of Sunday", JAN_21) == {
+        "Sunday": ("DATE", "2026-01-18", None)
+    }
     assert values("tonight", JAN_21) == {"tonight": ("TIME", "2026-01-21TNI", None)}
     assert values("He spoke last night.", JAN_21) == {"last night": ("TIME", "2026-01-20TNI", None)}
 
@@ -208,6 +216,28 @@ def test_references_and_days() -> None:
     assert values("Yesterday it rained.", JAN_21) == {"Yesterday": ("DATE", "2026-01-20", None)}
     text = "They met on Jan. 5, 2025. The next day, they signed."
     assert values(text, JAN_21)["The next day"][1] == "2025-01-06"
+
+
+def test_anaphoric_units_count_from_the_last_date_mentioned() -> None:
+    text = "Moon visited Pyongyang in September 2018 and met Kim three times that year."
+    assert values(text, JAN_21)["that year"] == ("DATE", "2018", None)
+    text = "BP invested $8bn in 2003. The following year it doubled that."
+    assert values(text, JAN_21)["The following year"] == ("DATE", "2004", None)
+    # With a preposition of extent it is a span, however it is counted.
+    text = "BP invested $8bn in 2003. Over the following decade it received $19bn."
+    assert values(text, JAN_21)["the following decade"] == ("DURATION", "P10Y", None)
+    assert values("in the next decade", JAN_21)["the next decade"] == ("DURATION", "P10Y", None)
+
+
+def test_tense_of_coordinated_and_passive_verbs(nlp: Any) -> None:
+    text = "The drills will begin next Monday and run through March 19."
+    assert values(text, JAN_21, nlp)["March 19"][1] == "2026-03-19"
+    text = "The movement is commemorated every year on March 1."
+    assert values(text, JAN_21, nlp)["March 1"][1] == "2026-03-01"
+    text = "The match has been postponed until 15:00 GMT Saturday."
+    assert values(text, "2013-03-22", nlp) == {
+        "15:00 GMT Saturday": ("TIME", "2013-03-23T15:00", None)
+    }
 
 
 def test_partial_and_missing_anchor() -> None:

@@ -101,6 +101,8 @@ class _Vocab:
     reference_prepositions: frozenset[str]
     name_determiners: frozenset[str]
     future_prepositions: frozenset[str]
+    anaphoric_words: Mapping[str, int]
+    span_prepositions: frozenset[str]
 
 
 def _data_path() -> Path:
@@ -259,6 +261,8 @@ def _load_vocab(path: Path) -> _Vocab:
         reference_prepositions=r.words("reference_prepositions"),
         name_determiners=r.words("name_determiners"),
         future_prepositions=r.words("future_prepositions"),
+        anaphoric_words=_freeze(r.mapping("anaphoric_words", _int_in(-1, 1), "-1, 0 or 1")),
+        span_prepositions=r.words("span_prepositions"),
     )
 
 
@@ -483,6 +487,8 @@ def _path_to_verb(token: Token) -> list[Token]:
 def _verb_tense(verb: Token, vocab: _Vocab) -> int | None:
     aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     words = {a.lower_.replace("’", "'") for a in aux}
+    if verb.dep_ == "conj" and not aux and verb.head.pos_ in ("VERB", "AUX"):
+        return _verb_tense(verb.head, vocab)  # "will begin Monday and run through March 19"
     if words & vocab.future_auxiliaries:
         return FUTURE
     if any(a.tag_ == "TO" for a in aux):  # "to run", "to be published"
@@ -498,8 +504,8 @@ def _verb_tense(verb: Token, vocab: _Vocab) -> int | None:
     perfect = words & {"have", "has", "'ve"} and verb.tag_ == "VBN"
     if any(a.tag_ == "VBD" for a in aux) or perfect:
         return PAST  # "was held", "has met", "could have met"
-    if any(a.tag_ == "MD" for a in aux):
-        return PRESENT  # "may hold", "would visit": possible or planned, nearest either way
+    if any(a.tag_ in ("MD", "VBZ", "VBP") for a in aux):
+        return PRESENT  # "may hold", "would visit", "is commemorated": nearest either way
     if verb.tag_ == "VBD" or (verb.tag_ == "VBN" and not aux):
         return PAST
     if verb.tag_ in ("VBZ", "VBP", "VBG", "VB", "MD"):
@@ -598,7 +604,7 @@ class _Value:
     value: str
     mod: str | None = None
     anchored: bool = False
-    shift_days: int | None = None  # "the next day": resolved against the last day mentioned
+    shift: tuple[str, int] | None = None  # "the next day": (unit, count) from the last date
     needs_day: bool = False  # "10 a.m.": the day comes from a neighbour or the anchor
 
 
@@ -637,8 +643,9 @@ _REQUIRES = {
     "year_range_end": r"\d[-–]\d",
     "lasting": r"-long",
     "half": r"half",
-    "clock": r"\d\s*[ap]\.?m",
+    "clock": r"\d\s*(?:[ap]\.?m|o['’]clock)",
     "clock24": r"\d:\d",
+    "clock_zone": r"\d\d\d\d\s+[a-z]",
 }
 
 
@@ -876,7 +883,7 @@ def _anaphoric_day(m: re.Match[str], ctx: _Context) -> _Value | None:
     shift = {"next": 1, "following": 1, "after": 1, "previous": -1, "preceding": -1}.get(word, 0)
     if word == "before":
         shift = -1
-    return _Value("DATE", "XXXX-XX-XX", anchored=True, shift_days=shift)
+    return _Value("DATE", "XXXX-XX-XX", anchored=True, shift=("D", shift))
 
 
 def _weekend(m: re.Match[str], ctx: _Context) -> _Value | None:
@@ -1032,8 +1039,10 @@ def _relative_unit(m: re.Match[str], ctx: _Context) -> _Value | None:
     rel = (m["rel"] or "").lower()
     if m["num"] or m["unit"].lower() in ctx.vocab.plurals:
         # "the past three years", "the coming weeks", "recent years": a span of time.
-        if not rel or rel in ("this", "current"):
+        if not rel or rel in ("this", "current") or rel in ctx.vocab.anaphoric_words:
             return None
+        if rel == "last" and not m["the"] and m["num"]:
+            return None  # "the drills last 11 days": the verb
         count = _number(m["num"], ctx.vocab) if m["num"] else None
         return _Value("DURATION", _duration(count, unit), _qmod(m, ctx))
     if rel == "recent":
@@ -1047,7 +1056,16 @@ def _relative_unit(m: re.Match[str], ctx: _Context) -> _Value | None:
     ):
         return None  # "the last month of the war"
     if unit in ("S", "MIN", "H", "D"):
-        return None
+        return None  # "the next day" is the anaphoric_day rule's
+    if m["the"] and ctx.word_before(m.start()) in ctx.vocab.span_prepositions:
+        # "over the following decade", "for the past year": a span, however it is counted.
+        return _Value("DURATION", _duration(1, unit), _qmod(m, ctx))
+    if rel in ctx.vocab.anaphoric_words and (m["the"] or rel == "that"):
+        # "the following year", "that month": counted from the last date mentioned.
+        shift = (unit, ctx.vocab.anaphoric_words[rel])
+        return _Value("DATE", _unknown(unit), _dmod(m, ctx), anchored=True, shift=shift)
+    if rel in ctx.vocab.anaphoric_words and rel not in ctx.vocab.relative_words:
+        return None  # "same year" without "the"
     offset = ctx.vocab.relative_words.get(rel, 0)
     if m["the"] and offset > 0 and not m["dmod"]:
         # "the next decade", "the coming year": the span from now on, not a calendar unit.
@@ -1055,7 +1073,7 @@ def _relative_unit(m: re.Match[str], ctx: _Context) -> _Value | None:
     mod = _dmod(m, ctx)
     if not rel and mod:
         offset = _unit_part_offset(ctx, unit, mod, ctx.tense(m.start(), m.end()))
-    return _shifted(ctx, unit, offset, mod)
+    return _shifted(ctx.anchor, unit, offset, mod)
 
 
 _PART_BOUNDS = {"START": (0.0, 1 / 3), "MID": (1 / 3, 2 / 3), "END": (2 / 3, 1.0)}
@@ -1081,9 +1099,8 @@ def _unit_part_offset(ctx: _Context, unit: str, mod: str, tense: int) -> int:
     return 0
 
 
-def _shifted(ctx: _Context, unit: str, offset: int, mod: str | None) -> _Value | None:
-    """The anchor's year, month, week, quarter, decade or century, moved by `offset` units."""
-    anchor = ctx.anchor
+def _shifted(anchor: _Anchor, unit: str, offset: int, mod: str | None) -> _Value | None:
+    """The anchor's year, month, week, day, quarter, decade or century, moved `offset` units."""
     if anchor.year is None:
         return _Value("DATE", _unknown(unit), mod)
     year = anchor.year
@@ -1108,13 +1125,14 @@ def _shifted(ctx: _Context, unit: str, offset: int, mod: str | None) -> _Value |
         return _Value("DATE", _unknown(unit), mod)
     if unit in ("W", "FORTNIGHT"):
         return _Value("DATE", _iso_week(day + timedelta(weeks=offset)), mod, True)
+    if unit == "D":
+        return _Value("DATE", (day + timedelta(days=offset)).isoformat(), mod, True)
     return None
 
 
 def _unknown(unit: str) -> str:
-    return {"Y": "XXXX", "DE": "XXX", "CE": "XX", "ML": "X", "M": "XXXX-XX", "Q": "XXXX-QX"}.get(
-        unit, "XXXX-WXX"
-    )
+    known = {"Y": "XXXX", "DE": "XXX", "CE": "XX", "ML": "X", "M": "XXXX-XX", "Q": "XXXX-QX"}
+    return known.get(unit, "XXXX-XX-XX" if unit == "D" else "XXXX-WXX")
 
 
 def _ago(m: re.Match[str], ctx: _Context) -> _Value | None:
@@ -1204,6 +1222,8 @@ def _bare_plural(m: re.Match[str], ctx: _Context) -> _Value | None:
     after = ctx.after(m.end(), 12).lower()
     if before in ("the", "these", "those", "this", "that") or before in ctx.vocab.possessives:
         return None
+    if ctx.word_before(m.start(), 2).startswith("the "):
+        return None  # "in the early hours of Sunday"
     if re.match(r"\s*(-\s*)?old\b", after):
         return None
     lasting = re.match(r"\s+(of|on end|-long|before|after|later|earlier)\b", after)
@@ -1256,9 +1276,9 @@ def _every_part(m: re.Match[str], ctx: _Context) -> _Value | None:
 def _clock(m: re.Match[str], ctx: _Context) -> _Value | None:
     hour = int(m["h"])
     minute = int(m["min"] or 0)
-    marker = (m["ampm"] or "").lower().replace(".", "")
+    marker = (m["ampm"] or "").lower().replace(".", "").replace("’", "'")
     if marker and not 1 <= hour <= 12:
-        return None
+        return None  # "2 o'clock" stays 02:00: nothing tells morning from afternoon
     if marker == "pm" and hour != 12:
         hour += 12
     elif marker == "am" and hour == 12:
@@ -1307,6 +1327,7 @@ def _rules(v: _Vocab) -> list[_Rule]:
     freq = _ci(v.frequency_words)
     day_words = _ci(v.day_words)
     ordinal = _ci(v.ordinals)
+    anaphoric = _ci(v.anaphoric_words)
     ahead = r"(?![\w-])"
     table: list[tuple[str, str, Normaliser]] = [
         # Blockers first: ages are durations in form only ("a 20-year-old", "aged 6 months").
@@ -1371,7 +1392,7 @@ def _rules(v: _Vocab) -> list[_Rule]:
         ("weekend", rf"\b(?:(?P<rel>{p.rel})|(?i:the))\s+(?i:weekend)\b", _weekend),
         (
             "relative_unit",
-            rf"\b{p.dmod}{p.qmod}(?:(?P<the>(?i:the))\s+)?(?:(?P<rel>{p.rel}|(?i:recent))\s+)?"
+            rf"\b{p.dmod}{p.qmod}(?:(?P<the>(?i:the))\s+)?(?:(?P<rel>{p.rel}|{anaphoric}|(?i:recent))\s+)?"
             rf"(?:(?i:fiscal|calendar)\s+)?(?:(?P<num>{p.num})\s+)?(?P<unit>{p.unit})",
             _relative_unit,
         ),
@@ -1446,7 +1467,7 @@ def _rules(v: _Vocab) -> list[_Rule]:
         (
             "clock",
             rf"\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<min>[0-5]\d))?\s*"
-            rf"(?P<ampm>(?i:a\.m\.?|p\.m\.?|am|pm)(?!\w))(?:\s+(?P<zone>{p.zone}))?",
+            rf"(?P<ampm>(?i:a\.m\.?|p\.m\.?|am|pm|o['’]clock)(?!\w))(?:\s+(?P<zone>{p.zone}))?",
             _clock,
         ),
         (
@@ -1455,6 +1476,11 @@ def _rules(v: _Vocab) -> list[_Rule]:
             rf"(?:\s+(?P<zone>{p.zone}))?",
             _clock,
         ),
+        (
+            "clock_zone",
+            rf"\b(?P<h>[01]\d|2[0-3])(?P<min>[0-5]\d)(?P<ampm>)\s+(?P<zone>{p.zone})",
+            _clock,
+        ),  # "2130 GMT", which is not the year 2130
         ("clock_word", rf"\b(?P<cw>{clock}){ahead}", _clock_word),
         ("reference", rf"\b{refs}{ahead}", _reference),
         (
@@ -1551,21 +1577,22 @@ def _finish(chosen: list[_Candidate], ctx: _Context) -> list[Timex]:
 
 
 def _resolve_anaphora(chosen: list[_Candidate], ctx: _Context) -> list[_Candidate]:
-    """ "the next day" is the day after the last day mentioned before it (or the anchor)."""
+    """ "the next day", "that year": counted from the last date mentioned before (HeidelTime's
+    reference time), or from the anchor when none was precise enough."""
     out: list[_Candidate] = []
-    last_day = ctx.anchor.date
+    last = ctx.anchor
     for c in chosen:
         value = c.value
-        if value.shift_days is not None:
-            if last_day is None:
-                value = replace(value, shift_days=None, anchored=False)
-            else:
-                shifted = last_day + timedelta(days=value.shift_days or 0)
-                value = replace(value, value=shifted.isoformat(), shift_days=None)
+        if value.shift is not None:
+            unit, count = value.shift
+            found = _shifted(last, unit, count, value.mod)
+            if found is None or "X" in found.value:
+                found = _shifted(ctx.anchor, unit, count, value.mod)
+            value = found or replace(value, shift=None, anchored=False)
             c = replace(c, value=value)
-        day = re.match(r"\d{4}-\d\d-\d\d", value.value)
-        if day:
-            last_day = date.fromisoformat(day.group())
+        mentioned = re.match(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?(?![\dW])", value.value)
+        if mentioned and value.type in ("DATE", "TIME"):
+            last = _Anchor(*(int(g) if g else None for g in mentioned.groups()))
         out.append(c)
     return out
 
