@@ -260,6 +260,10 @@ def test_a_bad_data_file_names_its_line(tmp_path: Path) -> None:
     line = broken.splitlines().index("  march: 13") + 1
     with pytest.raises(DataFileError, match=rf"time_words.yaml:{line}: months"):
         timexes._load_vocab(path)
+    doubled = source.replace("  march: 3\n", "  march: 3\n  march: 4\n", 1)
+    path.write_text(doubled, encoding="utf-8")
+    with pytest.raises(DataFileError, match=rf"time_words.yaml:{line + 1}: months: 'march'"):
+        timexes._load_vocab(path)
     path.write_text("months: [unclosed\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="malformed YAML"):
         timexes._load_vocab(path)

@@ -133,12 +133,19 @@ class _Reader:
             self._index(section, value_node)
 
     def _index(self, section: str, node: yaml.Node) -> None:
+        """Line of each entry; a word listed twice is an error (YAML would keep the last)."""
         if isinstance(node, yaml.MappingNode):
-            for key_node, _ in node.value:
-                self.lines[(section, str(key_node.value))] = key_node.start_mark.line + 1
+            entries = [key for key, _ in node.value]
         elif isinstance(node, yaml.SequenceNode):
-            for item in node.value:
-                self.lines[(section, str(item.value))] = item.start_mark.line + 1
+            entries = list(node.value)
+        else:
+            return
+        for entry in entries:
+            key = str(entry.value)
+            if (section, key) in self.lines:
+                line = entry.start_mark.line + 1
+                raise DataFileError(self.path, line, f"{section}: {key!r} is listed twice")
+            self.lines[(section, key)] = entry.start_mark.line + 1
 
     def fail(self, section: str, key: str, message: str) -> DataFileError:
         line = self.lines.get((section, key)) or self.lines.get((section, ""))
