@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
@@ -101,6 +101,8 @@ _TARGET_PREPS = frozenset(
         "upon",
     ]
 )
+# "talks with X", "visit to X"; not "meeting on the sidelines of the assembly".
+_NOUN_TARGET_PREPS = frozenset({"with", "to", "against", "between", "toward", "towards", "for"})
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _CLIMB_FOR_SUBJECT = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp", "acl"})
 # Prepositions of circumstance: what hangs off them is not the trigger's object ...
@@ -125,6 +127,7 @@ _MODALITY_CHILD_DEPS = frozenset(
     {"aux", "auxpass", "neg", "mark", "det", "amod", "advmod", "acomp"}
 )
 _MODALITY_KINDS = frozenset({"pledged", "hypothetical", "negated"})
+_MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos"})
 _QUANTITIES = frozenset(
     [
         "thousand",
@@ -347,7 +350,7 @@ def _object_depth(objects: tuple[str, ...], words: _Words) -> int | None:
 
 def _main_hits(hits: list[_Hit], data: EventData) -> list[_Hit]:
     """Triggers inside another trigger's complement fold into it; an intent verb takes the
-    intent of what it governs ("agreed to resume talks" → 036)."""
+    intent of what it governs ("agreed to resume talks" → 036, "vowed to wage war" → 1384)."""
     kept = []
     for hit in hits:
         governor = next((h for h in hits if _subordinate(hit.token, h.token)), None)
@@ -379,7 +382,7 @@ def _subordinate(token: Token, governor: Token) -> bool:
 def _refine_intent(code: str, inner: list[_Hit], data: EventData) -> str:
     for hit in inner:
         entry = data.cameo.get(hit.code)
-        if entry is not None and entry.intent and entry.intent[:2] == code[:2]:
+        if entry is not None and entry.intent:
             return entry.intent
     return code
 
@@ -407,7 +410,7 @@ def _verb_parties(verb: Token, context: _Context, speaker: tuple[str, ...]) -> _
     else:
         source_head = subject
     sources = list(_np_actors(source_head, context)) if source_head is not None else []
-    if not sources and source_head is not None and source_head.lower_ in _REPORTED_PRONOUNS:
+    if not sources and source_head is not None and _speaker_pronoun(source_head, context):
         sources = list(speaker)  # "NATO said it would ...": it is the speaker
     if source_head is not None and _says_government(source_head, context):
         sources = list(_own_government(sources or list(speaker), context)) or sources
@@ -435,7 +438,7 @@ def _noun_parties(noun: Token, context: _Context) -> _Parties:
             sources = list(_np_actors(subject, context)) if subject is not None else []
     targets: list[str] = []
     for child in noun.children:
-        if child.dep_ == "prep" and child.lower_ in _TARGET_PREPS:
+        if child.dep_ == "prep" and child.lower_ in _NOUN_TARGET_PREPS:
             targets += [
                 a for p in child.children if p.dep_ == "pobj" for a in _np_actors(p, context)
             ]
@@ -501,19 +504,47 @@ def _agent_object(agent: Token | None) -> Token | None:
 
 
 def _np_actors(head: Token, context: _Context) -> tuple[str, ...]:
-    """Actors a noun phrase names: its head, else its modifiers, plus its conjuncts."""
+    """Actors a noun phrase names: its head, else its modifiers ("Syrian President"), else
+    what it belongs to ("a court in Guyana"), plus its conjuncts."""
     head = _content_head(head)
     found = list(context.actors.get(head.i, ()))
+    modifiers = [
+        c for c in head.children if c.dep_ in ("compound", "amod", "poss", "nmod", "appos")
+    ]
     if not found:
-        for child in head.children:
-            if child.dep_ in ("compound", "amod", "poss", "nmod", "appos"):
-                found += context.actors.get(child.i, ())
-    if not found and head.lower_ in ("of",):
-        return ()
+        found = [a for c in modifiers for a in context.actors.get(c.i, ())]
+    if not found:
+        found = [a for c in (head, *modifiers) for a in _demonym_actors(c, context.knowledge)]
+    if not found:
+        found = _owner_actors(head, context)
     for child in head.children:
         if child.dep_ == "conj":
             found += _np_actors(child, context)
     return tuple(dict.fromkeys(found))
+
+
+def _owner_actors(head: Token, context: _Context) -> list[str]:
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("of", "in", "from"):
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    return list(context.actors.get(obj.i, ()))
+    return []
+
+
+def _demonym_actors(token: Token, knowledge: Knowledge) -> tuple[str, ...]:
+    """ "Syrian" in "Syrian President Assad", when the title did not resolve to a person."""
+    return _demonyms(knowledge).get(token.text, ())
+
+
+@cache
+def _demonyms(knowledge: Knowledge) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for actor in knowledge.actors:
+        if actor.kind == "state":
+            for demonym in actor.demonyms:
+                found.setdefault(demonym, []).append(actor.id)
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def _content_head(head: Token) -> Token:
@@ -577,6 +608,16 @@ def _participant_text(head: Token | None, context: _Context) -> str | None:
         left = min(t.i for t in head.subtree if t.i <= head.i)
         return head.doc[left : head.i + 1].text
     return None
+
+
+def _speaker_pronoun(subject: Token, context: _Context) -> bool:
+    """A pronoun subject of the clause a speech verb reports: "NATO said it would ..."."""
+    clause = subject.head
+    return (
+        subject.lower_ in _REPORTED_PRONOUNS
+        and clause.dep_ == "ccomp"
+        and context.data.cues.has(clause.head.lemma_.lower(), "speech")
+    )
 
 
 def _says_government(head: Token, context: _Context) -> bool:
@@ -672,12 +713,18 @@ def _events_for(
     code = _coded_as(code, modality, context.data)
     entry = context.data.cameo[code]
     reporter = speaker[0] if speaker else None
-    return [
-        _event(sentence, trigger, entry, modality, decided_by, source, target, reporter, parties,
-               context)
-        for source, target in _pairs(parties)
-        if not _same_side(source, target, context)
-    ]  # fmt: skip
+    noun = trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ != "ROOT"
+    events = []
+    for source, target in _pairs(parties, noun):
+        if _same_side(source, target, context):
+            continue
+        make = partial(_event, sentence, trigger, modality=modality, decided_by=decided_by,
+                       reporter=reporter, parties=parties, context=context)  # fmt: skip
+        events.append(make(entry, source, target))
+        paired = context.data.cameo.get(entry.paired or "")
+        if paired is not None and source and target and modality == "actual":
+            events.append(make(paired, target, source))
+    return events
 
 
 def _same_side(source: str | None, target: str | None, context: _Context) -> bool:
@@ -710,13 +757,13 @@ def _coded_as(code: str, modality: Modality, data: EventData) -> str:
     return code
 
 
-def _pairs(parties: _Parties) -> list[tuple[str | None, str | None]]:
+def _pairs(parties: _Parties, noun: bool) -> list[tuple[str | None, str | None]]:
     """(source, target) pairs; a compound with no one else is reciprocal."""
     sources: Sequence[str | None] = parties.sources or (None,)
     targets: Sequence[str | None] = parties.targets
     if not targets and len(parties.sources) > 1:
         return [(a, b) for a in parties.sources for b in parties.sources if a != b]
-    if not parties.sources and len(parties.targets) > 1:
+    if noun and not parties.sources and len(parties.targets) > 1:  # "talks between X and Y"
         return [(a, b) for a in parties.targets for b in parties.targets if a != b]
     return [(s, t) for s in sources for t in (targets or (None,))]
 
@@ -725,10 +772,11 @@ def _event(
     sentence: Span,
     trigger: Token,
     entry: Cameo,
-    modality: Modality,
-    decided_by: DecidedBy,
     source: str | None,
     target: str | None,
+    *,
+    modality: Modality,
+    decided_by: DecidedBy,
     reporter: str | None,
     parties: _Parties,
     context: _Context,

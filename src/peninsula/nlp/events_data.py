@@ -2,8 +2,9 @@
 
 All three are validated as they load; every problem is a DataFileError naming the file and line.
 
-- `cameo.csv`: code, name, Goldstein score, PLOVER event type and mode, and `intent`, the CAMEO
-  code for *expressing the intent* to do it (a pledge to meet is 036, not 04x).
+- `cameo.csv`: code, name, Goldstein score, PLOVER event type and mode, `intent`, the CAMEO
+  code for *expressing the intent* to do it (a pledge to meet is 036, not 04x), and `paired`,
+  the code the target gets the other way round (a visit is hosted: 042 → 043; talks are mutual).
 - `event_patterns.jsonl`: one pattern per line. `verbs` or `nouns` (lemmas) trigger it; `objects`
   (lemmas or lemma phrases, any one) must appear in the trigger's complement, and so must one of
   `also` when given; `subjects` (lemmas) constrain the subject's head word ("forces killed" is
@@ -67,6 +68,7 @@ class Cameo:
     plover: str | None
     mode: str | None
     intent: str | None
+    paired: str | None = None
 
     @property
     def root(self) -> str:
@@ -125,7 +127,7 @@ def load_event_data(cameo_path: Path, patterns_path: Path, cues_path: Path) -> E
 
 def load_cameo(path: Path) -> Mapping[str, Cameo]:
     codes: dict[str, Cameo] = {}
-    intents: list[tuple[int, str]] = []
+    references: list[tuple[int, str, str]] = []
     for line, row in read_rows(path, ("code", "name", "goldstein")):
         code = row["code"]
         if not _CODE.fullmatch(code):
@@ -141,12 +143,12 @@ def load_cameo(path: Path) -> Mapping[str, Cameo]:
             plover=_plover(row.get("plover", ""), path, line),
             mode=row.get("mode") or None,
             intent=row.get("intent") or None,
+            paired=row.get("paired") or None,
         )
-        if row.get("intent"):
-            intents.append((line, row["intent"]))
-    for line, intent in intents:
-        if intent not in codes:
-            raise DataFileError(path, line, f"intent {intent!r} is not a known code")
+        references += [(line, c, row[c]) for c in ("intent", "paired") if row.get(c)]
+    for line, column, code in references:
+        if code not in codes:
+            raise DataFileError(path, line, f"{column} {code!r} is not a known code")
     return MappingProxyType(codes)
 
 
