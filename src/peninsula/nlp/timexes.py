@@ -5,13 +5,20 @@ normalisation function), every rule run over the text, and the longest match win
 overlap. Relative expressions ("last year", "on Thursday", "in August") resolve against the
 publication date, the anchor. Where the direction is ambiguous (a weekday, a month without a
 year) the tense of the governing verb decides: the spaCy parse when one is given, otherwise the
-nearest tense cue word in the sentence. Anaphoric days ("the next day") resolve against the last
-day the text mentioned, as HeidelTime does for narratives.
+nearest tense cue word in the sentence. Anaphoric expressions ("the next day", "the following
+year", "that month") count from the last date the text mentioned, as HeidelTime does for
+narratives; "over the following decade" is a span (DURATION) whatever it counts from.
 
-Every word the rules use (month names, units, modifiers, cue words) lives in
-`data/time_words.yaml`; the code only holds the shapes of expressions.
+The vocabulary (month, weekday and season names, numbers, units, modifiers, relative and cue
+words, holidays) lives in `data/time_words.yaml`; the code holds the shapes of expressions and
+their structural words ("ago", "every", "per", "of", "the").
+
+Direction: the past tense takes the last occurrence not after the anchor ("said on Thursday", "in
+August"), the future the first not before it, anything else the nearest one.
 
 Conventions (TimeML 1.2.1 / TimeBank):
+- "last week" and "the last week" are the previous calendar week (DATE); "the next decade",
+  "the coming year" and "the past three years" are spans (DURATION);
 - a decade or century with a count is written in years ("a decade" -> P10Y); without a count it
   keeps its unit ("decades" -> PXDE); "the 1950s" -> 195, "the 20th century" -> 19;
 - winter belongs to the year of its January, and seasons are ordered WI, SP, SU, FA in a year;
@@ -394,7 +401,7 @@ PAST, PRESENT, FUTURE = -1, 0, 1
 
 
 class _Context:
-    """The text, its anchor, an optional parse, and the last day mentioned (for "the next day")."""
+    """The text, its anchor, its optional parse, and the tenses found so far."""
 
     def __init__(self, text: str, anchor: _Anchor, doc: Doc | None, vocab: _Vocab) -> None:
         self.text = text
