@@ -232,20 +232,29 @@ def test_shipped_cues_cover_the_spec() -> None:
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ("say,speech,", "kind 'speech' not one of"),
-        ("Say,say,", "must be lower-case words"),
-        ("say,say,\nsay,assert,", "duplicate lemma 'say' (line 2)"),
-        (",say,", "empty 'lemma'"),
+        ("say,speech,content,", "kind 'speech' not one of"),
+        ("Say,say,content,", "must be lower-case words"),
+        ("say,say,content,\nsay,assert,content,", "duplicate lemma 'say' (line 2)"),
+        (",say,content,", "empty 'lemma'"),
+        ("say,say,listener,", "object 'listener' not one of"),
+        ("say,say,content,a,b", "more values than columns"),
     ],
 )
 def test_bad_cue_rows_name_file_and_line(tmp_path: Path, row: str, message: str) -> None:
     path = tmp_path / "cues.csv"
-    path.write_text(f"lemma,kind,note\n{row}\n", encoding="utf-8")
+    path.write_text(f"lemma,kind,object,note\n{row}\n", encoding="utf-8")
     with pytest.raises(DataFileError) as caught:
         load_cues(path)
     assert message in str(caught.value)
     assert str(caught.value).startswith(f"{path}:")
     assert caught.value.line is not None and caught.value.line >= 2
+
+
+def test_missing_column_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "cues.csv"
+    path.write_text("lemma,kind\nsay,say\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="missing column"):
+        load_cues(path)
 
 
 def test_cue_kinds_are_known() -> None:

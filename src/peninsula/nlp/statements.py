@@ -61,10 +61,9 @@ CUE_KINDS = frozenset(
         "stance",
     }
 )
-# Kinds whose direct object is what was said: "announced a plan", "criticized the deal".
-_OBJECT_KINDS = frozenset({"report", "describe", "predict", "evaluate", "evidence", "stance"})
-# Kinds whose object counts only with a predicate after it: "called it a 'pacemaker'".
-_PREDICATE_KINDS = frozenset({"describe"})
+# What a cue's direct object is: what was said ("announced a plan"), who was spoken to ("told
+# reporters"), or what was said only with a predicate after it ("called it a 'pacemaker'").
+CUE_OBJECTS = frozenset({"content", "addressee", "predicate"})
 _SUBJECTS = frozenset({"nsubj", "csubj"})
 _PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
@@ -91,6 +90,7 @@ class Cue:
 
     words: tuple[str, ...]
     kind: str
+    object: str = "content"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,20 +119,25 @@ class CueVocabulary:
 
 
 def load_cues(path: Path) -> CueVocabulary:
-    """The cue vocabulary in `path` (columns lemma, kind, note), checked line by line."""
+    """The cue vocabulary in `path` (columns lemma, kind, object, note), checked line by
+    line."""
     seen: dict[str, int] = {}
     entries: dict[str, list[Cue]] = {}
-    for line, row in read_rows(path, ("lemma", "kind")):
+    for line, row in read_rows(path, ("lemma", "kind", "object")):
         lemma = " ".join(row["lemma"].split())
         if not re.fullmatch(r"[a-z]+(?:[ -][a-z]+)*", lemma):
             raise DataFileError(path, line, f"lemma {lemma!r} must be lower-case words")
         if row["kind"] not in CUE_KINDS:
             raise DataFileError(path, line, f"kind {row['kind']!r} not one of {sorted(CUE_KINDS)}")
+        if row["object"] not in CUE_OBJECTS:
+            raise DataFileError(
+                path, line, f"object {row['object']!r} not one of {sorted(CUE_OBJECTS)}"
+            )
         if lemma in seen:
             raise DataFileError(path, line, f"duplicate lemma {lemma!r} (line {seen[lemma]})")
         seen[lemma] = line
         words = tuple(lemma.split())
-        entries.setdefault(words[0], []).append(Cue(words, row["kind"]))
+        entries.setdefault(words[0], []).append(Cue(words, row["kind"], row["object"]))
     if not entries:
         raise DataFileError(path, None, "no cues")
     return CueVocabulary(
@@ -252,7 +257,7 @@ def find_statements(
     vocabulary = cues or default_cues()
     quotes = find_quotes(doc.text)
     inner = _QuoteIndex(quotes)
-    paragraphs = _Paragraphs(doc.text)
+    paragraphs = _Paragraphs(doc.text, inner)
     found = [
         f
         for token in doc
@@ -274,8 +279,9 @@ class _Paragraphs:
     """Paragraph numbers: the parser may run a sentence over a paragraph break, the rules never
     do."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, quotes: _QuoteIndex) -> None:
         self._breaks = [m.start() for m in re.finditer(r"\n", text)]
+        self.quotes = quotes
 
     def of(self, token: Token) -> int:
         return bisect.bisect_right(self._breaks, token.idx)
@@ -374,6 +380,12 @@ def _prepositional(token: Token, particles: list[Token]) -> _Found | None:
 
 
 def _subject(verb: Token, paragraphs: _Paragraphs) -> Token | None:
+    """The head of the cue's source, in the cue's paragraph, or None."""
+    found = _subject_anywhere(verb, paragraphs)
+    return found if found is not None and paragraphs.same(found, verb) else None
+
+
+def _subject_anywhere(verb: Token, paragraphs: _Paragraphs) -> Token | None:
     current = verb
     for _ in range(_MAX_CLIMB):
         children = list(current.children)
@@ -404,6 +416,8 @@ def _subject(verb: Token, paragraphs: _Paragraphs) -> Token | None:
             return None
         if head is current or not paragraphs.same(head, verb):
             return None
+        if paragraphs.quotes.inside(head.idx) and not paragraphs.quotes.inside(verb.idx):
+            return None  # the quoted words are not the clause the cue continues
         current = head
     return None
 
@@ -432,30 +446,48 @@ def _cue_tokens(token: Token, particles: list[Token]) -> list[Token]:
 
 
 def _complement(token: Token, entry: Cue, particles: list[Token]) -> set[int]:
+    """What the cue verb's own dependents say was said."""
     children = list(token.children)
     clauses = [c for c in children if c.dep_ == "ccomp"]
     if not clauses:
         clauses = [c for c in children if c.dep_ == "xcomp"]
+    if not clauses:
+        clauses = [c for c in children if c.i > token.i and _bare_clause(c)]
     if clauses:
         return {t.i for c in clauses for t in c.subtree}
     for particle in particles:
         objects = [c for c in particle.children if c.dep_ in ("pobj", "pcomp")]
         if objects:
             return {t.i for o in objects for t in o.subtree}
-    if entry.kind in _OBJECT_KINDS:
-        objects = [c for c in children if c.dep_ == "dobj" and c.i > token.i]
-        if not objects:
-            return set()
+    objects = [c for c in children if c.dep_ == "dobj" and c.i > token.i]
+    if objects and entry.object != "addressee":
         predicates = [
             c
             for c in children
             if c.i > objects[0].i
             and (c.dep_ in ("oprd", "ccomp") or (c.dep_ == "prep" and c.lower_ == "as"))
         ]
-        if entry.kind in _PREDICATE_KINDS and not predicates:
+        if entry.object == "predicate" and not predicates:
             return set()
         return {t.i for c in [*objects, *predicates] for t in c.subtree}
+    if any(c.dep_ == "agent" for c in children):
+        # "were rejected by the council": what was rejected is the passive subject
+        subjects = [c for c in children if c.dep_ in _PASSIVE_SUBJECTS and c.lower_ != "it"]
+        return {t.i for c in subjects for t in c.subtree}
     return set()
+
+
+def _bare_clause(child: Token) -> bool:
+    """A clause with its own subject and no subordinator, parsed as an adverbial: "said after
+    the convention he would not accept"."""
+    if child.dep_ != "advcl":
+        return False
+    grandchildren = list(child.children)
+    if any(g.dep_ == "mark" and g.lower_ != "that" for g in grandchildren):
+        return False
+    if any(g.dep_ == "advmod" and g.tag_ in ("WRB",) for g in grandchildren):
+        return False
+    return any(g.dep_ in ("nsubj", "nsubjpass") for g in grandchildren)
 
 
 def _inserted(token: Token) -> set[int]:
@@ -517,7 +549,10 @@ def _span_tokens(head: Token, cue: Token) -> list[int]:
 
 
 def _source_bounds(head: Token, cue: Token) -> tuple[int, int]:
+    """The source's tokens: the head's subtree without the part that holds the cue, within the
+    head's paragraph."""
     excluded: set[int] = set()
+    doc = head.doc
     for child in head.children:
         subtree = {t.i for t in child.subtree}
         if cue.i in subtree:
@@ -525,11 +560,10 @@ def _source_bounds(head: Token, cue: Token) -> tuple[int, int]:
     tokens = sorted({t.i for t in head.subtree} - excluded)
     left = right = head.i
     members = set(tokens)
-    while left - 1 in members:
+    while left - 1 in members and "\n" not in doc[left - 1].text_with_ws:
         left -= 1
-    while right + 1 in members:
+    while right + 1 in members and "\n" not in doc[right].text_with_ws:
         right += 1
-    doc = head.doc
     while left < right and (doc[left].is_punct or doc[left].dep_ == "cc"):
         left += 1
     while right > left and (doc[right].is_punct or doc[right].dep_ == "cc"):
