@@ -91,6 +91,8 @@ def test_weekday_by_tense(nlp: Any, parsed: bool) -> None:
     model = nlp if parsed else None
     assert values("Lee will meet Kim on Friday.", JAN_21, model)["Friday"][1] == "2026-01-23"
     assert values("Lee met Kim on Friday.", JAN_21, model)["Friday"][1] == "2026-01-16"
+    # Without a parse: a modal means the nearest day, and "be signed" is not a past tense.
+    assert values("It may be signed on Friday.", JAN_21)["Friday"][1] == "2026-01-23"
     assert values("They met last Friday.", JAN_21)["last Friday"][1] == "2026-01-16"
     assert values("They meet next Friday.", JAN_21)["next Friday"][1] == "2026-01-23"
 
@@ -111,6 +113,9 @@ def test_absolute_dates() -> None:
     }
     assert values("Seoul, Jan 1 (IANS)", JAN_1) == {"Jan 1": ("DATE", "2026-01-01", None)}
     assert values("The 19 September 2018 deal", JAN_1)["19 September 2018"][1] == "2018-09-19"
+    assert values("since October 9 , 2002", JAN_1) == {
+        "October 9 , 2002": ("DATE", "2002-10-09", None)
+    }
     assert values("in October 2024", JAN_1) == {"October 2024": ("DATE", "2024-10", None)}
     assert values("on 2025-03-04", JAN_1) == {"2025-03-04": ("DATE", "2025-03-04", None)}
 
@@ -147,6 +152,7 @@ def test_years_decades_centuries() -> None:
         "2008": ("DATE", "2008", None),
         "09": ("DATE", "2009", None),
     }
+    assert values("the KC-30s tankers", JAN_21) == {}
     # Counts and labels are not years.
     assert values("Resolution 2087 sent 2000 troops.", JAN_21) == {}
 

@@ -108,6 +108,8 @@ class _Vocab:
     reference_prepositions: frozenset[str]
     name_determiners: frozenset[str]
     future_prepositions: frozenset[str]
+    present_cues: frozenset[str]
+    passive_auxiliaries: frozenset[str]
     anaphoric_words: Mapping[str, int]
     span_prepositions: frozenset[str]
 
@@ -275,6 +277,8 @@ def _load_vocab(path: Path) -> _Vocab:
         reference_prepositions=r.words("reference_prepositions"),
         name_determiners=r.words("name_determiners"),
         future_prepositions=r.words("future_prepositions"),
+        present_cues=r.words("present_cues"),
+        passive_auxiliaries=r.words("passive_auxiliaries"),
         anaphoric_words=_freeze(r.mapping("anaphoric_words", _int_in(-1, 1), "-1, 0 or 1")),
         span_prepositions=r.words("span_prepositions"),
     )
@@ -463,21 +467,30 @@ class _Context:
         """The tense of the nearest cue word in the sentence; present when there is none."""
         s_start, s_end = self.sentence(start)
         best: tuple[int, int] | None = None
+        previous = ""
         for found in re.finditer(r"[\w'’]+(?:\s+to)?", self.text[s_start:s_end]):
             word = found.group().lower().replace("’", "'")
-            if word in self.vocab.future_cues or word.split()[0] in self.vocab.future_cues:
-                tense = FUTURE
-            elif word.split()[0] in self.vocab.past_cues or _regular_past(word.split()[0]):
-                tense = PAST
-            else:
-                continue
+            tense = self._cue(word, previous)
+            previous = word.split()[0]
             where = s_start + found.start()
-            if start <= where < end:
+            if tense is None or start <= where < end:
                 continue
             distance = start - where if where < start else where - end
             if best is None or distance < best[0]:
                 best = (distance, tense)
         return best[1] if best else PRESENT
+
+    def _cue(self, word: str, previous: str) -> int | None:
+        first = word.split()[0]
+        if word in self.vocab.future_cues or first in self.vocab.future_cues:
+            return FUTURE
+        if first in self.vocab.present_cues:
+            return PRESENT  # "may", "can": possible, so the nearest occurrence
+        if first in self.vocab.past_cues:
+            return PAST
+        if _regular_past(first) and previous not in self.vocab.passive_auxiliaries:
+            return PAST  # "signed", but not "may be signed"
+        return None
 
 
 def _regular_past(word: str) -> bool:
@@ -1352,13 +1365,13 @@ def _rules(v: _Vocab) -> list[_Rule]:
         (
             "month_day",
             rf"\b{p.dmod}(?:{p.weekday},?\s+)?(?P<mon>{p.month_any})\s*(?P<day>{p.day})"
-            rf"(?:,?\s+(?P<year>{p.year}))?",
+            rf"(?:(?:\s*,\s*|\s+)(?P<year>{p.year}))?",
             _full_date,
         ),
         (
             "day_month",
             rf"\b{p.dmod}(?:{p.weekday},?\s+)?(?P<day>{p.day})\s+(?:(?i:of)\s+)?"
-            rf"(?P<mon>{p.month_any})(?:,?\s+(?P<year>{p.year}))?",
+            rf"(?P<mon>{p.month_any})(?:(?:\s*,\s*|\s+)(?P<year>{p.year}))?",
             _full_date,
         ),
         (
@@ -1420,7 +1433,7 @@ def _rules(v: _Vocab) -> list[_Rule]:
         ),
         (
             "decade",
-            rf"(?<![\w$]){p.dmod}(?:(?P<dec4>1\d\d|20\d)0|['’]?(?P<dec2>\d)0)"
+            rf"(?<![\w$/-]){p.dmod}(?:(?P<dec4>1\d\d|20\d)0|['’]?(?P<dec2>\d)0)"
             rf"['’]?s\b",
             _decade,
         ),
@@ -1499,7 +1512,7 @@ def _rules(v: _Vocab) -> list[_Rule]:
         ("reference", rf"\b{refs}{ahead}", _reference),
         (
             "holiday",
-            rf"\b(?P<name>{holiday})(?:,?\s+(?P<year>{p.year}))?{ahead}",
+            rf"\b(?P<name>{holiday})(?:(?:\s*,\s*|\s+)(?P<year>{p.year}))?{ahead}",
             _holiday,
         ),
     ]
