@@ -102,6 +102,8 @@ _TARGET_PREPS = frozenset(
     ]
 )
 # "talks with X", "visit to X"; not "meeting on the sidelines of the assembly".
+# Appeals and demands are addressed to whoever must act: "demanded that Japan withdraw".
+_ADDRESSED_ROOTS = frozenset({"02", "10"})
 _NOUN_TARGET_PREPS = frozenset({"with", "to", "against", "between", "toward", "towards", "for"})
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _CLIMB_FOR_SUBJECT = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp", "acl"})
@@ -390,13 +392,17 @@ def _refine_intent(code: str, inner: list[_Hit], data: EventData) -> str:
 # --- participants ------------------------------------------------------------------------------
 
 
-def _parties(trigger: Token, context: _Context, speaker: tuple[str, ...] = ()) -> _Parties:
+def _parties(
+    trigger: Token, context: _Context, speaker: tuple[str, ...] = (), code: str = ""
+) -> _Parties:
     if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ != "ROOT":
         return _noun_parties(trigger, context)
-    return _verb_parties(trigger, context, speaker)
+    return _verb_parties(trigger, context, speaker, addressed=code[:2] in _ADDRESSED_ROOTS)
 
 
-def _verb_parties(verb: Token, context: _Context, speaker: tuple[str, ...]) -> _Parties:
+def _verb_parties(
+    verb: Token, context: _Context, speaker: tuple[str, ...], addressed: bool
+) -> _Parties:
     subject = _subject(verb)
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
         verb.dep_ == "acl" and verb.tag_ == "VBN"
@@ -416,7 +422,7 @@ def _verb_parties(verb: Token, context: _Context, speaker: tuple[str, ...]) -> _
         sources = list(_own_government(sources or list(speaker), context)) or sources
     targets += _object_actors(verb, context, exclude=sources)
     if not targets:
-        reported = context.data.cues.has(verb.lemma_.lower(), "speech")
+        reported = addressed or context.data.cues.has(verb.lemma_.lower(), "speech")
         targets += _first_actor_below(verb, context, exclude=sources, subjects=reported)
     return _Parties(
         tuple(dict.fromkeys(sources)),
@@ -706,7 +712,7 @@ def _events_for(
     context: _Context,
 ) -> list[Event]:
     speaker = _speaker(trigger, context)
-    parties = _parties(trigger, context, speaker)
+    parties = _parties(trigger, context, speaker, code)
     if not _worth_coding(parties, pattern):
         return []
     modality = _modality(trigger, pattern, context)
