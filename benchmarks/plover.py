@@ -12,7 +12,8 @@ and a few international organisations, in the peninsula actor JSONL format, load
 The sentence's predicted event is the event whose trigger sits highest in the parse (ties: the
 first); no event counts as a miss. peninsula codes PLOVER 0.8 types (CAMEO2PLOVER-2021); the
 gold uses the older names, so our type is translated by CAMEO code: REQUEST → DEMAND; ACCUSE →
-INVESTIGATE for CAMEO 09, else DISAPPROVE; ASSAULT → FIGHT for CAMEO 19 and 20. CAMEO 01
+INVESTIGATE for CAMEO 09, else DISAPPROVE; ASSAULT → FIGHT for CAMEO 19 and 20, and occupying
+territory (192, COERCE in 0.8) → FIGHT, where PLOVER 0.5/0.6 had it. CAMEO 01
 (statements) has no PLOVER type and is skipped when choosing. A negated cooperative event ("will
 not accept") counts as REJECT, as CAMEO codes refusals. Mode accuracy is over the records with a
 non-empty gold `mode`, after mapping the gold's older mode names onto ours (`_MODE_ALIASES`).
@@ -260,7 +261,7 @@ def gsr_type(event: Event) -> str:
         return "DEMAND"
     if category == "ACCUSE":
         return "INVESTIGATE" if event.root == "09" else "DISAPPROVE"
-    if category == "ASSAULT" and event.root in ("19", "20"):
+    if (category == "ASSAULT" and event.root in ("19", "20")) or event.code == "192":
         return "FIGHT"
     return category
 

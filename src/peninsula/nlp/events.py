@@ -362,10 +362,14 @@ def _main_hits(hits: list[_Hit], data: EventData) -> list[_Hit]:
     for hit in kept:
         code = hit.code
         if hit.pattern.governs_intent:
-            inner = [h for h in hits if _subordinate(h.token, hit.token)]
+            inner = [h for h in hits if _subordinate(h.token, hit.token) and _is_verb(h.token)]
             code = _refine_intent(hit.code, inner, data)
         refined.append(_Hit(hit.token, hit.pattern, code))
     return refined
+
+
+def _is_verb(token: Token) -> bool:
+    return token.pos_ in ("VERB", "AUX")
 
 
 def _subordinate(token: Token, governor: Token) -> bool:
@@ -395,9 +399,10 @@ def _refine_intent(code: str, inner: list[_Hit], data: EventData) -> str:
 def _parties(
     trigger: Token, context: _Context, speaker: tuple[str, ...] = (), code: str = ""
 ) -> _Parties:
+    addressed = code[:2] in _ADDRESSED_ROOTS
     if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ != "ROOT":
-        return _noun_parties(trigger, context)
-    return _verb_parties(trigger, context, speaker, addressed=code[:2] in _ADDRESSED_ROOTS)
+        return _noun_parties(trigger, context, addressed)
+    return _verb_parties(trigger, context, speaker, addressed)
 
 
 def _verb_parties(
@@ -432,16 +437,16 @@ def _verb_parties(
     )
 
 
-def _noun_parties(noun: Token, context: _Context) -> _Parties:
+def _noun_parties(noun: Token, context: _Context, addressed: bool) -> _Parties:
     sources: list[str] = []
     for child in noun.children:
         if child.dep_ in ("poss", "compound", "amod", "nmod") and child.i < noun.i:
             sources += _np_actors(child, context)
+    subject = None
     if not sources:
         verb = _governing_verb(noun)
-        if verb is not None:
-            subject = _subject(verb)
-            sources = list(_np_actors(subject, context)) if subject is not None else []
+        subject = _subject(verb) if verb is not None else None
+        sources = list(_np_actors(subject, context)) if subject is not None else []
     targets: list[str] = []
     for child in noun.children:
         if child.dep_ == "prep" and child.lower_ in _NOUN_TARGET_PREPS:
@@ -449,11 +454,11 @@ def _noun_parties(noun: Token, context: _Context) -> _Parties:
                 a for p in child.children if p.dep_ == "pobj" for a in _np_actors(p, context)
             ]
     if not targets:
-        targets = _first_actor_below(noun, context, exclude=sources)
+        targets = _first_actor_below(noun, context, exclude=sources, subjects=addressed)
     return _Parties(
         tuple(dict.fromkeys(sources)),
         tuple(t for t in dict.fromkeys(targets) if t not in sources),
-        None,
+        _participant_text(subject, context),
         None,
     )
 
@@ -540,7 +545,8 @@ def _owner_actors(head: Token, context: _Context) -> list[str]:
 
 def _demonym_actors(token: Token, knowledge: Knowledge) -> tuple[str, ...]:
     """ "Syrian" in "Syrian President Assad", when the title did not resolve to a person."""
-    return _demonyms(knowledge).get(token.text, ())
+    demonyms = _demonyms(knowledge)
+    return demonyms.get(token.text) or demonyms.get(token.text.removesuffix("s"), ())
 
 
 @cache
