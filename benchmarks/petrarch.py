@@ -27,9 +27,12 @@ first three characters (DAGGOV and DAG both → DAG; sectors/agents are ignored)
 their first three digits (0311 → 031). A record passes when its set of triples equals the
 expected set (no events expected: none produced; an `error=` record: none produced). A negated
 cooperative event counts as the matching CAMEO 12 refusal ("would not provide support" → 120).
-`afp_triple_recall` is the share of expected AFP triples produced; `afp_precision` the share of
-produced AFP triples that are expected. The `_root` variants compare event codes on their
-two-digit root only.
+The petrarch2 unit-test file codes events with its own, mostly WEIS, verb dictionary ("most of
+the codes are WEIS, not CAMEO", says its header), so there a record passes when its set of
+(source, target) dyads matches; `suite_pass_rate` pools both files, and `suite_ud_pass_rate` is
+the figure comparable with UniversalPetrarch's. `afp_triple_recall` is the share of expected
+AFP triples produced; `afp_precision` the share of produced AFP triples that are expected. The
+`_root` variants compare event codes on their two-digit root only.
 
     .venv/bin/python benchmarks/petrarch.py [--no-embeddings] [--errors]
 
@@ -46,7 +49,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -65,10 +68,12 @@ _CODING = re.compile(r"<EventCoding\b([^>]*)/?>")
 _TEXT = re.compile(r"<Text>\s*(.*?)\s*</Text>", re.S)
 _ENTRY_CODE = re.compile(r"\[([^\]]*)\]")
 _STEM_ENDINGS = ("", "a", "an", "ia", "ian", "ians", "s", "n", "i", "ese", "ans")
+# name, folder, records, actors, whether event codes are CAMEO (petrarch2's are mostly WEIS)
 _SUITES = (
     ("ud", "ud_petrarch_validate", "PETR_Validate_records_2_02.xml",
-     "PETR_Validate_actors_2_02.txt"),
-    ("petr2", "petrarch2_unittest", "PETR.UnitTest.records.xml", "PETR.Validate.actors.txt"),
+     "PETR_Validate_actors_2_02.txt", True),
+    ("petr2", "petrarch2_unittest", "PETR.UnitTest.records.xml", "PETR.Validate.actors.txt",
+     False),
 )  # fmt: skip
 _REFUSALS = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122", "08": "124"}
 _SMALL_WORDS = frozenset({"of", "the", "and", "for", "de"})
@@ -274,6 +279,10 @@ def code_records(
     return produced
 
 
+def _dyads(found: set[Triple] | frozenset[Triple]) -> set[Triple]:
+    return {(s, t, "") for s, t, _ in found}
+
+
 def _root(found: set[Triple] | frozenset[Triple]) -> set[Triple]:
     return {(s, t, c[:2]) for s, t, c in found}
 
@@ -293,15 +302,19 @@ def main() -> None:
         produced = code_records(afp, world, {}, not args.no_embeddings)
         figures.update(_afp_figures(afp, produced, args.errors))
         passed = total = 0
-        for name, sub, records_file, actors_file in _SUITES:
+        for name, sub, records_file, actors_file, cameo in _SUITES:
             path, dictionary = dictionary_actor_file(Path(tmp), folder / sub / actors_file, shipped)
             knowledge = load_knowledge((path,))
             records = read_records(folder / sub / records_file, True)
             produced = code_records(records, knowledge, dictionary, not args.no_embeddings)
+            if not cameo:
+                records = [replace(r, expected=frozenset(_dyads(r.expected))) for r in records]
+                produced = [_dyads(p) for p in produced]
             ok = sum(p == r.expected for p, r in zip(produced, records, strict=True))
             _report_failures(records, produced, args.errors)
             figures[f"suite_{name}_passed"] = ok
             figures[f"suite_{name}_records"] = len(records)
+            figures[f"suite_{name}_pass_rate"] = round(ok / len(records), 4)
             passed, total = passed + ok, total + len(records)
         figures["suite_pass_rate"] = round(passed / total, 4)
     print(f"done in {time.perf_counter() - started:.1f}s", file=sys.stderr)
