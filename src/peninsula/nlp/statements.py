@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -73,6 +73,8 @@ _PARTICLE_DEPS = frozenset({"prep", "prt", "agent"})
 _EDGE_PUNCT = " \t\n,;:—–-"
 _BETWEEN_QUOTE_AND_CUE = " \t,;:—–-"
 _MAX_CLIMB = 4
+_TOPIC_PREPOSITIONS = frozenset({"about", "on", "of"})
+_SOURCE_BREAKS = frozenset({"-", "--", "—", "–", ":"})
 
 _DOUBLE_MARK = re.compile(r"``|''|[\"“”„«»]")
 _SINGLE_MARK = re.compile(r"[‘’']")
@@ -102,7 +104,7 @@ class CueVocabulary:
 
     def match(self, token: Token) -> tuple[Cue, list[Token]] | None:
         """The longest entry `token` heads, with the particle tokens it took."""
-        entries = self.by_word.get(token.lemma_.lower()) or self.by_word.get(token.lower_, ())
+        entries = next((self.by_word[f] for f in _forms(token) if f in self.by_word), ())
         for entry in entries:
             particles: list[Token] = []
             for word in entry.words[1:]:
@@ -116,6 +118,18 @@ class CueVocabulary:
             else:
                 return entry, particles
         return None
+
+
+def _forms(token: Token) -> Iterator[str]:
+    """The lemma, then the word, then the word without an inflection: the small model
+    lemmatises some verbs wrongly ("hopes" → "hop")."""
+    yield token.lemma_.lower()
+    word = token.lower_
+    yield word
+    if token.pos_ in ("VERB", "AUX"):
+        for suffix, replacement in (("ing", "e"), ("ed", "e"), ("es", "e"), ("s", "")):
+            if word.endswith(suffix) and len(word) > len(suffix) + 2:
+                yield word[: -len(suffix)] + replacement
 
 
 def load_cues(path: Path) -> CueVocabulary:
@@ -267,9 +281,10 @@ def find_statements(
     ]
     found = _nest(found)
     found += _from_quotes(doc, quotes, found, vocabulary, inner, paragraphs)
+    cue_tokens = frozenset(f.cue_token.i for f in found if f.cue_token is not None)
     statements: dict[tuple[int, int], Statement] = {}
     for item in found:
-        statement = _statement(doc, document_id, item, quotes, mentions, knowledge)
+        statement = _statement(doc, document_id, item, quotes, mentions, knowledge, cue_tokens)
         if statement is not None:
             statements.setdefault((statement.content.start, statement.content.end), statement)
     return sorted(statements.values(), key=lambda s: (s.content.start, s.content.end))
@@ -326,30 +341,92 @@ def _from_cue(
     entry, particles = matched
     if token.dep_ == "prep" or token.pos_ == "ADP":
         found = _prepositional(token, particles)
-        if found is not None:
-            found.content = _within(found.content, token, paragraphs)
-        return found if found is not None and found.content else None
-    if token.pos_ not in ("VERB", "AUX"):
+    elif token.pos_ == "NOUN":
+        found = _nominal(token)
+    else:
+        found = None
+    if found is not None:
+        found.content = _within(found.content, token, paragraphs)
+        return found if found.content else None
+    if token.pos_ not in ("VERB", "AUX") or _purpose(token):
         return None
     source = _subject(token, paragraphs)
     if source is None:
         return None
     cue = _cue_tokens(token, particles)
-    content = _complement(token, entry, particles)
+    content = _complement(token, entry, particles) or _inserted(token)
+    anchor = token
     chars = None
-    if not content:
-        content = _inserted(token)
     if not content:
         chars = _adjacent_quote(token, source, quotes)
     if not content and chars is None:
         content = _after_colon(token)
+        anchor = token.doc[min(content)] if content else token
+    if not content and chars is None:
+        content = _topic(token)
     if not content and chars is None:
         return None
     content -= set(_span_tokens(source, token)) | {t.i for t in cue}
-    content = _within(content, token, paragraphs)
+    content = _within(content, anchor, paragraphs)
     if not content and chars is None:
         return None
     return _Found(content, chars, cue, source, token)
+
+
+def _purpose(token: Token) -> bool:
+    """ "…investment to promote Korean content": an infinitive of purpose reports nothing."""
+    children = list(token.children)
+    return (
+        token.dep_ in ("advcl", "acl")
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in children)
+        and not any(c.dep_ == "ccomp" for c in children)
+    )
+
+
+def _nominal(token: Token) -> _Found | None:
+    """ "Trump's claim that…", "warnings from his attorney that…": a cue noun with its owner
+    and a clause."""
+    owners = [c for c in token.children if c.dep_ == "poss"]
+    if not owners:
+        owners = [
+            o
+            for c in token.children
+            if c.dep_ == "prep" and c.lower_ in ("by", "from")
+            for o in c.children
+            if o.dep_ == "pobj"
+        ]
+    clauses = [
+        c
+        for c in token.children
+        if c.dep_ in ("acl", "ccomp", "relcl") and c.i > token.i and _that_clause(c)
+    ]
+    if not owners or not clauses:
+        return None
+    content = {t.i for c in clauses for t in c.subtree}
+    return _Found(content, None, [token], owners[0], token)
+
+
+def _that_clause(clause: Token) -> bool:
+    """A content clause ("that there have been…", "to cut taxes"), not a relative one."""
+    children = list(clause.children)
+    if any(c.dep_ == "mark" and c.lower_ == "that" for c in children):
+        return True
+    if clause.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in children):
+        return True
+    first = next(iter(clause.subtree))
+    return first.lower_ == "that" and first.dep_ == "mark"
+
+
+def _topic(token: Token) -> set[int]:
+    """ "commented on the death", "spoke about the legacy": what the speech was about."""
+    return {
+        t.i
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ in _TOPIC_PREPOSITIONS and c.i > token.i
+        for o in c.children
+        if o.dep_ in ("pobj", "pcomp")
+        for t in o.subtree
+    }
 
 
 def _within(content: set[int], cue: Token, paragraphs: _Paragraphs) -> set[int]:
@@ -396,8 +473,6 @@ def _subject_anywhere(verb: Token, paragraphs: _Paragraphs) -> Token | None:
                     return objects[0]
         for child in children:
             if child.dep_ in _SUBJECTS:
-                if child.lower_ in _RELATIVE_PRONOUNS and current.dep_ == "relcl":
-                    return current.head
                 if child.pos_ == "PRON" and child.lower_ in ("it", "there") and _expletive(child):
                     return None
                 return child
@@ -548,22 +623,33 @@ def _span_tokens(head: Token, cue: Token) -> list[int]:
     return list(range(left, right))
 
 
-def _source_bounds(head: Token, cue: Token) -> tuple[int, int]:
-    """The source's tokens: the head's subtree without the part that holds the cue, within the
-    head's paragraph."""
+def _source_bounds(
+    head: Token, cue: Token, other_cues: frozenset[int] = frozenset()
+) -> tuple[int, int]:
+    """The source's tokens: the head's subtree, in the head's paragraph, without the part that
+    holds the cue, a clause set off by a comma that reports something itself ("Mr. Kamin, who
+    emphasized that…, said") or is a participle ("Trump, speaking to veterans, said"), and
+    anything before a dash ("BRUSSELS - European leaders")."""
     excluded: set[int] = set()
     doc = head.doc
     for child in head.children:
         subtree = {t.i for t in child.subtree}
-        if cue.i in subtree:
+        first = min(subtree)
+        set_off = first > 0 and doc[first - 1].text == ","
+        reports = child.dep_ in ("relcl", "acl") and not other_cues.isdisjoint(subtree)
+        participle = set_off and child.dep_ == "acl" and child.tag_ in ("VBG", "VBN")
+        if cue.i in subtree or reports or participle:
             excluded |= subtree
-    tokens = sorted({t.i for t in head.subtree} - excluded)
+    members = {t.i for t in head.subtree} - excluded
     left = right = head.i
-    members = set(tokens)
     while left - 1 in members and "\n" not in doc[left - 1].text_with_ws:
         left -= 1
     while right + 1 in members and "\n" not in doc[right].text_with_ws:
         right += 1
+    for i in range(head.i - 1, left - 1, -1):
+        if doc[i].text in _SOURCE_BREAKS and (doc[i].text != "-" or doc[i].whitespace_):
+            left = i + 1
+            break
     while left < right and (doc[left].is_punct or doc[left].dep_ == "cc"):
         left += 1
     while right > left and (doc[right].is_punct or doc[right].dep_ == "cc"):
@@ -714,7 +800,8 @@ def _char_range(doc: Doc, item: _Found) -> tuple[int, int]:
 
 
 def _loose_punct(token: Token) -> bool:
-    return token.is_punct and not token.is_quote
+    """Punctuation (not a quote mark) or a conjunction left at a content's edge."""
+    return (token.is_punct and not token.is_quote) or token.dep_ == "cc" or token.is_space
 
 
 # --- records -----------------------------------------------------------------------------------
@@ -727,6 +814,7 @@ def _statement(
     quotes: list[Quote],
     mentions: Sequence[Mention],
     knowledge: Knowledge,
+    cue_tokens: frozenset[int],
 ) -> Statement | None:
     text = doc.text
     start, end = _char_range(doc, item)
@@ -744,11 +832,15 @@ def _statement(
         kind = "indirect"
     source_span = speaker = speaker_text = None
     if item.source is not None and item.cue_token is not None:
-        left, right = _source_bounds(item.source, item.cue_token)
+        left, right = _source_bounds(item.source, item.cue_token, cue_tokens)
         source_doc = doc[left:right]
         source_span = Span(source_doc.start_char, source_doc.end_char)
         speaker_text = source_doc.text
-        speaker = _speaker(item.source, mentions, knowledge)
+        named = _antecedent(item.source)
+        if named is not item.source:
+            left, right = _source_bounds(named, item.source.head, cue_tokens)
+            speaker_text = doc[left:right].text
+        speaker = _speaker(named, mentions, knowledge)
     cue_span = cue_text = None
     if item.cue:
         first, last = item.cue[0], item.cue[-1]
@@ -785,6 +877,14 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in _EDGE_PUNCT:
         end -= 1
     return start, end
+
+
+def _antecedent(source: Token) -> Token:
+    """ "Trump, who says…": the source as written is "who", the speaker is Trump."""
+    clause = source.head
+    if source.lower_ in _RELATIVE_PRONOUNS and clause.dep_ == "relcl" and clause.head is not clause:
+        return clause.head
+    return source
 
 
 def _speaker(head: Token, mentions: Sequence[Mention], knowledge: Knowledge) -> str | None:
