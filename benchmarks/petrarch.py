@@ -19,20 +19,20 @@ Gold (read in place from `petrarch_validation/`, see its PROVENANCE.md):
   coder keeps its own patterns. Records counted: those whose category is in the file's
   `<Include>` list and that are not `evaluate="false"`.
 
-Matching. An event becomes a triple (source code, target code, event code) when both ends are
-actors. An actor's code is its dictionary code when it came from a validation dictionary (the
-one valid on the record's date), else its state (`Knowledge.state_of`: "kor_gov" → KOR), else
-"IGO" for an international organisation. Actor codes are compared on their primary segment, the
-first three characters (DAGGOV and DAG both → DAG; sectors/agents are ignored); event codes on
-their first three digits (0311 → 031). A record passes when its set of triples equals the
-expected set (no events expected: none produced; an `error=` record: none produced). A negated
-cooperative event counts as the matching CAMEO 12 refusal ("would not provide support" → 120).
-The petrarch2 unit-test file codes events with its own, mostly WEIS, verb dictionary ("most of
-the codes are WEIS, not CAMEO", says its header), so there a record passes when its set of
-(source, target) dyads matches; `suite_pass_rate` pools both files, and `suite_ud_pass_rate` is
-the figure comparable with UniversalPetrarch's. `afp_triple_recall` is the share of expected
-AFP triples produced; `afp_precision` the share of produced AFP triples that are expected. The
-`_root` variants compare event codes on their two-digit root only.
+Matching. An event becomes a triple (source code, target code, event code) when at least one end is
+an actor; a missing end is PETRARCH's null actor "---". An actor's code is its dictionary code when
+it came from a validation dictionary (the one valid on the record's date), else its state
+(`Knowledge.state_of`: "kor_gov" → KOR), else "IGO" for an international organisation. Actor codes
+are compared on their primary segment, the first three characters (DAGGOV and DAG both → DAG;
+sectors/agents are ignored); event codes on their first three digits (0311 → 031). A record passes
+when its set of triples equals the expected set (no events expected: none produced; an `error=`
+record: none produced). A negated cooperative event counts as the matching CAMEO 12 refusal ("would
+not provide support" → 120). The petrarch2 unit-test file codes events with its own, mostly WEIS,
+verb dictionary ("most of the codes are WEIS, not CAMEO", says its header), so there a record
+passes when its set of (source, target) dyads matches; `suite_pass_rate` pools both files, and
+`suite_ud_pass_rate` is the figure comparable with UniversalPetrarch's. `afp_triple_recall` is the
+share of expected AFP triples produced; `afp_precision` the share of produced AFP triples that are
+expected. The `_root` variants compare event codes on their two-digit root only.
 
     .venv/bin/python benchmarks/petrarch.py [--no-embeddings] [--errors]
 
@@ -69,6 +69,7 @@ _TEXT = re.compile(r"<Text>\s*(.*?)\s*</Text>", re.S)
 _ENTRY_CODE = re.compile(r"\[([^\]]*)\]")
 _STEM_ENDINGS = ("", "a", "an", "ia", "ian", "ians", "s", "n", "i", "ese", "ans")
 # name, folder, records, actors, whether event codes are CAMEO (petrarch2's are mostly WEIS)
+_NULL = "---"  # PETRARCH's code for a missing source or target
 _SUITES = (
     ("ud", "ud_petrarch_validate", "PETR_Validate_records_2_02.xml",
      "PETR_Validate_actors_2_02.txt", True),
@@ -252,8 +253,8 @@ def triples(
     for event in events:
         source = actor_code(event.source, day, knowledge, dictionary)
         target = actor_code(event.target, day, knowledge, dictionary)
-        if source and target and source != target:
-            found.add((source, target, _as_coded(event)))
+        if (source or target) and source != target:
+            found.add((source or _NULL, target or _NULL, _as_coded(event)))
     return found
 
 

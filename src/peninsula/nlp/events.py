@@ -529,8 +529,8 @@ def _np_actors(head: Token, context: _Context) -> tuple[str, ...]:
     if not found:
         found = _owner_actors(head, context)
     for child in head.children:
-        if child.dep_ == "conj":
-            found += _np_actors(child, context)
+        if child.dep_ == "conj" or (child.dep_ == "appos" and child.i in context.actors):
+            found += _np_actors(child, context)  # "the US, Russia, and Switzerland"
     return tuple(dict.fromkeys(found))
 
 
@@ -539,7 +539,7 @@ def _owner_actors(head: Token, context: _Context) -> list[str]:
         if prep.dep_ == "prep" and prep.lower_ in ("of", "in", "from"):
             for obj in prep.children:
                 if obj.dep_ == "pobj":
-                    return list(context.actors.get(obj.i, ()))
+                    return list(_np_actors(obj, context))
     return []
 
 
@@ -592,9 +592,8 @@ def _first_actor_below(
     a speech verb: "said Pyongyang must stop" is addressed to Pyongyang)."""
     for child in _complement_children(token):
         for node in child.subtree if subjects else _without_subjects(child):
-            found = [a for a in context.actors.get(node.i, ()) if a not in exclude]
-            if found:
-                return found
+            if any(a not in exclude for a in context.actors.get(node.i, ())):
+                return [a for a in _np_actors(node, context) if a not in exclude]
     return []
 
 
