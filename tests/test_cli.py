@@ -64,12 +64,12 @@ def test_every_command_has_help() -> None:
 
 def test_actors_check_names_file_and_line(tmp_path: Path) -> None:
     good = tmp_path / "mine.csv"
-    good.write_text("id,name,kind,country\nkang_yu_jung,Kang Yu-jung,person,KOR\n")
+    good.write_text("id,name,kind,country\nyeon_seo_ah,Yeon Seo-ah,person,KOR\n")
     result = runner.invoke(app, ["actors", "check", str(good)])
     assert result.exit_code == 0
     assert "ok (1 actors, 0 roles)" in result.output
     bad = tmp_path / "roles.csv"
-    bad.write_text("actor,title,of,start,end,source\nkang_yu_jung,Spokesperson,KOR,2025-13-01,,x\n")
+    bad.write_text("actor,title,of,start,end,source\nyeon_seo_ah,Spokesperson,KOR,2025-13-01,,x\n")
     result = runner.invoke(app, ["actors", "check", str(bad)])
     assert result.exit_code == 1
     assert result.stderr.strip() == f"error: {bad}:2: start '2025-13-01' is not a YYYY-MM-DD date"
@@ -77,11 +77,11 @@ def test_actors_check_names_file_and_line(tmp_path: Path) -> None:
 
 def test_build_with_an_extra_actor_file(tmp_path: Path) -> None:
     extra = tmp_path / "mine.jsonl"
-    extra.write_text('{"id": "kang_yu_jung", "name": "Kang Yu-jung", "kind": "person"}\n')
+    extra.write_text('{"id": "yeon_seo_ah", "name": "Yeon Seo-ah", "kind": "person"}\n')
     article = tmp_path / "a.txt"
-    article.write_text("Kang Yu-jung told reporters on Monday that talks would resume.")
+    article.write_text("Yeon Seo-ah told reporters on Monday that talks would resume.")
     db = str(tmp_path / "kb.duckdb")
     result = runner.invoke(app, ["build", str(article), "--db", db, "--actors", str(extra)])
     assert result.exit_code == 0, result.output
     listed = runner.invoke(app, ["actors", "list", "--db", db])
-    assert "kang_yu_jung" in listed.output
+    assert "yeon_seo_ah" in listed.output

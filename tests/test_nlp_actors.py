@@ -79,8 +79,8 @@ def test_surnames_and_pronouns_follow_the_people_named(knowledge: Knowledge) -> 
 
 
 def test_unknown_people_are_kept_unverified_with_their_title(knowledge: Knowledge) -> None:
-    findings = actors_in("Kang Yu-jung, presidential spokesperson, told reporters.", knowledge)
+    findings = actors_in("Yeon Seo-ah, presidential spokesperson, told reporters.", knowledge)
     [actor] = findings.new_actors
-    assert (actor.name, actor.verified) == ("Kang Yu-jung", False)
+    assert (actor.name, actor.verified) == ("Yeon Seo-ah", False)
     assert actor.described_as == ("presidential spokesperson",)
-    assert ("Kang Yu-jung", actor.id, "ner") in resolved(findings)
+    assert ("Yeon Seo-ah", actor.id, "ner") in resolved(findings)

@@ -238,8 +238,9 @@ def _surnames(
     on: date | None,
     knowledge: Knowledge,
 ) -> list[Mention]:
-    """A bare surname is the person already named in this document, else the only
-    person with that surname holding a role on the document's date."""
+    """A bare surname is the person already named in this document, else the only person
+    with that surname holding a role on the document's date; a title in front ("President
+    Lee") narrows that to holders of the title."""
     gazetteer = _gazetteer(knowledge, doc.vocab)
     named_at = {m.actor_id: m.char_start for m in reversed(mentions) if m.actor_id}
     found: list[Mention] = []
@@ -251,10 +252,31 @@ def _surnames(
             continue
         earlier = [c for c in candidates if named_at.get(c, len(doc.text)) < token.idx]
         if not earlier and on is not None:
-            earlier = [c for c in candidates if any(r.holds_on(on) for r in knowledge.roles_of(c))]
+            titled = _title_before(doc, token.i, knowledge)
+            earlier = [
+                c
+                for c in candidates
+                if any(
+                    r.holds_on(on) and (titled is None or r.title in titled)
+                    for r in knowledge.roles_of(c)
+                )
+            ]
         if len(earlier) == 1:
             found.append(_mention(document_id, doc[token.i : token.i + 1], earlier[0], "surname"))
     return found
+
+
+def _title_before(doc: Doc, index: int, knowledge: Knowledge) -> set[str] | None:
+    """The titles the one or two words before a name can mean ("President", "Foreign
+    Minister"), or None when no title stands there."""
+    for width in (2, 1):
+        if index - width < 0:
+            continue
+        words = doc[index - width : index].text.lower()
+        titles = {t for t, aliases in knowledge.titles.items() if words in aliases}
+        if titles:
+            return titles
+    return None
 
 
 def _pronouns(
