@@ -457,9 +457,42 @@ def _prepositional(token: Token, particles: list[Token]) -> _Found | None:
 
 
 def _subject(verb: Token, paragraphs: _Paragraphs) -> Token | None:
-    """The head of the cue's source, in the cue's paragraph, or None."""
+    """The head of the cue's source, in the cue's paragraph and outside quotations, or
+    None."""
     found = _subject_anywhere(verb, paragraphs)
-    return found if found is not None and paragraphs.same(found, verb) else None
+    quotes = paragraphs.quotes
+    if found is not None and quotes.inside(found.idx) and not quotes.inside(verb.idx):
+        found = _beside_quote(verb, quotes)  # a parse that took a quoted word for the subject
+    if found is None or not paragraphs.same(found, verb) or not _wordy(found):
+        return None
+    return found
+
+
+def _beside_quote(verb: Token, quotes: _QuoteIndex) -> Token | None:
+    """'"…," Rep. Elijah E. Cummings said' / '"…," said Robert McAtee': the words between the
+    quotation and the cue, or right after the cue up to the sentence's end."""
+    doc = verb.doc
+    before = []
+    for i in range(verb.i - 1, verb.sent.start - 1, -1):
+        if quotes.inside(doc[i].idx) or doc[i].is_quote:
+            break
+        before.append(i)
+    words = [i for i in before if not doc[i].is_punct and doc[i].dep_ not in ("aux", "neg")]
+    if not words:
+        words = []
+        for i in range(verb.i + 1, verb.sent.end):
+            if doc[i].is_punct or quotes.inside(doc[i].idx):
+                break
+            words.append(i)
+    if not words:
+        return None
+    span = doc[min(words) : max(words) + 1]
+    root: Token = span.root
+    return root if root.pos_ in ("PROPN", "NOUN", "PRON") else None
+
+
+def _wordy(token: Token) -> bool:
+    return any(ch.isalpha() for ch in token.text) and token.lower_ not in ("'s", "’s")
 
 
 def _subject_anywhere(verb: Token, paragraphs: _Paragraphs) -> Token | None:
@@ -485,6 +518,10 @@ def _subject_anywhere(verb: Token, paragraphs: _Paragraphs) -> Token | None:
         ):
             return current.head  # "a statement saying", "reports claiming"
         head = current.head
+        if current.dep_ == "xcomp":
+            objects = [c for c in head.children if c.dep_ == "dobj" and c.i < current.i]
+            if objects:
+                return objects[0]  # "left many nations feeling that", "urged Seoul to"
         if current.dep_ == "pcomp" and head.dep_ == "prep":
             head = head.head  # "by saying", "after telling"
         elif current.dep_ not in _CONTINUING:
