@@ -129,6 +129,7 @@ _MODALITY_CHILD_DEPS = frozenset(
     {"aux", "auxpass", "neg", "mark", "det", "amod", "advmod", "acomp"}
 )
 _MODALITY_KINDS = frozenset({"pledged", "hypothetical", "negated"})
+_VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 _MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos"})
 _QUANTITIES = frozenset(
     [
@@ -360,12 +361,26 @@ def _main_hits(hits: list[_Hit], data: EventData) -> list[_Hit]:
             kept.append(hit)
     refined = []
     for hit in kept:
-        code = hit.code
+        code = _by_means(hit, hits)
         if hit.pattern.governs_intent:
             inner = [h for h in hits if _subordinate(h.token, hit.token) and _is_verb(h.token)]
             code = _refine_intent(hit.code, inner, data)
         refined.append(_Hit(hit.token, hit.pattern, code))
     return refined
+
+
+def _by_means(hit: _Hit, hits: list[_Hit]) -> str:
+    """ "killed in a car bombing", "killed ... in a gunbattle": the means names the violence."""
+    if hit.code[:2] not in _VIOLENT_ROOTS:
+        return hit.code
+    for other in hits:
+        if other.code[:2] in _VIOLENT_ROOTS and other.token.i != hit.token.i:
+            node = other.token
+            while node.head.i != node.i and node.dep_ in ("pobj", "prep", "agent", "compound"):
+                node = node.head
+                if node.i == hit.token.i:
+                    return other.code
+    return hit.code
 
 
 def _is_verb(token: Token) -> bool:
