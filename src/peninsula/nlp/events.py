@@ -231,7 +231,7 @@ def find_events(
         found = list(_sentence_events(sentence, context))
         events += found
         predicate = None if found else _main_predicate(sentence, context)
-        if predicate is not None and _parties(predicate, context).sources:
+        if predicate is not None and _has_participants(_parties(predicate, context)):
             unmatched.append((sentence, predicate))
     if classifier is not None and unmatched:
         labels = classifier.nearest([s.text for s, _ in unmatched])
@@ -240,6 +240,12 @@ def find_events(
                 events += _events_for(sentence, predicate, code, None, "embedding", context)
     events.sort(key=lambda e: e.char_start)
     return events
+
+
+def _has_participants(parties: _Parties) -> bool:
+    """Someone acts on someone: a known actor and a second participant, known or named."""
+    known = len(parties.sources) + len(parties.targets)
+    return known >= 2 or (known == 1 and bool(parties.source_text or parties.target_text))
 
 
 def _actors_by_token(doc: Doc, mentions: Iterable[Mention]) -> dict[int, tuple[str, ...]]:
@@ -741,9 +747,10 @@ def _events_for(
     reporter = speaker[0] if speaker else None
     noun = trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ != "ROOT"
     events = []
-    for source, target in _pairs(parties, noun):
-        if _same_side(source, target, context):
-            continue
+    pairs = [(s, t) for s, t in _pairs(parties, noun) if not _same_side(s, t, context)]
+    if not pairs and parties.sources:  # "blew up lines into Kabul": no target, still an event
+        pairs = [(s, None) for s in parties.sources]
+    for source, target in pairs:
         make = partial(_event, sentence, trigger, modality=modality, decided_by=decided_by,
                        reporter=reporter, parties=parties, context=context)  # fmt: skip
         events.append(make(entry, source, target))
