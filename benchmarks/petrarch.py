@@ -22,17 +22,18 @@ Gold (read in place from `petrarch_validation/`, see its PROVENANCE.md):
 Matching. An event becomes a triple (source code, target code, event code) when at least one end is
 an actor; a missing end is PETRARCH's null actor "---". An actor's code is its dictionary code when
 it came from a validation dictionary (the one valid on the record's date), else its state
-(`Knowledge.state_of`: "kor_gov" → KOR), else "IGO" for an international organisation. Actor codes
-are compared on their primary segment, the first three characters (DAGGOV and DAG both → DAG;
-sectors/agents are ignored); event codes on their first three digits (0311 → 031). A record passes
-when its set of triples equals the expected set (no events expected: none produced; an `error=`
-record: none produced). A negated cooperative event counts as the matching CAMEO 12 refusal ("would
-not provide support" → 120). The petrarch2 unit-test file codes events with its own, mostly WEIS,
-verb dictionary ("most of the codes are WEIS, not CAMEO", says its header), so there a record
-passes when its set of (source, target) dyads matches; `suite_pass_rate` pools both files, and
-`suite_ud_pass_rate` is the figure comparable with UniversalPetrarch's. `afp_triple_recall` is the
-share of expected AFP triples produced; `afp_precision` the share of produced AFP triples that are
-expected. The `_root` variants compare event codes on their two-digit root only.
+(`Knowledge.state_of`: "kor_gov" → KOR), else "IGO" for an international organisation or a person
+holding a role in one. Actor codes are compared on their primary segment, the first three
+characters (DAGGOV and DAG both → DAG; sectors/agents are ignored); event codes on their first
+three digits (0311 → 031). A record passes when its set of triples equals the expected set (no
+events expected: none produced; an `error=` record: none produced). A negated cooperative event
+counts as the matching CAMEO 12 refusal ("would not provide support" → 120). The petrarch2 unit-
+test file codes events with its own, mostly WEIS, verb dictionary ("most of the codes are WEIS, not
+CAMEO", says its header), so there a record passes when its set of (source, target) dyads matches;
+`suite_pass_rate` pools both files, and `suite_ud_pass_rate` is the figure comparable with
+UniversalPetrarch's. `afp_triple_recall` is the share of expected AFP triples produced;
+`afp_precision` the share of produced AFP triples that are expected. The `_root` variants compare
+event codes on their two-digit root only.
 
     .venv/bin/python benchmarks/petrarch.py [--no-embeddings] [--errors]
 
@@ -240,7 +241,10 @@ def actor_code(
     if state is not None:
         return state
     actor = knowledge.actor(actor_id)
-    return "IGO" if actor is not None and actor.kind == "igo" else None
+    if actor is not None and actor.kind == "igo":
+        return "IGO"
+    owners = [knowledge.actor(r.of) for r in knowledge.roles_of(actor_id)]
+    return "IGO" if any(o is not None and o.kind == "igo" for o in owners) else None
 
 
 def triples(

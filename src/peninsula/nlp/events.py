@@ -437,6 +437,8 @@ def _verb_parties(
     targets: list[str] = []
     if passive:
         source_head = _agent_object(agent)
+        if verb.dep_ == "acl":  # "soldiers killed in ...": the noun is who it happened to
+            subject = verb.head
         if subject is not None:
             targets += _np_actors(subject, context)
     else:
@@ -545,8 +547,10 @@ def _np_actors(head: Token, context: _Context) -> tuple[str, ...]:
     ]
     if not found:
         found = [a for c in modifiers for a in context.actors.get(c.i, ())]
-    if not found:
-        found = [a for c in (head, *modifiers) for a in _demonym_actors(c, context.knowledge)]
+    if not found or all(context.knowledge.actor(a) is None for a in found):
+        # "Syrian President Bashar Assad", a person the knowledge base lacks: Syria acts
+        states = [a for c in (head, *modifiers) for a in _demonym_actors(c, context.knowledge)]
+        found = states or found
     if not found:
         found = _owner_actors(head, context)
     for child in head.children:
