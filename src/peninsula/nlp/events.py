@@ -278,9 +278,10 @@ def _match(token: Token, data: EventData) -> _Hit | None:
     is_noun = token.pos_ in ("NOUN", "PROPN")
     best: tuple[int, int, Pattern] | None = None
     words: _Words | None = None
-    for pattern in data.patterns:
-        if not ((is_verb and lemma in pattern.verbs) or (is_noun and _noun_hit(token, pattern))):
-            continue
+    candidates = (data.by_verb.get(lemma, ()) if is_verb else ()) + (
+        _noun_candidates(token, data) if is_noun else ()
+    )
+    for pattern in sorted(set(candidates), key=lambda p: p.line):
         if best is not None and pattern.specificity < best[0]:
             continue
         words = words or _complement_words(token)
@@ -290,8 +291,9 @@ def _match(token: Token, data: EventData) -> _Hit | None:
     return _Hit(token, best[2], best[2].code) if best else None
 
 
-def _noun_hit(token: Token, pattern: Pattern) -> bool:
-    return token.lemma_.lower() in pattern.nouns or token.lower_ in pattern.nouns
+def _noun_candidates(token: Token, data: EventData) -> tuple[Pattern, ...]:
+    """Noun patterns by lemma ("talk") or by the word as written ("talks")."""
+    return data.by_noun.get(token.lemma_.lower(), ()) + data.by_noun.get(token.lower_, ())
 
 
 @dataclass(frozen=True, slots=True)

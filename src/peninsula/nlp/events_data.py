@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -111,6 +111,9 @@ class EventData:
     cameo: Mapping[str, Cameo]
     patterns: tuple[Pattern, ...]
     cues: Cues
+    # word -> the patterns it may trigger, in file order: a token looks at a handful, not all
+    by_verb: Mapping[str, tuple[Pattern, ...]] = field(default_factory=dict)
+    by_noun: Mapping[str, tuple[Pattern, ...]] = field(default_factory=dict)
 
 
 @cache
@@ -122,7 +125,24 @@ def default_event_data() -> EventData:
 
 def load_event_data(cameo_path: Path, patterns_path: Path, cues_path: Path) -> EventData:
     cameo = load_cameo(cameo_path)
-    return EventData(cameo, load_patterns(patterns_path, cameo), load_cues(cues_path))
+    patterns = load_patterns(patterns_path, cameo)
+    return EventData(
+        cameo,
+        patterns,
+        load_cues(cues_path),
+        by_verb=_index(patterns, lambda p: p.verbs),
+        by_noun=_index(patterns, lambda p: p.nouns),
+    )
+
+
+def _index(
+    patterns: tuple[Pattern, ...], words: Callable[[Pattern], frozenset[str]]
+) -> Mapping[str, tuple[Pattern, ...]]:
+    found: dict[str, list[Pattern]] = {}
+    for pattern in patterns:
+        for word in words(pattern):
+            found.setdefault(word.lower(), []).append(pattern)
+    return MappingProxyType({k: tuple(v) for k, v in found.items()})
 
 
 def load_cameo(path: Path) -> Mapping[str, Cameo]:
