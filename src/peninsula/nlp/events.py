@@ -704,8 +704,22 @@ def _modality(trigger: Token, pattern: Pattern | None, context: _Context) -> Mod
         if node.dep_ == "prep" and node.lower_ in _CIRCUMSTANCE_PREPS:
             break
         node = node.head
+    if "negated" in flags and _rules_out(trigger):
+        flags = (flags - {"negated"}) | {"hypothetical"}  # "did not rule out meeting"
+    elif _rules_out(trigger):
+        flags.add("negated")  # "ruled out talks"
     ranked: tuple[Modality, ...] = ("negated", "hypothetical", "pledged")
     return next((kind for kind in ranked if kind in flags), "actual")
+
+
+def _rules_out(trigger: Token) -> bool:
+    """ "ruled out meeting Kim": the governing verb denies the trigger."""
+    head = trigger.head if trigger.dep_ in ("dobj", "xcomp", "pcomp") else None
+    return (
+        head is not None
+        and head.lemma_.lower() in ("rule", "exclude")
+        and (head.lemma_.lower() == "exclude" or any(c.lower_ == "out" for c in head.children))
+    )
 
 
 def _cue_kinds(token: Token, words: Mapping[str, frozenset[str]]) -> set[str]:
