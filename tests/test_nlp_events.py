@@ -166,6 +166,8 @@ def test_every_event_has_its_evidence(
         ("If Pyongyang agrees, Seoul could send food aid to North Korea.", "hypothetical"),
         ("North Korea did not attack South Korea.", "negated"),
         ("Russia has never criticized North Korea.", "negated"),
+        ("President Lee Jae Myung ruled out talks with Kim Jong Un.", "negated"),
+        ("President Lee Jae Myung did not rule out meeting Kim Jong Un.", "hypothetical"),
     ],
 )
 def test_modality(text: str, modality: str, knowledge: Knowledge) -> None:
@@ -210,6 +212,11 @@ def test_root_families(
     assert events[0].source == source
     if target is not None:
         assert events[0].target == target
+
+
+def test_a_diplomatic_protest_is_not_a_demonstration(knowledge: Knowledge) -> None:
+    events = events_in("Japan protested to South Korea over the visit to the islets.", knowledge)
+    assert [(e.source, e.target, e.code) for e in events] == [("JPN", "KOR", "114")]
 
 
 def test_passive_agent_is_the_source(knowledge: Knowledge) -> None:
