@@ -62,8 +62,9 @@ CUE_KINDS = frozenset(
     }
 )
 # What a cue's direct object is: what was said ("announced a plan"), who was spoken to ("told
-# reporters"), or what was said only with a predicate after it ("called it a 'pacemaker'").
-CUE_OBJECTS = frozenset({"content", "addressee", "predicate"})
+# reporters"), what was said only with a predicate after it ("called it a 'pacemaker'"), or
+# nothing said ("maintained the budget", "found a job": only a clause or quotation counts).
+CUE_OBJECTS = frozenset({"content", "addressee", "predicate", "none"})
 _SUBJECTS = frozenset({"nsubj", "csubj"})
 _PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
@@ -110,6 +111,15 @@ class CueVocabulary:
             for word in entry.words[1:]:
                 found = next(
                     (c for c in token.children if c.lower_ == word and c.dep_ in _PARTICLE_DEPS),
+                    None,
+                ) or next(  # "called for the wage to be raised": "for" marks the clause
+                    (
+                        m
+                        for c in token.children
+                        if c.dep_ == "advcl" and c.i > token.i
+                        for m in c.children
+                        if m.dep_ == "mark" and m.lower_ == word and m.i == token.i + 1
+                    ),
                     None,
                 )
                 if found is None:
@@ -343,6 +353,8 @@ def _from_cue(
         found = _prepositional(token, particles)
     elif token.pos_ == "NOUN":
         found = _nominal(token)
+    elif token.dep_ == "acomp":
+        found = _predicative(token, paragraphs)
     else:
         found = None
     if found is not None:
@@ -371,6 +383,31 @@ def _from_cue(
     if not content and chars is None:
         return None
     return _Found(content, chars, cue, source, token)
+
+
+def _predicative(token: Token, paragraphs: _Paragraphs) -> _Found | None:
+    """ "Trump is confident that…", "was critical of the deal": the copula's subject holds the
+    view its adjective states."""
+    verb = token.head
+    if verb is token:
+        return None
+    source = _subject(verb, paragraphs)
+    if source is None:
+        return None
+    clauses = [c for c in token.children if c.dep_ in ("ccomp", "xcomp") and c.i > token.i]
+    if not clauses:
+        clauses = [
+            o
+            for c in token.children
+            if c.dep_ == "prep" and c.lower_ in ("of", "about", "on", "that") and c.i > token.i
+            for o in c.children
+            if o.dep_ in ("pobj", "pcomp")
+        ]
+    if not clauses:
+        return None
+    content = {t.i for c in clauses for t in c.subtree}
+    cue = [t for t in verb.children if t.dep_ in ("aux", "neg") and t.i < verb.i]
+    return _Found(content, None, [*cue, verb, token], source, token)
 
 
 def _purpose(token: Token) -> bool:
@@ -568,11 +605,13 @@ def _complement(token: Token, entry: Cue, particles: list[Token]) -> set[int]:
     if clauses:
         return {t.i for c in clauses for t in c.subtree}
     for particle in particles:
+        if particle.dep_ == "mark":
+            return {t.i for t in particle.head.subtree}
         objects = [c for c in particle.children if c.dep_ in ("pobj", "pcomp")]
         if objects:
             return {t.i for o in objects for t in o.subtree}
     objects = [c for c in children if c.dep_ == "dobj" and c.i > token.i]
-    if objects and entry.object != "addressee":
+    if objects and entry.object in ("content", "predicate"):
         predicates = [
             c
             for c in children
@@ -582,11 +621,23 @@ def _complement(token: Token, entry: Cue, particles: list[Token]) -> set[int]:
         if entry.object == "predicate" and not predicates:
             return set()
         return {t.i for c in [*objects, *predicates] for t in c.subtree}
+    stray = [  # "insisted in the interview that…": the clause hung on the wrong word
+        clause
+        for c in children
+        if c.dep_ == "prep" and c.i > token.i
+        for o in c.children
+        if o.dep_ == "pobj"
+        for clause in o.children
+        if clause.dep_ in ("acl", "relcl", "ccomp")
+        and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
+    ]
+    if stray:
+        return {t.i for c in stray for t in c.subtree}
     if any(c.dep_ == "agent" for c in children):
         # "were rejected by the council": what was rejected is the passive subject
         subjects = [c for c in children if c.dep_ in _PASSIVE_SUBJECTS and c.lower_ != "it"]
         return {t.i for c in subjects for t in c.subtree}
-    return set()
+    return {c.i for c in children if c.dep_ == "intj" and c.i > token.i}  # "said yes"
 
 
 def _bare_clause(child: Token) -> bool:
@@ -687,7 +738,7 @@ def _source_bounds(
         if doc[i].text in _SOURCE_BREAKS and (doc[i].text != "-" or doc[i].whitespace_):
             left = i + 1
             break
-    while left < right and (doc[left].is_punct or doc[left].dep_ == "cc"):
+    while left < right and (doc[left].is_punct or doc[left].dep_ in ("cc", "preconj")):
         left += 1
     while right > left and (doc[right].is_punct or doc[right].dep_ == "cc"):
         right -= 1
