@@ -20,20 +20,21 @@ Gold (read in place from `petrarch_validation/`, see its PROVENANCE.md):
   `<Include>` list and that are not `evaluate="false"`.
 
 Matching. An event becomes a triple (source code, target code, event code) when at least one end is
-an actor; a missing end is PETRARCH's null actor "---". An actor's code is its dictionary code when
-it came from a validation dictionary (the one valid on the record's date), else its state
-(`Knowledge.state_of`: "kor_gov" → KOR), else "IGO" for an international organisation or a person
-holding a role in one. Actor codes are compared on their primary segment, the first three
-characters (DAGGOV and DAG both → DAG; sectors/agents are ignored); event codes on their first
-three digits (0311 → 031). A record passes when its set of triples equals the expected set (no
-events expected: none produced; an `error=` record: none produced). A negated cooperative event
-counts as the matching CAMEO 12 refusal ("would not provide support" → 120). The petrarch2 unit-
-test file codes events with its own, mostly WEIS, verb dictionary ("most of the codes are WEIS, not
-CAMEO", says its header), so there a record passes when its set of (source, target) dyads matches;
-`suite_pass_rate` pools both files, and `suite_ud_pass_rate` is the figure comparable with
-UniversalPetrarch's. `afp_triple_recall` is the share of expected AFP triples produced;
-`afp_precision` the share of produced AFP triples that are expected. The `_root` variants compare
-event codes on their two-digit root only.
+an actor; a missing end is PETRARCH's null actor "---". In the suites, such one-ended triples are
+dropped while the record's (sticky) `require_dyad` option is on, PETRARCH's default; the AFP gold
+has null ends and keeps them. An actor's code is its dictionary code when it came from a validation
+dictionary (the one valid on the record's date), else its state (`Knowledge.state_of`: "kor_gov" →
+KOR), else "IGO" for an international organisation or a person holding a role in one. Actor codes
+are compared on their primary segment, the first three characters (DAGGOV and DAG both → DAG;
+sectors/agents are ignored); event codes on their first three digits (0311 → 031). A record passes
+when its set of triples equals the expected set (no events expected: none produced; an `error=`
+record: none produced). A negated cooperative event counts as the matching CAMEO 12 refusal ("would
+not provide support" → 120). The petrarch2 unit- test file codes events with its own, mostly WEIS,
+verb dictionary ("most of the codes are WEIS, not CAMEO", says its header), so there a record
+passes when its set of (source, target) dyads matches; `suite_pass_rate` pools both files, and
+`suite_ud_pass_rate` is the figure comparable with UniversalPetrarch's. `afp_triple_recall` is the
+share of expected AFP triples produced; `afp_precision` the share of produced AFP triples that are
+expected. The `_root` variants compare event codes on their two-digit root only.
 
     .venv/bin/python benchmarks/petrarch.py [--no-embeddings] [--errors]
 
@@ -66,6 +67,7 @@ Triple = tuple[str, str, str]
 _SENTENCE = re.compile(r"<Sentence\b([^>]*)>")
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _CODING = re.compile(r"<EventCoding\b([^>]*)/?>")
+_DYAD_CONFIG = re.compile(r'<Config option="require_dyad" value="(\w+)"')
 _TEXT = re.compile(r"<Text>\s*(.*?)\s*</Text>", re.S)
 _ENTRY_CODE = re.compile(r"\[([^\]]*)\]")
 _STEM_ENDINGS = ("", "a", "an", "ia", "ian", "ians", "s", "n", "i", "ese", "ans")
@@ -88,6 +90,7 @@ class Record:
     day: date | None
     text: str
     expected: frozenset[Triple]
+    require_dyad: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +103,10 @@ class DatedCode:
 # --- reading the gold --------------------------------------------------------------------------
 
 
-def read_records(path: Path, included_only: bool) -> list[Record]:
+def read_records(path: Path, included_only: bool, dyads_by_default: bool = True) -> list[Record]:
+    """The records to evaluate; `require_dyad` follows the file's sticky <Config> options."""
     raw = path.read_text(encoding="utf-8", errors="replace")
+    require_dyad = dyads_by_default
     include = re.search(r"<Include>(.*?)</Include>", raw, re.S)
     wanted = set(include.group(1).split()) if include and included_only else None
     starts = list(_SENTENCE.finditer(raw))
@@ -110,6 +115,8 @@ def read_records(path: Path, included_only: bool) -> list[Record]:
         end = starts[index + 1].start() if index + 1 < len(starts) else len(raw)
         chunk = raw[match.end() : end]
         attrs = dict(_ATTR.findall(match.group(1)))
+        for value in _DYAD_CONFIG.findall(chunk.split("<Text>")[0]):
+            require_dyad = value.lower() == "true"
         if attrs.get("evaluate") == "false" or (wanted and attrs.get("category") not in wanted):
             continue
         text = _TEXT.search(chunk)
@@ -122,6 +129,7 @@ def read_records(path: Path, included_only: bool) -> list[Record]:
                 _day(attrs.get("date", "")),
                 " ".join(text.group(1).split()),
                 frozenset(_expected(chunk)),
+                require_dyad,
             )
         )
     return records
@@ -284,6 +292,11 @@ def code_records(
     return produced
 
 
+def _dyadic(found: set[Triple]) -> set[Triple]:
+    """PETRARCH's require_dyad: no triple with a null end."""
+    return {t for t in found if _NULL not in t[:2]}
+
+
 def _dyads(found: set[Triple] | frozenset[Triple]) -> set[Triple]:
     return {(s, t, "") for s, t, _ in found}
 
@@ -302,7 +315,8 @@ def main() -> None:
     shipped = default_knowledge()
     figures: dict[str, float | int] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        afp = read_records(folder / "ud_petrarch_validate" / "PETR2_GSR_validation.xml", False)
+        afp_path = folder / "ud_petrarch_validate" / "PETR2_GSR_validation.xml"
+        afp = read_records(afp_path, False, dyads_by_default=False)
         world = load_knowledge((world_actor_file(Path(tmp), shipped),))
         produced = code_records(afp, world, {}, not args.no_embeddings)
         figures.update(_afp_figures(afp, produced, args.errors))
@@ -312,6 +326,8 @@ def main() -> None:
             knowledge = load_knowledge((path,))
             records = read_records(folder / sub / records_file, True)
             produced = code_records(records, knowledge, dictionary, not args.no_embeddings)
+            pairs = zip(produced, records, strict=True)
+            produced = [_dyadic(p) if r.require_dyad else p for p, r in pairs]
             if not cameo:
                 records = [replace(r, expected=frozenset(_dyads(r.expected))) for r in records]
                 produced = [_dyads(p) for p in produced]
