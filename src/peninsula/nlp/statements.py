@@ -74,7 +74,12 @@ _PARTICLE_DEPS = frozenset({"prep", "prt", "agent"})
 _EDGE_PUNCT = " \t\n,;:—–-"
 _BETWEEN_QUOTE_AND_CUE = " \t,;:—–-"
 _MAX_CLIMB = 4
+# '"…" ― Esther Tapia' at a paragraph's end; "Lee: '…'" at its start.
+_DASH_SIGNATURE = re.compile(r"[ \t]*([―—–]|--?)[ \t]*([^\W\d][^\n.!?\"“”]{0,60}?)[ \t.]*(?=\n|$)")
+_COLON_HEADING = re.compile(r"[ \t]*([^\W\d][^\n:\"“”]{0,60}?)[ \t]*(:)[ \t]*")
 _TOPIC_PREPOSITIONS = frozenset({"about", "on", "of"})
+# "described it as…", "criticized him for…", "accused him of…": part of what was said
+_OBJECT_PREPOSITIONS = frozenset({"as", "for", "of", "over", "about", "with"})
 _SOURCE_BREAKS = frozenset({"-", "--", "—", "–", ":"})
 
 _DOUBLE_MARK = re.compile(r"``|''|[\"“”„«»]")
@@ -265,6 +270,7 @@ class _Found:
     source: Token | None  # the source's head token
     cue_token: Token | None
     from_quote: bool = False
+    source_tokens: tuple[int, int] | None = None  # when no parse subtree gives the source
 
 
 def find_statements(
@@ -289,7 +295,7 @@ def find_statements(
         for f in [_from_cue(token, vocabulary, inner, paragraphs)]
         if f is not None
     ]
-    found = _nest(found)
+    found = _asides(_nest(found))
     found += _from_quotes(doc, quotes, found, vocabulary, inner, paragraphs)
     cue_tokens = frozenset(f.cue_token.i for f in found if f.cue_token is not None)
     statements: dict[tuple[int, int], Statement] = {}
@@ -379,6 +385,9 @@ def _from_cue(
     if not content and chars is None:
         return None
     content -= set(_span_tokens(source, token)) | {t.i for t in cue}
+    following = [i for i in content if i > token.i and not token.doc[i].is_space]
+    if following and not _within(content, anchor, paragraphs) and _introduces(token, paragraphs):
+        anchor = token.doc[min(following)]  # "The Times reports:" ¶ "…"
     content = _within(content, anchor, paragraphs)
     if not content and chars is None:
         return None
@@ -603,7 +612,16 @@ def _complement(token: Token, entry: Cue, particles: list[Token]) -> set[int]:
     if not clauses:
         clauses = [c for c in children if c.i > token.i and _bare_clause(c)]
     if clauses:
-        return {t.i for c in clauses for t in c.subtree}
+        content = {t.i for c in clauses for t in c.subtree}
+        if all(c.dep_ == "xcomp" for c in clauses):
+            # "urged the mogul to release the tapes": the object is the infinitive's subject
+            content |= {
+                t.i
+                for c in children
+                if c.dep_ == "dobj" and token.i < c.i < clauses[0].i
+                for t in c.subtree
+            }
+        return content
     for particle in particles:
         if particle.dep_ == "mark":
             return {t.i for t in particle.head.subtree}
@@ -616,9 +634,12 @@ def _complement(token: Token, entry: Cue, particles: list[Token]) -> set[int]:
             c
             for c in children
             if c.i > objects[0].i
-            and (c.dep_ in ("oprd", "ccomp") or (c.dep_ == "prep" and c.lower_ == "as"))
+            and (
+                c.dep_ in ("oprd", "ccomp", "xcomp")
+                or (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPOSITIONS)
+            )
         ]
-        if entry.object == "predicate" and not predicates:
+        if entry.object == "predicate" and not any(c.lower_ != "for" for c in predicates):
             return set()
         return {t.i for c in [*objects, *predicates] for t in c.subtree}
     stray = [  # "insisted in the interview that…": the clause hung on the wrong word
@@ -654,9 +675,24 @@ def _bare_clause(child: Token) -> bool:
 
 
 def _inserted(token: Token) -> set[int]:
-    """ "The transition, he said, is…": a cue set into the clause it reports."""
-    if token.dep_ != "parataxis" and not (
-        token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children)
+    """ "The transition, he said, is…", "…, as Lee said", "The Internet made it possible, she
+    said.": a cue set into, or after, the clause it reports."""
+    children = list(token.children)
+    marks = {c.lower_ for c in children if c.dep_ == "mark"}
+    after_comma = token.i > 1 and any(
+        t.text == "," for t in token.doc[token.left_edge.i - 1 : token.left_edge.i]
+    )
+    tacked_on = (
+        token.dep_ == "advcl"
+        and not marks
+        and token.i > token.head.i
+        and after_comma
+        and any(c.dep_ in _SUBJECTS for c in children)
+    )
+    if (
+        token.dep_ != "parataxis"
+        and not tacked_on
+        and not (token.dep_ == "advcl" and marks == {"as"})
     ):
         return set()
     head = token.head
@@ -689,6 +725,18 @@ def _adjacent_quote(token: Token, source: Token, quotes: _QuoteIndex) -> tuple[i
             j += 1
         quote = quotes.starting_at(j)
     return None if quote is None else (quote.inner_start, quote.inner_end)
+
+
+def _introduces(token: Token, paragraphs: _Paragraphs) -> bool:
+    """The cue's paragraph ends with a colon: what follows is what was said."""
+    doc = token.doc
+    last = None
+    for t in doc[token.i + 1 :]:
+        if not paragraphs.same(t, token):
+            return last is not None and last.text.endswith(":")
+        if not t.is_space:
+            last = t
+    return False
 
 
 def _after_colon(token: Token) -> set[int]:
@@ -743,6 +791,35 @@ def _source_bounds(
     while right > left and (doc[right].is_punct or doc[right].dep_ == "cc"):
         right -= 1
     return left, right + 1
+
+
+def _asides(found: list[_Found]) -> list[_Found]:
+    """A stance in a clause that describes another statement's source is part of who the
+    source is ("Sen. Udall, who supports eliminating superdelegates, said…"); what such a
+    clause reports in a clause or quotation of its own stays a statement."""
+    spans = [
+        (f, set(range(*_source_bounds(f.source, f.cue_token))))
+        for f in found
+        if f.source is not None and f.cue_token is not None
+    ]
+    kept = []
+    for item in found:
+        cue = item.cue_token
+        inside = cue is not None and any(o is not item and cue.i in tokens for o, tokens in spans)
+        if inside and item.chars is None and not _clausal(item):
+            continue
+        kept.append(item)
+    return kept
+
+
+def _clausal(item: _Found) -> bool:
+    if item.cue_token is None:
+        return False
+    return any(
+        c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "advcl" and _bare_clause(c))
+        for c in item.cue_token.children
+        if c.i in item.content
+    )
 
 
 def _nest(found: list[_Found]) -> list[_Found]:
@@ -804,8 +881,10 @@ def _from_quotes(
         nearest = _nearest_cue(
             span.start, span.end - 1, sentences.values(), vocabulary, index, paragraphs
         )
-        item: _Found | None = None
-        if nearest is not None:
+        item: _Found | None = _signed(doc, quote, paragraphs)
+        if item is not None:
+            pass
+        elif nearest is not None:
             cue_token, source = nearest
             known = by_cue.get(cue_token.i)
             cue = known.cue if known is not None else _cue_tokens(cue_token, [])
@@ -830,6 +909,36 @@ def _from_quotes(
         else:
             previous, previous_end = None, -1
     return added
+
+
+def _signed(doc: Doc, quote: Quote, paragraphs: _Paragraphs) -> _Found | None:
+    """A quotation signed with a dash after it ('"…" ― Esther Tapia') or headed by a name and
+    a colon ("Lee: 'Peace is growth'")."""
+    text = doc.text
+    chars = (quote.inner_start, quote.inner_end)
+    after = _DASH_SIGNATURE.match(text, quote.end)
+    if after is not None:
+        dash = doc.char_span(after.start(1), after.end(1), alignment_mode="expand")
+        name = doc.char_span(after.start(2), after.end(2), alignment_mode="expand")
+        if dash is not None and name is not None and _is_name(name):
+            return _Found(
+                set(), chars, list(dash), name.root, dash[0], True, (name.start, name.end)
+            )
+    line_start = text.rfind("\n", 0, quote.start) + 1
+    before = _COLON_HEADING.fullmatch(text, line_start, quote.start)
+    if before is not None:
+        colon = doc.char_span(before.start(2), before.end(2), alignment_mode="expand")
+        name = doc.char_span(before.start(1), before.end(1), alignment_mode="expand")
+        if colon is not None and name is not None and _is_name(name):
+            return _Found(
+                set(), chars, list(colon), name.root, colon[0], True, (name.start, name.end)
+            )
+    return None
+
+
+def _is_name(span: object) -> bool:
+    tokens = list(span)  # type: ignore[call-overload]
+    return 0 < len(tokens) <= 8 and any(t.pos_ == "PROPN" for t in tokens)
 
 
 def _nearest_cue(
@@ -920,7 +1029,7 @@ def _statement(
         kind = "indirect"
     source_span = speaker = speaker_text = None
     if item.source is not None and item.cue_token is not None:
-        left, right = _source_bounds(item.source, item.cue_token, cue_tokens)
+        left, right = item.source_tokens or _source_bounds(item.source, item.cue_token, cue_tokens)
         source_doc = doc[left:right]
         source_span = Span(source_doc.start_char, source_doc.end_char)
         speaker_text = source_doc.text
