@@ -170,6 +170,22 @@ def test_adding_that_continues_the_same_speaker(knowledge: Knowledge) -> None:
     assert second.cue == "adding"
 
 
+def test_relative_pronoun_source_names_its_antecedent(knowledge: Knowledge) -> None:
+    text = "The plan was welcomed by Lee Jae Myung, who said the talks would resume in May."
+    statement = said(statements_in(text, knowledge), "the talks would resume in May")
+    # the source as written is the pronoun; the speaker is whom it stands for
+    assert statement.source is not None
+    assert text[statement.source.start : statement.source.end] == "who"
+    assert (statement.speaker, statement.speaker_text) == ("lee_jae_myung", "Lee Jae Myung")
+
+
+def test_document_without_a_parse_has_no_statements(knowledge: Knowledge) -> None:
+    from spacy.lang.en import English
+
+    doc = English()('Lee Jae Myung said "peace is growth."')
+    assert find_statements(doc, "doc", [], knowledge) == []
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -260,3 +276,27 @@ def test_missing_column_is_named(tmp_path: Path) -> None:
 def test_cue_kinds_are_known() -> None:
     kinds = {c.kind for entries in default_cues().by_word.values() for c in entries}
     assert kinds <= CUE_KINDS
+
+
+def test_random_punctuation_never_crashes(knowledge: Knowledge) -> None:
+    """Shuffled words, quote marks of every kind, colons, dashes and paragraph breaks."""
+    import random
+
+    pieces = [
+        '"', "“", "”", "‘", "’", "'", "''", "``", "«", "»", ":", " ― ", " -- ", ",", ".",
+        "\n\n", "\n", "said", "Lee Jae Myung", "he", "his office", "according to", "told",
+        "that", "the talks", "will resume", "urged", "Seoul", "to", "added", "who", "Lee:",
+    ]  # fmt: skip
+    generator = random.Random(20260101)
+    nlp = load_pipeline(MODEL)
+    texts = [
+        " ".join(generator.choice(pieces) for _ in range(generator.randint(1, 40)))
+        for _ in range(150)
+    ]
+    for doc in nlp.pipe(texts):
+        for statement in find_statements(doc, "fuzz", [], knowledge):
+            assert 0 <= statement.content.start < statement.content.end <= len(doc.text)
+            assert statement.text == doc.text[statement.content.start : statement.content.end]
+            assert statement.kind in ("direct", "indirect", "mixed")
+            if statement.source is not None:
+                assert 0 <= statement.source.start < statement.source.end <= len(doc.text)
