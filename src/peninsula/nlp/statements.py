@@ -76,7 +76,7 @@ _BETWEEN_QUOTE_AND_CUE = " \t,;:—–-"
 _MAX_CLIMB = 4
 # '"…" ― Esther Tapia' at a paragraph's end; "Lee: '…'" at its start.
 _DASH_SIGNATURE = re.compile(r"[ \t]*([―—–]|--?)[ \t]*([^\W\d][^\n.!?\"“”]{0,60}?)[ \t.]*(?=\n|$)")
-_COLON_HEADING = re.compile(r"[ \t]*([^\W\d][^\n:\"“”]{0,60}?)[ \t]*(:)[ \t]*")
+_COLON_HEADING = re.compile(r"[ \t]*([^\W\d][^\n:\"“”]{0,60}?)[ \t]*(:)[ \t]*(?=\S)")
 _TOPIC_PREPOSITIONS = frozenset({"about", "on", "of"})
 # "described it as…", "criticized him for…", "accused him of…": part of what was said
 _OBJECT_PREPOSITIONS = frozenset({"as", "for", "of", "over", "about", "with"})
@@ -296,7 +296,9 @@ def find_statements(
         if f is not None
     ]
     found = _asides(_nest(found))
-    found += _from_quotes(doc, quotes, found, vocabulary, inner, paragraphs)
+    headed = _headed(doc, paragraphs)
+    found += _from_quotes(doc, quotes, [*headed, *found], vocabulary, inner, paragraphs)
+    found += headed
     cue_tokens = frozenset(f.cue_token.i for f in found if f.cue_token is not None)
     statements: dict[tuple[int, int], Statement] = {}
     for item in found:
@@ -912,8 +914,7 @@ def _from_quotes(
 
 
 def _signed(doc: Doc, quote: Quote, paragraphs: _Paragraphs) -> _Found | None:
-    """A quotation signed with a dash after it ('"…" ― Esther Tapia') or headed by a name and
-    a colon ("Lee: 'Peace is growth'")."""
+    """A quotation signed with a dash after it ('"…" ― Esther Tapia')."""
     text = doc.text
     chars = (quote.inner_start, quote.inner_end)
     after = _DASH_SIGNATURE.match(text, quote.end)
@@ -924,21 +925,42 @@ def _signed(doc: Doc, quote: Quote, paragraphs: _Paragraphs) -> _Found | None:
             return _Found(
                 set(), chars, list(dash), name.root, dash[0], True, (name.start, name.end)
             )
-    line_start = text.rfind("\n", 0, quote.start) + 1
-    before = _COLON_HEADING.fullmatch(text, line_start, quote.start)
-    if before is not None:
-        colon = doc.char_span(before.start(2), before.end(2), alignment_mode="expand")
-        name = doc.char_span(before.start(1), before.end(1), alignment_mode="expand")
-        if colon is not None and name is not None and _is_name(name):
-            return _Found(
-                set(), chars, list(colon), name.root, colon[0], True, (name.start, name.end)
-            )
     return None
 
 
+def _headed(doc: Doc, paragraphs: _Paragraphs) -> list[_Found]:
+    """A paragraph headed by a name and a colon: a headline ("Lee: Peace is growth"), a
+    transcript ("KIM: We are ready."), a quotation ('Lee Jae Myung: "…"')."""
+    text = doc.text
+    found: list[_Found] = []
+    for paragraph in re.finditer(r"[^\n]+", text):
+        heading = _COLON_HEADING.match(text, paragraph.start(), paragraph.end())
+        if heading is None:
+            continue
+        name = doc.char_span(heading.start(1), heading.end(1), alignment_mode="expand")
+        colon = doc.char_span(heading.start(2), heading.end(2), alignment_mode="expand")
+        end = len(text[: paragraph.end()].rstrip())
+        if name is None or colon is None or end <= heading.end() or not _is_name(name):
+            continue
+        if any(t.pos_ in ("VERB", "AUX") for t in name):
+            continue  # "He said: …" is the cue's own rule
+        found.append(
+            _Found(
+                set(), (heading.end(), end), list(colon), name.root, colon[0], True,
+                (name.start, name.end),
+            )
+        )  # fmt: skip
+    return found
+
+
 def _is_name(span: object) -> bool:
-    tokens = list(span)  # type: ignore[call-overload]
-    return 0 < len(tokens) <= 8 and any(t.pos_ == "PROPN" for t in tokens)
+    """A short name: capitalised words, with a proper noun or a named entity among them."""
+    tokens = [t for t in span if not t.is_punct]  # type: ignore[attr-defined]
+    return (
+        0 < len(tokens) <= 8
+        and tokens[0].text[:1].isupper()
+        and any(t.pos_ == "PROPN" or t.ent_type_ or t.is_upper for t in tokens)
+    )
 
 
 def _nearest_cue(
