@@ -1,32 +1,50 @@
 """Statements: who said what, from quotation marks and the dependency parse.
 
-Two passes over a parsed Doc:
+The cue vocabulary is data (`data/speech_cues.csv`: lemma, kind, object, note); the rules
+below are general and read only the parse, the quotation marks and the paragraph breaks.
 
-1. Cues. Every token whose lemma (with its particle: "call on", "according to") is in
-   `data/speech_cues.csv` and that stands outside a quotation is a candidate cue. Its source is
-   its subject (climbing through "adding that", "but vowed to", "describing it as" to the
-   clause that has one; the agent of a passive; the object of "according to"; the noun a
-   relative clause or a "saying" participle hangs on). Its content is its clausal complement
-   (ccomp, else xcomp: "vowed to", "urged Seoul to"), the object of its particle ("called for
-   talks"), its object and predicate for verbs that describe or announce something ("described
-   it as a 'wise approach'"), the clause around it when it is inserted ("The transition, he
-   said, is…"), or the quotation next to it ('"…," he said.' / 'he said: "…"'). A cue without
-   both a source and a content is not a statement.
+1. Cues. A token outside quotation marks whose lemma (with its particle: "call on", "point
+   out", "according to") is in the vocabulary is a candidate cue.
+   - A verb's source is its subject, climbing from a subjectless verb to the clause it
+     continues ("adding that", "but vowed to", "by saying"); the object of an object-control
+     verb ("urged Seoul to respond"); the agent of a passive ("it was said by"); the noun a
+     "saying" participle hangs on ("a statement saying"). A relative pronoun is kept as the
+     source as written ("Trump, who says…") and its antecedent is the speaker.
+   - A verb's content is its clausal complement (ccomp, else xcomp, with the object before an
+     infinitive: "urged the mogul to release"); the clause its particle marks ("called for the
+     wage to be raised"); the object of its particle ("called for talks"); its direct object
+     with what follows it ("described it as…", "criticized him for…") unless the vocabulary
+     says the object is the addressee ("told reporters") or says nothing ("found a job"); the
+     passive subject when an agent is named; the clause around an inserted or tacked-on cue
+     ("The transition, he said, is…", "…, she said."); the quotation just before or after the
+     attribution; what follows a colon, in the next paragraph when the cue's paragraph ends
+     with one ("The Times reports:"); the topic of "commented on".
+   - "according to X": X is the source, the clause it modifies (on its longer side) the content.
+   - A cue noun with an owner and a that-clause ("Trump's claim that…"), and a cue adjective
+     after a copula ("is confident that…", "was critical of…") are statements too.
+   - A cue without both a source and a content is not a statement; neither is an infinitive of
+     purpose ("investment to promote Korean content").
 2. Quotations. Quote marks (straight, curly, `` '', and single marks outside double ones) are
    paired paragraph by paragraph; a quotation left open at a paragraph's end runs to it (the
-   news convention for quotes over several paragraphs), and a stray mark is skipped. A
-   quotation no cue covers takes the nearest cue of its own sentence; failing that, a
-   quotation standing as its own sentence continues the direct statement just before it
-   ('"…," he said. "…"'), with the same source and cue.
+   news convention for quotes over several paragraphs), a stray mark is skipped, so odd marks
+   only cost the quotation, never the sentence's own attribution. A quotation no cue covers is
+   signed ('"…" ― Esther Tapia'), else takes the nearest cue of its own sentence, else, when it
+   starts a sentence right after a direct statement, continues it with the same source and
+   cue ('"…," he said. "…"').
+3. Headings. A paragraph headed by a name and a colon is that name's ("Lee: Peace is growth",
+   "KIM: We are ready.").
 
-Content is a single span. It is `direct` when it is all one quotation (the span is then what
-is inside the marks), `mixed` when it contains quoted words, `indirect` otherwise. A cue inside
-another statement's content is dropped (the inner words are the outer speaker's report),
-unless it continues the same speaker ("said…, adding that…"): then it ends the outer content.
+Content is a single span, kept within the cue's paragraph. It is `direct` when it is all one
+quotation (the span is then what is inside the marks), `mixed` when it contains quoted words,
+`indirect` otherwise. A cue inside another statement's content is dropped (the inner words are
+the outer speaker's report) unless it continues the same speaker ("said…, adding that…"): then
+it ends the outer content. A stance inside another statement's source ("Udall, who supports
+eliminating superdelegates, said…") is part of who the source is.
 
 The speaker is the actor of a mention overlapping the source's head token (a name, "the UN
-leader", "he", "his office"); with none, or with several different ones, `speaker` is None
-and the source text stays in `speaker_text`.
+leader", "he", "his office"); with none, or with several different ones (unless exactly one is
+a person), `speaker` is None and the source text stays in `speaker_text`. `date` is left None:
+the pipeline dates statements.
 """
 
 from __future__ import annotations
@@ -269,7 +287,6 @@ class _Found:
     cue: list[Token]
     source: Token | None  # the source's head token
     cue_token: Token | None
-    from_quote: bool = False
     source_tokens: tuple[int, int] | None = None  # when no parse subtree gives the source
 
 
@@ -345,9 +362,6 @@ class _QuoteIndex:
 
     def inside(self, offset: int) -> bool:
         return self.at(offset) is not None
-
-    def overlapping(self, start: int, end: int) -> list[Quote]:
-        return [q for q in self.quotes if q.start < end and start < q.end]
 
 
 def _from_cue(
@@ -890,7 +904,7 @@ def _from_quotes(
             cue_token, source = nearest
             known = by_cue.get(cue_token.i)
             cue = known.cue if known is not None else _cue_tokens(cue_token, [])
-            item = _Found(set(), (quote.inner_start, quote.inner_end), cue, source, cue_token, True)
+            item = _Found(set(), (quote.inner_start, quote.inner_end), cue, source, cue_token)
         elif (
             previous is not None
             and previous.source is not None
@@ -903,7 +917,7 @@ def _from_quotes(
                 previous.cue,
                 previous.source,
                 previous.cue_token,
-                True,
+                previous.source_tokens,
             )
         if item is not None:
             added.append(item)
@@ -922,9 +936,7 @@ def _signed(doc: Doc, quote: Quote, paragraphs: _Paragraphs) -> _Found | None:
         dash = doc.char_span(after.start(1), after.end(1), alignment_mode="expand")
         name = doc.char_span(after.start(2), after.end(2), alignment_mode="expand")
         if dash is not None and name is not None and _is_name(name):
-            return _Found(
-                set(), chars, list(dash), name.root, dash[0], True, (name.start, name.end)
-            )
+            return _Found(set(), chars, list(dash), name.root, dash[0], (name.start, name.end))
     return None
 
 
@@ -946,7 +958,7 @@ def _headed(doc: Doc, paragraphs: _Paragraphs) -> list[_Found]:
             continue  # "He said: …" is the cue's own rule
         found.append(
             _Found(
-                set(), (heading.end(), end), list(colon), name.root, colon[0], True,
+                set(), (heading.end(), end), list(colon), name.root, colon[0],
                 (name.start, name.end),
             )
         )  # fmt: skip
