@@ -878,12 +878,12 @@ def _from_quotes(
     previous: _Found | None = None
     previous_end = -1
     for quote in quotes:
-        if any(a < quote.inner_end and quote.inner_start < b for a, b in covered if a < b):
+        if any(a < quote.end and quote.start < b for a, b in covered if a < b):
             owner = next(
                 (
                     f
                     for f, (a, b) in zip(found, covered, strict=True)
-                    if a < quote.inner_end and quote.inner_start < b
+                    if a < quote.end and quote.start < b
                 ),
                 None,
             )
