@@ -137,3 +137,20 @@ class Statement:
     @property
     def id(self) -> str:
         return f"{self.document_id}:s{self.content.start}-{self.content.end}"
+
+
+TimexType = Literal["DATE", "TIME", "DURATION", "SET"]
+
+
+@dataclass(frozen=True, slots=True)
+class Timex:
+    """One time expression. `anchored` is True when the value was computed from the anchor (the
+    publication date) or from a date mentioned earlier, so it is only as right as that date."""
+
+    char_start: int
+    char_end: int
+    text: str
+    type: TimexType
+    value: str
+    mod: str | None = None
+    anchored: bool = False

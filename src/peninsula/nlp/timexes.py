@@ -39,29 +39,13 @@ from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, TypeAlias
+from typing import Any, TypeAlias
 
 import yaml
 from spacy.tokens import Doc, Token
 
 from peninsula.errors import DataFileError
-
-TimexType: TypeAlias = Literal["DATE", "TIME", "DURATION", "SET"]
-
-
-@dataclass(frozen=True, slots=True)
-class Timex:
-    """One time expression. `anchored` is True when the value was computed from the anchor (the
-    publication date) or from a date mentioned earlier, so it is only as right as that date."""
-
-    char_start: int
-    char_end: int
-    text: str
-    type: TimexType
-    value: str
-    mod: str | None = None
-    anchored: bool = False
-
+from peninsula.records import Timex, TimexType
 
 # --------------------------------------------------------------------------------------------
 # Vocabulary: loaded and validated once, at import.

@@ -145,7 +145,7 @@ _VISIBLE_TEXT = (
     " or ancestor::template or ancestor::select)]"
 )
 # How far after the start of the headline a date still belongs to it (characters).
-_HEADLINE_REACH = 1500
+_HEADLINE_REACH = 1000
 
 
 def read_html(

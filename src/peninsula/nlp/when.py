@@ -1,0 +1,51 @@
+"""The date a sentence gives a statement or event: its own time expression, else publication."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Token
+
+from peninsula.records import Precision, Timex
+
+# Calendar values only: "2025", "2025-08", "2026-01-21". Durations, sets, weeks and
+# references like PRESENT_REF do not date a happening.
+_CALENDAR = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_PRECISION: dict[int, Precision] = {4: "year", 7: "month", 10: "day"}
+
+Dated = tuple[str | None, Precision | None]
+
+
+def sentence_date(doc: Doc, trigger_char: int, timexes: Sequence[Timex], fallback: Dated) -> Dated:
+    """The calendar date of the time expression attached to the trigger's clause, else the
+    nearest one in the trigger's sentence, else `fallback` (the publication date)."""
+    token = _token_at(doc, trigger_char)
+    if token is None:
+        return fallback
+    sentence = token.sent
+    candidates = [
+        t
+        for t in timexes
+        if t.type in ("DATE", "TIME")
+        and sentence.start_char <= t.char_start < sentence.end_char
+        and _CALENDAR.match(t.value[:10])
+    ]
+    if not candidates:
+        return fallback
+    attached = [t for t in candidates if _governed_by(doc, t, token)]
+    best = min(attached or candidates, key=lambda t: abs(t.char_start - trigger_char))
+    value = best.value[:10]
+    return value, _PRECISION[len(value)]
+
+
+def _token_at(doc: Doc, char: int) -> Token | None:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def _governed_by(doc: Doc, timex: Timex, trigger: Token) -> bool:
+    span = doc.char_span(timex.char_start, timex.char_end, alignment_mode="expand")
+    if span is None:
+        return False
+    return trigger in list(span.root.ancestors)
