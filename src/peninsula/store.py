@@ -19,7 +19,15 @@ import duckdb
 from peninsula.errors import NotFound, StoreError
 from peninsula.knowledge import Actor, Knowledge, Role
 from peninsula.nlp import Analysis
-from peninsula.records import Document, Mention
+from peninsula.records import (
+    Commitment,
+    CommitmentMention,
+    Document,
+    Event,
+    Mention,
+    Statement,
+    Timex,
+)
 
 ExportFormat = Literal["jsonl", "parquet", "csv"]
 
@@ -96,6 +104,28 @@ _MIGRATIONS: tuple[tuple[int, str], ...] = (
             id INTEGER PRIMARY KEY, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP,
             added INTEGER, unchanged INTEGER, merged INTEGER, skipped JSON
         );
+        """,
+    ),
+    (
+        2,
+        """
+        ALTER TABLE statements ADD COLUMN cue_start INTEGER;
+        ALTER TABLE statements ADD COLUMN cue_end INTEGER;
+        ALTER TABLE statements ADD COLUMN source_start INTEGER;
+        ALTER TABLE statements ADD COLUMN source_end INTEGER;
+        ALTER TABLE events ADD COLUMN document_id VARCHAR;
+        ALTER TABLE events ADD COLUMN root VARCHAR;
+        ALTER TABLE events ADD COLUMN date_precision VARCHAR;
+        ALTER TABLE events ADD COLUMN trigger VARCHAR;
+        ALTER TABLE events ADD COLUMN trigger_start INTEGER;
+        ALTER TABLE events ADD COLUMN decided_by VARCHAR;
+        ALTER TABLE events ADD COLUMN mode VARCHAR;
+        ALTER TABLE events ADD COLUMN reported_by VARCHAR;
+        ALTER TABLE events ADD COLUMN source_text VARCHAR;
+        ALTER TABLE events ADD COLUMN target_text VARCHAR;
+        ALTER TABLE commitments ADD COLUMN actor_text VARCHAR;
+        ALTER TABLE commitments ADD COLUMN key VARCHAR;
+        ALTER TABLE timexes ADD COLUMN anchored BOOLEAN;
         """,
     ),
 )
@@ -182,6 +212,10 @@ class Store:
                         self._insert_document(document)
                         self._insert_mentions(analysis.mentions)
                         self._insert_new_actors(analysis.new_actors)
+                        self._insert_timexes(document.id, analysis.timexes)
+                        self._insert_statements(analysis.statements)
+                        self._insert_events(analysis.events)
+                        self._insert_commitments(analysis.commitments)
                         added += 1
                         continue
                     origins = json.loads(row[0])
@@ -264,6 +298,88 @@ class Store:
                 ],
             )
 
+    def _insert_timexes(self, document_id: str, timexes: Sequence[Timex]) -> None:
+        if timexes:
+            self._con.executemany(
+                "INSERT INTO timexes (id, document_id, text, type, value, mod, char_start,"
+                " char_end, anchored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [f"{document_id}:t{t.char_start}-{t.char_end}", document_id, t.text,
+                     t.type, t.value, t.mod, t.char_start, t.char_end, t.anchored]
+                    for t in timexes
+                ],
+            )  # fmt: skip
+
+    def _insert_statements(self, statements: Sequence[Statement]) -> None:
+        if statements:
+            self._con.executemany(
+                "INSERT INTO statements (id, document_id, speaker, speaker_text, kind, text, cue,"
+                " date, char_start, char_end, cue_start, cue_end, source_start, source_end)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [s.id, s.document_id, s.speaker, s.speaker_text, s.kind, s.text, s.cue,
+                     s.date, s.content.start, s.content.end,
+                     s.cue_span.start if s.cue_span else None,
+                     s.cue_span.end if s.cue_span else None,
+                     s.source.start if s.source else None, s.source.end if s.source else None]
+                    for s in statements
+                ],
+            )  # fmt: skip
+
+    def _insert_events(self, events: Sequence[Event]) -> None:
+        if events:
+            self._con.executemany(
+                "INSERT INTO events (id, source, target, code, category, modality, goldstein,"
+                " date, summary, evidence, statement_id, document_id, root, date_precision,"
+                " trigger, trigger_start, decided_by, mode, reported_by, source_text,"
+                " target_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                " ?, ?)",
+                [
+                    [e.id, e.source, e.target, e.code, e.category, e.modality, e.goldstein,
+                     e.date, e.summary, json.dumps([_evidence(e)], ensure_ascii=False),
+                     e.statement_id, e.document_id, e.root, e.date_precision, e.trigger,
+                     e.trigger_start, e.decided_by, e.mode, e.reported_by, e.source_text,
+                     e.target_text]
+                    for e in events
+                ],
+            )  # fmt: skip
+
+    def _insert_commitments(self, commitments: Sequence[Commitment]) -> None:
+        if commitments:
+            self._con.executemany(
+                "INSERT INTO commitments (id, actor, text, first_stated, last_stated, status,"
+                " mentions, actor_text, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [c.id, c.actor, c.text, c.first_stated, c.last_stated, c.status,
+                     json.dumps([_commitment_mention(m) for m in c.mentions], ensure_ascii=False),
+                     c.actor_text, c.key]
+                    for c in commitments
+                ],
+            )  # fmt: skip
+
+    def statements(self, document_id: str | None = None) -> list[dict[str, Any]]:
+        return self._rows_of("statements", document_id)
+
+    def events(self, document_id: str | None = None) -> list[dict[str, Any]]:
+        return self._rows_of("events", document_id)
+
+    def timexes(self, document_id: str | None = None) -> list[dict[str, Any]]:
+        return self._rows_of("timexes", document_id)
+
+    def commitments(self) -> list[dict[str, Any]]:
+        return self._fetch_dicts(
+            "SELECT * FROM commitments ORDER BY first_stated NULLS LAST, id", []
+        )
+
+    def _rows_of(self, table: str, document_id: str | None) -> list[dict[str, Any]]:
+        # `table` is one of this module's own table names, never user input.
+        order = "document_id, char_start" if table != "events" else "document_id, trigger_start"
+        if document_id is None:
+            return self._fetch_dicts(f"SELECT * FROM {table} ORDER BY {order}", [])
+        return self._fetch_dicts(
+            f"SELECT * FROM {table} WHERE document_id = ? ORDER BY {order}", [document_id]
+        )
+
     def known_origins(self) -> set[str]:
         rows = self._con.execute("SELECT origins FROM documents").fetchall()
         return {origin for (raw,) in rows for origin in json.loads(raw)}
@@ -280,7 +396,15 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         out = {}
-        for table in ("documents", "actors", "mentions", "statements", "events", "commitments"):
+        for table in (
+            "documents",
+            "actors",
+            "mentions",
+            "timexes",
+            "statements",
+            "events",
+            "commitments",
+        ):
             row = self._con.execute(f"SELECT count(*) FROM {table}").fetchone()
             out[table] = int(row[0]) if row else 0
         return out
@@ -382,6 +506,27 @@ def _actor_row(actor: Actor, roles: Sequence[Role]) -> list[Any]:
         json.dumps(role_rows if actor.verified else described, ensure_ascii=False),
         actor.verified,
     ]
+
+
+def _evidence(event: Event) -> dict[str, Any]:
+    return {
+        "document_id": event.document_id,
+        "sentence": event.sentence,
+        "char_start": event.char_start,
+        "char_end": event.char_end,
+    }
+
+
+def _commitment_mention(m: CommitmentMention) -> dict[str, Any]:
+    return {
+        "document_id": m.document_id,
+        "date": m.date,
+        "statement_id": m.statement_id,
+        "event_id": m.event_id,
+        "text": m.text,
+        "char_start": m.char_start,
+        "char_end": m.char_end,
+    }
 
 
 def _day(value: date | None) -> str | None:

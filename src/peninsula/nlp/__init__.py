@@ -1,21 +1,33 @@
-"""The spaCy stage: parse documents in parallel and run the extraction components over each Doc."""
+"""The spaCy stage: parse documents in parallel and run the extraction components over each Doc.
+
+Per document, in order: actors (mentions), time expressions, statements, events (tied to the
+statement they are reported in), each dated by its own sentence else the publication date, then
+the commitments those statements and events make.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import spacy
+from spacy.tokens import Doc
 
 from peninsula.errors import SettingsError
 from peninsula.knowledge import Actor, Knowledge
 from peninsula.nlp.actors import find_actors
-from peninsula.records import Document, Mention
+from peninsula.nlp.commitments import find_commitments
+from peninsula.nlp.events import find_events
+from peninsula.nlp.statements import find_statements
+from peninsula.nlp.timexes import find_timexes
+from peninsula.nlp.when import Dated, sentence_date
+from peninsula.records import Commitment, Document, Event, Mention, Statement, Timex
 
 _MIN_DOCS_PER_PROCESS = 16
+_Identified = TypeVar("_Identified", Statement, Event, Commitment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +36,13 @@ class Analysis:
 
     mentions: list[Mention]
     new_actors: list[Actor]
+    timexes: list[Timex]
+    statements: list[Statement]
+    events: list[Event]
+    commitments: list[Commitment]
+
+
+EMPTY = Analysis(mentions=[], new_actors=[], timexes=[], statements=[], events=[], commitments=[])
 
 
 @cache
@@ -43,6 +62,8 @@ def analyse(
     model: str,
     workers: int,
     batch_size: int = 32,
+    *,
+    embeddings: bool = True,
 ) -> Iterator[tuple[Document, Analysis]]:
     """Each document with what the extraction stages found in it, in input order."""
     nlp = load_pipeline(model)
@@ -50,8 +71,86 @@ def analyse(
     texts = ((d.text, i) for i, d in enumerate(documents))
     for doc, index in nlp.pipe(texts, as_tuples=True, n_process=processes, batch_size=batch_size):
         document = documents[index]
-        found = find_actors(doc, document.id, anchor_day(document), knowledge)
-        yield document, Analysis(found.mentions, found.new_actors)
+        yield document, analyse_doc(doc, document, knowledge, embeddings=embeddings)
+
+
+def analyse_doc(
+    doc: Doc, document: Document, knowledge: Knowledge, *, embeddings: bool = True
+) -> Analysis:
+    """The extraction stages over one parsed document."""
+    on = anchor_day(document)
+    found = find_actors(doc, document.id, on, knowledge)
+    timexes = find_timexes(document.text, document.date.published, doc)
+    published: Dated = (document.date.published, document.date.precision)
+    statements = [
+        _dated_statement(doc, s, timexes, published)
+        for s in find_statements(doc, document.id, found.mentions, knowledge)
+    ]
+    events = [
+        _dated_event(doc, e, timexes, published, statements)
+        for e in find_events(doc, document.id, found.mentions, knowledge, on, embeddings=embeddings)
+    ]
+    commitments = find_commitments(doc, statements, events, found.mentions, knowledge, on)
+    return Analysis(
+        found.mentions,
+        found.new_actors,
+        timexes,
+        _unique(statements),
+        _unique(events),
+        _unique(commitments),
+    )
+
+
+def _unique(records: Sequence[_Identified]) -> list[_Identified]:
+    """One record per id: a trigger coded twice with the same parties is one event."""
+    first: dict[str, _Identified] = {}
+    for record in records:
+        first.setdefault(record.id, record)
+    return list(first.values())
+
+
+def _dated_statement(
+    doc: Doc, statement: Statement, timexes: Sequence[Timex], published: Dated
+) -> Statement:
+    at = statement.cue_span.start if statement.cue_span else statement.content.start
+    content = (statement.content.start, statement.content.end)
+    value, _ = sentence_date(doc, at, timexes, published, outside=content)
+    if _contains(value, published[0]):
+        # "this year" under a 2026-01-01 dateline: the statement was made on the day published.
+        value = published[0]
+    return replace(statement, date=value)
+
+
+def _contains(coarse: str | None, fine: str | None) -> bool:
+    return bool(coarse and fine and len(fine) > len(coarse) and fine.startswith(coarse))
+
+
+def _dated_event(
+    doc: Doc,
+    event: Event,
+    timexes: Sequence[Timex],
+    published: Dated,
+    statements: Sequence[Statement],
+) -> Event:
+    value, precision = sentence_date(doc, event.trigger_start, timexes, published)
+    said_in = next(
+        (s for s in statements if _within(event.trigger_start, s)),
+        None,
+    )
+    return replace(
+        event,
+        date=value,
+        date_precision=precision,
+        statement_id=said_in.id if said_in else None,
+        reported_by=event.reported_by or (said_in.speaker if said_in else None),
+    )
+
+
+def _within(char: int, statement: Statement) -> bool:
+    if statement.content.start <= char < statement.content.end:
+        return True
+    cue = statement.cue_span
+    return cue is not None and cue.start <= char < cue.end
 
 
 def anchor_day(document: Document) -> date | None:

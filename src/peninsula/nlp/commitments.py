@@ -1,0 +1,208 @@
+"""Commitments: the promises a document reports, each repeat within the document merged.
+
+A promise is found two ways:
+
+- a `pledged` event: its committer is who reported it (the speaker of "Lee said his
+  administration would work toward restoring…") or else its source ("Guterres pledged…"); its
+  wording is what the trigger's clause promises;
+- a statement of intent: a statement whose cue is a verb of promising ("vowed to strengthen…",
+  "pledged the organization's full backing"), or whose content is a future clause (will, would,
+  shall, be going to) with the speaker's own side as subject ("Lee said his administration will
+  shift away from…"): its wording is the statement's content.
+
+Two promises of the same committer in one document are one commitment when their spans overlap
+(the event and the statement for the same words) or their content words mostly coincide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from peninsula.knowledge import Knowledge
+from peninsula.records import Commitment, CommitmentMention, Event, Mention, Statement
+
+PROMISE_CUES = frozenset(
+    {"pledge", "vow", "promise", "commit", "committing", "swear", "guarantee", "undertake",
+     "reaffirm", "reiterate", "resolve", "assure"}
+)  # fmt: skip
+_FUTURE_AUX = frozenset({"will", "would", "shall", "'ll"})
+_SELF_PRONOUNS = frozenset({"i", "we", "he", "she", "it"})
+_SELF_NOUNS = frozenset({"administration", "government", "office", "country", "nation", "party"})
+# Content words shared by two wordings of one promise, over the smaller wording's words.
+SAME_PROMISE_OVERLAP = 0.6
+_MAX_WORDS = 40
+
+
+def find_commitments(
+    doc: Doc,
+    statements: Sequence[Statement],
+    events: Sequence[Event],
+    mentions: Sequence[Mention],
+    knowledge: Knowledge,
+    on: date | None,
+) -> list[Commitment]:
+    """The commitments of one document; each statement and event must carry its date already."""
+    found: list[tuple[str | None, str | None, CommitmentMention, frozenset[str]]] = []
+    for event in events:
+        if event.modality != "pledged":
+            continue
+        span = _promised_span(doc, event.trigger_start)
+        if span is None:
+            continue
+        actor = event.reported_by or event.source
+        owner = _statement_of(event, statements)
+        mention = CommitmentMention(
+            document_id=event.document_id,
+            date=owner.date if owner is not None else event.date,
+            statement_id=event.statement_id,
+            event_id=event.id,
+            text=span.text.strip(),
+            char_start=span.start_char,
+            char_end=span.end_char,
+        )
+        actor_text = owner.speaker_text if owner is not None else event.source_text
+        found.append((actor, actor_text, mention, _words(span)))
+    by_char = {m.char_start: m for m in mentions}
+    for statement in statements:
+        if not _is_promise(doc, statement, by_char, knowledge, on):
+            continue
+        content = doc.char_span(
+            statement.content.start, statement.content.end, alignment_mode="expand"
+        )
+        if content is None:
+            continue
+        mention = CommitmentMention(
+            document_id=statement.document_id,
+            date=statement.date,
+            statement_id=statement.id,
+            event_id=None,
+            text=statement.text.strip(),
+            char_start=statement.content.start,
+            char_end=statement.content.end,
+        )
+        found.append((statement.speaker, statement.speaker_text, mention, _words(content)))
+    return _merge(found)
+
+
+def _promised_span(doc: Doc, trigger_start: int) -> Span | None:
+    """What the trigger's clause promises: the complement of a verb of promising, else the
+    trigger's own phrase without its subject and auxiliaries."""
+    span = doc.char_span(trigger_start, trigger_start + 1, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    trigger = span[0]
+    for child in trigger.children:
+        if child.dep_ in ("xcomp", "ccomp") and trigger.lemma_.lower() in PROMISE_CUES:
+            return _phrase(doc, child)
+    return _phrase(doc, trigger)
+
+
+def _phrase(doc: Doc, head: Token) -> Span:
+    kept = [head]
+    for child in head.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "punct", "cc", "mark", "neg"):
+            continue
+        if child.dep_ == "conj" and child.pos_ == "VERB":
+            continue
+        kept.extend(child.subtree)
+    start = min(t.i for t in kept)
+    end = max(t.i for t in kept) + 1
+    end = min(end, start + _MAX_WORDS)
+    while end > start + 1 and doc[end - 1].is_punct:
+        end -= 1
+    return doc[start:end]
+
+
+def _is_promise(
+    doc: Doc,
+    statement: Statement,
+    mentions: dict[int, Mention],
+    knowledge: Knowledge,
+    on: date | None,
+) -> bool:
+    if statement.cue_span is not None:
+        cue = doc.char_span(
+            statement.cue_span.start, statement.cue_span.end, alignment_mode="expand"
+        )
+        if cue is not None and len(cue) and cue.root.lemma_.lower() in PROMISE_CUES:
+            return True
+    content = doc.char_span(statement.content.start, statement.content.end, alignment_mode="expand")
+    if content is None or not len(content):
+        return False
+    root = content.root
+    if not any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in root.children):
+        return False
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject is not None and _speaker_side(subject, statement, mentions, knowledge, on)
+
+
+def _speaker_side(
+    subject: Token,
+    statement: Statement,
+    mentions: dict[int, Mention],
+    knowledge: Knowledge,
+    on: date | None,
+) -> bool:
+    """The subject is the speaker, their government, or their own side ("his administration")."""
+    if subject.lower_ in _SELF_PRONOUNS or subject.lemma_.lower() in _SELF_NOUNS:
+        return True
+    mention = mentions.get(subject.left_edge.idx) or mentions.get(subject.idx)
+    if mention is None or mention.actor_id is None or statement.speaker is None:
+        return False
+    if mention.actor_id == statement.speaker:
+        return True
+    side = knowledge.state_of(statement.speaker, on)
+    return side is not None and knowledge.state_of(mention.actor_id, on) == side
+
+
+def _statement_of(event: Event, statements: Sequence[Statement]) -> Statement | None:
+    return next((s for s in statements if s.id == event.statement_id), None)
+
+
+def _words(span: Span) -> frozenset[str]:
+    return frozenset(
+        t.lemma_.lower() for t in span if t.is_alpha and not t.is_stop and len(t.text) > 1
+    )
+
+
+def _merge(
+    found: Sequence[tuple[str | None, str | None, CommitmentMention, frozenset[str]]],
+) -> list[Commitment]:
+    groups: list[tuple[str | None, str | None, list[CommitmentMention], set[str]]] = []
+    for actor, actor_text, mention, words in sorted(found, key=lambda f: f[2].char_start):
+        for group_actor, _, group_mentions, group_words in groups:
+            if group_actor == actor and (
+                any(_overlaps(mention, m) for m in group_mentions)
+                or _same_words(words, group_words)
+            ):
+                if not any(_overlaps(mention, m) for m in group_mentions):
+                    group_mentions.append(mention)
+                group_words |= words
+                break
+        else:
+            groups.append((actor, actor_text, [mention], set(words)))
+    return [
+        Commitment(
+            actor=actor,
+            actor_text=actor_text,
+            text=mentions[0].text,
+            key=" ".join(sorted(words)),
+            mentions=tuple(mentions),
+        )
+        for actor, actor_text, mentions, words in groups
+    ]
+
+
+def _overlaps(a: CommitmentMention, b: CommitmentMention) -> bool:
+    return (
+        a.document_id == b.document_id and a.char_start < b.char_end and b.char_start < a.char_end
+    )
+
+
+def _same_words(a: frozenset[str], b: set[str]) -> bool:
+    if not a or not b:
+        return False
+    return len(a & b) / min(len(a), len(b)) >= SAME_PROMISE_OVERLAP
