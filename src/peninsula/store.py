@@ -44,10 +44,15 @@ EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "events": (
         "id", "source", "target", "code", "category", "modality", "goldstein", "date", "summary",
-        "evidence",
+        "evidence", "date_precision", "sources", "first_reported",
     ),
-    "commitments": ("id", "actor", "text", "first_stated", "last_stated", "status", "mentions"),
+    "commitments": (
+        "id", "actor", "text", "first_stated", "last_stated", "status", "mentions", "repeats",
+        "sources", "status_evidence",
+    ),
 }  # fmt: skip
+# Events and commitments are exported merged across documents, each with all its evidence.
+_EXPORT_FROM = {"events": "merged_events", "commitments": "merged_commitments"}
 
 _MIGRATIONS: tuple[tuple[int, str], ...] = (
     (
@@ -126,6 +131,53 @@ _MIGRATIONS: tuple[tuple[int, str], ...] = (
         ALTER TABLE commitments ADD COLUMN actor_text VARCHAR;
         ALTER TABLE commitments ADD COLUMN key VARCHAR;
         ALTER TABLE timexes ADD COLUMN anchored BOOLEAN;
+        """,
+    ),
+    (
+        3,
+        """
+        ALTER TABLE events ADD COLUMN merged_id VARCHAR;
+        ALTER TABLE statements ADD COLUMN merged_id VARCHAR;
+        ALTER TABLE commitments ADD COLUMN merged_id VARCHAR;
+        ALTER TABLE commitments ADD COLUMN status_evidence VARCHAR;
+        UPDATE events SET merged_id = id;
+        UPDATE statements SET merged_id = id;
+        UPDATE commitments SET merged_id = id;
+        CREATE VIEW merged_events AS
+        SELECT r.id, r.source, r.target, r.code, r.root, r.category, r.modality, r.goldstein,
+            g.date, g.date_precision, r.summary, g.evidence, g.sources, g.reports,
+            g.first_reported, r.statement_id, r.reported_by, r.source_text, r.target_text
+        FROM events r JOIN (
+            SELECT e.merged_id,
+                arg_max(e.date, length(coalesce(e.date, ''))) AS date,
+                arg_max(e.date_precision, length(coalesce(e.date, ''))) AS date_precision,
+                min(d.published) AS first_reported,
+                count(DISTINCT e.document_id) AS sources,
+                count(*) AS reports,
+                to_json(list({
+                    'document_id': e.document_id,
+                    'sentence': json_extract_string(e.evidence, '$[0].sentence'),
+                    'char_start': CAST(json_extract(e.evidence, '$[0].char_start') AS INTEGER),
+                    'char_end': CAST(json_extract(e.evidence, '$[0].char_end') AS INTEGER),
+                    'event_id': e.id, 'outlet': d.outlet, 'published': d.published
+                } ORDER BY d.published NULLS LAST, e.id)) AS evidence
+            FROM events e JOIN documents d ON d.id = e.document_id
+            GROUP BY e.merged_id
+        ) g ON g.merged_id = r.id;
+        CREATE VIEW merged_commitments AS
+        SELECT r.id, r.actor, r.actor_text, r.text, g.first_stated, g.last_stated, r.status,
+            r.status_evidence, g.mentions, g.sources, g.repeats
+        FROM commitments r JOIN (
+            SELECT c.merged_id, min(c.first_stated) AS first_stated,
+                max(c.last_stated) AS last_stated, count(DISTINCT d.id) AS sources,
+                sum(json_array_length(c.mentions)) AS repeats,
+                to_json(flatten(list(
+                    CAST(c.mentions AS JSON[]) ORDER BY c.first_stated NULLS LAST, c.id
+                ))) AS mentions
+            FROM commitments c
+            JOIN documents d ON d.id = json_extract_string(c.mentions, '$[0].document_id')
+            GROUP BY c.merged_id
+        ) g ON g.merged_id = r.id;
         """,
     ),
 )
@@ -314,14 +366,15 @@ class Store:
         if statements:
             self._con.executemany(
                 "INSERT INTO statements (id, document_id, speaker, speaker_text, kind, text, cue,"
-                " date, char_start, char_end, cue_start, cue_end, source_start, source_end)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " date, char_start, char_end, cue_start, cue_end, source_start, source_end,"
+                " merged_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     [s.id, s.document_id, s.speaker, s.speaker_text, s.kind, s.text, s.cue,
                      s.date, s.content.start, s.content.end,
                      s.cue_span.start if s.cue_span else None,
                      s.cue_span.end if s.cue_span else None,
-                     s.source.start if s.source else None, s.source.end if s.source else None]
+                     s.source.start if s.source else None, s.source.end if s.source else None,
+                     s.id]
                     for s in statements
                 ],
             )  # fmt: skip
@@ -332,14 +385,14 @@ class Store:
                 "INSERT INTO events (id, source, target, code, category, modality, goldstein,"
                 " date, summary, evidence, statement_id, document_id, root, date_precision,"
                 " trigger, trigger_start, decided_by, mode, reported_by, source_text,"
-                " target_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                " ?, ?)",
+                " target_text, merged_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     [e.id, e.source, e.target, e.code, e.category, e.modality, e.goldstein,
                      e.date, e.summary, json.dumps([_evidence(e)], ensure_ascii=False),
                      e.statement_id, e.document_id, e.root, e.date_precision, e.trigger,
                      e.trigger_start, e.decided_by, e.mode, e.reported_by, e.source_text,
-                     e.target_text]
+                     e.target_text, e.id]
                     for e in events
                 ],
             )  # fmt: skip
@@ -348,11 +401,11 @@ class Store:
         if commitments:
             self._con.executemany(
                 "INSERT INTO commitments (id, actor, text, first_stated, last_stated, status,"
-                " mentions, actor_text, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " mentions, actor_text, key, merged_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     [c.id, c.actor, c.text, c.first_stated, c.last_stated, c.status,
                      json.dumps([_commitment_mention(m) for m in c.mentions], ensure_ascii=False),
-                     c.actor_text, c.key]
+                     c.actor_text, c.key, c.id]
                     for c in commitments
                 ],
             )  # fmt: skip
@@ -367,8 +420,19 @@ class Store:
         return self._rows_of("timexes", document_id)
 
     def commitments(self) -> list[dict[str, Any]]:
+        """Commitments as found per document (see `merged_commitments` for the ledger)."""
         return self._fetch_dicts(
             "SELECT * FROM commitments ORDER BY first_stated NULLS LAST, id", []
+        )
+
+    def merged_events(self) -> list[dict[str, Any]]:
+        """One row per happening, with every report of it as evidence, in date order."""
+        return self._fetch_dicts("SELECT * FROM merged_events ORDER BY date NULLS LAST, id", [])
+
+    def merged_commitments(self) -> list[dict[str, Any]]:
+        """The commitments ledger: one row per promise with every mention of it."""
+        return self._fetch_dicts(
+            "SELECT * FROM merged_commitments ORDER BY first_stated NULLS LAST, id", []
         )
 
     def _rows_of(self, table: str, document_id: str | None) -> list[dict[str, Any]]:
@@ -449,7 +513,8 @@ class Store:
             quoted = str(target).replace("'", "''")
             try:
                 self._con.execute(
-                    f"COPY (SELECT {select} FROM {table} ORDER BY id) TO '{quoted}' ({options})"
+                    f"COPY (SELECT {select} FROM {_EXPORT_FROM.get(table, table)} ORDER BY id)"
+                    f" TO '{quoted}' ({options})"
                 )
             except duckdb.Error as exc:
                 raise StoreError(f"cannot export {table}: {_first_line(exc)}") from None
@@ -511,7 +576,7 @@ def _actor_row(actor: Actor, roles: Sequence[Role]) -> list[Any]:
 def _evidence(event: Event) -> dict[str, Any]:
     return {
         "document_id": event.document_id,
-        "sentence": event.sentence,
+        "sentence": event.sentence.strip(),
         "char_start": event.char_start,
         "char_end": event.char_end,
     }
