@@ -343,7 +343,7 @@ class Store:
     def _insert_mentions(self, mentions: Sequence[Mention]) -> None:
         if mentions:
             self._con.executemany(
-                "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
                     [m.id, m.document_id, m.actor_id, m.text, m.char_start, m.char_end, m.method]
                     for m in mentions
@@ -353,8 +353,8 @@ class Store:
     def _insert_timexes(self, document_id: str, timexes: Sequence[Timex]) -> None:
         if timexes:
             self._con.executemany(
-                "INSERT INTO timexes (id, document_id, text, type, value, mod, char_start,"
-                " char_end, anchored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO timexes (id, document_id, text, type, value, mod,"
+                " char_start, char_end, anchored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     [f"{document_id}:t{t.char_start}-{t.char_end}", document_id, t.text,
                      t.type, t.value, t.mod, t.char_start, t.char_end, t.anchored]
@@ -365,8 +365,8 @@ class Store:
     def _insert_statements(self, statements: Sequence[Statement]) -> None:
         if statements:
             self._con.executemany(
-                "INSERT INTO statements (id, document_id, speaker, speaker_text, kind, text, cue,"
-                " date, char_start, char_end, cue_start, cue_end, source_start, source_end,"
+                "INSERT OR IGNORE INTO statements (id, document_id, speaker, speaker_text, kind,"
+                " text, cue, date, char_start, char_end, cue_start, cue_end, source_start, source_end,"
                 " merged_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     [s.id, s.document_id, s.speaker, s.speaker_text, s.kind, s.text, s.cue,
@@ -382,8 +382,8 @@ class Store:
     def _insert_events(self, events: Sequence[Event]) -> None:
         if events:
             self._con.executemany(
-                "INSERT INTO events (id, source, target, code, category, modality, goldstein,"
-                " date, summary, evidence, statement_id, document_id, root, date_precision,"
+                "INSERT OR IGNORE INTO events (id, source, target, code, category, modality,"
+                " goldstein, date, summary, evidence, statement_id, document_id, root, date_precision,"
                 " trigger, trigger_start, decided_by, mode, reported_by, source_text,"
                 " target_text, merged_id)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -400,8 +400,8 @@ class Store:
     def _insert_commitments(self, commitments: Sequence[Commitment]) -> None:
         if commitments:
             self._con.executemany(
-                "INSERT INTO commitments (id, actor, text, first_stated, last_stated, status,"
-                " mentions, actor_text, key, merged_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO commitments (id, actor, text, first_stated, last_stated,"
+                " status, mentions, actor_text, key, merged_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     [c.id, c.actor, c.text, c.first_stated, c.last_stated, c.status,
                      json.dumps([_commitment_mention(m) for m in c.mentions], ensure_ascii=False),
