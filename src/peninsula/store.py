@@ -183,6 +183,64 @@ _MIGRATIONS: tuple[tuple[int, str], ...] = (
 )
 
 
+_TIMEXES_COLUMNS = (
+    "id",
+    "document_id",
+    "text",
+    "type",
+    "value",
+    "mod",
+    "char_start",
+    "char_end",
+    "anchored",
+)
+_STATEMENTS_COLUMNS = (
+    "id",
+    "document_id",
+    "speaker",
+    "speaker_text",
+    "kind",
+    "text",
+    "cue",
+    "date",
+    "char_start",
+    "char_end",
+    "cue_start",
+    "cue_end",
+    "source_start",
+    "source_end",
+    "merged_id",
+)
+_EVENTS_COLUMNS = (
+    "id",
+    "source",
+    "target",
+    "code",
+    "category",
+    "modality",
+    "goldstein",
+    "date",
+    "summary",
+    "evidence",
+    "statement_id",
+    "document_id",
+    "root",
+    "date_precision",
+    "trigger",
+    "trigger_start",
+    "decided_by",
+    "mode",
+    "reported_by",
+    "source_text",
+    "target_text",
+    "merged_id",
+)
+_COMMITMENTS_COLUMNS = (
+    "id", "actor", "text", "first_stated", "last_stated", "status", "mentions", "actor_text",
+    "key", "merged_id",
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class BatchResult:
     added: int
@@ -353,8 +411,7 @@ class Store:
     def _insert_timexes(self, document_id: str, timexes: Sequence[Timex]) -> None:
         if timexes:
             self._con.executemany(
-                "INSERT OR IGNORE INTO timexes (id, document_id, text, type, value, mod,"
-                " char_start, char_end, anchored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                _insert_sql("timexes", _TIMEXES_COLUMNS),
                 [
                     [f"{document_id}:t{t.char_start}-{t.char_end}", document_id, t.text,
                      t.type, t.value, t.mod, t.char_start, t.char_end, t.anchored]
@@ -365,9 +422,7 @@ class Store:
     def _insert_statements(self, statements: Sequence[Statement]) -> None:
         if statements:
             self._con.executemany(
-                "INSERT OR IGNORE INTO statements (id, document_id, speaker, speaker_text, kind,"
-                " text, cue, date, char_start, char_end, cue_start, cue_end, source_start, source_end,"
-                " merged_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                _insert_sql("statements", _STATEMENTS_COLUMNS),
                 [
                     [s.id, s.document_id, s.speaker, s.speaker_text, s.kind, s.text, s.cue,
                      s.date, s.content.start, s.content.end,
@@ -382,11 +437,7 @@ class Store:
     def _insert_events(self, events: Sequence[Event]) -> None:
         if events:
             self._con.executemany(
-                "INSERT OR IGNORE INTO events (id, source, target, code, category, modality,"
-                " goldstein, date, summary, evidence, statement_id, document_id, root, date_precision,"
-                " trigger, trigger_start, decided_by, mode, reported_by, source_text,"
-                " target_text, merged_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                _insert_sql("events", _EVENTS_COLUMNS),
                 [
                     [e.id, e.source, e.target, e.code, e.category, e.modality, e.goldstein,
                      e.date, e.summary, json.dumps([_evidence(e)], ensure_ascii=False),
@@ -400,8 +451,7 @@ class Store:
     def _insert_commitments(self, commitments: Sequence[Commitment]) -> None:
         if commitments:
             self._con.executemany(
-                "INSERT OR IGNORE INTO commitments (id, actor, text, first_stated, last_stated,"
-                " status, mentions, actor_text, key, merged_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                _insert_sql("commitments", _COMMITMENTS_COLUMNS),
                 [
                     [c.id, c.actor, c.text, c.first_stated, c.last_stated, c.status,
                      json.dumps([_commitment_mention(m) for m in c.mentions], ensure_ascii=False),
@@ -571,6 +621,12 @@ def _actor_row(actor: Actor, roles: Sequence[Role]) -> list[Any]:
         json.dumps(role_rows if actor.verified else described, ensure_ascii=False),
         actor.verified,
     ]
+
+
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    """An insert of one row with `columns`; table and column names are this module's own."""
+    marks = ", ".join("?" for _ in columns)
+    return f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ({marks})"
 
 
 def _evidence(event: Event) -> dict[str, Any]:
