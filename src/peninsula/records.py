@@ -133,6 +133,7 @@ class Statement:
     cue: str | None
     cue_span: Span | None
     date: str | None = None
+    date_precision: Precision | None = None
 
     @property
     def id(self) -> str:

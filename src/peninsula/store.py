@@ -180,6 +180,7 @@ _MIGRATIONS: tuple[tuple[int, str], ...] = (
         ) g ON g.merged_id = r.id;
         """,
     ),
+    (4, "ALTER TABLE statements ADD COLUMN date_precision VARCHAR;"),
 )
 
 
@@ -210,6 +211,7 @@ _STATEMENTS_COLUMNS = (
     "source_start",
     "source_end",
     "merged_id",
+    "date_precision",
 )
 _EVENTS_COLUMNS = (
     "id",
@@ -429,7 +431,7 @@ class Store:
                      s.cue_span.start if s.cue_span else None,
                      s.cue_span.end if s.cue_span else None,
                      s.source.start if s.source else None, s.source.end if s.source else None,
-                     s.id]
+                     s.id, s.date_precision]
                     for s in statements
                 ],
             )  # fmt: skip

@@ -114,11 +114,11 @@ def _dated_statement(
 ) -> Statement:
     at = statement.cue_span.start if statement.cue_span else statement.content.start
     content = (statement.content.start, statement.content.end)
-    value, _ = sentence_date(doc, at, timexes, published, outside=content)
+    value, precision = sentence_date(doc, at, timexes, published, outside=content)
     if _contains(value, published[0]):
         # "this year" under a 2026-01-01 dateline: the statement was made on the day published.
-        value = published[0]
-    return replace(statement, date=value)
+        value, precision = published
+    return replace(statement, date=value, date_precision=precision)
 
 
 def _contains(coarse: str | None, fine: str | None) -> bool:
