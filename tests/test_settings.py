@@ -24,3 +24,14 @@ def test_defaults_and_overrides() -> None:
 def test_bad_numbers_are_refused(value: str) -> None:
     with pytest.raises(SettingsError, match="PENINSULA_WORKERS"):
         Settings.from_env({"PENINSULA_WORKERS": value})
+
+
+@pytest.mark.parametrize(("raw", "on"), [("off", False), ("0", False), ("ON", True), ("1", True)])
+def test_embeddings_switch(raw: str, on: bool) -> None:
+    assert Settings.from_env({}).embeddings is True
+    assert Settings.from_env({"PENINSULA_EMBEDDINGS": raw}).embeddings is on
+
+
+def test_bad_embeddings_switch_is_refused() -> None:
+    with pytest.raises(SettingsError, match="PENINSULA_EMBEDDINGS"):
+        Settings.from_env({"PENINSULA_EMBEDDINGS": "maybe"})
