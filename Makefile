@@ -20,7 +20,8 @@ install: $(STAMP)
 demo: install
 	$(BIN)/peninsula build --db $(DB)
 	$(BIN)/peninsula export --db $(DB) --out out
-	@echo "knowledge base: $(DB); exports in out/"
+	$(BIN)/peninsula report --db $(DB) --out out/report
+	@echo "knowledge base: $(DB); exports in out/; report: out/report/index.html"
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

@@ -20,6 +20,8 @@ LAYERS = [
     {"nlp"},
     {"store"},
     {"pipeline"},
+    {"query"},
+    {"report"},
     {"cli", "__init__"},
 ]
 

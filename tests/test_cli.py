@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from peninsula.cli import app
@@ -85,3 +88,92 @@ def test_build_with_an_extra_actor_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     listed = runner.invoke(app, ["actors", "list", "--db", db])
     assert "yeon_seo_ah" in listed.output
+
+
+@pytest.fixture(scope="module")
+def example_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = str(tmp_path_factory.mktemp("cli") / "kb.duckdb")
+    result = runner.invoke(app, ["build", "--db", db])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def test_timeline_json_for_an_actor_in_date_order(example_db: str) -> None:
+    result = runner.invoke(
+        app, ["timeline", "--db", example_db, "--actor", "Lee Jae Myung", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows and all({"date", "kind", "summary", "sources"} <= set(r) for r in rows)
+    dates = [r["date"] for r in rows if r["date"]]
+    assert dates == sorted(dates) and len(dates) > 10
+    assert all(any(a["id"] == "lee_jae_myung" for a in r["actors"]) for r in rows)
+    assert {r["kind"] for r in rows} == {"event", "statement", "commitment"}
+    same = runner.invoke(
+        app, ["timeline", "--db", example_db, "--actor", "lee_jae_myung", "--format", "json"]
+    )
+    assert json.loads(same.stdout) == rows
+
+
+def test_timeline_dyad_kind_and_since_as_csv(example_db: str) -> None:
+    result = runner.invoke(
+        app,
+        ["timeline", "--db", example_db, "--dyad", "KOR", "PRK", "--since", "2025-09",
+         "--kind", "event", "--format", "csv"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and {"date", "kind", "summary", "sources", "actors"} <= set(rows[0])
+    assert {r["kind"] for r in rows} == {"event"}
+    assert all(r["date"][:7] >= "2025-09" or len(r["date"]) == 4 for r in rows)
+    assert any("lee_jae_myung" in r["actor_ids"] and "PRK" in r["actor_ids"] for r in rows)
+
+
+def test_timeline_table_and_kinds(example_db: str) -> None:
+    result = runner.invoke(
+        app, ["timeline", "--db", example_db, "--kind", "commitment", "--kind", "statement"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "timeline (" in result.output and "commitment" in result.output
+    assert "│ event " not in result.output and "│ commitment " in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--actor", "Nobody Known"], "error: no actor named 'Nobody Known'"),
+        (["--kind", "events"], "error: unknown kind 'events'"),
+        (["--since", "last week"], "error: --since must be YYYY, YYYY-MM or YYYY-MM-DD"),
+        (["--format", "xml"], "error: --format must be table, json or csv, got 'xml'"),
+    ],
+)
+def test_timeline_errors_are_one_line(example_db: str, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["timeline", "--db", example_db, *args])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message)
+
+
+def test_report_prints_the_index_path(example_db: str, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    result = runner.invoke(app, ["report", "--db", example_db, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(out / "index.html")
+    assert (out / "index.html").read_text(encoding="utf-8").startswith("<!doctype html>")
+    assert any((out / "documents").iterdir()) and any((out / "actors").iterdir())
+
+
+def test_report_without_a_database_is_one_line(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["report", "--db", str(tmp_path / "none.duckdb"), "--out", str(tmp_path / "r")]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith("error: no database at")
+    assert not (tmp_path / "r").exists()
+
+
+def test_new_commands_have_help() -> None:
+    for command in ("timeline", "report"):
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0
+        assert "Usage" in result.output

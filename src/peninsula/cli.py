@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 import json
 import sys
@@ -23,9 +24,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from peninsula.errors import PeninsulaError
+from peninsula.errors import PeninsulaError, SettingsError
 from peninsula.knowledge import check_actor_file, load_knowledge
 from peninsula.pipeline import BuildReport, build
+from peninsula.query import KINDS, TimelineRow, timeline
+from peninsula.report import write_report
 from peninsula.settings import Settings
 from peninsula.store import Store
 
@@ -148,6 +151,72 @@ def show_command(
     console.print(record["text"], highlight=False, markup=False)
 
 
+@app.command("timeline")
+@_fails_cleanly
+def timeline_command(
+    db: DbOption = None,
+    actor: Annotated[
+        str | None,
+        typer.Option("--actor", help="Only facts involving this actor (id, name, alias)"),
+    ] = None,
+    dyad: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            "--dyad",
+            metavar="A B",
+            help="Only events between A and B, either way; a state includes its people",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="From this date (YYYY, YYYY-MM, YYYY-MM-DD)")
+    ] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Up to this date, inclusive")] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", help="event, statement or commitment; repeat for several"),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
+    actors: ActorsOption = None,
+) -> None:
+    """Events, statements and commitments in date order, with their sources."""
+    if fmt not in ("table", "json", "csv"):
+        raise SettingsError(f"--format must be table, json or csv, got {fmt!r}")
+    settings = Settings.from_env()
+    knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
+    with Store(db or settings.db_path, read_only=True) as store:
+        rows = timeline(
+            store,
+            knowledge,
+            actor=actor,
+            dyad=dyad,
+            since=since,
+            until=until,
+            kinds=tuple(kind) if kind else KINDS,
+        )
+    if fmt == "json":
+        payload = [row.as_dict() for row in rows]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "csv":
+        _write_timeline_csv(rows)
+    else:
+        _print_timeline(rows)
+
+
+@app.command("report")
+@_fails_cleanly
+def report_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the HTML report")],
+    db: DbOption = None,
+    actors: ActorsOption = None,
+) -> None:
+    """Write a self-contained HTML report (timeline, commitments, actors, documents, dyads)."""
+    settings = Settings.from_env()
+    knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
+    with Store(db or settings.db_path, read_only=True) as store:
+        index = write_report(store, knowledge, out)
+    console.print(str(index), highlight=False, soft_wrap=True)
+
+
 actors_app = typer.Typer(no_args_is_help=True, help="The actor knowledge base.")
 app.add_typer(actors_app, name="actors")
 
@@ -185,6 +254,54 @@ def actors_list_command(
         )
         name = actor["name"] + ("" if actor["verified"] else " (unverified)")
         table.add_row(actor["id"], name, actor["kind"], actor["country"] or "", roles)
+    console.print(table)
+
+
+_CSV_COLUMNS = ("date", "date_precision", "kind", "summary", "modality", "sources", "actors",
+                "actor_ids", "documents", "goldstein", "code", "status", "id")  # fmt: skip
+
+
+def _write_timeline_csv(rows: list[TimelineRow]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(_CSV_COLUMNS)
+    for row in rows:
+        writer.writerow(
+            [
+                row.date or "",
+                row.date_precision or "",
+                row.kind,
+                row.summary,
+                row.modality,
+                row.sources,
+                "; ".join(a.name for a in row.actors),
+                "; ".join(a.id for a in row.actors),
+                "; ".join(dict.fromkeys(e.document_id for e in row.evidence)),
+                "" if row.goldstein is None else row.goldstein,
+                row.code or "",
+                row.status or "",
+                row.id,
+            ]
+        )
+
+
+def _print_timeline(rows: list[TimelineRow]) -> None:
+    table = Table(title=f"timeline ({len(rows)} rows)")
+    table.add_column("date", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("actors", max_width=24)
+    table.add_column("summary", min_width=30)
+    table.add_column("modality", no_wrap=True)
+    table.add_column("src", justify="right")
+    for row in rows:
+        table.add_row(
+            row.date or "undated",
+            row.kind,
+            ", ".join(a.name for a in row.actors if a.role != "reported_by"),
+            row.summary,
+            row.modality,
+            str(row.sources),
+            end_section=False,
+        )
     console.print(table)
 
 

@@ -1,0 +1,533 @@
+"""Questions over a built knowledge base: the timeline and the dyad scores. No SQL here.
+
+Everything reads through `Store` (its merged views for events and commitments, so a happening
+reported by several documents is one row with all its evidence) and `Knowledge` (names, aliases,
+and the state a person or government belongs to on a given day).
+
+Dates are ISO strings with their precision in their length: "2025", "2025-08", "2025-08-05".
+They sort as strings, which puts a partial date before the days it contains and after the days
+before it ("2025-07-31" < "2025-08" < "2025-08-01"); undated rows come last.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from peninsula.errors import NotFound, SettingsError
+from peninsula.knowledge import Knowledge
+from peninsula.store import Store
+
+__all__ = [
+    "KINDS",
+    "ActorRef",
+    "DyadMonth",
+    "Evidence",
+    "TimelineRow",
+    "dyads",
+    "resolve_actor",
+    "timeline",
+]
+
+KINDS = ("event", "statement", "commitment")
+_KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
+_ISO_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_MONTH = re.compile(r"^(\d{4}-\d{2})(-\d{2})?$")
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRef:
+    """An actor taking part in a row: its id, display name and part (source, target, ...)."""
+
+    id: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One sentence or span behind a row, located by character offsets in its document."""
+
+    document_id: str
+    sentence: str
+    char_start: int
+    char_end: int
+    outlet: str | None = None
+    published: str | None = None
+    date: str | None = None
+    record_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRow:
+    """One dated fact: a merged event, a merged statement or a commitment of the ledger."""
+
+    id: str
+    kind: str
+    date: str | None
+    date_precision: str | None
+    actors: tuple[ActorRef, ...]
+    summary: str
+    modality: str
+    sources: int
+    evidence: tuple[Evidence, ...]
+    code: str | None = None
+    goldstein: float | None = None
+    status: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def actor_ids(self) -> set[str]:
+        return {a.id for a in self.actors}
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; `date`, `kind`, `summary` and `sources` always present."""
+        return {
+            "date": self.date,
+            "date_precision": self.date_precision,
+            "kind": self.kind,
+            "id": self.id,
+            "summary": self.summary,
+            "modality": self.modality,
+            "sources": self.sources,
+            "actors": [{"id": a.id, "name": a.name, "role": a.role} for a in self.actors],
+            "code": self.code,
+            "goldstein": self.goldstein,
+            "status": self.status,
+            "evidence": [
+                {
+                    "document_id": e.document_id,
+                    "sentence": e.sentence,
+                    "char_start": e.char_start,
+                    "char_end": e.char_end,
+                    "outlet": e.outlet,
+                    "published": e.published,
+                    "date": e.date,
+                    "record_id": e.record_id,
+                }
+                for e in self.evidence
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DyadMonth:
+    """One unordered pair of states in one month (YYYY-MM).
+
+    `mean_goldstein` and `count` are over the actual events only; pledged, hypothetical and
+    negated events are counted apart and never enter the mean. `event_ids` are the actual events
+    behind the mean, `other_ids` the rest.
+    """
+
+    a: str
+    b: str
+    month: str
+    mean_goldstein: float | None
+    count: int
+    pledged: int
+    hypothetical: int
+    negated: int
+    event_ids: tuple[str, ...]
+    other_ids: tuple[str, ...]
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return (self.a, self.b)
+
+
+class _Names:
+    """Display names and states, from the store's actors over the knowledge base."""
+
+    def __init__(self, store_actors: Sequence[Mapping[str, Any]], knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self.rows: dict[str, Mapping[str, Any]] = {a["id"]: a for a in store_actors}
+
+    def name(self, actor_id: str, fallback: str | None = None) -> str:
+        row = self.rows.get(actor_id)
+        if row is not None:
+            return str(row["name"])
+        actor = self.knowledge.actor(actor_id)
+        if actor is not None:
+            return actor.name
+        return fallback or actor_id
+
+    def kind(self, actor_id: str) -> str | None:
+        actor = self.knowledge.actor(actor_id)
+        if actor is not None:
+            return actor.kind
+        row = self.rows.get(actor_id)
+        return str(row["kind"]) if row is not None else None
+
+    def state(self, actor_id: str, when: str | None) -> str | None:
+        """The state of `actor_id` on the date `when` (a partial date tries its first day, then
+        its last)."""
+        days: list[date | None] = [*_days_of(when)] or [None]
+        for day in days:
+            found = self.knowledge.state_of(actor_id, day)
+            if found is not None:
+                return found
+        row = self.rows.get(actor_id)
+        if row is None:
+            return None
+        if row["kind"] == "state":
+            return actor_id
+        return str(row["country"]) if row["country"] else None
+
+
+def resolve_actor(name: str, store: Store, knowledge: Knowledge) -> str:
+    """The actor id for an id, name or alias, ignoring case, accents and punctuation.
+
+    Raises NotFound for an unknown or ambiguous name.
+    """
+    return _resolve(name, _Names(store.actors(), knowledge))
+
+
+def _resolve(name: str, names: _Names) -> str:
+    wanted = name.strip()
+    if not wanted:
+        raise NotFound("no actor named ''")
+    if wanted in names.rows or names.knowledge.actor(wanted) is not None:
+        return wanted
+    key = _norm(wanted)
+    candidates: list[tuple[str, str, Iterable[str]]] = []
+    seen: set[str] = set()
+    for actor in names.knowledge.actors:
+        seen.add(actor.id)
+        candidates.append((actor.id, actor.name, actor.aliases))
+    for row in names.rows.values():
+        if row["id"] not in seen:
+            candidates.append((row["id"], row["name"], row.get("aliases") or ()))
+    for tier in (0, 1, 2):
+        found = sorted(
+            {
+                actor_id
+                for actor_id, actor_name, aliases in candidates
+                if key
+                in (
+                    {_norm(actor_id)}
+                    if tier == 0
+                    else {_norm(actor_name)}
+                    if tier == 1
+                    else {_norm(a) for a in aliases}
+                )
+            }
+        )
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise NotFound(f"actor name {name!r} is ambiguous: {', '.join(found)}")
+    raise NotFound(f"no actor named {name!r} (try 'peninsula actors list')")
+
+
+def timeline(
+    store: Store,
+    knowledge: Knowledge,
+    actor: str | None = None,
+    dyad: tuple[str, str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    kinds: Sequence[str] = KINDS,
+) -> list[TimelineRow]:
+    """Events, statements and commitments in date order, optionally filtered.
+
+    `actor` (id, name or alias) keeps rows where the actor is source, target, reporter, speaker
+    or committer. `dyad` keeps events between its two actors in either direction; an actor that
+    is a state also matches the people and bodies that belong to it on the event's date. `since`
+    and `until` are ISO dates or partial dates, compared on the common prefix, so "2025" is kept
+    by `since="2025-09"`; with either, undated rows are left out.
+    """
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise SettingsError(f"unknown kind {unknown[0]!r}: use one of {', '.join(KINDS)}")
+    for label, value in (("since", since), ("until", until)):
+        if value is not None and not _ISO_PREFIX.match(value):
+            raise SettingsError(f"--{label} must be YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+    names = _Names(store.actors(), knowledge)
+    actor_id = _resolve(actor, names) if actor is not None else None
+    pair = (_resolve(dyad[0], names), _resolve(dyad[1], names)) if dyad is not None else None
+    documents = {d["id"]: d for d in store.documents()}
+
+    rows: list[TimelineRow] = []
+    if "event" in kinds:
+        rows += _event_rows(store.merged_events(), names)
+    if "statement" in kinds and pair is None:
+        rows += _statement_rows(store.statements(), names, documents)
+    if "commitment" in kinds and pair is None:
+        rows += _commitment_rows(store.merged_commitments(), names, documents)
+
+    if actor_id is not None:
+        rows = [r for r in rows if actor_id in r.actor_ids()]
+    if pair is not None:
+        rows = [r for r in rows if _in_dyad(r, pair, names)]
+    if since is not None:
+        rows = [r for r in rows if r.date is not None and _cmp_prefix(r.date, since) >= 0]
+    if until is not None:
+        rows = [r for r in rows if r.date is not None and _cmp_prefix(r.date, until) <= 0]
+    return sorted(rows, key=_row_key)
+
+
+def dyads(store: Store, knowledge: Knowledge) -> list[DyadMonth]:
+    """Monthly relations per unordered pair of states, from the merged events.
+
+    Sides are rolled up to their state on the event's date; events with a side that has no
+    state, or with both sides in one state, are passed over, as are undated and year-only
+    events. Mirror images and roll-up duplicates of one happening (the same code and modality,
+    reported in the same sentence, landing on the same pair: "Lee held talks with Trump" coded
+    both ways) count once.
+    """
+    names = _Names(store.actors(), knowledge)
+    buckets: dict[tuple[str, str, str], dict[tuple[Any, ...], dict[str, Any]]] = defaultdict(dict)
+    for event in store.merged_events():
+        month = _month_of(event["date"])
+        if month is None or not event["source"] or not event["target"]:
+            continue
+        a = names.state(event["source"], event["date"])
+        b = names.state(event["target"], event["date"])
+        if a is None or b is None or a == b:
+            continue
+        low, high = sorted((a, b))
+        evidence = event["evidence"] or []
+        where = min(((e["document_id"], e["char_start"]) for e in evidence), default=event["id"])
+        key = (event["code"], event["modality"], where)
+        buckets[(low, high, month)].setdefault(key, event)
+    out = []
+    for (low, high, month), happenings in buckets.items():
+        actual = [e for e in happenings.values() if e["modality"] == "actual"]
+        scored = [float(e["goldstein"]) for e in actual if e["goldstein"] is not None]
+        others = [e for e in happenings.values() if e["modality"] != "actual"]
+        out.append(
+            DyadMonth(
+                a=low,
+                b=high,
+                month=month,
+                mean_goldstein=round(sum(scored) / len(scored), 3) if scored else None,
+                count=len(actual),
+                pledged=sum(e["modality"] == "pledged" for e in others),
+                hypothetical=sum(e["modality"] == "hypothetical" for e in others),
+                negated=sum(e["modality"] == "negated" for e in others),
+                event_ids=tuple(e["id"] for e in actual),
+                other_ids=tuple(e["id"] for e in others),
+            )
+        )
+    return sorted(out, key=lambda d: (d.a, d.b, d.month))
+
+
+def _event_rows(events: Iterable[Mapping[str, Any]], names: _Names) -> list[TimelineRow]:
+    rows = []
+    for e in events:
+        actors = []
+        if e["source"]:
+            actors.append(
+                ActorRef(e["source"], names.name(e["source"], e["source_text"]), "source")
+            )
+        if e["target"]:
+            actors.append(
+                ActorRef(e["target"], names.name(e["target"], e["target_text"]), "target")
+            )
+        reporter = e.get("reported_by")
+        if reporter and reporter not in (e["source"], e["target"]):
+            actors.append(ActorRef(reporter, names.name(reporter), "reported_by"))
+        evidence = tuple(
+            Evidence(
+                document_id=x["document_id"],
+                sentence=(x["sentence"] or "").strip(),
+                char_start=int(x["char_start"]),
+                char_end=int(x["char_end"]),
+                outlet=x.get("outlet"),
+                published=x.get("published"),
+                date=e["date"],
+                record_id=x.get("event_id"),
+            )
+            for x in e["evidence"] or []
+        )
+        rows.append(
+            TimelineRow(
+                id=e["id"],
+                kind="event",
+                date=e["date"],
+                date_precision=e["date_precision"],
+                actors=tuple(actors),
+                summary=e["summary"] or e["code"],
+                modality=e["modality"],
+                sources=len({x.document_id for x in evidence}),
+                evidence=evidence,
+                code=e["code"],
+                goldstein=e["goldstein"],
+                extra={"category": e.get("category"), "root": e.get("root")},
+            )
+        )
+    return rows
+
+
+def _statement_rows(
+    statements: Iterable[Mapping[str, Any]],
+    names: _Names,
+    documents: Mapping[str, Mapping[str, Any]],
+) -> list[TimelineRow]:
+    groups: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for s in statements:
+        groups[s.get("merged_id") or s["id"]].append(s)
+    rows = []
+    for merged_id, members in groups.items():
+        head = next((s for s in members if s["id"] == merged_id), members[0])
+        dated = [s["date"] for s in members if s["date"]]
+        when = head["date"] or (max(dated, key=len) if dated else None)
+        evidence = tuple(_statement_evidence(s, documents) for s in members)
+        speaker = head["speaker"]
+        who = names.name(speaker, head["speaker_text"]) if speaker else head["speaker_text"]
+        actors = (ActorRef(speaker, who or speaker, "speaker"),) if speaker else ()
+        cue = head["cue"] or "said"
+        rows.append(
+            TimelineRow(
+                id=merged_id,
+                kind="statement",
+                date=when,
+                date_precision=_precision(when),
+                actors=actors,
+                summary=f"{who or 'someone'} {cue}: {head['text']}",
+                modality=head["kind"],
+                sources=len({x.document_id for x in evidence}),
+                evidence=evidence,
+                extra={"cue": head["cue"], "text": head["text"]},
+            )
+        )
+    return rows
+
+
+def _statement_evidence(
+    s: Mapping[str, Any], documents: Mapping[str, Mapping[str, Any]]
+) -> Evidence:
+    """The whole attribution, speaker and cue included, when its offsets are known."""
+    starts = [s["char_start"], s.get("source_start"), s.get("cue_start")]
+    ends = [s["char_end"], s.get("source_end"), s.get("cue_end")]
+    start = min(v for v in starts if v is not None)
+    end = max(v for v in ends if v is not None)
+    document = documents.get(s["document_id"], {})
+    text = document.get("text") or ""
+    sentence = text[start:end] if 0 <= start < end <= len(text) else s["text"]
+    return Evidence(
+        document_id=s["document_id"],
+        sentence=sentence,
+        char_start=start,
+        char_end=end,
+        outlet=document.get("outlet"),
+        published=document.get("published"),
+        date=s["date"],
+        record_id=s["id"],
+    )
+
+
+def _commitment_rows(
+    commitments: Iterable[Mapping[str, Any]],
+    names: _Names,
+    documents: Mapping[str, Mapping[str, Any]],
+) -> list[TimelineRow]:
+    rows = []
+    for c in commitments:
+        who = names.name(c["actor"], c["actor_text"]) if c["actor"] else c["actor_text"]
+        actors = (ActorRef(c["actor"], who or c["actor"], "committer"),) if c["actor"] else ()
+        mentions = sorted(
+            c["mentions"] or [], key=lambda m: (m.get("date") is None, m.get("date") or "")
+        )
+        evidence = tuple(
+            Evidence(
+                document_id=m["document_id"],
+                sentence=m["text"],
+                char_start=int(m["char_start"]),
+                char_end=int(m["char_end"]),
+                outlet=documents.get(m["document_id"], {}).get("outlet"),
+                published=documents.get(m["document_id"], {}).get("published"),
+                date=m.get("date"),
+                record_id=m.get("statement_id") or m.get("event_id"),
+            )
+            for m in mentions
+        )
+        rows.append(
+            TimelineRow(
+                id=c["id"],
+                kind="commitment",
+                date=c["first_stated"],
+                date_precision=_precision(c["first_stated"]),
+                actors=actors,
+                summary=f"{who or 'someone'} committed: {c['text']}",
+                modality="pledged",
+                sources=len({x.document_id for x in evidence}),
+                evidence=evidence,
+                status=c["status"],
+                extra={
+                    "text": c["text"],
+                    "first_stated": c["first_stated"],
+                    "last_stated": c["last_stated"],
+                    "repeats": c["repeats"],
+                    "status_evidence": c["status_evidence"],
+                },
+            )
+        )
+    return rows
+
+
+def _in_dyad(row: TimelineRow, pair: tuple[str, str], names: _Names) -> bool:
+    if row.kind != "event":
+        return False
+    sides = [a.id for a in row.actors if a.role in ("source", "target")]
+    if len(sides) != 2:
+        return False
+
+    def matches(side: str, wanted: str) -> bool:
+        if side == wanted:
+            return True
+        return names.kind(wanted) == "state" and names.state(side, row.date) == wanted
+
+    first, second = pair
+    return (matches(sides[0], first) and matches(sides[1], second)) or (
+        matches(sides[0], second) and matches(sides[1], first)
+    )
+
+
+def _row_key(row: TimelineRow) -> tuple[bool, str, int, str]:
+    return (row.date is None, row.date or "", _KIND_ORDER.get(row.kind, 9), row.id)
+
+
+def _cmp_prefix(value: str, bound: str) -> int:
+    """Compare two ISO (partial) dates on their common prefix: -1, 0 or 1."""
+    n = min(len(value), len(bound))
+    a, b = value[:n], bound[:n]
+    return (a > b) - (a < b)
+
+
+def _precision(value: str | None) -> str | None:
+    if not value:
+        return None
+    return {4: "year", 7: "month", 10: "day"}.get(len(value))
+
+
+def _month_of(value: str | None) -> str | None:
+    match = _MONTH.match(value or "")
+    return match.group(1) if match else None
+
+
+def _days_of(value: str | None) -> list[date]:
+    """The first and last day of an ISO (partial) date; [] for none or an unreadable one."""
+    if not value or not _ISO_PREFIX.match(value):
+        return []
+    parts = [int(p) for p in value.split("-")]
+    try:
+        if len(parts) == 3:
+            return [date(parts[0], parts[1], parts[2])]
+        if len(parts) == 2:
+            following = date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+            return [date(parts[0], parts[1], 1), date.fromordinal(following.toordinal() - 1)]
+        return [date(parts[0], 1, 1), date(parts[0], 12, 31)]
+    except ValueError:
+        return []
+
+
+def _norm(text: str) -> str:
+    """Lower case, accents dropped, punctuation and underscores as single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.sub(r"[\W_]+", " ", plain).split())

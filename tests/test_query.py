@@ -1,0 +1,347 @@
+"""The timeline and the dyad scores, on the example corpus and on hand-made rows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import peninsula.pipeline as pipeline
+from peninsula.errors import NotFound, SettingsError
+from peninsula.knowledge import Knowledge, default_knowledge, load_knowledge
+from peninsula.query import DyadMonth, dyads, resolve_actor, timeline
+from peninsula.settings import Settings
+from peninsula.store import Store
+from tests.conftest import EXAMPLES, TODAY
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    db = tmp_path_factory.mktemp("query") / "kb.duckdb"
+    settings = Settings(db_path=db, workers=1, batch_size=8, embeddings=False)
+    with Store(db) as writable:
+        pipeline.build([str(EXAMPLES)], writable, default_knowledge(), settings, TODAY)
+    with Store(db, read_only=True) as read_only:
+        yield read_only
+
+
+class FakeStore:
+    """The read side of Store, over hand-made rows."""
+
+    def __init__(
+        self,
+        events: list[dict[str, Any]] | None = None,
+        statements: list[dict[str, Any]] | None = None,
+        commitments: list[dict[str, Any]] | None = None,
+        documents: list[dict[str, Any]] | None = None,
+        actors: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self._events = events or []
+        self._statements = statements or []
+        self._commitments = commitments or []
+        self._documents = documents or []
+        self._actors = actors or []
+
+    def merged_events(self) -> list[dict[str, Any]]:
+        return self._events
+
+    def statements(self) -> list[dict[str, Any]]:
+        return self._statements
+
+    def merged_commitments(self) -> list[dict[str, Any]]:
+        return self._commitments
+
+    def documents(self) -> list[dict[str, Any]]:
+        return self._documents
+
+    def actors(self) -> list[dict[str, Any]]:
+        return self._actors
+
+
+def event(
+    id: str,
+    source: str | None,
+    target: str | None,
+    date: str | None,
+    modality: str = "actual",
+    goldstein: float = 1.0,
+    code: str = "040",
+    doc: str = "d1",
+    at: int | None = None,
+    reported_by: str | None = None,
+) -> dict[str, Any]:
+    start = at if at is not None else abs(hash(id)) % 1000
+    return {
+        "id": id, "source": source, "target": target, "code": code, "root": code[:2],
+        "category": "X", "modality": modality, "goldstein": goldstein, "date": date,
+        "date_precision": None, "summary": f"{source} → {target}: {code}",
+        "evidence": [{"document_id": doc, "sentence": f"sentence of {id}", "char_start": start,
+                      "char_end": start + 10, "event_id": id, "outlet": None,
+                      "published": "2025-12-01"}],
+        "sources": 1, "reports": 1, "first_reported": "2025-12-01", "statement_id": None,
+        "reported_by": reported_by, "source_text": None, "target_text": None,
+    }  # fmt: skip
+
+
+def statement(
+    id: str, merged_id: str, doc: str, speaker: str, date: str | None, start: int = 0
+) -> dict[str, Any]:
+    return {
+        "id": id, "document_id": doc, "speaker": speaker, "speaker_text": None,
+        "kind": "direct", "text": "we will talk", "cue": "said", "date": date,
+        "char_start": start, "char_end": start + 12, "cue_start": None, "cue_end": None,
+        "source_start": None, "source_end": None, "merged_id": merged_id,
+    }  # fmt: skip
+
+
+def _dated(rows: list[Any]) -> list[str]:
+    return [r.date for r in rows if r.date is not None]
+
+
+# --- the timeline on the example corpus ---
+
+
+def test_timeline_is_in_date_order_partial_dates_before_their_days(store: Store) -> None:
+    rows = timeline(store, default_knowledge())
+    dates = _dated(rows)
+    assert dates == sorted(dates)
+    assert {"2025", "2025-08", "2025-09-24", "2026-01-01", "2026-01-21"} <= set(dates)
+    assert dates.index("2025") < dates.index("2025-08") < dates.index("2025-09-24")
+    assert {r.kind for r in rows} == {"event", "statement", "commitment"}
+    for row in rows:
+        assert row.sources == len({e.document_id for e in row.evidence}) >= 1
+        assert row.summary
+
+
+def test_undated_rows_come_last() -> None:
+    fake = FakeStore(
+        events=[
+            event("late", "KOR", "PRK", None),
+            event("day", "KOR", "PRK", "2025-08-05"),
+            event("month", "KOR", "PRK", "2025-08"),
+            event("year", "KOR", "PRK", "2025"),
+            event("before", "KOR", "PRK", "2025-07-31"),
+        ]
+    )
+    rows = timeline(fake, default_knowledge())  # type: ignore[arg-type]
+    assert [r.id for r in rows] == ["year", "before", "month", "day", "late"]
+
+
+@pytest.mark.parametrize(
+    "name", ["Lee Jae Myung", "lee_jae_myung", "Lee Jae-myung", "LEE JAE-MYUNG", " lee jae myung "]
+)
+def test_actor_by_id_name_or_alias(store: Store, name: str) -> None:
+    assert resolve_actor(name, store, default_knowledge()) == "lee_jae_myung"
+
+
+def test_accents_and_case_do_not_matter(store: Store) -> None:
+    knowledge = default_knowledge()
+    assert resolve_actor("Antonio Guterres", store, knowledge) == "antonio_guterres"
+    assert resolve_actor("south korea", store, knowledge) == "KOR"
+    assert resolve_actor("kor", store, knowledge) == "KOR"
+
+
+def test_unknown_actor_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFound, match="no actor named 'Nobody Known'"):
+        timeline(store, default_knowledge(), actor="Nobody Known")
+
+
+def test_actor_filter_matches_every_part_an_actor_plays(store: Store) -> None:
+    rows = timeline(store, default_knowledge(), actor="Lee Jae-myung")
+    assert rows
+    assert all("lee_jae_myung" in r.actor_ids() for r in rows)
+    parts = {(r.kind, a.role) for r in rows for a in r.actors if a.id == "lee_jae_myung"}
+    assert {
+        ("event", "source"),
+        ("event", "target"),
+        ("event", "reported_by"),
+        ("statement", "speaker"),
+        ("commitment", "committer"),
+    } <= parts
+    assert _dated(rows) == sorted(_dated(rows))
+    all_lee = {
+        r.id for r in timeline(store, default_knowledge()) if "lee_jae_myung" in r.actor_ids()
+    }
+    assert {r.id for r in rows} == all_lee
+
+
+def test_dyad_rolls_people_up_to_their_state(store: Store) -> None:
+    knowledge = default_knowledge()
+    rows = timeline(store, knowledge, dyad=("KOR", "PRK"))
+    assert rows and all(r.kind == "event" for r in rows)
+    pairs = {tuple(a.id for a in r.actors if a.role in ("source", "target")) for r in rows}
+    assert ("lee_jae_myung", "PRK") in pairs  # a person rolled up to South Korea
+    assert ("prk_gov", "kor_gov") in pairs  # governments, the other way round
+    reverse = timeline(store, knowledge, dyad=("North Korea", "South Korea"))
+    assert [r.id for r in reverse] == [r.id for r in rows]
+    for r in rows:
+        states = {knowledge.state_of(a.id) for a in r.actors if a.role in ("source", "target")}
+        assert states == {"KOR", "PRK"}
+
+
+def test_dyad_of_a_person_is_that_person_only() -> None:
+    fake = FakeStore(
+        events=[
+            event("lee-kim", "lee_jae_myung", "kim_jong_un", "2025-10-01"),
+            event("gov-kim", "kor_gov", "kim_jong_un", "2025-10-01"),
+        ]
+    )
+    knowledge = default_knowledge()
+    persons = timeline(fake, knowledge, dyad=("Lee Jae Myung", "Kim Jong Un"))  # type: ignore[arg-type]
+    assert [r.id for r in persons] == ["lee-kim"]
+    states = timeline(fake, knowledge, dyad=("KOR", "PRK"))  # type: ignore[arg-type]
+    assert [r.id for r in states] == ["gov-kim", "lee-kim"]
+
+
+def test_since_and_until_compare_on_the_date_prefix() -> None:
+    fake = FakeStore(
+        events=[
+            event("y2025", "KOR", "PRK", "2025"),
+            event("aug", "KOR", "PRK", "2025-08"),
+            event("sep", "KOR", "PRK", "2025-09-24"),
+            event("jan", "KOR", "PRK", "2026-01-21"),
+            event("none", "KOR", "PRK", None),
+        ]
+    )
+    knowledge = default_knowledge()
+    since = timeline(fake, knowledge, since="2025-09")  # type: ignore[arg-type]
+    assert [r.id for r in since] == ["y2025", "sep", "jan"]
+    until = timeline(fake, knowledge, until="2025-08-31")  # type: ignore[arg-type]
+    assert [r.id for r in until] == ["y2025", "aug"]
+    both = timeline(fake, knowledge, since="2025-09-01", until="2025-12")  # type: ignore[arg-type]
+    assert [r.id for r in both] == ["y2025", "sep"]
+    with pytest.raises(SettingsError, match="--since must be"):
+        timeline(fake, knowledge, since="Sept 2025")  # type: ignore[arg-type]
+
+
+def test_kinds_select_and_unknown_kind_fails(store: Store) -> None:
+    knowledge = default_knowledge()
+    rows = timeline(store, knowledge, kinds=("commitment",))
+    assert rows and {r.kind for r in rows} == {"commitment"}
+    assert all(r.modality == "pledged" for r in rows)
+    with pytest.raises(SettingsError, match="unknown kind 'events'"):
+        timeline(store, knowledge, kinds=("events",))
+
+
+def test_statements_are_one_row_per_merged_id() -> None:
+    fake = FakeStore(
+        statements=[
+            statement("a:s0", "a:s0", "a", "lee_jae_myung", "2025-10-01"),
+            statement("b:s5", "a:s0", "b", "lee_jae_myung", "2025-10-01", start=5),
+            statement("c:s9", "c:s9", "c", "kim_jong_un", "2025-10-02", start=9),
+        ],
+        documents=[
+            {"id": d, "text": "x" * 40, "outlet": d.upper(), "published": "2025-10-02"}
+            for d in "abc"
+        ],
+    )
+    rows = timeline(fake, default_knowledge())  # type: ignore[arg-type]
+    assert [(r.id, r.sources) for r in rows] == [("a:s0", 2), ("c:s9", 1)]
+    assert [e.document_id for e in rows[0].evidence] == ["a", "b"]
+    assert rows[0].modality == "direct"
+    assert rows[0].actors[0].name == "Lee Jae Myung"
+
+
+def test_json_ready_rows(store: Store) -> None:
+    rows = timeline(store, default_knowledge(), actor="Lee Jae Myung")
+    payload = json.loads(json.dumps([r.as_dict() for r in rows]))
+    assert {"date", "kind", "summary", "sources", "actors", "modality", "evidence"} <= set(
+        payload[0]
+    )
+    documents = {d["id"]: d["text"] for d in store.documents()}
+    for item in payload:
+        for e in item["evidence"]:
+            assert documents[e["document_id"]][e["char_start"] : e["char_end"]].strip()
+
+
+def test_event_evidence_is_the_sentence_at_its_offsets(store: Store) -> None:
+    documents = {d["id"]: d["text"] for d in store.documents()}
+    for row in timeline(store, default_knowledge(), kinds=("event", "commitment")):
+        for e in row.evidence:
+            assert documents[e.document_id][e.char_start : e.char_end].strip() == e.sentence
+
+
+# --- dyads ---
+
+
+def test_dyads_on_the_examples(store: Store) -> None:
+    months = {(m.a, m.b, m.month): m for m in dyads(store, default_knowledge())}
+    assert all(m.a < m.b for m in months.values())
+    assert all(len(m.month) == 7 for m in months.values())
+    september = months[("KOR", "PRK", "2025-09")]
+    assert september.count >= 1
+    assert any("lee_jae_myung>PRK" in e for e in september.event_ids)  # Lee counts for KOR
+    events = {e["id"]: e for e in store.merged_events()}
+    for m in months.values():
+        assert all(events[e]["modality"] == "actual" for e in m.event_ids)
+        assert all(events[e]["modality"] != "actual" for e in m.other_ids)
+        assert m.pledged + m.hypothetical + m.negated == len(m.other_ids)
+        if m.event_ids:
+            scores = [events[e]["goldstein"] for e in m.event_ids]
+            assert m.mean_goldstein == pytest.approx(sum(scores) / len(scores), abs=1e-3)
+
+
+def test_pledges_and_negations_stay_out_of_the_mean() -> None:
+    fake = FakeStore(
+        events=[
+            event("e1", "lee_jae_myung", "PRK", "2025-10-03", goldstein=-4.0),
+            event("e2", "kim_jong_un", "lee_jae_myung", "2025-10-20", goldstein=2.0),
+            event("p", "lee_jae_myung", "kim_jong_un", "2025-10-05", "pledged", 8.0, "030"),
+            event("h", "lee_jae_myung", "PRK", "2025-10", "hypothetical", 7.0, "036"),
+            event("n", "lee_jae_myung", "PRK", "2025-10-07", "negated", 9.0, "057"),
+            event("same", "lee_jae_myung", "kor_gov", "2025-10-01"),  # one state
+            event("igo", "lee_jae_myung", "un", "2025-10-01"),  # no state
+            event("year", "KOR", "PRK", "2025", goldstein=-10.0),  # year only
+            event("nodate", "KOR", "PRK", None, goldstein=-10.0),
+        ]
+    )
+    months = dyads(fake, default_knowledge())  # type: ignore[arg-type]
+    assert months == [
+        DyadMonth(
+            a="KOR",
+            b="PRK",
+            month="2025-10",
+            mean_goldstein=-1.0,
+            count=2,
+            pledged=1,
+            hypothetical=1,
+            negated=1,
+            event_ids=("e1", "e2"),
+            other_ids=("p", "h", "n"),
+        )
+    ]
+
+
+def test_mirror_images_of_one_happening_count_once() -> None:
+    fake = FakeStore(
+        events=[
+            event("ab", "KOR", "PRK", "2025-11-02", goldstein=8.0, code="057", at=100),
+            event("ba", "PRK", "KOR", "2025-11-02", goldstein=8.0, code="057", at=100),
+            event("lee", "lee_jae_myung", "PRK", "2025-11-02", goldstein=8.0, code="057", at=100),
+            event("other", "KOR", "PRK", "2025-11-09", goldstein=-2.0, code="110", at=400),
+        ]
+    )
+    (month,) = dyads(fake, default_knowledge())  # type: ignore[arg-type]
+    assert (month.count, month.mean_goldstein) == (2, 3.0)
+
+
+def test_roles_place_a_person_in_a_state_on_the_event_date(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.jsonl"
+    extra.write_text(
+        '{"id": "yeon_seo_ah", "name": "Yeon Seo-ah", "kind": "person",'
+        ' "roles": [{"title": "Minister", "of": "KOR", "start": "2025-06-15"}]}\n'
+    )
+    knowledge: Knowledge = load_knowledge((extra,))
+    fake = FakeStore(
+        events=[
+            event("before", "yeon_seo_ah", "PRK", "2025-05-20"),
+            event("during", "yeon_seo_ah", "PRK", "2025-06-20", goldstein=3.0),
+        ]
+    )
+    months = dyads(fake, knowledge)  # type: ignore[arg-type]
+    assert [(m.month, m.event_ids) for m in months] == [("2025-06", ("during",))]
+    rows = timeline(fake, knowledge, dyad=("KOR", "PRK"))  # type: ignore[arg-type]
+    assert [r.id for r in rows] == ["during"]
