@@ -130,9 +130,9 @@ def test_every_fact_links_to_its_sentence(built: dict[str, Any]) -> None:
             assert f'href="{href}"' in index, (row.id, href)
             page = Page((out / "documents" / f"{e.document_id}.html").read_text("utf-8"))
             marked = "".join(page.marks[f"ev-{e.char_start}-{e.char_end}"])
-            # The highlighted text is the evidence, paragraph breaks left out.
+            # The highlighted text is the evidence, line breaks left unmarked.
             expected = texts[e.document_id][e.char_start : e.char_end]
-            assert marked.split() == expected.split()
+            assert "".join(marked.split()) == "".join(expected.split())
 
 
 def test_document_page_keeps_the_whole_text_and_its_date(built: dict[str, Any]) -> None:
@@ -191,6 +191,11 @@ def test_everything_is_escaped(tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; more." in document
     assert "&lt;i&gt;Title&lt;/i&gt;" in document and "meta&lt;x&gt;" in document
     assert "Lee &lt;b&gt;met&lt;/b&gt; Kim" in index.read_text(encoding="utf-8")
+
+
+def test_no_highlight_across_a_paragraph_break(built: dict[str, Any]) -> None:
+    for path in (built["out"] / "documents").glob("*.html"):
+        assert not re.search(r"<mark[^>]*>[^<]*\n", path.read_text(encoding="utf-8")), path
 
 
 def test_overlapping_spans_and_the_pledge_off_the_chart(tmp_path: Path) -> None:

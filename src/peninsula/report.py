@@ -35,6 +35,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHART_WIDTH = 1100
 CHART_HEIGHT = 170
 _PAD_LEFT, _PAD_RIGHT, _PAD_TOP, _PAD_BOTTOM = 44, 60, 24, 30
+_LINE_BREAKS = re.compile(r"(\s*\n\s*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,9 @@ def write_report(store: Store, knowledge: Knowledge, out_dir: Path) -> Path:
         for e in row.evidence:
             notes[_anchor_id(e.char_start, e.char_end)].append(f"{row.kind}: {row.summary}")
 
+    states = {a: _state(a, knowledge, actor_rows.get(a)) for a in appearing}
+    charts = _charts(months, names, rows_by_id)
+
     env = _environment(links)
     common = {
         "names": names,
@@ -108,7 +112,7 @@ def write_report(store: Store, knowledge: Knowledge, out_dir: Path) -> Path:
                 root="",
                 rows=rows,
                 commitments=[r for r in rows if r.kind == "commitment"],
-                charts=_charts(months, names, rows_by_id),
+                charts=charts,
                 actors=[(a, names[a], actor_rows.get(a)) for a in appearing],
                 kinds=_count(r.kind for r in rows),
                 facts_per_document=_count(
@@ -131,7 +135,9 @@ def write_report(store: Store, knowledge: Knowledge, out_dir: Path) -> Path:
                     name=names[actor_id],
                     record=actor_rows.get(actor_id),
                     roles=_roles(actor_id, actor_rows.get(actor_id), knowledge),
-                    state=_state(actor_id, knowledge, actor_rows.get(actor_id)),
+                    state=states[actor_id],
+                    members=[a for a in appearing if states[a] == actor_id],
+                    dyads=[c for c in charts if actor_id in (c.a, c.b)],
                     rows=[r for r in mine if r.kind != "commitment"],
                     commitments=[r for r in mine if r.kind == "commitment"],
                     **common,
@@ -235,9 +241,19 @@ def _segments(
         over = [(s, e) for s, e in sorted(spans) if s <= a and b <= e]
         inner = min(over, key=lambda span: span[1] - span[0]) if over else None
         note = "; ".join(dict.fromkeys(notes.get(_anchor_id(*inner), ()))) if inner else ""
-        # Paragraph breaks inside a span are not highlighted; the text around them is.
-        covering = tuple(_anchor_id(s, e) for s, e in over) if text[a:b].strip() else ()
-        out.append(Segment(text[a:b], tuple(starts.get(a, ())), covering, note if covering else ""))
+        covering = tuple(_anchor_id(s, e) for s, e in over)
+        anchors = tuple(starts.get(a, ()))
+        if not covering:
+            out.append(Segment(text[a:b], anchors, ()))
+            continue
+        # Line breaks inside a span are left unmarked, so no highlight bar sits on a blank line.
+        for i, piece in enumerate(_LINE_BREAKS.split(text[a:b])):
+            if piece:
+                marked = i % 2 == 0
+                out.append(
+                    Segment(piece, anchors, covering if marked else (), note if marked else "")
+                )
+                anchors = ()
     if not out:
         out.append(Segment(text, (), ()))
     return out
