@@ -33,8 +33,12 @@ __all__ = ["write_report"]
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Geometry of one dyad chart, in SVG user units.
 CHART_WIDTH = 1100
-CHART_HEIGHT = 170
-_PAD_LEFT, _PAD_RIGHT, _PAD_TOP, _PAD_BOTTOM = 44, 60, 24, 30
+CHART_HEIGHT = 230
+_PAD_LEFT, _PAD_RIGHT, _PAD_TOP, _PAD_BOTTOM = 56, 60, 24, 62
+# Events listed under one month of a dyad; the timeline lists them all.
+SHOWN_PER_MONTH = 40
+_STRIP = 24  # height of the event-count strip under the month labels
+_STRIP_GAP = 32  # from the axis to the top of that strip
 _LINE_BREAKS = re.compile(r"(\s*\n\s*)")
 
 
@@ -61,6 +65,16 @@ class ChartPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    title: str
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
 class Chart:
     a: str
     b: str
@@ -68,9 +82,14 @@ class Chart:
     anchor: str
     points: tuple[ChartPoint, ...]
     lines: tuple[tuple[float, float, float, float], ...]
+    bars: tuple[Bar, ...]
     x_ticks: tuple[tuple[float, str], ...]
     y_ticks: tuple[tuple[float, str], ...]
     zero_y: float
+    axis_y: float
+    strip_top: float
+    strip_bottom: float
+    most: int
     months: tuple[DyadMonth, ...]
 
 
@@ -94,6 +113,13 @@ def write_report(store: Store, knowledge: Knowledge, out_dir: Path) -> Path:
         for e in row.evidence:
             notes[_anchor_id(e.char_start, e.char_end)].append(f"{row.kind}: {row.summary}")
 
+    by_actor: dict[str, list[TimelineRow]] = defaultdict(list)
+    by_document: dict[str, list[TimelineRow]] = defaultdict(list)
+    for row in rows:
+        for actor_id in dict.fromkeys(a.id for a in row.actors):
+            by_actor[actor_id].append(row)
+        for document_id in dict.fromkeys(e.document_id for e in row.evidence):
+            by_document[document_id].append(row)
     states = {a: _state(a, knowledge, actor_rows.get(a)) for a in appearing}
     charts = _charts(months, names, rows_by_id)
 
@@ -122,12 +148,13 @@ def write_report(store: Store, knowledge: Knowledge, out_dir: Path) -> Path:
                 height=CHART_HEIGHT,
                 left=_PAD_LEFT,
                 right=_PAD_RIGHT,
+                shown_per_month=SHOWN_PER_MONTH,
                 **common,
             ),
             encoding="utf-8",
         )
         for actor_id in appearing:
-            mine = [r for r in rows if actor_id in r.actor_ids()]
+            mine = by_actor[actor_id]
             (out_dir / "actors" / f"{actor_pages[actor_id]}.html").write_text(
                 env.get_template("actor.html").render(
                     root="../",
@@ -146,7 +173,7 @@ def write_report(store: Store, knowledge: Knowledge, out_dir: Path) -> Path:
             )
         for document in documents:
             spans = anchors.get(document["id"], set())
-            facts = [r for r in rows if any(e.document_id == document["id"] for e in r.evidence)]
+            facts = by_document.get(document["id"], [])
             (out_dir / "documents" / f"{doc_pages[document['id']]}.html").write_text(
                 env.get_template("document.html").render(
                     root="../",
@@ -305,26 +332,35 @@ def _count(values: Iterable[str]) -> dict[str, int]:
 def _charts(
     months: Sequence[DyadMonth], names: Mapping[str, str], rows: Mapping[str, TimelineRow]
 ) -> list[Chart]:
-    """One small chart per state pair on a shared monthly axis, y from −10 to +10."""
+    """One small chart per state pair on a shared monthly axis: the mean Goldstein score from
+    −10 to +10 above, the number of events per month as bars in a strip below."""
     if not months:
         return []
     axis = _month_range(min(m.month for m in months), max(m.month for m in months))
+    position = {month: i for i, month in enumerate(axis)}
     plot_w = CHART_WIDTH - _PAD_LEFT - _PAD_RIGHT
     plot_h = CHART_HEIGHT - _PAD_TOP - _PAD_BOTTOM
+    axis_y = _PAD_TOP + plot_h
     step = plot_w / max(len(axis) - 1, 1)
+    most = max(max(m.count, m.pledged + m.hypothetical + m.negated) for m in months) or 1
+    bar_w = round(max(2.0, min(step * 0.3, 9.0)), 1)
 
     def x_of(month: str) -> float:
-        i = axis.index(month)
-        return round(_PAD_LEFT + (i * step if len(axis) > 1 else plot_w / 2), 1)
+        return round(_PAD_LEFT + (position[month] * step if len(axis) > 1 else plot_w / 2), 1)
 
     def y_of(score: float) -> float:
         return round(_PAD_TOP + (10 - score) / 20 * plot_h, 1)
+
+    def bar(x: float, n: int, title: str, href: str) -> Bar:
+        height = round(_STRIP * n / most, 1)
+        return Bar(x, round(axis_y + _STRIP_GAP + _STRIP - height, 1), bar_w, height, title, href)
 
     every = max(1, math.ceil(len(axis) / 12))
     x_ticks = tuple((x_of(m), m) for i, m in enumerate(axis) if i % every == 0)
     y_ticks = tuple(
         (y_of(v), f"{v:+d}".replace("-", "−") if v else "0") for v in (10, 5, 0, -5, -10)
     )
+    labelled = step >= 56 or len(axis) == 1
     by_pair: dict[tuple[str, str], list[DyadMonth]] = defaultdict(list)
     for m in months:
         by_pair[m.pair].append(m)
@@ -332,18 +368,30 @@ def _charts(
     for (a, b), pair_months in sorted(by_pair.items(), key=lambda kv: (-_weight(kv[1]), kv[0])):
         anchor = f"dyad-{a}-{b}"
         points = []
+        bars = []
         for m in pair_months:
+            href = f"#{anchor}-{m.month}"
+            x = x_of(m.month)
+            others = m.pledged + m.hypothetical + m.negated
+            if m.count:
+                bars.append(bar(x - bar_w, m.count, f"{m.month}: {m.count} actual", href))
+            if others:
+                bars.append(
+                    bar(x, others, f"{m.month}: {others} pledged, hypothetical or negated", href)
+                )
             if m.mean_goldstein is None:
                 continue
             points.append(
                 ChartPoint(
-                    x=x_of(m.month),
+                    x=x,
                     y=y_of(m.mean_goldstein),
-                    r=round(3 + 2 * math.sqrt(m.count), 1),
-                    label=f"{m.mean_goldstein:+.1f} ({m.count})".replace("-", "−"),
+                    r=round(3 + 5 * math.sqrt(m.count / most), 1),
+                    label=f"{m.mean_goldstein:+.1f} ({m.count})".replace("-", "−")
+                    if labelled
+                    else "",
                     title=f"{m.month}: mean Goldstein {m.mean_goldstein:+.2f} over {m.count}"
                     f" actual event{'s' if m.count != 1 else ''}",
-                    href=f"#{anchor}-{m.month}",
+                    href=href,
                 )
             )
         lines = tuple(
@@ -359,9 +407,14 @@ def _charts(
                 anchor=anchor,
                 points=tuple(points),
                 lines=lines,
+                bars=tuple(bars),
                 x_ticks=x_ticks,
                 y_ticks=y_ticks,
                 zero_y=y_of(0),
+                axis_y=axis_y,
+                strip_top=axis_y + _STRIP_GAP,
+                strip_bottom=axis_y + _STRIP_GAP + _STRIP,
+                most=most,
                 months=tuple(pair_months),
             )
         )
