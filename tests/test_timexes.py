@@ -273,3 +273,9 @@ def test_a_bad_data_file_names_its_line(tmp_path: Path) -> None:
     path.write_text("months: [unclosed\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="malformed YAML"):
         timexes._load_vocab(path)
+
+
+def test_a_headline_infinitive_is_still_to_come(nlp: Any) -> None:
+    text = "Russian markets to remain closed on Monday"
+    found = find_timexes(text, "2026-01-21", nlp(text))
+    assert [(t.text, t.value) for t in found] == [("Monday", "2026-01-26")]

@@ -506,8 +506,8 @@ def _verb_tense(verb: Token, vocab: _Vocab) -> int | None:
         # An infinitive is still to come after a noun ("the program to run through June") or
         # a verb of planning; otherwise it shares the tense of the verb it complements.
         head = verb.head
-        if head is verb:
-            return None
+        if head.i == verb.i:  # spaCy builds a new Token each time: compare positions
+            return FUTURE  # headline style: "Markets to remain closed on Monday"
         if head.lemma_.lower() in vocab.future_verbs or head.pos_ in ("NOUN", "PROPN", "ADJ"):
             return FUTURE
         # After any other verb it is later than that verb's event, not necessarily past.
