@@ -177,3 +177,9 @@ def test_new_commands_have_help() -> None:
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0
         assert "Usage" in result.output
+
+
+def test_timeline_table_prints_brackets_as_text(example_db: str) -> None:
+    result = runner.invoke(app, ["timeline", "--db", example_db, "--kind", "event"])
+    assert result.exit_code == 0, result.output
+    assert "[pledged]" in result.output  # part of the summary, not Rich markup

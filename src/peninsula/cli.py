@@ -23,6 +23,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from peninsula.errors import PeninsulaError, SettingsError
 from peninsula.knowledge import check_actor_file, load_knowledge
@@ -157,7 +158,9 @@ def timeline_command(
     db: DbOption = None,
     actor: Annotated[
         str | None,
-        typer.Option("--actor", help="Only facts involving this actor (id, name, alias)"),
+        typer.Option(
+            "--actor", metavar="NAME", help="Only facts involving this actor: id, name, alias"
+        ),
     ] = None,
     dyad: Annotated[
         tuple[str, str] | None,
@@ -168,14 +171,21 @@ def timeline_command(
         ),
     ] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="From this date (YYYY, YYYY-MM, YYYY-MM-DD)")
+        str | None,
+        typer.Option("--since", metavar="DATE", help="From this date: YYYY, YYYY-MM, YYYY-MM-DD"),
     ] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Up to this date, inclusive")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="DATE", help="Up to this date, inclusive")
+    ] = None,
     kind: Annotated[
         list[str] | None,
-        typer.Option("--kind", help="event, statement or commitment; repeat for several"),
+        typer.Option(
+            "--kind", metavar="KIND", help="event, statement or commitment; repeat for several"
+        ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="FORMAT", help="table, json or csv")
+    ] = "table",
     actors: ActorsOption = None,
 ) -> None:
     """Events, statements and commitments in date order, with their sources."""
@@ -293,14 +303,14 @@ def _print_timeline(rows: list[TimelineRow]) -> None:
     table.add_column("modality", no_wrap=True)
     table.add_column("src", justify="right")
     for row in rows:
+        # Text cells: a summary's "[pledged]" is data, not Rich markup.
         table.add_row(
-            row.date or "undated",
-            row.kind,
-            ", ".join(a.name for a in row.actors if a.role != "reported_by"),
-            row.summary,
-            row.modality,
-            str(row.sources),
-            end_section=False,
+            Text(row.date or "undated"),
+            Text(row.kind),
+            Text(", ".join(a.name for a in row.actors if a.role != "reported_by")),
+            Text(row.summary),
+            Text(row.modality),
+            Text(str(row.sources)),
         )
     console.print(table)
 
