@@ -217,6 +217,29 @@ def test_since_and_until_compare_on_the_date_prefix() -> None:
         timeline(fake, knowledge, since="Sept 2025")  # type: ignore[arg-type]
 
 
+def test_a_commitment_is_kept_while_it_is_being_stated() -> None:
+    fake = FakeStore(
+        commitments=[
+            {"id": "c1", "actor": "lee_jae_myung", "actor_text": "Lee", "text": "to talk",
+             "first_stated": "2025-06-01", "last_stated": "2026-01-01", "status": "open",
+             "status_evidence": None, "sources": 1, "repeats": 2,
+             "mentions": [
+                 {"document_id": "a", "date": "2026-01-01", "statement_id": None,
+                  "event_id": None, "text": "to talk", "char_start": 0, "char_end": 7},
+                 {"document_id": "a", "date": "2025-06-01", "statement_id": None,
+                  "event_id": None, "text": "to talk", "char_start": 20, "char_end": 27},
+             ]},
+        ],
+        documents=[{"id": "a", "text": "x" * 40, "outlet": None, "published": "2026-01-01"}],
+    )  # fmt: skip
+    knowledge = default_knowledge()
+    (row,) = timeline(fake, knowledge, since="2025-12")  # type: ignore[arg-type]
+    assert (row.date, row.modality, row.sources) == ("2025-06-01", "pledged", 1)
+    assert [e.date for e in row.evidence] == ["2025-06-01", "2026-01-01"]  # wordings in order
+    assert timeline(fake, knowledge, since="2026-02") == []  # type: ignore[arg-type]
+    assert timeline(fake, knowledge, until="2025-05") == []  # type: ignore[arg-type]
+
+
 def test_kinds_select_and_unknown_kind_fails(store: Store) -> None:
     knowledge = default_knowledge()
     rows = timeline(store, knowledge, kinds=("commitment",))

@@ -238,7 +238,8 @@ def timeline(
     or committer. `dyad` keeps events between its two actors in either direction; an actor that
     is a state also matches the people and bodies that belong to it on the event's date. `since`
     and `until` are ISO dates or partial dates, compared on the common prefix, so "2025" is kept
-    by `since="2025-09"`; with either, undated rows are left out.
+    by `since="2025-09"`; a commitment is kept while it was being stated (first to last); with
+    either, undated rows are left out.
     """
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
@@ -264,7 +265,7 @@ def timeline(
     if pair is not None:
         rows = [r for r in rows if _in_dyad(r, pair, names)]
     if since is not None:
-        rows = [r for r in rows if r.date is not None and _cmp_prefix(r.date, since) >= 0]
+        rows = [r for r in rows if r.date is not None and _cmp_prefix(_last(r), since) >= 0]
     if until is not None:
         rows = [r for r in rows if r.date is not None and _cmp_prefix(r.date, until) <= 0]
     return sorted(rows, key=_row_key)
@@ -490,6 +491,12 @@ def _in_dyad(row: TimelineRow, pair: tuple[str, str], names: _Names) -> bool:
 
 def _row_key(row: TimelineRow) -> tuple[bool, str, int, str]:
     return (row.date is None, row.date or "", _KIND_ORDER.get(row.kind, 9), row.id)
+
+
+def _last(row: TimelineRow) -> str:
+    """The last date a row covers: a commitment's last statement, else its date."""
+    last = row.extra.get("last_stated") if row.kind == "commitment" else None
+    return str(last or row.date)
 
 
 def _cmp_prefix(value: str, bound: str) -> int:
