@@ -17,7 +17,7 @@ def _analyse(text: str, published: str = "2026-01-21") -> list[tuple[str | None,
         date=DateDecision(published=published, precision="day", confidence=1.0),
     )  # fmt: skip
     doc = load_pipeline(MODEL)(text)
-    analysis = analyse_doc(doc, document, default_knowledge(), embeddings=False)
+    analysis = analyse_doc(doc, document, default_knowledge(), event_classifier=False)
     return [(c.actor, c.text, len(c.mentions)) for c in analysis.commitments]
 
 
@@ -66,5 +66,5 @@ def _dates(text: str) -> list[list[str | None]]:
         date=DateDecision(published="2026-01-21", precision="day", confidence=1.0),
     )  # fmt: skip
     doc = load_pipeline(MODEL)(text)
-    analysis = analyse_doc(doc, document, default_knowledge(), embeddings=False)
+    analysis = analyse_doc(doc, document, default_knowledge(), event_classifier=False)
     return [[m.date for m in c.mentions] for c in analysis.commitments]

@@ -35,3 +35,8 @@ def test_embeddings_switch(raw: str, on: bool) -> None:
 def test_bad_embeddings_switch_is_refused() -> None:
     with pytest.raises(SettingsError, match="PENINSULA_EMBEDDINGS"):
         Settings.from_env({"PENINSULA_EMBEDDINGS": "maybe"})
+
+
+def test_event_classifier_is_off_unless_asked() -> None:
+    assert Settings.from_env({}).event_classifier is False
+    assert Settings.from_env({"PENINSULA_EVENT_CLASSIFIER": "on"}).event_classifier is True

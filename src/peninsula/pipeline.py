@@ -89,7 +89,11 @@ def _store_batch(
     new_ids = store.new_document_ids([d.id for d in documents])
     fresh = [d for d in documents if d.id in new_ids]
     found = analyse(
-        fresh, knowledge, settings.spacy_model, settings.workers, embeddings=settings.embeddings
+        fresh,
+        knowledge,
+        settings.spacy_model,
+        settings.workers,
+        event_classifier=settings.event_classifier,
     )
     analysed = {document.id: analysis for document, analysis in found}
     batch = [(d, analysed.get(d.id, EMPTY)) for d in documents]

@@ -63,7 +63,7 @@ def analyse(
     workers: int,
     batch_size: int = 32,
     *,
-    embeddings: bool = True,
+    event_classifier: bool = False,
 ) -> Iterator[tuple[Document, Analysis]]:
     """Each document with what the extraction stages found in it, in input order."""
     nlp = load_pipeline(model)
@@ -71,11 +71,11 @@ def analyse(
     texts = ((d.text, i) for i, d in enumerate(documents))
     for doc, index in nlp.pipe(texts, as_tuples=True, n_process=processes, batch_size=batch_size):
         document = documents[index]
-        yield document, analyse_doc(doc, document, knowledge, embeddings=embeddings)
+        yield document, analyse_doc(doc, document, knowledge, event_classifier=event_classifier)
 
 
 def analyse_doc(
-    doc: Doc, document: Document, knowledge: Knowledge, *, embeddings: bool = True
+    doc: Doc, document: Document, knowledge: Knowledge, *, event_classifier: bool = False
 ) -> Analysis:
     """The extraction stages over one parsed document."""
     on = anchor_day(document)
@@ -88,7 +88,9 @@ def analyse_doc(
     ]
     events = [
         _dated_event(doc, e, timexes, published, statements)
-        for e in find_events(doc, document.id, found.mentions, knowledge, on, embeddings=embeddings)
+        for e in find_events(
+            doc, document.id, found.mentions, knowledge, on, embeddings=event_classifier
+        )
     ]
     commitments = find_commitments(doc, statements, events, found.mentions, knowledge, on)
     return Analysis(
