@@ -188,12 +188,20 @@ def _merge(
         Commitment(
             actor=actor,
             actor_text=actor_text,
-            text=mentions[0].text,
+            text=_normalised(mentions[0].text),
             key=" ".join(sorted(words)),
             mentions=tuple(mentions),
         )
         for actor, actor_text, mentions, words in groups
     ]
+
+
+def _normalised(text: str) -> str:
+    """The promise without the words that only report it: "that he will…" → "he will…"."""
+    words = text.strip().strip(",;:").split(maxsplit=1)
+    if len(words) == 2 and words[0].lower() == "that":
+        return words[1]
+    return text.strip().strip(",;:")
 
 
 def _overlaps(a: CommitmentMention, b: CommitmentMention) -> bool:
