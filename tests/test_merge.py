@@ -513,3 +513,18 @@ def test_a_restated_pledge_keeps_its_status(knowledge: Knowledge) -> None:
     assert (again.status, again.status_evidence) == ("fulfilled", "held")
     (still,) = resolve_commitments([again], [], knowledge=knowledge)  # no new events
     assert (still.status, still.status_evidence) == ("fulfilled", "held")
+
+
+def test_the_sentence_that_states_a_pledge_does_not_fulfil_it() -> None:
+    pledge = CommitmentInput(
+        "d1:c0", "d1", "to strengthen collaboration with Seoul", actor="antonio_guterres",
+        date="2025-09-24", code="031", root="03",
+    )  # fmt: skip
+    same = EventInput(
+        "d1:e5", "d1", "Guterres welcomed it and pledged to strengthen collaboration with Seoul.",
+        "welcomed", code="051", root="05", source="antonio_guterres", date="2025-09-24",
+    )  # fmt: skip
+    later = replace(same, id="d2:e5", document_id="d2", date="2025-10-02")
+    merged = merge_commitments([], [pledge])
+    assert resolve_commitments(merged, [same])[0].status == "open"
+    assert resolve_commitments(merged, [later])[0].status_evidence in (None, "d2:e5")

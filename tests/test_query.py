@@ -156,7 +156,6 @@ def test_actor_filter_matches_every_part_an_actor_plays(store: Store) -> None:
     parts = {(r.kind, a.role) for r in rows for a in r.actors if a.id == "lee_jae_myung"}
     assert {
         ("event", "source"),
-        ("event", "target"),
         ("event", "reported_by"),
         ("statement", "speaker"),
         ("commitment", "committer"),

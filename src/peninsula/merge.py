@@ -1063,9 +1063,9 @@ def _commitment_fits(
 ) -> bool:
     day = _day(item.stated)
     for member in members:
+        # Targets are not compared: one pledge names several addressees ("talks between the
+        # US and North Korea" is coded toward each), and restatements pick different ones.
         if not actors_compatible(item.actor, member.actor, knowledge, day):
-            return False
-        if not actors_compatible(item.target, member.target, knowledge, day):
             return False
         if (
             item.code_root
@@ -1162,8 +1162,10 @@ def _verdict(
     """What `event` says of `commitment`, if anything (its actor was matched by blocking)."""
     if event.source is None or event.modality not in ("actual", "negated"):
         return None
-    if not _not_before(event, commitment.first_stated):
+    if not _known_after(event, commitment.first_stated):
         return None
+    if any(_states(m, event) for m in commitment.members):
+        return None  # the sentence that makes the pledge does not also keep or break it
     day = _day(event.date, event.date_precision) or _day(event.published)
     if not actors_compatible(commitment.actor, event.source, knowledge, day):
         return None
@@ -1183,12 +1185,19 @@ def _verdict(
     return None
 
 
-def _not_before(event: EventInput, stated: str | None) -> bool:
-    """The event is not known to come before the commitment was first stated."""
+def _states(member: CommitmentInput, event: EventInput) -> bool:
+    """The event's sentence is where this wording of the pledge was stated."""
+    head = " ".join(member.text.split()[:8])
+    return member.document_id == event.document_id and head in " ".join(event.sentence.split())
+
+
+def _known_after(event: EventInput, stated: str | None) -> bool:
+    """The event is known to come after the commitment was first stated: later at the precision
+    both dates share ("2025-08" is not known to follow a pledge dated only "2025")."""
     when = _date_parts(event.date, event.date_precision) or _date_parts(event.published)
     first = _date_parts(stated)
     common = min(len(when), len(first))
-    return when[:common] >= first[:common]
+    return when[:common] > first[:common]
 
 
 def _carries_out(

@@ -10,6 +10,7 @@ from itertools import islice
 from peninsula.dating import resolve
 from peninsula.documents import build_document
 from peninsula.knowledge import Knowledge
+from peninsula.linking import Linker
 from peninsula.nlp import EMPTY, analyse
 from peninsula.records import Document, RawArticle, Skipped
 from peninsula.settings import Settings
@@ -42,6 +43,7 @@ def build(
     """Ingest every path into `store`. Bad inputs are reported in `skipped`, never raised."""
     report = BuildReport()
     store.write_actors(knowledge)
+    linker = Linker.from_store(store, knowledge, settings.embeddings)
     own_files = (store.path, store.path.with_name(store.path.name + ".wal"))
     inputs = list(input_files(paths, exclude=own_files))
     report.inputs = len(inputs)
@@ -56,7 +58,7 @@ def build(
                 continue
             report.read += 1
             documents.append(prepare(item, knowledge, today))
-        _store_batch(_merge_duplicates(documents), store, knowledge, settings, report)
+        _store_batch(_merge_duplicates(documents), store, knowledge, settings, linker, report)
         # The last input of a chunk may still have records to come: count it when the next starts.
         report.inputs_done = max(0, len(seen_inputs) - 1)
         if on_progress is not None:
@@ -84,6 +86,7 @@ def _store_batch(
     store: Store,
     knowledge: Knowledge,
     settings: Settings,
+    linker: Linker,
     report: BuildReport,
 ) -> None:
     new_ids = store.new_document_ids([d.id for d in documents])
@@ -97,7 +100,8 @@ def _store_batch(
     )
     analysed = {document.id: analysis for document, analysis in found}
     batch = [(d, analysed.get(d.id, EMPTY)) for d in documents]
-    result = store.write_batch(batch)
+    links = linker.link([(d, analysed[d.id]) for d in fresh if d.id in analysed])
+    result = store.write_batch(batch, links)
     report.added += result.added
     report.unchanged += result.unchanged
     report.merged += result.merged

@@ -244,6 +244,15 @@ _COMMITMENTS_COLUMNS = (
 
 
 @dataclass(frozen=True, slots=True)
+class Links:
+    """What cross-document merging decided for a batch: the merged id of each new event,
+    statement and commitment row, and the status of each commitment cluster that changed."""
+
+    merged_ids: dict[str, str]
+    statuses: dict[str, tuple[str, str | None]]
+
+
+@dataclass(frozen=True, slots=True)
 class BatchResult:
     added: int
     unchanged: int
@@ -308,7 +317,9 @@ class Store:
         )
         return set(ids) - {row[0] for row in rows.fetchall()}
 
-    def write_batch(self, batch: Sequence[tuple[Document, Analysis]]) -> BatchResult:
+    def write_batch(
+        self, batch: Sequence[tuple[Document, Analysis]], links: Links | None = None
+    ) -> BatchResult:
         """Store one batch atomically.
 
         A known text gains the new origin; a known origin is unchanged.
@@ -340,6 +351,8 @@ class Store:
                         [json.dumps(origins + new), document.id],
                     )
                     merged += 1
+                if links is not None:
+                    self._apply_links(links)
         except duckdb.Error as exc:
             raise StoreError(f"cannot write to {self.path}: {_first_line(exc)}") from None
         return BatchResult(added, unchanged, merged)
@@ -409,6 +422,42 @@ class Store:
                     for m in mentions
                 ],
             )
+
+    def _apply_links(self, links: Links) -> None:
+        for table in ("events", "statements", "commitments"):
+            # Row ids name their kind: "<doc>:e…" events, ":s…" statements, ":c…" commitments.
+            marker = {"events": ":e", "statements": ":s", "commitments": ":c"}[table]
+            rows = [[m, i] for i, m in links.merged_ids.items() if marker in i and m != i]
+            if rows:
+                self._con.executemany(f"UPDATE {table} SET merged_id = ? WHERE id = ?", rows)
+        if links.statuses:
+            self._con.executemany(
+                "UPDATE commitments SET status = ?, status_evidence = ? WHERE merged_id = ?",
+                [[status, evidence, m] for m, (status, evidence) in links.statuses.items()],
+            )
+
+    def merge_state(self) -> dict[str, list[dict[str, Any]]]:
+        """Every stored event, statement and commitment in the order stored, with what merging
+        needs of its document (publication date, title, text)."""
+        return {
+            "events": self._fetch_dicts(
+                "SELECT e.*, json_extract_string(e.evidence, '$[0].sentence') AS sentence,"
+                " d.published, d.title, d.text FROM events e"
+                " JOIN documents d ON d.id = e.document_id ORDER BY e.rowid",
+                [],
+            ),
+            "statements": self._fetch_dicts(
+                "SELECT s.id, s.document_id, s.text, s.speaker, s.date, d.published"
+                " FROM statements s JOIN documents d ON d.id = s.document_id ORDER BY s.rowid",
+                [],
+            ),
+            "commitments": self._fetch_dicts(
+                "SELECT c.*, d.id AS document_id, d.published FROM commitments c"
+                " JOIN documents d ON d.id = json_extract_string(c.mentions, '$[0].document_id')"
+                " ORDER BY c.rowid",
+                [],
+            ),
+        }
 
     def _insert_timexes(self, document_id: str, timexes: Sequence[Timex]) -> None:
         if timexes:

@@ -1,0 +1,228 @@
+"""Cross-document linking during a build: each batch's events, statements and commitments are
+merged with everything stored before them (see `merge`), and each row learns its merged id.
+
+The clusters of the stored rows are rebuilt once per build by merging them again in the order
+they were stored; merging is deterministic and order-preserving, so this gives back the stored
+clusters and ids. Then every batch only merges its own new items into them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from peninsula.knowledge import Knowledge
+from peninsula.merge import (
+    SYMMETRIC_ROOTS,
+    CommitmentInput,
+    Embedder,
+    EventInput,
+    MergedCommitment,
+    MergedEvent,
+    MergedStatement,
+    StatementInput,
+    default_embedder,
+    merge_commitments,
+    merge_events,
+    merge_statements,
+    resolve_commitments,
+)
+from peninsula.nlp import Analysis
+from peninsula.records import Document, Event
+from peninsula.store import Links, Store
+
+
+@dataclass(slots=True)
+class Linker:
+    """The merged clusters so far; `link` merges one batch into them."""
+
+    knowledge: Knowledge
+    embedder: Embedder | None
+    events: list[MergedEvent] = field(default_factory=list)
+    statements: list[MergedStatement] = field(default_factory=list)
+    commitments: list[MergedCommitment] = field(default_factory=list)
+    event_inputs: list[EventInput] = field(default_factory=list)
+
+    @classmethod
+    def from_store(cls, store: Store, knowledge: Knowledge, embeddings: bool) -> Linker:
+        linker = cls(knowledge, default_embedder() if embeddings else None)
+        stored = store.merge_state()
+        events = [_event_from_row(r) for r in stored["events"]]
+        by_id = {e.id: e for e in events}
+        statements = [_statement_from_row(r) for r in stored["statements"]]
+        commitments = [w for r in stored["commitments"] for w in _commitment_from_row(r, by_id)]
+        if events or statements or commitments:
+            linker._merge(events, statements, commitments)
+        return linker
+
+    def link(self, batch: Sequence[tuple[Document, Analysis]]) -> Links:
+        """Merge a batch (new documents only) and say which merged id each new row takes."""
+        ordered = sorted(batch, key=lambda item: item[0].date.published or "9999")
+        events: list[EventInput] = []
+        statements: list[StatementInput] = []
+        commitments: list[CommitmentInput] = []
+        for document, analysis in ordered:
+            context = _context(document)
+            published = document.date.published
+            events += [_event_input(e, published, context) for e in analysis.events]
+            statements += [
+                StatementInput(s.id, s.document_id, s.text, s.speaker, s.date, published)
+                for s in analysis.statements
+            ]
+            by_id = {e.id: e for e in analysis.events}
+            for c in analysis.commitments:
+                first = next((by_id[m.event_id] for m in c.mentions if m.event_id in by_id), None)
+                mentions = [(m.text, m.date) for m in c.mentions]
+                commitments += _wordings(c.id, c.actor, mentions, first, published)
+        before = {c.id: (c.status, c.status_evidence) for c in self.commitments}
+        self._merge(events, statements, commitments)
+        merged_ids: dict[str, str] = {}
+        clusters: list[MergedEvent | MergedStatement | MergedCommitment] = [
+            *self.events,
+            *self.statements,
+            *self.commitments,
+        ]
+        twins = _twins(self.events)
+        for cluster in clusters:
+            for member in cluster.member_ids:
+                # A document's pledge whose wordings fell in two clusters joins the older one.
+                merged_ids.setdefault(_row(member), _row(twins.get(cluster.id, cluster.id)))
+        new_ids = {e.id for e in events} | {s.id for s in statements}
+        new_ids |= {_row(c.id) for c in commitments}
+        statuses: dict[str, tuple[str, str | None]] = {
+            _row(c.id): (c.status, c.status_evidence)
+            for c in self.commitments
+            if before.get(c.id) != (c.status, c.status_evidence) or _row(c.id) in new_ids
+        }
+        return Links({k: v for k, v in merged_ids.items() if k in new_ids}, statuses)
+
+    def _merge(
+        self,
+        events: Sequence[EventInput],
+        statements: Sequence[StatementInput],
+        commitments: Sequence[CommitmentInput],
+    ) -> None:
+        options: dict[str, Any] = {"knowledge": self.knowledge, "embedder": self.embedder}
+        self.events = merge_events(self.events, events, **options)
+        self.statements = merge_statements(self.statements, statements, **options)
+        self.event_inputs += events
+        merged = merge_commitments(self.commitments, commitments, **options)
+        self.commitments = resolve_commitments(merged, self.event_inputs, **options)
+
+
+def _twins(events: Sequence[MergedEvent]) -> dict[str, str]:
+    """Clusters that are the other direction of a symmetric event ("Lee held talks with Trump"
+    is coded Lee→Trump and Trump→Lee from one trigger): each to the cluster it mirrors."""
+    first: dict[tuple[str, str, str, frozenset[str]], str] = {}
+    aliases: dict[str, str] = {}
+    for cluster in events:
+        for m in cluster.members:
+            if m.code_root not in SYMMETRIC_ROOTS or not m.source or not m.target:
+                continue
+            key = (m.document_id, m.sentence, m.code or "", frozenset((m.source, m.target)))
+            seen = first.setdefault(key, cluster.id)
+            if seen != cluster.id:
+                aliases.setdefault(cluster.id, aliases.get(seen, seen))
+    return aliases
+
+
+def _context(document: Document) -> str:
+    lead = document.text.strip().split("\n\n", 1)[0]
+    return f"{document.title or ''}\n{lead}".strip()
+
+
+def _event_input(event: Event, published: str | None, context: str) -> EventInput:
+    return EventInput(
+        id=event.id,
+        document_id=event.document_id,
+        sentence=event.sentence.strip(),
+        trigger=event.trigger,
+        code=event.code,
+        root=event.root,
+        category=event.category,
+        source=event.source,
+        target=event.target,
+        modality=event.modality,
+        date=event.date,
+        date_precision=event.date_precision,
+        published=published,
+        context=context,
+    )
+
+
+def _event_from_row(row: Mapping[str, Any]) -> EventInput:
+    return EventInput(
+        id=row["id"],
+        document_id=row["document_id"],
+        sentence=row["sentence"] or "",
+        trigger=row["trigger"] or "",
+        code=row["code"],
+        root=row["root"],
+        category=row["category"],
+        source=row["source"],
+        target=row["target"],
+        modality=row["modality"],
+        date=row["date"],
+        date_precision=row["date_precision"],
+        published=row["published"],
+        context=_row_context(row),
+    )
+
+
+def _row_context(row: Mapping[str, Any]) -> str:
+    lead = (row["text"] or "").strip().split("\n\n", 1)[0]
+    return f"{row['title'] or ''}\n{lead}".strip()
+
+
+def _statement_from_row(row: Mapping[str, Any]) -> StatementInput:
+    return StatementInput(
+        row["id"], row["document_id"], row["text"], row["speaker"], row["date"], row["published"]
+    )
+
+
+def _commitment_from_row(
+    row: Mapping[str, Any], events: Mapping[str, EventInput]
+) -> list[CommitmentInput]:
+    mentions = _mentions(row["mentions"])
+    first = next(
+        (events[m["event_id"]] for m in mentions if m.get("event_id") in events),
+        None,
+    )
+    wordings = [(m["text"], m.get("date")) for m in mentions]
+    return _wordings(row["id"], row["actor"], wordings, first, row["published"])
+
+
+def _wordings(
+    commitment_id: str,
+    actor: str | None,
+    mentions: Sequence[tuple[str, str | None]],
+    event: EventInput | Event | None,
+    published: str | None,
+) -> list[CommitmentInput]:
+    """One merge input per wording of a document's commitment, so that a restatement elsewhere
+    is compared with each way the pledge was put. Ids are the row id with `#n`."""
+    return [
+        CommitmentInput(
+            id=f"{commitment_id}#{n}",
+            document_id=commitment_id.split(":", 1)[0],
+            text=text,
+            actor=actor,
+            target=event.target if event else None,
+            date=stated,
+            published=published,
+            code=event.code if event else None,
+            root=event.root if event else None,
+            category=event.category if event else None,
+        )
+        for n, (text, stated) in enumerate(mentions)
+    ]
+
+
+def _row(merge_id: str) -> str:
+    """The stored row a merge input stands for (commitment wordings carry `#n`)."""
+    return merge_id.split("#", 1)[0]
+
+
+def _mentions(value: Iterable[Mapping[str, Any]] | None) -> list[Mapping[str, Any]]:
+    return list(value or [])
