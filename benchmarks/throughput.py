@@ -39,7 +39,9 @@ writes a cProfile of the build's main process (not of spaCy's workers), which sl
 
 The last stdout line is one JSON object:
 `{"articles", "articles_per_s", "spacy_articles_per_s", "ratio_to_spacy", "peak_rss_mb",
-"spacy_peak_rss_mb", "cpu_s_per_article", "spacy_cpu_s_per_article", "cores"}`.
+"spacy_peak_rss_mb", "cpu_s_per_article", "spacy_cpu_s_per_article", "cores", "events",
+"merge_s_per_1000_events"}`: the last is the wall time of cross-document merging
+(`linking.Linker.link`, sentence embeddings included) per 1,000 extracted events.
 """
 
 from __future__ import annotations
@@ -138,6 +140,7 @@ STAGES = (
     "clean + date (pipeline.prepare)",
     "store.new_document_ids",
     "store.write_batch",
+    "cross-document merging (linking.Linker)",
 )
 EXTRACTION = "  of which extraction (the rest of analyse)"
 
@@ -181,6 +184,7 @@ class Timers:
 
 def _instrument(timers: Timers, store: Any) -> None:
     """Timers around the build's stages, where the modules still have the names this expects."""
+    import peninsula.linking
     import peninsula.nlp
     import peninsula.pipeline
 
@@ -200,6 +204,7 @@ def _instrument(timers: Timers, store: Any) -> None:
         (peninsula.pipeline, "prepare", STAGES[2], timers.wrap),
         (store, "new_document_ids", STAGES[3], timers.wrap),
         (store, "write_batch", STAGES[4], timers.wrap),
+        (peninsula.linking.Linker, "link", STAGES[5], timers.wrap),
     )
     for owner, attribute, stage, wrap in targets:
         if hasattr(owner, attribute):
@@ -235,7 +240,9 @@ def child_build(folder: Path, workers: int, profile: str | None) -> dict[str, An
         if profiler is not None:
             profiler.disable()
             profiler.dump_stats(profile)
+        events = store.counts()["events"]
     return {
+        "events": events,
         "seconds": seconds,
         "setup_seconds": setup,
         "read": report.read,
@@ -400,7 +407,9 @@ def main() -> None:
     for name, seconds in stages.items():
         print(f"  {name:<42} {seconds:7.1f}s", file=log)
     rest = built["seconds"] - measured
-    print(f"  {'rest (reading, merging, bookkeeping)':<42} {rest:7.1f}s", file=log)
+    print(f"  {'rest (reading, bookkeeping)':<42} {rest:7.1f}s", file=log)
+    merging = stages.get(STAGES[5], 0.0)
+    per_thousand = merging / built["events"] * 1000 if built["events"] else 0.0
     busy = max(
         raw_use.other_cpu_seconds / raw["seconds"], build_use.other_cpu_seconds / built["seconds"]
     )
@@ -422,6 +431,8 @@ def main() -> None:
             "cpu_s_per_article": round(build_use.cpu_seconds / n, 4),
             "spacy_cpu_s_per_article": round(raw_use.cpu_seconds / n, 4),
             "cores": cores,
+            "events": built["events"],
+            "merge_s_per_1000_events": round(per_thousand, 2),
         }
     )
 

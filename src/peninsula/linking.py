@@ -12,6 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from peninsula.knowledge import Knowledge
 from peninsula.merge import (
     SYMMETRIC_ROOTS,
@@ -46,7 +49,8 @@ class Linker:
 
     @classmethod
     def from_store(cls, store: Store, knowledge: Knowledge, embeddings: bool) -> Linker:
-        linker = cls(knowledge, default_embedder() if embeddings else None)
+        model = default_embedder() if embeddings else None
+        linker = cls(knowledge, _Cached(model) if model is not None else None)
         stored = store.merge_state()
         events = [_event_from_row(r) for r in stored["events"]]
         by_id = {e.id: e for e in events}
@@ -77,6 +81,7 @@ class Linker:
                 commitments += _wordings(c.id, c.actor, mentions, first, published)
         before = {c.id: (c.status, c.status_evidence) for c in self.commitments}
         self._merge(events, statements, commitments)
+        new_commitments = {c.id for c in commitments}
         merged_ids: dict[str, str] = {}
         clusters: list[MergedEvent | MergedStatement | MergedCommitment] = [
             *self.events,
@@ -93,9 +98,16 @@ class Linker:
         statuses: dict[str, tuple[str, str | None]] = {
             _row(c.id): (c.status, c.status_evidence)
             for c in self.commitments
-            if before.get(c.id) != (c.status, c.status_evidence) or _row(c.id) in new_ids
+            if c.id in new_commitments
+            or before.get(c.id, ("open", None)) != (c.status, c.status_evidence)
         }
-        return Links({k: v for k, v in merged_ids.items() if k in new_ids}, statuses)
+        changed = {
+            _row(c.id)
+            for c in self.commitments
+            if c.id in before and before[c.id] != (c.status, c.status_evidence)
+        }
+        merged = {k: v for k, v in merged_ids.items() if k in new_ids}
+        return Links(merged, statuses, changed)
 
     def _merge(
         self,
@@ -108,7 +120,34 @@ class Linker:
         self.statements = merge_statements(self.statements, statements, **options)
         self.event_inputs += events
         merged = merge_commitments(self.commitments, commitments, **options)
-        self.commitments = resolve_commitments(merged, self.event_inputs, **options)
+        # A cluster that gained a wording is judged against every event; the others, whose
+        # status already reflects the older events, only against the new ones.
+        grown = {c.id for c in commitments}
+        fresh = [c for c in merged if any(m in grown for m in c.member_ids)]
+        decided = {
+            c.id: c
+            for c in resolve_commitments(fresh, self.event_inputs, **options)
+            + resolve_commitments([c for c in merged if c not in fresh], events, **options)
+        }
+        self.commitments = [decided[c.id] for c in merged]
+
+
+class _Cached:
+    """An embedder that embeds each text once per build: clusters are compared batch after
+    batch, and without this their members' sentences would be embedded again every time."""
+
+    def __init__(self, embed: Embedder) -> None:
+        self._embed = embed
+        self._vectors: dict[str, NDArray[Any]] = {}
+
+    def __call__(self, texts: Sequence[str]) -> NDArray[Any]:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            for text, vector in zip(missing, self._embed(missing), strict=True):
+                self._vectors[text] = vector
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([self._vectors[t] for t in texts])
 
 
 def _twins(events: Sequence[MergedEvent]) -> dict[str, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -238,9 +238,12 @@ _EVENTS_COLUMNS = (
     "merged_id",
 )
 _COMMITMENTS_COLUMNS = (
-    "id", "actor", "text", "first_stated", "last_stated", "status", "mentions", "actor_text",
-    "key", "merged_id",
+    "id", "actor", "text", "first_stated", "last_stated", "status", "status_evidence",
+    "mentions", "actor_text", "key", "merged_id",
 )  # fmt: skip
+
+
+_ROWS_PER_INSERT = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +253,8 @@ class Links:
 
     merged_ids: dict[str, str]
     statuses: dict[str, tuple[str, str | None]]
+    # Clusters stored before this batch whose status this batch changed.
+    changed: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,9 +341,9 @@ class Store:
                         self._insert_mentions(analysis.mentions)
                         self._insert_new_actors(analysis.new_actors)
                         self._insert_timexes(document.id, analysis.timexes)
-                        self._insert_statements(analysis.statements)
-                        self._insert_events(analysis.events)
-                        self._insert_commitments(analysis.commitments)
+                        self._insert_statements(analysis.statements, links)
+                        self._insert_events(analysis.events, links)
+                        self._insert_commitments(analysis.commitments, links)
                         added += 1
                         continue
                     origins = json.loads(row[0])
@@ -415,25 +420,31 @@ class Store:
 
     def _insert_mentions(self, mentions: Sequence[Mention]) -> None:
         if mentions:
-            self._con.executemany(
-                "INSERT OR IGNORE INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
+            self._insert_many(
+                "mentions",
+                ("id", "document_id", "actor_id", "text", "char_start", "char_end", "method"),
                 [
                     [m.id, m.document_id, m.actor_id, m.text, m.char_start, m.char_end, m.method]
                     for m in mentions
                 ],
             )
 
+    def _insert_many(
+        self, table: str, columns: tuple[str, ...], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Rows in a few multi-row statements: DuckDB runs `executemany` one row at a time."""
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start : start + _ROWS_PER_INSERT]
+            self._con.execute(
+                _insert_sql(table, columns, len(chunk)), [v for r in chunk for v in r]
+            )
+
     def _apply_links(self, links: Links) -> None:
-        for table in ("events", "statements", "commitments"):
-            # Row ids name their kind: "<doc>:e…" events, ":s…" statements, ":c…" commitments.
-            marker = {"events": ":e", "statements": ":s", "commitments": ":c"}[table]
-            rows = [[m, i] for i, m in links.merged_ids.items() if marker in i and m != i]
-            if rows:
-                self._con.executemany(f"UPDATE {table} SET merged_id = ? WHERE id = ?", rows)
-        if links.statuses:
+        changed = [[*links.statuses[m], m] for m in sorted(links.changed) if m in links.statuses]
+        if changed:
             self._con.executemany(
                 "UPDATE commitments SET status = ?, status_evidence = ? WHERE merged_id = ?",
-                [[status, evidence, m] for m, (status, evidence) in links.statuses.items()],
+                changed,
             )
 
     def merge_state(self) -> dict[str, list[dict[str, Any]]]:
@@ -461,8 +472,9 @@ class Store:
 
     def _insert_timexes(self, document_id: str, timexes: Sequence[Timex]) -> None:
         if timexes:
-            self._con.executemany(
-                _insert_sql("timexes", _TIMEXES_COLUMNS),
+            self._insert_many(
+                "timexes",
+                _TIMEXES_COLUMNS,
                 [
                     [f"{document_id}:t{t.char_start}-{t.char_end}", document_id, t.text,
                      t.type, t.value, t.mod, t.char_start, t.char_end, t.anchored]
@@ -470,43 +482,47 @@ class Store:
                 ],
             )  # fmt: skip
 
-    def _insert_statements(self, statements: Sequence[Statement]) -> None:
+    def _insert_statements(self, statements: Sequence[Statement], links: Links | None) -> None:
         if statements:
-            self._con.executemany(
-                _insert_sql("statements", _STATEMENTS_COLUMNS),
+            self._insert_many(
+                "statements",
+                _STATEMENTS_COLUMNS,
                 [
                     [s.id, s.document_id, s.speaker, s.speaker_text, s.kind, s.text, s.cue,
                      s.date, s.content.start, s.content.end,
                      s.cue_span.start if s.cue_span else None,
                      s.cue_span.end if s.cue_span else None,
                      s.source.start if s.source else None, s.source.end if s.source else None,
-                     s.id, s.date_precision]
+                     _merged(links, s.id), s.date_precision]
                     for s in statements
                 ],
             )  # fmt: skip
 
-    def _insert_events(self, events: Sequence[Event]) -> None:
+    def _insert_events(self, events: Sequence[Event], links: Links | None) -> None:
         if events:
-            self._con.executemany(
-                _insert_sql("events", _EVENTS_COLUMNS),
+            self._insert_many(
+                "events",
+                _EVENTS_COLUMNS,
                 [
                     [e.id, e.source, e.target, e.code, e.category, e.modality, e.goldstein,
                      e.date, e.summary, json.dumps([_evidence(e)], ensure_ascii=False),
                      e.statement_id, e.document_id, e.root, e.date_precision, e.trigger,
                      e.trigger_start, e.decided_by, e.mode, e.reported_by, e.source_text,
-                     e.target_text, e.id]
+                     e.target_text, _merged(links, e.id)]
                     for e in events
                 ],
             )  # fmt: skip
 
-    def _insert_commitments(self, commitments: Sequence[Commitment]) -> None:
+    def _insert_commitments(self, commitments: Sequence[Commitment], links: Links | None) -> None:
         if commitments:
-            self._con.executemany(
-                _insert_sql("commitments", _COMMITMENTS_COLUMNS),
+            self._insert_many(
+                "commitments",
+                _COMMITMENTS_COLUMNS,
                 [
-                    [c.id, c.actor, c.text, c.first_stated, c.last_stated, c.status,
+                    [c.id, c.actor, c.text, c.first_stated, c.last_stated,
+                     *_status(links, _merged(links, c.id)),
                      json.dumps([_commitment_mention(m) for m in c.mentions], ensure_ascii=False),
-                     c.actor_text, c.key, c.id]
+                     c.actor_text, c.key, _merged(links, c.id)]
                     for c in commitments
                 ],
             )  # fmt: skip
@@ -674,10 +690,21 @@ def _actor_row(actor: Actor, roles: Sequence[Role]) -> list[Any]:
     ]
 
 
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
-    """An insert of one row with `columns`; table and column names are this module's own."""
-    marks = ", ".join("?" for _ in columns)
-    return f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+def _merged(links: Links | None, row_id: str) -> str:
+    return links.merged_ids.get(row_id, row_id) if links is not None else row_id
+
+
+def _status(links: Links | None, merged_id: str) -> tuple[str, str | None]:
+    if links is None:
+        return ("open", None)
+    return links.statuses.get(merged_id, ("open", None))
+
+
+def _insert_sql(table: str, columns: tuple[str, ...], rows: int = 1) -> str:
+    """An insert of `rows` rows of `columns`; table and column names are this module's own."""
+    row = "(" + ", ".join("?" for _ in columns) + ")"
+    values = ", ".join(row for _ in range(rows))
+    return f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES {values}"
 
 
 def _evidence(event: Event) -> dict[str, Any]:
