@@ -8,6 +8,7 @@ clusters and ids. Then every batch only merges its own new items into them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from numpy.typing import NDArray
 
 from peninsula.knowledge import Knowledge
 from peninsula.merge import (
+    LEXICAL_THRESHOLDS,
     SYMMETRIC_ROOTS,
     CommitmentInput,
     Embedder,
@@ -25,6 +27,7 @@ from peninsula.merge import (
     MergedEvent,
     MergedStatement,
     StatementInput,
+    content_words,
     default_embedder,
     merge_commitments,
     merge_events,
@@ -34,6 +37,10 @@ from peninsula.merge import (
 from peninsula.nlp import Analysis
 from peninsula.records import Document, Event
 from peninsula.store import Links, Store
+
+# A statement is compared with earlier ones only if it shares this share of the shorter one's
+# content words with one of them: below it, the lexical statement floor cannot be reached.
+STATEMENT_SHARE = min(LEXICAL_THRESHOLDS.statement, LEXICAL_THRESHOLDS.statement_strong)
 
 
 @dataclass(slots=True)
@@ -46,6 +53,8 @@ class Linker:
     statements: list[MergedStatement] = field(default_factory=list)
     commitments: list[MergedCommitment] = field(default_factory=list)
     event_inputs: list[EventInput] = field(default_factory=list)
+    statement_words: list[frozenset[str]] = field(default_factory=list)
+    postings: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
     def from_store(cls, store: Store, knowledge: Knowledge, embeddings: bool) -> Linker:
@@ -109,6 +118,24 @@ class Linker:
         merged = {k: v for k, v in merged_ids.items() if k in new_ids}
         return Links(merged, statuses, changed)
 
+    def _screen(
+        self, statements: Sequence[StatementInput]
+    ) -> tuple[list[StatementInput], list[StatementInput]]:
+        """The statements that share most of their words with an earlier one, and the rest."""
+        alike: list[StatementInput] = []
+        alone: list[StatementInput] = []
+        for statement in statements:
+            words = content_words(statement.text)
+            sizes = [len(w) for w in self.statement_words]
+            if words and _shares_most(words, self.postings, sizes):
+                alike.append(statement)
+            else:
+                alone.append(statement)
+            for word in words:
+                self.postings.setdefault(word, []).append(len(self.statement_words))
+            self.statement_words.append(words)
+        return alike, alone
+
     def _merge(
         self,
         events: Sequence[EventInput],
@@ -117,7 +144,13 @@ class Linker:
     ) -> None:
         options: dict[str, Any] = {"knowledge": self.knowledge, "embedder": self.embedder}
         self.events = merge_events(self.events, events, **options)
-        self.statements = merge_statements(self.statements, statements, **options)
+        # Statements merge only as near-identical wordings (one quote, two outlets): compared by
+        # their words, and only those that share most words with an earlier one are compared.
+        alike, alone = self._screen(statements)
+        self.statements = merge_statements(self.statements, alike, knowledge=self.knowledge)
+        self.statements += [
+            MergedStatement(s.id, (s,), s.speaker, s.text, s.published) for s in alone
+        ]
         self.event_inputs += events
         merged = merge_commitments(self.commitments, commitments, **options)
         # A cluster that gained a wording is judged against every event; the others, whose
@@ -130,6 +163,13 @@ class Linker:
             + resolve_commitments([c for c in merged if c not in fresh], events, **options)
         }
         self.commitments = [decided[c.id] for c in merged]
+
+
+def _shares_most(
+    words: frozenset[str], postings: Mapping[str, list[int]], sizes: Sequence[int]
+) -> bool:
+    shared = Counter(i for w in words for i in postings.get(w, ()))
+    return any(n >= STATEMENT_SHARE * min(len(words), sizes[i]) for i, n in shared.items())
 
 
 class _Cached:
