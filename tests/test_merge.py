@@ -29,6 +29,7 @@ from peninsula.merge import (
     merge_commitments,
     merge_events,
     merge_statements,
+    names,
     resolve_commitments,
 )
 
@@ -210,7 +211,8 @@ def test_a_reciprocal_pair_from_one_sentence_stays_two_events(knowledge: Knowled
 def test_an_unknown_participant_needs_strong_text(knowledge: Knowledge) -> None:
     embedder = FakeEmbedder()
     near = "Lee Jae Myung visited Washington for a summit with President Trump on Monday"
-    loose = "President Lee visited Washington for meetings amid tariff talks"
+    # (Few names in common: shared names are evidence too, see test_shared_names_are_evidence.)
+    loose = "The president visited Washington for a summit amid tariff talks"
     # With both participants named and agreeing, a loosely similar sentence is enough ...
     named = [event("a", VISIT), event("b", loose, source="KOR")]
     assert clusters(merge_events([], named, knowledge=knowledge, embedder=embedder)) == [{"a", "b"}]
@@ -359,6 +361,50 @@ def test_context_separates_stories() -> None:
     ]
     result = merge_events([], items, embedder=embedder, thresholds=limits)
     assert clusters(result) == [{"a", "b"}, {"c"}]
+
+
+def test_names_are_capitalised_words_and_numbers() -> None:
+    text = "Climber dies on Mount Cook\nThe man, 36, fell 150 metres. Police said he was from Perth"
+    assert names(text) == {"mount", "cook", "36", "150", "perth"}  # not a sentence's first word
+
+
+FALL = "The climber died after a fall of 150 metres"
+LEADS = {
+    "a": "Climber dies in fall. Police named him as Mark Vinar of Perth",
+    "b": "Climber killed in fall. Police named him as Mark Vinar, 36, of Perth",
+    "c": "Climber dies in fall. Police named him as Ben Smith of Melbourne",
+}
+
+
+def falls() -> list[EventInput]:
+    return [
+        event(k, FALL, document=k, code=None, source=None, target=None, date=None, context=lead)
+        for k, lead in LEADS.items()
+    ]
+
+
+def test_shared_names_are_evidence() -> None:
+    """Two reports naming the same people and places are more likely one happening: the
+    names they share add to the text similarity; one fall of another climber stays apart."""
+    strict = replace(EMBEDDING_THRESHOLDS, event_strong=0.95)
+    result = merge_events([], falls(), embedder=FakeEmbedder(), thresholds=strict)
+    assert clusters(result) == [{"a", "b"}, {"c"}]
+    without = replace(strict, names_weight=0.0)
+    result = merge_events([], falls(), embedder=FakeEmbedder(), thresholds=without)
+    assert clusters(result) == [{"a"}, {"b"}, {"c"}]
+
+
+@pytest.mark.parametrize("cut", [0, 1, 2, 3])
+def test_name_rarity_is_incremental(cut: int) -> None:
+    """Names weigh by their rarity among the documents merged so far, which the existing
+    clusters carry: a merge in two steps is the merge in one."""
+    strict = replace(EMBEDDING_THRESHOLDS, event_strong=0.95)
+    items = falls()
+
+    def run(existing: Sequence[MergedEvent], new: Sequence[EventInput]) -> list[MergedEvent]:
+        return merge_events(existing, new, embedder=FakeEmbedder(), thresholds=strict)
+
+    assert run(run([], items[:cut]), items[cut:]) == run([], items)
 
 
 # --- statements ----------------------------------------------------------------------------------
