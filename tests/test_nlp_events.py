@@ -244,7 +244,7 @@ def test_rules_only_when_the_embedding_extra_is_missing(
     knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     events_embed.classifier_for.cache_clear()
-    monkeypatch.setattr(events_embed, "_load_model", lambda: None)
+    monkeypatch.setattr(events_embed, "load_model", lambda: None)
     try:
         events = events_in("Japan praised South Korea's efforts.", knowledge, embeddings=True)
         assert [e.decided_by for e in events] == ["pattern"]

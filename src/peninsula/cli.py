@@ -357,8 +357,11 @@ def _print_summary(report: BuildReport, counts: dict[str, int], db: Path) -> Non
     table = Table(title=f"peninsula knowledge base: {db}")
     table.add_column("what")
     table.add_column("count", justify="right")
-    for name in ("documents", "actors", "mentions", "statements", "events", "commitments"):
+    for name in ("documents", "actors", "mentions"):
         table.add_row(name, str(counts[name]))
+    for name in ("statements", "events", "commitments"):
+        merged = counts.get(f"{name} merged", counts[name])
+        table.add_row(name, f"{counts[name]} found, {merged} after merging")
     table.add_section()
     table.add_row("articles read this run", str(report.read))
     table.add_row("added", str(report.added))

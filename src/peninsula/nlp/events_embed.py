@@ -42,14 +42,16 @@ class Classifier:
 @cache
 def classifier_for(data: EventData) -> Classifier | None:
     """The classifier over `data`'s pattern examples, or None when the extra is missing."""
-    model = _load_model()
+    model = load_model()
     if model is None:
         return None
     examples = [(p.code, text) for p in data.patterns for text in p.examples]
     return Classifier(model, examples) if examples else None
 
 
-def _load_model() -> Any:
+@cache
+def load_model() -> Any:
+    """all-MiniLM-L6-v2 on CPU, one copy per process, or None when the extra is missing."""
     try:
         # The weight-loading progress bar would interleave with the build's own progress.
         importlib.import_module("transformers").utils.logging.disable_progress_bar()
