@@ -8,6 +8,7 @@ clusters and ids. Then every batch only merges its own new items into them.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -59,7 +60,8 @@ class Linker:
     @classmethod
     def from_store(cls, store: Store, knowledge: Knowledge, embeddings: bool) -> Linker:
         model = default_embedder() if embeddings else None
-        linker = cls(knowledge, _Cached(model) if model is not None else None)
+        cached = _Cached(model, store.text_vectors()) if model is not None else None
+        linker = cls(knowledge, cached)
         stored = store.merge_state()
         events = [_event_from_row(r) for r in stored["events"]]
         by_id = {e.id: e for e in events}
@@ -116,7 +118,8 @@ class Linker:
             if c.id in before and before[c.id] != (c.status, c.status_evidence)
         }
         merged = {k: v for k, v in merged_ids.items() if k in new_ids}
-        return Links(merged, statuses, changed)
+        vectors = self.embedder.drain() if isinstance(self.embedder, _Cached) else {}
+        return Links(merged, statuses, changed, vectors)
 
     def _screen(
         self, statements: Sequence[StatementInput]
@@ -173,21 +176,37 @@ def _shares_most(
 
 
 class _Cached:
-    """An embedder that embeds each text once per build: clusters are compared batch after
-    batch, and without this their members' sentences would be embedded again every time."""
+    """An embedder that embeds each text once: clusters are compared batch after batch and
+    build after build, and without this their members' sentences would be embedded again every
+    time. Vectors of earlier builds come from the store; new ones are handed back to be stored."""
 
-    def __init__(self, embed: Embedder) -> None:
+    def __init__(self, embed: Embedder, stored: Mapping[str, Sequence[float]]) -> None:
         self._embed = embed
-        self._vectors: dict[str, NDArray[Any]] = {}
+        self._vectors: dict[str, NDArray[Any]] = {
+            k: np.asarray(v, dtype=np.float32) for k, v in stored.items()
+        }
+        self.new: dict[str, list[float]] = {}
 
     def __call__(self, texts: Sequence[str]) -> NDArray[Any]:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        keys = [text_key(t) for t in texts]
+        missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True)
+                                     if k not in self._vectors))  # fmt: skip
         if missing:
             for text, vector in zip(missing, self._embed(missing), strict=True):
-                self._vectors[text] = vector
+                key = text_key(text)
+                self._vectors[key] = np.asarray(vector, dtype=np.float32)
+                self.new[key] = [float(x) for x in vector]
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        return np.stack([self._vectors[t] for t in texts])
+        return np.stack([self._vectors[k] for k in keys])
+
+    def drain(self) -> dict[str, list[float]]:
+        new, self.new = self.new, {}
+        return new
+
+
+def text_key(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _twins(events: Sequence[MergedEvent]) -> dict[str, str]:

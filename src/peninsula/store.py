@@ -181,6 +181,9 @@ _MIGRATIONS: tuple[tuple[int, str], ...] = (
         """,
     ),
     (4, "ALTER TABLE statements ADD COLUMN date_precision VARCHAR;"),
+    # Sentence embeddings of merged texts, keyed by a hash of the text, so that a later build
+    # merges against stored clusters without embedding their sentences again.
+    (5, "CREATE TABLE text_vectors (key VARCHAR PRIMARY KEY, vector FLOAT[] NOT NULL);"),
 )
 
 
@@ -255,6 +258,8 @@ class Links:
     statuses: dict[str, tuple[str, str | None]]
     # Clusters stored before this batch whose status this batch changed.
     changed: set[str] = field(default_factory=set)
+    # Embeddings computed for this batch, by text key.
+    vectors: dict[str, list[float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,12 +445,19 @@ class Store:
             )
 
     def _apply_links(self, links: Links) -> None:
+        if links.vectors:
+            self._insert_many("text_vectors", ("key", "vector"), list(links.vectors.items()))
         changed = [[*links.statuses[m], m] for m in sorted(links.changed) if m in links.statuses]
         if changed:
             self._con.executemany(
                 "UPDATE commitments SET status = ?, status_evidence = ? WHERE merged_id = ?",
                 changed,
             )
+
+    def text_vectors(self) -> dict[str, list[float]]:
+        """Every stored sentence embedding, by text key."""
+        rows = self._con.execute("SELECT key, vector FROM text_vectors").fetchall()
+        return {key: vector for key, vector in rows}
 
     def merge_state(self) -> dict[str, list[dict[str, Any]]]:
         """Every stored event, statement and commitment in the order stored, with what merging
