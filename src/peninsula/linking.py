@@ -54,7 +54,8 @@ class Linker:
     statements: list[MergedStatement] = field(default_factory=list)
     commitments: list[MergedCommitment] = field(default_factory=list)
     event_inputs: list[EventInput] = field(default_factory=list)
-    statement_words: list[frozenset[str]] = field(default_factory=list)
+    # Content-word count of every statement seen, and which statements hold each word.
+    statement_sizes: list[int] = field(default_factory=list)
     postings: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
@@ -106,10 +107,12 @@ class Linker:
                 merged_ids.setdefault(_row(member), _row(twins.get(cluster.id, cluster.id)))
         new_ids = {e.id for e in events} | {s.id for s in statements}
         new_ids |= {_row(c.id) for c in commitments}
+        # Every cluster a new row joins (its rows are inserted with the cluster's status) and
+        # every cluster whose status changed.
         statuses: dict[str, tuple[str, str | None]] = {
             _row(c.id): (c.status, c.status_evidence)
             for c in self.commitments
-            if c.id in new_commitments
+            if any(m in new_commitments for m in c.member_ids)
             or before.get(c.id, ("open", None)) != (c.status, c.status_evidence)
         }
         changed = {
@@ -129,14 +132,13 @@ class Linker:
         alone: list[StatementInput] = []
         for statement in statements:
             words = content_words(statement.text)
-            sizes = [len(w) for w in self.statement_words]
-            if words and _shares_most(words, self.postings, sizes):
+            if words and _shares_most(words, self.postings, self.statement_sizes):
                 alike.append(statement)
             else:
                 alone.append(statement)
             for word in words:
-                self.postings.setdefault(word, []).append(len(self.statement_words))
-            self.statement_words.append(words)
+                self.postings.setdefault(word, []).append(len(self.statement_sizes))
+            self.statement_sizes.append(len(words))
         return alike, alone
 
     def _merge(
@@ -160,10 +162,12 @@ class Linker:
         # status already reflects the older events, only against the new ones.
         grown = {c.id for c in commitments}
         fresh = [c for c in merged if any(m in grown for m in c.member_ids)]
+        fresh_ids = {c.id for c in fresh}
+        settled = [c for c in merged if c.id not in fresh_ids]
         decided = {
             c.id: c
             for c in resolve_commitments(fresh, self.event_inputs, **options)
-            + resolve_commitments([c for c in merged if c not in fresh], events, **options)
+            + resolve_commitments(settled, events, **options)
         }
         self.commitments = [decided[c.id] for c in merged]
 
