@@ -103,7 +103,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -137,6 +137,14 @@ __all__ = [
 ]
 
 Vector = NDArray[np.float32]
+
+
+class _Worded(Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+_W = TypeVar("_W", bound=_Worded)
 # Texts in, one row vector per text out (normalised or not: rows are normalised here).
 Embedder = Callable[[Sequence[str]], NDArray[Any]]
 
@@ -1038,42 +1046,82 @@ def merge_statements(
     text. Blocked by the speaker's state (unknown speakers: one block)."""
     limits = thresholds or (EMBEDDING_THRESHOLDS if embedder else LEXICAL_THRESHOLDS)
     texts = _Texts(embedder)
-    groups: list[list[StatementInput]] = [list(m.members) for m in existing]
-    unchanged = {i: m for i, m in enumerate(existing)}
-    index: dict[str | None, set[int]] = {}
 
     def day(item: StatementInput) -> date | None:
         return _day(item.date) or _day(item.published)
 
-    def register(number: int, item: StatementInput) -> None:
-        index.setdefault(_state_key(item.speaker, knowledge, day(item)), set()).add(number)
+    def fits(item: StatementInput, members: Sequence[StatementInput]) -> bool:
+        return all(
+            actors_compatible(item.speaker, m.speaker, knowledge, day(item)) for m in members
+        )
+
+    groups, changed = _merge_worded(
+        [list(m.members) for m in existing],
+        [m.vectors for m in existing],
+        new,
+        _Wording(lambda i: i.speaker, day, fits, limits.statement, limits.statement_strong),
+        knowledge,
+        texts,
+    )
+    return [
+        _merged_statement(g, texts, knowledge) if i in changed else existing[i]
+        for i, g in enumerate(groups)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Wording(Generic[_W]):
+    """How `_merge_worded` reads one kind of item: who said it, when, what must agree, and the
+    similarity floors with the actor known on both sides or not."""
+
+    actor: Callable[[_W], str | None]
+    day: Callable[[_W], date | None]
+    fits: Callable[[_W, Sequence[_W]], bool]
+    floor: float
+    floor_unknown: float
+
+
+def _merge_worded(
+    groups: list[list[_W]],
+    vectors: Sequence[Mapping[str, Vector]],
+    new: Sequence[_W],
+    how: _Wording[_W],
+    knowledge: Knowledge | None,
+    texts: _Texts,
+) -> tuple[list[list[_W]], set[int]]:
+    """Statements and commitments: each new item joins the group whose closest wording clears
+    the floor by the widest margin, or starts a group. Blocked by the actor's state (unknown
+    actors: one block). Returns the groups and the numbers of those that changed."""
+    index: dict[str | None, set[int]] = {}
+    changed = set(range(len(vectors), len(groups)))
+
+    def register(number: int, item: _W) -> None:
+        index.setdefault(_state_key(how.actor(item), knowledge, how.day(item)), set()).add(number)
 
     for number, members in enumerate(groups):
         for member in members:
             register(number, member)
 
-    def candidates(item: StatementInput) -> list[int]:
-        # An unknown speaker may be anyone's; a known one may be in the unknown block.
-        key = _state_key(item.speaker, knowledge, day(item))
+    def candidates(item: _W) -> list[int]:
+        # An unknown actor may be anyone; a known one may be in the unknown block.
+        key = _state_key(how.actor(item), knowledge, how.day(item))
         pool = set().union(*index.values()) if key is None else index.get(key, set())
         return sorted(pool | index.get(None, set()))
 
     wanted = sorted({c for item in new for c in candidates(item)})
     for number in wanted:
-        texts.adopt(existing[number].vectors)
-    texts.ensure([s.text for s in new] + [m.text for c in wanted for m in groups[c]])
+        if number < len(vectors):
+            texts.adopt(vectors[number])
+    texts.ensure([i.text for i in new] + [m.text for c in wanted for m in groups[c]])
     for item in new:
-        pool = candidates(item)
         best: int | None = None
         best_margin = 0.0
-        for number in pool:
+        for number in candidates(item):
             members = groups[number]
-            if not all(
-                actors_compatible(item.speaker, m.speaker, knowledge, day(item)) for m in members
-            ):
+            if not how.fits(item, members):
                 continue
-            known = item.speaker is not None and all(m.speaker for m in members)
-            floor = limits.statement if known else limits.statement_strong
+            known = how.actor(item) is not None and all(how.actor(m) for m in members)
+            floor = how.floor if known else how.floor_unknown
             margin = max(_similarity(item.text, m.text, texts) for m in members) - floor
             if margin >= 0 and (best is None or margin > best_margin):
                 best, best_margin = number, margin
@@ -1082,11 +1130,9 @@ def merge_statements(
             best = len(groups) - 1
         else:
             groups[best].append(item)
-            unchanged.pop(best, None)
+        changed.add(best)
         register(best, item)
-    return [
-        unchanged.get(i) or _merged_statement(g, texts, knowledge) for i, g in enumerate(groups)
-    ]
+    return groups, changed
 
 
 def _merged_statement(
@@ -1119,52 +1165,24 @@ def merge_commitments(
     carried over; `resolve_commitments` decides them."""
     limits = thresholds or (EMBEDDING_THRESHOLDS if embedder else LEXICAL_THRESHOLDS)
     texts = _Texts(embedder)
-    groups: list[list[CommitmentInput]] = [list(m.members) for m in existing]
-    unchanged = {i: m for i, m in enumerate(existing)}
-    index: dict[str | None, set[int]] = {}
-
-    def day(item: CommitmentInput) -> date | None:
-        return _day(item.stated)
-
-    def register(number: int, item: CommitmentInput) -> None:
-        index.setdefault(_state_key(item.actor, knowledge, day(item)), set()).add(number)
-
-    for number, members in enumerate(groups):
-        for member in members:
-            register(number, member)
-
-    def candidates(item: CommitmentInput) -> list[int]:
-        key = _state_key(item.actor, knowledge, day(item))
-        pool = set().union(*index.values()) if key is None else index.get(key, set())
-        return sorted(pool | index.get(None, set()))
-
-    wanted = sorted({c for item in new for c in candidates(item)})
-    for number in wanted:
-        texts.adopt(existing[number].vectors)
-    texts.ensure([c.text for c in new] + [m.text for c in wanted for m in groups[c]])
-    for item in new:
-        pool = candidates(item)
-        best: int | None = None
-        best_margin = 0.0
-        for number in pool:
-            members = groups[number]
-            if not _commitment_fits(item, members, knowledge):
-                continue
-            known = item.actor is not None and all(m.actor for m in members)
-            floor = limits.commitment if known else limits.commitment_strong
-            margin = max(_similarity(item.text, m.text, texts) for m in members) - floor
-            if margin >= 0 and (best is None or margin > best_margin):
-                best, best_margin = number, margin
-        if best is None:
-            groups.append([item])
-            best = len(groups) - 1
-        else:
-            groups[best].append(item)
-            unchanged.pop(best, None)
-        register(best, item)
+    groups, changed = _merge_worded(
+        [list(m.members) for m in existing],
+        [m.vectors for m in existing],
+        new,
+        _Wording(
+            lambda i: i.actor,
+            lambda i: _day(i.stated),
+            lambda i, members: _commitment_fits(i, members, knowledge),
+            limits.commitment,
+            limits.commitment_strong,
+        ),
+        knowledge,
+        texts,
+    )
     return [
-        unchanged.get(i)
-        or _merged_commitment(g, texts, knowledge, existing[i] if i < len(existing) else None)
+        _merged_commitment(g, texts, knowledge, existing[i] if i < len(existing) else None)
+        if i in changed
+        else existing[i]
         for i, g in enumerate(groups)
     ]
 
