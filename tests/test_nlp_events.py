@@ -120,6 +120,15 @@ def test_the_north_not_returning_to_talks_is_negated(new_year: list[Event]) -> N
     assert [(e.source, e.modality, e.root) for e in returning] == [("PRK", "negated", "04")]
 
 
+def test_stalled_talks_are_the_background_not_lees(new_year: list[Event]) -> None:
+    # "Lee also stressed ... despite stalled talks with North Korea": not Lee's consultation
+    stalled = [e for e in new_year if "despite stalled talks" in e.sentence]
+    assert [(e.trigger, e.source, e.target, e.modality) for e in stalled] == [
+        ("talks", None, "PRK", "negated")  # "stall" is a negation cue (event_cues.csv)
+    ]
+    assert stalled[0].source_text is None
+
+
 def test_pyongyang_may_pursue_diplomacy_is_hypothetical(new_year: list[Event]) -> None:
     pursue = [e for e in new_year if e.trigger == "pursue"]
     assert [(e.source, e.modality) for e in pursue] == [("prk_gov", "hypothetical")]
@@ -212,6 +221,82 @@ def test_root_families(
     assert events[0].source == source
     if target is not None:
         assert events[0].target == target
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "target"),
+    [
+        (
+            "President Lee Jae Myung stressed the importance of diplomacy despite stalled talks "
+            "with North Korea.",
+            "talks",
+            "PRK",
+        ),
+        ("Amid talks with North Korea, Japan sent aid to South Korea.", "talks", "PRK"),
+        (
+            "Amidst talks with Japan, President Lee Jae Myung pledged to visit China.",
+            "talks",
+            "JPN",
+        ),
+        ("In spite of talks with Japan, China criticized South Korea.", "talks", "JPN"),
+        ("Notwithstanding talks with Japan, China criticized South Korea.", "talks", "JPN"),
+        ("The talks with Japan notwithstanding, China criticized South Korea.", "talks", "JPN"),
+        (
+            "President Lee Jae Myung stressed diplomacy despite the collapse of talks with "
+            "North Korea.",
+            "talks",
+            "PRK",
+        ),
+        ("Despite an offer to hold talks with Japan, China criticized South Korea.", "hold", "JPN"),
+    ],
+)
+def test_an_event_in_a_concessive_phrase_borrows_no_participant(
+    text: str, trigger: str, target: str, knowledge: Knowledge
+) -> None:
+    """The background of a clause is not an act of its subject: only its own "with X" stays."""
+    events = events_in(text, knowledge)
+    background = [e for e in events if e.trigger == trigger]
+    assert [(e.source, e.target, e.source_text) for e in background] == [(None, target, None)]
+
+
+def test_the_main_clause_survives_its_concessive_phrase(knowledge: Knowledge) -> None:
+    events = events_in("Amid talks with North Korea, Japan sent aid to South Korea.", knowledge)
+    assert [(e.source, e.target, e.root) for e in events if e.trigger == "sent"] == [
+        ("JPN", "KOR", "07")
+    ]
+    text = "Amidst talks with Japan, President Lee Jae Myung pledged to visit China."
+    pledge = [e for e in events_in(text, knowledge) if e.source == "lee_jae_myung"]
+    assert [(e.target, e.modality) for e in pledge] == [("CHN", "pledged")]
+
+
+def test_a_gerund_in_a_concessive_phrase_keeps_its_subject(knowledge: Knowledge) -> None:
+    text = "Despite meeting Kim Jong Un, Donald Trump criticized North Korea."
+    meeting = [e for e in events_in(text, knowledge) if e.trigger == "meeting"]
+    assert ("donald_trump", "kim_jong_un") in {(e.source, e.target) for e in meeting}
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "target"),
+    [
+        (
+            "During the first summit with Donald Trump, President Lee Jae Myung pledged to "
+            "expand cooperation.",
+            "summit",
+            "donald_trump",
+        ),
+        (
+            "After talks with Donald Trump, President Lee Jae Myung said the alliance was strong.",
+            "talks",
+            "donald_trump",
+        ),
+        ("Before talks with Japan, President Lee Jae Myung visited China.", "talks", "JPN"),
+    ],
+)
+def test_an_event_noun_in_a_temporal_phrase_is_the_subjects(
+    text: str, trigger: str, target: str, knowledge: Knowledge
+) -> None:
+    events = [e for e in events_in(text, knowledge) if e.trigger == trigger]
+    assert ("lee_jae_myung", target) in {(e.source, e.target) for e in events}
 
 
 def test_a_diplomatic_protest_is_not_a_demonstration(knowledge: Knowledge) -> None:

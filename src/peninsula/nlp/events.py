@@ -6,7 +6,10 @@ event whose source and target come from the actor mentions on its subject and ob
 off the dependency parse: the subject (or the `by` agent of a passive) is the source; the
 direct object, a `with/to/against/on...` object, or else the first other actor in the
 complement is the target. Reciprocal compounds ("the two Koreas signed") become one event
-each way, as CAMEO codes them.
+each way, as CAMEO codes them. An event noun in a concessive or circumstantial phrase ("despite
+stalled talks with X", "amid ...") is the clause's background: it borrows no participant from the
+clause, and keeps only its own ("with X"). Temporal phrases ("after talks with Trump, Lee said")
+do borrow the subject.
 
 Modality is read from the words that govern the trigger, up to the clause that reports it:
 `negated` (not, never, few signs of, failed to), `hypothetical` (may, could, if, expected,
@@ -103,6 +106,13 @@ _ADDRESSED_ROOTS = frozenset({"02", "10"})
 _NOUN_TARGET_PREPS = frozenset({"with", "to", "against", "between", "toward", "towards", "for"})
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _CLIMB_FOR_SUBJECT = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp", "acl"})
+# Concessive and circumstantial prepositions: "despite stalled talks with X", "amid tensions".
+# A noun phrase under one is the clause's background, not an act of its subject: an event noun
+# there keeps only the participants of its own phrase. Temporal ones ("after talks with Trump,
+# Lee said") are not here: those talks are usually the subject's own.
+_BACKGROUND_PREPS = frozenset(
+    ["despite", "in spite of", "notwithstanding", "amid", "amidst", "given"]
+)
 # Prepositions of circumstance: what hangs off them is not the trigger's object ...
 _ADJUNCT_PREPS = frozenset(
     [
@@ -110,14 +120,12 @@ _ADJUNCT_PREPS = frozenset(
         "after",
         "before",
         "since",
-        "amid",
-        "despite",
         "while",
         "throughout",
         "following",
         "ahead",
     ]
-)
+) | {p for p in _BACKGROUND_PREPS if " " not in p}
 # ... and, with these, not part of what the trigger's verb asserts or promises either.
 _CIRCUMSTANCE_PREPS = _ADJUNCT_PREPS | {"in", "at"}
 _CLAUSE_BREAKS = frozenset({"relcl", "parataxis"})
@@ -294,8 +302,40 @@ def _complement_children(token: Token) -> list[Token]:
     return [
         c
         for c in token.children
-        if c.dep_ in _COMPLEMENT_DEPS and not (c.dep_ == "prep" and c.lower_ in _ADJUNCT_PREPS)
+        if c.dep_ in _COMPLEMENT_DEPS
+        and not (c.dep_ == "prep" and (c.lower_ in _ADJUNCT_PREPS or _opens_background(c)))
     ]
+
+
+def _opens_background(prep: Token) -> bool:
+    """ "despite", "amid", "in spite of" (read from its first word) heads a background phrase."""
+    if prep.dep_ != "prep":
+        return False
+    if prep.lower_ in _BACKGROUND_PREPS:
+        return True
+    obj = next((c for c in prep.children if c.dep_ == "pobj" and c.i == prep.i + 1), None)
+    if obj is None:
+        return False
+    of = next((c for c in obj.children if c.dep_ == "prep" and c.i == obj.i + 1), None)
+    return of is not None and f"{prep.lower_} {obj.lower_} {of.lower_}" in _BACKGROUND_PREPS
+
+
+def _in_background(noun: Token) -> bool:
+    """The noun sits in a concessive or circumstantial phrase ("despite stalled talks", "amid
+    the collapse of talks", "the talks notwithstanding"), below no verb of its own."""
+    after = [c for c in noun.children if c.i > noun.i and not c.n_lefts + c.n_rights]
+    if any(c.lower_ in _BACKGROUND_PREPS for c in after):  # "the talks notwithstanding"
+        return True
+    node = noun
+    for _ in range(6):
+        if node.head.i == node.i:
+            return False
+        node = node.head
+        if _opens_background(node):  # before the verb test: "Given the sanctions" is a VERB
+            return True
+        if node.pos_ in ("VERB", "AUX"):
+            return False
+    return False
 
 
 def _fit_depth(pattern: Pattern, token: Token, words: _Words) -> int | None:
@@ -434,7 +474,7 @@ def _noun_parties(noun: Token, context: _Context, addressed: bool) -> _Parties:
         if child.dep_ in ("poss", "compound", "amod", "nmod") and child.i < noun.i:
             sources += _np_actors(child, context)
     subject = None
-    if not sources:
+    if not sources and not _in_background(noun):  # "despite stalled talks": not the subject's
         verb = _governing_verb(noun)
         subject = _subject(verb) if verb is not None else None
         sources = list(_np_actors(subject, context)) if subject is not None else []
@@ -483,6 +523,8 @@ def _subject(verb: Token) -> Token | None:
             return node.head
         is_verb = node.pos_ in ("VERB", "AUX")
         if node.head.i == node.i or (is_verb and _dep(node) not in _CLIMB_FOR_SUBJECT):
+            return None
+        if not is_verb and _opens_background(node.head):  # "despite an offer to hold talks"
             return None
         node = node.head
     return None
