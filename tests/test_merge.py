@@ -574,3 +574,32 @@ def test_the_sentence_that_states_a_pledge_does_not_fulfil_it() -> None:
     merged = merge_commitments([], [pledge])
     assert resolve_commitments(merged, [same])[0].status == "open"
     assert resolve_commitments(merged, [later])[0].status_evidence in (None, "d2:e5")
+
+
+@pytest.mark.parametrize("use_embedder", [False, True])
+def test_an_uncoded_pledge_is_kept_only_by_a_deed(knowledge: Knowledge, use_embedder: bool) -> None:
+    embedder = FakeEmbedder() if use_embedder else None
+    uncoded = merge_commitments(
+        [], [pledge("p", PLEDGE, "2025-08-25", code=None)], knowledge=knowledge
+    )
+    worried = talks(
+        "worried", "2025-10-01", code="110", category="DISAPPROVE",
+        sentence="Lee voiced concern over North Korea and talks with Pyongyang to resume dialogue",
+    )  # fmt: skip
+    (result,) = resolve_commitments(uncoded, [worried], knowledge=knowledge, embedder=embedder)
+    assert (result.status, result.status_evidence) == ("open", None)
+    silent = replace(worried, id="silent", code="010", category="STATEMENT", modality="negated")
+    (result,) = resolve_commitments(uncoded, [silent], knowledge=knowledge, embedder=embedder)
+    assert result.status == "open"
+    (result,) = resolve_commitments(
+        uncoded, [worried, talks("held", "2025-10-02")], knowledge=knowledge, embedder=embedder
+    )
+    assert (result.status, result.status_evidence) == ("fulfilled", "held")
+
+
+def test_a_pledge_without_code_or_target_stays_open(knowledge: Knowledge) -> None:
+    vague = merge_commitments(
+        [], [pledge("p", PLEDGE, "2025-08-25", code=None, target=None)], knowledge=knowledge
+    )
+    (result,) = resolve_commitments(vague, [talks("held", "2025-10-02")], knowledge=knowledge)
+    assert (result.status, result.status_evidence) == ("open", None)

@@ -60,7 +60,10 @@ pledge, with its first and last statement, its count and each wording with its d
 **Commitment status** (`resolve_commitments`): `fulfilled` by a later `actual` event of the
 committer (or a compatible actor: its state, its person) whose code carries out the pledge (its
 CAMEO intent code is the pledge's code, as `cameo.csv` pairs them, or the same root when the
-pledge is coded as the action itself) and whose sentence is similar (>= `fulfil`);
+pledge is coded as the action itself; for a pledge without a code, any deed: CAMEO 04-08,
+consult, cooperate, give aid, yield, never words alone) and whose sentence is similar
+(>= `fulfil`). A pledge with neither a code nor a target stays `open`: a similar sentence alone
+(a meeting with someone else, "to pursue diplomatic efforts") would decide it by coincidence;
 `contradicted` by a later `negated` event meeting the same tests, or by a later `actual`
 conflictual event (CAMEO 12-20: reject, threaten, protest, force posture, reduce relations,
 coerce, assault, fight) of the committer against the pledge's target when the pledge was
@@ -196,6 +199,9 @@ LEXICAL_THRESHOLDS = Thresholds(
 # CAMEO roots whose source and target may be read either way round (meet, visit/host, talks).
 SYMMETRIC_ROOTS = frozenset({"04"})
 COOPERATIVE_ROOTS = frozenset({"02", "03", "04", "05", "06", "07", "08"})
+# What can keep a pledge of unknown code: consult, cooperate diplomatically or materially, give
+# aid, yield. Statements, appeals and intents (01-03) are words about the deed, not the deed.
+DEED_ROOTS = frozenset({"04", "05", "06", "07", "08"})
 CONFLICTUAL_ROOTS = frozenset({"12", "13", "14", "15", "16", "17", "18", "19", "20"})
 
 
@@ -1291,6 +1297,8 @@ def _verdict(
     """What `event` says of `commitment`, if anything (its actor was matched by blocking)."""
     if event.source is None or event.modality not in ("actual", "negated"):
         return None
+    if commitment.code is None and commitment.target is None:
+        return None  # neither what nor toward whom: too little to tell a kept promise by
     if not _known_after(event, commitment.first_stated):
         return None
     if any(_states(m, event) for m in commitment.members):
@@ -1333,9 +1341,13 @@ def _carries_out(
     commitment: MergedCommitment, event: EventInput, codes: Mapping[str, Cameo]
 ) -> bool:
     """The event's code does what the pledge promised: the pledge is coded as the intent to do
-    this action (036 for a meeting), or with the action's own root. Uncoded: text decides."""
-    if not commitment.code or not event.code:
+    this action (036 for a meeting), or with the action's own root. An uncoded pledge is kept
+    (or broken, negated) only by a deed, `DEED_ROOTS`: saying, appealing, intending again,
+    demanding or disapproving keeps no promise. An uncoded event: the text decides."""
+    if not event.code:
         return True
+    if not commitment.code:
+        return event.code_root in DEED_ROOTS
     entry = codes.get(event.code)
     intent = entry.intent if entry is not None else None
     if intent and (intent.startswith(commitment.code) or commitment.code.startswith(intent)):
