@@ -18,7 +18,7 @@ LAYERS = [
     {"documents"},
     {"dating"},
     {"nlp"},
-    {"merge"},
+    {"merge", "event_links"},
     {"store"},
     {"linking"},
     {"pipeline"},

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from peninsula.event_links import LinkModel
 from peninsula.knowledge import Knowledge
 from peninsula.merge import (
-    EMBEDDING_THRESHOLDS,
     CommitmentInput,
     EventInput,
     MergedCommitment,
@@ -34,6 +34,9 @@ from peninsula.merge import (
 )
 
 SUMMIT = date(2025, 8, 25)
+# A hand-set scorer, so that these tests check the merging, not the trained weights: the
+# sentence mixed 35:65 with the context, plus 0.8 x the names shared.
+HAND_SET = LinkModel({"sentence": 0.35, "context": 0.65, "names": 0.8}, 0.0, 0.65, 0.55)
 
 
 class FakeEmbedder:
@@ -215,10 +218,11 @@ def test_an_unknown_participant_needs_strong_text(knowledge: Knowledge) -> None:
     loose = "The president visited Washington for a summit amid tariff talks"
     # With both participants named and agreeing, a loosely similar sentence is enough ...
     named = [event("a", VISIT), event("b", loose, source="KOR")]
-    assert clusters(merge_events([], named, knowledge=knowledge, embedder=embedder)) == [{"a", "b"}]
+    result = merge_events([], named, knowledge=knowledge, embedder=embedder, link_model=HAND_SET)
+    assert clusters(result) == [{"a", "b"}]
     # ... with the source unknown on one side, it is not; a near-identical one is.
     unknown = [event("a", VISIT), event("b", loose, source=None), event("c", near, source=None)]
-    result = merge_events([], unknown, knowledge=knowledge, embedder=embedder)
+    result = merge_events([], unknown, knowledge=knowledge, embedder=embedder, link_model=HAND_SET)
     assert clusters(result) == [{"a", "c"}, {"b"}]
 
 
@@ -352,14 +356,14 @@ def test_embedder_output_must_match_the_texts() -> None:
 def test_context_separates_stories() -> None:
     """The same words in articles about other stories are other happenings."""
     embedder = FakeEmbedder()
-    limits = replace(EMBEDDING_THRESHOLDS, event_strong=0.75)
+    limits = replace(HAND_SET, threshold=0.75)
     said = "Police said the man was arrested on Tuesday"
     items = [
         event("a", said, code=None, source=None, target=None, date=None, context="Bank robbery"),
         event("b", said, code=None, source=None, target=None, date=None, context="Bank robbery"),
         event("c", said, code=None, source=None, target=None, date=None, context="Election fraud"),
     ]
-    result = merge_events([], items, embedder=embedder, thresholds=limits)
+    result = merge_events([], items, embedder=embedder, link_model=limits)
     assert clusters(result) == [{"a", "b"}, {"c"}]
 
 
@@ -386,11 +390,11 @@ def falls() -> list[EventInput]:
 def test_shared_names_are_evidence() -> None:
     """Two reports naming the same people and places are more likely one happening: the
     names they share add to the text similarity; one fall of another climber stays apart."""
-    strict = replace(EMBEDDING_THRESHOLDS, event_strong=0.95)
-    result = merge_events([], falls(), embedder=FakeEmbedder(), thresholds=strict)
+    strict = replace(HAND_SET, threshold=0.95)
+    result = merge_events([], falls(), embedder=FakeEmbedder(), link_model=strict)
     assert clusters(result) == [{"a", "b"}, {"c"}]
-    without = replace(strict, names_weight=0.0)
-    result = merge_events([], falls(), embedder=FakeEmbedder(), thresholds=without)
+    without = replace(strict, weights={"sentence": 0.35, "context": 0.65})
+    result = merge_events([], falls(), embedder=FakeEmbedder(), link_model=without)
     assert clusters(result) == [{"a"}, {"b"}, {"c"}]
 
 
@@ -398,11 +402,11 @@ def test_shared_names_are_evidence() -> None:
 def test_name_rarity_is_incremental(cut: int) -> None:
     """Names weigh by their rarity among the documents merged so far, which the existing
     clusters carry: a merge in two steps is the merge in one."""
-    strict = replace(EMBEDDING_THRESHOLDS, event_strong=0.95)
+    strict = replace(HAND_SET, threshold=0.95)
     items = falls()
 
     def run(existing: Sequence[MergedEvent], new: Sequence[EventInput]) -> list[MergedEvent]:
-        return merge_events(existing, new, embedder=FakeEmbedder(), thresholds=strict)
+        return merge_events(existing, new, embedder=FakeEmbedder(), link_model=strict)
 
     assert run(run([], items[:cut]), items[cut:]) == run([], items)
 

