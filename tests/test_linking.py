@@ -57,3 +57,80 @@ def test_without_embeddings_nothing_is_embedded_or_stored(tmp_path: Path) -> Non
         pipeline.build([str(EXAMPLES)], store, default_knowledge(), settings, TODAY)
         assert store.text_vectors() == {}
         assert store.counts()["events merged"] < store.counts()["events"]
+
+
+QUOTE = (
+    'President Lee Jae Myung said, "We will pursue dialogue with North Korea without '
+    'preconditions and with patience, whatever it takes."'
+)
+
+
+def test_stored_statements_are_regrouped_not_merged_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A later build rebuilds the statement clusters from the stored merged ids (no comparison)
+    and still merges a new report of a stored quote into its cluster."""
+    others = {
+        "a": "Seoul, Jan 5 (Agency) -- Markets rose on Monday as exporters gained.",
+        "b": "Seoul, Jan 6 (Wire) -- The ruling party met on Tuesday to discuss the budget.",
+        "c": "Seoul, Jan 9 (Daily) -- Heavy snow closed schools across the capital region.",
+    }  # distinct articles (near-duplicate documents are dropped before linking)
+    for name, lead in others.items():
+        (tmp_path / f"{name}.txt").write_text(
+            f"News of the week {name}\n\n{lead}\n\n{QUOTE}\n", encoding="utf-8"
+        )
+    db = tmp_path / "kb.duckdb"
+    settings = Settings(db_path=db, workers=1, batch_size=8, embeddings=False)
+    knowledge = default_knowledge()
+    with Store(db) as store:
+        pipeline.build([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")], store, knowledge,
+                       settings, TODAY)  # fmt: skip
+        merged_calls: list[int] = []
+        original = linking.merge_statements
+
+        def counting(existing: Any, new: Any, **kw: Any) -> Any:
+            merged_calls.append(len(new))
+            return original(existing, new, **kw)
+
+        monkeypatch.setattr(linking, "merge_statements", counting)
+        linker = linking.Linker.from_store(store, knowledge, embeddings=False)
+        assert not any(merged_calls)  # nothing stored is compared again
+        rows = store.merge_state()["statements"]
+        quoted = [r for r in rows if "without preconditions" in r["text"]]
+        assert len(quoted) == 2 and len({r["merged_id"] for r in quoted}) == 1
+        assert any(len(s.members) == 2 for s in linker.statements)
+
+        pipeline.build([str(tmp_path / "c.txt")], store, knowledge, settings, TODAY)
+        rows = store.merge_state()["statements"]
+        quoted = [r for r in rows if "without preconditions" in r["text"]]
+        assert len(quoted) == 3 and len({r["merged_id"] for r in quoted}) == 1
+
+
+def test_stored_events_are_regrouped_not_merged_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "kb.duckdb"
+    settings = Settings(db_path=db, workers=1, batch_size=8, embeddings=False)
+    knowledge = default_knowledge()
+    with Store(db) as store:
+        pipeline.build([str(EXAMPLES)], store, knowledge, settings, TODAY)
+        calls: list[int] = []
+        original = linking.merge_events
+
+        def counting(existing: Any, new: Any, **kw: Any) -> Any:
+            calls.append(len(new))
+            return original(existing, new, **kw)
+
+        monkeypatch.setattr(linking, "merge_events", counting)
+        linker = linking.Linker.from_store(store, knowledge, embeddings=False)
+        assert not any(calls)
+        rows = store.merge_state()["events"]
+        assert all(r["cluster_id"] for r in rows)
+        regrouped = {m.id: c.id for c in linker.events for m in c.members}
+        assert regrouped == {r["id"]: r["cluster_id"] for r in rows}
+        assert len(linker.events) < len(rows)  # the seeds' repeated summit, among others
+        # A store written before cluster ids existed is merged again, to the same clusters.
+        store._con.execute("UPDATE events SET cluster_id = NULL")
+        again = linking.Linker.from_store(store, knowledge, embeddings=False)
+        assert calls and calls[-1] == len(rows)
+        assert len(again.events) == len(linker.events)

@@ -1,9 +1,13 @@
 """Cross-document linking during a build: each batch's events, statements and commitments are
 merged with everything stored before them (see `merge`), and each row learns its merged id.
 
-The clusters of the stored rows are rebuilt once per build by merging them again in the order
-they were stored; merging is deterministic and order-preserving, so this gives back the stored
-clusters and ids. Then every batch only merges its own new items into them.
+The clusters of the stored rows are rebuilt once per build, without comparing them again:
+statements are regrouped by the merged id each row was stored with, events by their merge
+cluster (`cluster_id`: the two directions of a symmetric event share a merged id but stay two
+clusters). Only commitments, few, are merged again in the order they were stored, their status
+decided again against the stored events (no parse and no embedding: vectors are stored too).
+A store written before `cluster_id` existed has its events merged again, once per build. Then
+every batch only merges its own new items into the clusters.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,10 +34,12 @@ from peninsula.merge import (
     StatementInput,
     content_words,
     default_embedder,
+    event_clusters,
     merge_commitments,
     merge_events,
     merge_statements,
     resolve_commitments,
+    statement_clusters,
 )
 from peninsula.nlp import Analysis
 from peninsula.records import Document, Event
@@ -41,6 +47,7 @@ from peninsula.store import Links, Store
 
 # A statement is compared with earlier ones only if it shares this share of the shorter one's
 # content words with one of them: below it, the lexical statement floor cannot be reached.
+_Item = TypeVar("_Item", EventInput, StatementInput)
 STATEMENT_SHARE = min(LEXICAL_THRESHOLDS.statement, LEXICAL_THRESHOLDS.statement_strong)
 
 
@@ -66,10 +73,22 @@ class Linker:
         stored = store.merge_state()
         events = [_event_from_row(r) for r in stored["events"]]
         by_id = {e.id: e for e in events}
-        statements = [_statement_from_row(r) for r in stored["statements"]]
+        groups: dict[str, list[StatementInput]] = {}
+        for row in stored["statements"]:
+            statement = _statement_from_row(row)
+            groups.setdefault(row["merged_id"] or statement.id, []).append(statement)
+            linker._screen([statement])  # its words, for the screening of later statements
+        linker.statements = statement_clusters(_led(groups), knowledge=knowledge)
         commitments = [w for r in stored["commitments"] for w in _commitment_from_row(r, by_id)]
-        if events or statements or commitments:
-            linker._merge(events, statements, commitments)
+        if events and all(r["cluster_id"] for r in stored["events"]):
+            clusters: dict[str, list[EventInput]] = {}
+            for row, event in zip(stored["events"], events, strict=True):
+                clusters.setdefault(row["cluster_id"], []).append(event)
+            linker.events = event_clusters(_led(clusters), knowledge=knowledge)
+            linker.event_inputs = list(events)
+            events = []
+        if events or commitments:
+            linker._merge(events, [], commitments)
         return linker
 
     def link(self, batch: Sequence[tuple[Document, Analysis]]) -> Links:
@@ -122,7 +141,11 @@ class Linker:
         }
         merged = {k: v for k, v in merged_ids.items() if k in new_ids}
         vectors = self.embedder.drain() if isinstance(self.embedder, _Cached) else {}
-        return Links(merged, statuses, changed, vectors)
+        new_events = {e.id for e in events}
+        clusters_of = {
+            m.id: c.id for c in self.events for m in c.members if m.id in new_events
+        }  # fmt: skip
+        return Links(merged, statuses, changed, vectors, clusters_of)
 
     def _screen(
         self, statements: Sequence[StatementInput]
@@ -151,11 +174,12 @@ class Linker:
         self.events = merge_events(self.events, events, **options)
         # Statements merge only as near-identical wordings (one quote, two outlets): compared by
         # their words, and only those that share most words with an earlier one are compared.
+        # The ones alone so far go in first: a later statement of the batch may repeat them.
         alike, alone = self._screen(statements)
-        self.statements = merge_statements(self.statements, alike, knowledge=self.knowledge)
         self.statements += [
             MergedStatement(s.id, (s,), s.speaker, s.text, s.published) for s in alone
         ]
+        self.statements = merge_statements(self.statements, alike, knowledge=self.knowledge)
         self.event_inputs += events
         merged = merge_commitments(self.commitments, commitments, **options)
         # A cluster that gained a wording is judged against every event; the others, whose
@@ -170,6 +194,15 @@ class Linker:
             + resolve_commitments(settled, events, **options)
         }
         self.commitments = [decided[c.id] for c in merged]
+
+
+def _led(groups: Mapping[str, list[_Item]]) -> list[list[_Item]]:
+    """Each stored group with the row its id names first (a cluster is named after its first
+    member in merge order, which need not be the order the rows were stored in)."""
+    return [
+        sorted(members, key=lambda m: m.id != key)  # stable: the rest keep the stored order
+        for key, members in groups.items()
+    ]
 
 
 def _shares_most(

@@ -141,12 +141,14 @@ __all__ = [
     "codes_compatible",
     "dates_compatible",
     "default_embedder",
+    "event_clusters",
     "lexical_similarity",
     "merge_commitments",
     "merge_events",
     "merge_statements",
     "names",
     "resolve_commitments",
+    "statement_clusters",
 ]
 
 Vector = NDArray[np.float32]
@@ -1065,6 +1067,17 @@ def _lexical_link(
     return float(model.scores(matrix).max())
 
 
+def event_clusters(
+    groups: Iterable[Sequence[EventInput]], *, knowledge: Knowledge | None = None
+) -> list[MergedEvent]:
+    """Merged events from clusters already decided (each in its order, e.g. as stored), so that
+    a later `merge_events` can take them as `existing` without merging them again."""
+    texts = _Texts(None)
+    return [
+        _merged_event(_EventCluster(None, group), texts, knowledge) for group in groups if group
+    ]
+
+
 def _merged_event(
     cluster: _EventCluster, texts: _Texts, knowledge: Knowledge | None
 ) -> MergedEvent:
@@ -1147,7 +1160,14 @@ def merge_statements(
         [list(m.members) for m in existing],
         [m.vectors for m in existing],
         new,
-        _Wording(lambda i: i.speaker, day, fits, limits.statement, limits.statement_strong),
+        _Wording(
+            lambda i: i.speaker,
+            day,
+            fits,
+            limits.statement,
+            limits.statement_strong,
+            share=None if embedder else min(limits.statement, limits.statement_strong),
+        ),
         knowledge,
         texts,
     )
@@ -1167,6 +1187,9 @@ class _Wording(Generic[_W]):
     fits: Callable[[_W, Sequence[_W]], bool]
     floor: float
     floor_unknown: float
+    # Compare only with groups holding a wording that shares this share of the shorter one's
+    # content words (None: every group of the block). Exact when the similarity is lexical.
+    share: float | None = None
 
 
 def _merge_worded(
@@ -1182,9 +1205,25 @@ def _merge_worded(
     actors: one block). Returns the groups and the numbers of those that changed."""
     index: dict[str | None, set[int]] = {}
     changed = set(range(len(vectors), len(groups)))
+    postings: dict[str, list[int]] = {}  # content word -> the wordings (numbered) holding it
+    sizes: list[int] = []  # per wording: its number of content words
+    owners: list[int] = []  # per wording: its group
 
     def register(number: int, item: _W) -> None:
         index.setdefault(_state_key(how.actor(item), knowledge, how.day(item)), set()).add(number)
+        if how.share is not None:
+            words = texts.words(item.text)
+            for word in words:
+                postings.setdefault(word, []).append(len(sizes))
+            sizes.append(len(words))
+            owners.append(number)
+
+    def sharing(item: _W) -> set[int]:
+        """The groups holding a wording that shares most of the words of `item` or of itself."""
+        words = texts.words(item.text)
+        shared = Counter(n for word in words for n in postings.get(word, ()))
+        assert how.share is not None
+        return {owners[n] for n, k in shared.items() if k >= how.share * min(len(words), sizes[n])}
 
     for number, members in enumerate(groups):
         for member in members:
@@ -1194,7 +1233,8 @@ def _merge_worded(
         # An unknown actor may be anyone; a known one may be in the unknown block.
         key = _state_key(how.actor(item), knowledge, how.day(item))
         pool = set().union(*index.values()) if key is None else index.get(key, set())
-        return sorted(pool | index.get(None, set()))
+        pool = pool | index.get(None, set())
+        return sorted(pool if how.share is None else pool & sharing(item))
 
     wanted = sorted({c for item in new for c in candidates(item)})
     for number in wanted:
@@ -1221,6 +1261,15 @@ def _merge_worded(
         changed.add(best)
         register(best, item)
     return groups, changed
+
+
+def statement_clusters(
+    groups: Iterable[Sequence[StatementInput]], *, knowledge: Knowledge | None = None
+) -> list[MergedStatement]:
+    """Merged statements from groups already decided (each in its order, e.g. as stored), so
+    that a later `merge_statements` can take them as `existing` without merging them again."""
+    texts = _Texts(None)
+    return [_merged_statement(list(group), texts, knowledge) for group in groups]
 
 
 def _merged_statement(

@@ -184,6 +184,10 @@ _MIGRATIONS: tuple[tuple[int, str], ...] = (
     # Sentence embeddings of merged texts, keyed by a hash of the text, so that a later build
     # merges against stored clusters without embedding their sentences again.
     (5, "CREATE TABLE text_vectors (key VARCHAR PRIMARY KEY, vector FLOAT[] NOT NULL);"),
+    # The merge cluster of each event before the two directions of a symmetric event are shown
+    # as one (`merged_id`), so that a later build regroups the events instead of merging them
+    # again. NULL on rows stored before: such a store is merged again, once per build.
+    (6, "ALTER TABLE events ADD COLUMN cluster_id VARCHAR;"),
 )
 
 
@@ -239,6 +243,7 @@ _EVENTS_COLUMNS = (
     "source_text",
     "target_text",
     "merged_id",
+    "cluster_id",
 )
 _COMMITMENTS_COLUMNS = (
     "id", "actor", "text", "first_stated", "last_stated", "status", "status_evidence",
@@ -260,6 +265,8 @@ class Links:
     changed: set[str] = field(default_factory=set)
     # Embeddings computed for this batch, by text key.
     vectors: dict[str, list[float]] = field(default_factory=dict)
+    # The merge cluster of each new event (its merged id, except for a symmetric event's twin).
+    clusters: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -470,7 +477,7 @@ class Store:
                 [],
             ),
             "statements": self._fetch_dicts(
-                "SELECT s.id, s.document_id, s.text, s.speaker, s.date, d.published"
+                "SELECT s.id, s.document_id, s.text, s.speaker, s.date, d.published, s.merged_id"
                 " FROM statements s JOIN documents d ON d.id = s.document_id ORDER BY s.rowid",
                 [],
             ),
@@ -520,7 +527,8 @@ class Store:
                      e.date, e.summary, json.dumps([_evidence(e)], ensure_ascii=False),
                      e.statement_id, e.document_id, e.root, e.date_precision, e.trigger,
                      e.trigger_start, e.decided_by, e.mode, e.reported_by, e.source_text,
-                     e.target_text, _merged(links, e.id)]
+                     e.target_text, _merged(links, e.id),
+                     links.clusters.get(e.id) if links is not None else None]
                     for e in events
                 ],
             )  # fmt: skip
