@@ -183,3 +183,27 @@ def test_timeline_table_prints_brackets_as_text(example_db: str) -> None:
     result = runner.invoke(app, ["timeline", "--db", example_db, "--kind", "event"])
     assert result.exit_code == 0, result.output
     assert "[pledged]" in result.output  # part of the summary, not Rich markup
+
+
+def test_dyads_table_json_csv_and_pair(example_db: str) -> None:
+    result = runner.invoke(app, ["dyads", "--db", example_db, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    months = json.loads(result.stdout)
+    assert months and all(m["a"] < m["b"] for m in months)
+    korea = [m for m in months if (m["a"], m["b"]) == ("KOR", "PRK")]
+    assert korea and all(m["actual"] == len(m["event_ids"]) for m in korea)
+    pledged = sum(m["pledged"] for m in korea)
+    assert pledged >= 1  # pledges are counted, never scored
+    result = runner.invoke(
+        app,
+        ["dyads", "--db", example_db, "--pair", "Lee Jae Myung", "North Korea", "--format", "csv",
+         "--since", "2025-09", "--until", "2026"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and {(r["a"], r["b"]) for r in rows} == {("KOR", "PRK")}
+    assert all("2025-09" <= r["month"] <= "2026-12" for r in rows)
+    table = runner.invoke(app, ["dyads", "--db", example_db])
+    assert table.exit_code == 0 and "KOR" in table.stdout and "PRK" in table.stdout
+    bad = runner.invoke(app, ["dyads", "--db", example_db, "--since", "last week"])
+    assert bad.exit_code != 0 and "--since must be" in bad.output

@@ -28,7 +28,7 @@ from rich.text import Text
 from peninsula.errors import PeninsulaError, SettingsError
 from peninsula.knowledge import check_actor_file, load_knowledge
 from peninsula.pipeline import BuildReport, build
-from peninsula.query import KINDS, TimelineRow, timeline
+from peninsula.query import KINDS, DyadMonth, TimelineRow, dyads, timeline
 from peninsula.report import write_report
 from peninsula.settings import Settings
 from peninsula.store import Store
@@ -210,6 +210,79 @@ def timeline_command(
         _write_timeline_csv(rows)
     else:
         _print_timeline(rows)
+
+
+@app.command("dyads")
+@_fails_cleanly
+def dyads_command(
+    db: DbOption = None,
+    pair: Annotated[
+        tuple[str, str] | None,
+        typer.Option("--pair", metavar="A B", help="Only this pair of states (or their people)"),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE", help="From this month: YYYY, YYYY-MM")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="DATE", help="Up to this month, inclusive")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="FORMAT", help="table, json or csv")
+    ] = "table",
+    actors: ActorsOption = None,
+) -> None:
+    """Relations per pair of states per month: mean Goldstein over actual events, and counts."""
+    if fmt not in ("table", "json", "csv"):
+        raise SettingsError(f"--format must be table, json or csv, got {fmt!r}")
+    settings = Settings.from_env()
+    knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
+    with Store(db or settings.db_path, read_only=True) as store:
+        months = dyads(store, knowledge, pair=pair, since=since, until=until)
+    records = [_dyad_record(m) for m in months]
+    if fmt == "json":
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(_DYAD_COLUMNS)
+        for record in records:
+            writer.writerow(
+                [
+                    "; ".join(v) if isinstance(v, list) else "" if v is None else v
+                    for v in (record[c] for c in _DYAD_COLUMNS)
+                ]
+            )
+    else:
+        table = Table(title=f"dyads ({len(records)} pair-months)")
+        for column in ("a", "b", "month", "mean Goldstein", "actual", "pledged", "hypo.", "neg."):
+            table.add_column(column, no_wrap=True)
+        for r in records:
+            mean = "-" if r["mean_goldstein"] is None else f"{r['mean_goldstein']:+.2f}"
+            table.add_row(
+                r["a"], r["b"], r["month"], mean, str(r["actual"]), str(r["pledged"]),
+                str(r["hypothetical"]), str(r["negated"]),
+            )  # fmt: skip
+        console.print(table)
+
+
+_DYAD_COLUMNS = (
+    "a", "b", "month", "mean_goldstein", "actual", "pledged", "hypothetical", "negated",
+    "event_ids", "other_ids",
+)  # fmt: skip
+
+
+def _dyad_record(month: DyadMonth) -> dict[str, Any]:
+    return {
+        "a": month.a,
+        "b": month.b,
+        "month": month.month,
+        "mean_goldstein": month.mean_goldstein,
+        "actual": month.count,
+        "pledged": month.pledged,
+        "hypothetical": month.hypothetical,
+        "negated": month.negated,
+        "event_ids": list(month.event_ids),
+        "other_ids": list(month.other_ids),
+    }
 
 
 @app.command("report")

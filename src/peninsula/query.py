@@ -244,9 +244,7 @@ def timeline(
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise SettingsError(f"unknown kind {unknown[0]!r}: use one of {', '.join(KINDS)}")
-    for label, value in (("since", since), ("until", until)):
-        if value is not None and not _ISO_PREFIX.match(value):
-            raise SettingsError(f"--{label} must be YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+    _check_bounds(since, until)
     names = _Names(store.actors(), knowledge)
     actor_id = _resolve(actor, names) if actor is not None else None
     pair = (_resolve(dyad[0], names), _resolve(dyad[1], names)) if dyad is not None else None
@@ -271,8 +269,18 @@ def timeline(
     return sorted(rows, key=_row_key)
 
 
-def dyads(store: Store, knowledge: Knowledge) -> list[DyadMonth]:
+def dyads(
+    store: Store,
+    knowledge: Knowledge,
+    *,
+    pair: tuple[str, str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> list[DyadMonth]:
     """Monthly relations per unordered pair of states, from the merged events.
+
+    `pair` (ids, names or aliases; a person or body counts as its state) keeps that pair only;
+    `since` and `until` (YYYY, YYYY-MM or a day) bound the months, both included.
 
     Sides are rolled up to their state on the event's date; events with a side that has no
     state, or with both sides in one state, are passed over, as are undated and year-only
@@ -280,17 +288,23 @@ def dyads(store: Store, knowledge: Knowledge) -> list[DyadMonth]:
     reported in the same sentence, landing on the same pair: "Lee held talks with Trump" coded
     both ways) count once.
     """
+    _check_bounds(since, until)
     names = _Names(store.actors(), knowledge)
+    wanted = _state_pair(pair, names) if pair is not None else None
     buckets: dict[tuple[str, str, str], dict[tuple[Any, ...], dict[str, Any]]] = defaultdict(dict)
     for event in store.merged_events():
         month = _month_of(event["date"])
         if month is None or not event["source"] or not event["target"]:
+            continue
+        if (since and _cmp_prefix(month, since) < 0) or (until and _cmp_prefix(month, until) > 0):
             continue
         a = names.state(event["source"], event["date"])
         b = names.state(event["target"], event["date"])
         if a is None or b is None or a == b:
             continue
         low, high = sorted((a, b))
+        if wanted is not None and (low, high) != wanted:
+            continue
         evidence = event["evidence"] or []
         where = min(((e["document_id"], e["char_start"]) for e in evidence), default=event["id"])
         key = (event["code"], event["modality"], where)
@@ -315,6 +329,24 @@ def dyads(store: Store, knowledge: Knowledge) -> list[DyadMonth]:
             )
         )
     return sorted(out, key=lambda d: (d.a, d.b, d.month))
+
+
+def _check_bounds(since: str | None, until: str | None) -> None:
+    for label, value in (("since", since), ("until", until)):
+        if value is not None and not _ISO_PREFIX.match(value):
+            raise SettingsError(f"--{label} must be YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+
+
+def _state_pair(pair: tuple[str, str], names: _Names) -> tuple[str, str]:
+    states = []
+    for name in pair:
+        actor = _resolve(name, names)
+        state = names.state(actor, None)
+        if state is None:
+            raise NotFound(f"{name!r} belongs to no state, so it is in no dyad")
+        states.append(state)
+    low, high = sorted(states)
+    return (low, high)
 
 
 def _event_rows(events: Iterable[Mapping[str, Any]], names: _Names) -> list[TimelineRow]:
