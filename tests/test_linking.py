@@ -129,6 +129,12 @@ def test_stored_events_are_regrouped_not_merged_again(
         regrouped = {m.id: c.id for c in linker.events for m in c.members}
         assert regrouped == {r["id"]: r["cluster_id"] for r in rows}
         assert len(linker.events) < len(rows)  # the seeds' repeated summit, among others
+        ledger = {c.id.split("#")[0]: (c.status, c.status_evidence) for c in linker.commitments}
+        stored_ledger = {
+            r["merged_id"]: (r["status"], r["status_evidence"])
+            for r in store.merge_state()["commitments"]
+        }
+        assert ledger == stored_ledger
         # A store written before cluster ids existed is merged again, to the same clusters.
         store._con.execute("UPDATE events SET cluster_id = NULL")
         again = linking.Linker.from_store(store, knowledge, embeddings=False)

@@ -2,12 +2,12 @@
 merged with everything stored before them (see `merge`), and each row learns its merged id.
 
 The clusters of the stored rows are rebuilt once per build, without comparing them again:
-statements are regrouped by the merged id each row was stored with, events by their merge
-cluster (`cluster_id`: the two directions of a symmetric event share a merged id but stay two
-clusters). Only commitments, few, are merged again in the order they were stored, their status
-decided again against the stored events (no parse and no embedding: vectors are stored too).
-A store written before `cluster_id` existed has its events merged again, once per build. Then
-every batch only merges its own new items into the clusters.
+statements and commitments (with their status) are regrouped by the merged id each row was
+stored with, events by their merge cluster (`cluster_id`: the two directions of a symmetric
+event share a merged id but stay two clusters). A store written before `cluster_id` existed has
+its events and commitments merged again, once per build, in the order they were stored (no
+parse and no embedding: vectors are stored too). Then every batch only merges its own new items
+into the clusters.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from peninsula.merge import (
     MergedEvent,
     MergedStatement,
     StatementInput,
+    commitment_clusters,
     content_words,
     default_embedder,
     event_clusters,
@@ -42,7 +43,7 @@ from peninsula.merge import (
     statement_clusters,
 )
 from peninsula.nlp import Analysis
-from peninsula.records import Document, Event
+from peninsula.records import CommitmentStatus, Document, Event
 from peninsula.store import Links, Store
 
 # A statement is compared with earlier ones only if it shares this share of the shorter one's
@@ -79,15 +80,28 @@ class Linker:
             groups.setdefault(row["merged_id"] or statement.id, []).append(statement)
             linker._screen([statement])  # its words, for the screening of later statements
         linker.statements = statement_clusters(_led(groups), knowledge=knowledge)
-        commitments = [w for r in stored["commitments"] for w in _commitment_from_row(r, by_id)]
-        if events and all(r["cluster_id"] for r in stored["events"]):
+        pledges: dict[str, list[CommitmentInput]] = {}
+        statuses: dict[str, tuple[CommitmentStatus, str | None]] = {}
+        for row in stored["commitments"]:
+            key = row["merged_id"] or row["id"]
+            wordings = _commitment_from_row(row, by_id)
+            # The row the cluster is named after leads; its wordings keep their order.
+            lead = key == row["id"]
+            pledges[key] = [*wordings, *pledges.get(key, [])] if lead else [
+                *pledges.get(key, []), *wordings
+            ]  # fmt: skip
+            statuses[key] = (row["status"], row["status_evidence"])
+        if all(r["cluster_id"] for r in stored["events"]):
             clusters: dict[str, list[EventInput]] = {}
             for row, event in zip(stored["events"], events, strict=True):
                 clusters.setdefault(row["cluster_id"], []).append(event)
             linker.events = event_clusters(_led(clusters), knowledge=knowledge)
             linker.event_inputs = list(events)
-            events = []
-        if events or commitments:
+            linker.commitments = commitment_clusters(
+                ((pledges[k], *statuses[k]) for k in pledges), knowledge=knowledge
+            )
+        else:  # stored before cluster ids: merge events, then pledges and their status, again
+            commitments = [w for group in pledges.values() for w in group]
             linker._merge(events, [], commitments)
         return linker
 

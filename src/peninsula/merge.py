@@ -139,6 +139,7 @@ __all__ = [
     "actors_compatible",
     "candidate_pairs",
     "codes_compatible",
+    "commitment_clusters",
     "dates_compatible",
     "default_embedder",
     "event_clusters",
@@ -1342,6 +1343,25 @@ def _commitment_fits(
         ):
             return False
     return True
+
+
+def commitment_clusters(
+    groups: Iterable[tuple[Sequence[CommitmentInput], CommitmentStatus, str | None]],
+    *,
+    knowledge: Knowledge | None = None,
+) -> list[MergedCommitment]:
+    """Merged commitments from groups already decided, each with its status and evidence (e.g.
+    as stored), so that a later `merge_commitments` can take them as `existing`."""
+    texts = _Texts(None)
+    return [
+        replace(
+            _merged_commitment(list(members), texts, knowledge, None),
+            status=status,
+            status_evidence=evidence,
+        )
+        for members, status, evidence in groups
+        if members
+    ]
 
 
 def _merged_commitment(
