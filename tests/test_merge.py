@@ -607,3 +607,13 @@ def test_a_pledge_without_code_or_target_stays_open(knowledge: Knowledge) -> Non
     )
     (result,) = resolve_commitments(vague, [talks("held", "2025-10-02")], knowledge=knowledge)
     assert (result.status, result.status_evidence) == ("open", None)
+
+
+def test_a_one_word_fragment_is_not_a_trimmed_quote(knowledge: Knowledge) -> None:
+    items = [
+        statement("full", QUOTE),
+        statement("fragment", "patience."),
+        statement("trimmed", "We will pursue dialogue with North Korea without preconditions"),
+    ]
+    result = merge_statements([], items, knowledge=knowledge)
+    assert [set(m.member_ids) for m in result] == [{"full", "trimmed"}, {"fragment"}]

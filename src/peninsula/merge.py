@@ -1127,10 +1127,18 @@ def _most_specific(actors: Sequence[str | None], knowledge: Knowledge | None) ->
 # --- statements -----------------------------------------------------------------------------
 
 
+# The fewest content words a quote trimmed by an outlet keeps and still says which quote it is:
+# one or two ("peacemaker", "talks") would match every longer quote holding them.
+_TRIMMED_WORDS = 3
+
+
 def _similarity(a: str, b: str, texts: _Texts) -> float:
     """Statements and commitments: embedding cosine, or the lexical overlap over the shorter
-    text (with embeddings, the larger of the two, so a trimmed quote still matches)."""
-    lexical = _overlap(texts.words(a), texts.words(b), shorter=True)
+    text (with embeddings, the larger of the two, so a trimmed quote still matches). A text of
+    fewer than `_TRIMMED_WORDS` content words is no trimmed quote: over the union then."""
+    words_a, words_b = texts.words(a), texts.words(b)
+    trimmed = min(len(words_a), len(words_b)) >= _TRIMMED_WORDS
+    lexical = _overlap(words_a, words_b, shorter=trimmed)
     if texts.embedder is None:
         return lexical
     return max(texts.cosine(a, b), lexical)
