@@ -11,7 +11,6 @@ import pytest
 from peninsula.errors import DataFileError
 from peninsula.event_links import (
     FEATURES,
-    LEXICAL,
     LinkModel,
     default_link_model,
     features,
@@ -37,12 +36,12 @@ def test_scores_are_bias_plus_weighted_features() -> None:
     assert model.scores(row).tolist() == [0.0]
 
 
-def test_the_shipped_model_loads_and_reads_context_as_evidence() -> None:
-    model = default_link_model()
+@pytest.mark.parametrize("lexical", [False, True])
+def test_the_shipped_models_load_and_read_context_as_evidence(lexical: bool) -> None:
+    model = default_link_model(lexical=lexical)
     assert set(model.weights) == set(FEATURES)
     assert model.weights["context"] > 0 and model.weights["sentence"] > 0
     assert model.agreed_threshold < model.threshold
-    assert LEXICAL.agreed_threshold < LEXICAL.threshold
 
 
 def write(tmp_path: Path, content: object) -> Path:

@@ -6,11 +6,10 @@ best member clears the floor by the widest margin. The score is `bias + Σ weigh
 `FEATURES`; the floor is `threshold`, or `agreed_threshold` when the participants are named and
 compatible on both sides (then the text need only be about the same thing).
 
-With sentence embeddings the weights are a logistic regression trained on the ECB+ *training*
-topics, and the threshold chosen on its *development* topics, by `benchmarks/ecbplus_train.py`,
-which writes `data/event_links.json` (the file says how it was made). The lexical fallback
-(`LEXICAL`) is a hand-set mix of sentence and context overlap, calibrated on the development
-topics when no embedder is installed.
+The weights are a logistic regression trained on the ECB+ *training* topics, and the threshold
+chosen on its *development* topics, by `benchmarks/ecbplus_train.py`: `data/event_links.json`
+over sentence-embedding similarities, `data/event_links_lexical.json` over word overlaps, for
+when no embedder is installed (`--lexical`). Each file says how it was made.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from numpy.typing import NDArray
 from peninsula.errors import DataFileError
 from peninsula.knowledge import data_path
 
-__all__ = ["FEATURES", "LEXICAL", "LinkModel", "default_link_model", "features", "load_link_model"]
+__all__ = ["FEATURES", "LinkModel", "default_link_model", "features", "load_link_model"]
 
 FEATURES = (
     "sentence",  # similarity of the two sentences
@@ -61,11 +60,6 @@ class LinkModel:
         return scored
 
 
-# Hand-set for the lexical overlaps (no embedder): the sentence mixed with the document context
-# 35:65, floors 0.15 and 0.1, chosen on the ECB+ development topics.
-LEXICAL = LinkModel({"sentence": 0.35, "context": 0.65}, 0.0, 0.15, 0.1)
-
-
 def features(
     sentence: Matrix,
     context: Matrix,
@@ -82,8 +76,9 @@ def features(
 
 
 @cache
-def default_link_model() -> LinkModel:
-    return load_link_model(data_path("event_links.json"))
+def default_link_model(*, lexical: bool = False) -> LinkModel:
+    """The shipped model: over embedding similarities, or over word overlaps (`lexical`)."""
+    return load_link_model(data_path("event_links_lexical.json" if lexical else "event_links.json"))
 
 
 def load_link_model(path: Path) -> LinkModel:
