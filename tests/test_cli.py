@@ -207,3 +207,8 @@ def test_dyads_table_json_csv_and_pair(example_db: str) -> None:
     assert table.exit_code == 0 and "KOR" in table.stdout and "PRK" in table.stdout
     bad = runner.invoke(app, ["dyads", "--db", example_db, "--since", "last week"])
     assert bad.exit_code != 0 and "--since must be" in bad.output
+
+
+def test_dyads_of_one_state_is_an_error(example_db: str) -> None:
+    result = runner.invoke(app, ["dyads", "--db", example_db, "--pair", "lee_jae_myung", "KOR"])
+    assert result.exit_code != 0 and "a dyad is two states" in result.output

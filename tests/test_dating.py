@@ -347,3 +347,13 @@ def test_month_only_output(knowledge: Knowledge) -> None:
 def test_a_page_without_article_text_is_still_dated(knowledge: Knowledge) -> None:
     decision = decide(knowledge, ("json-ld:datePublished", "2022-05-07T13:43:46-05:00"), text="")
     assert decision.published == "2022-05-07"
+
+
+def test_a_dateline_that_gives_its_year_is_taken_at_its_word(knowledge: Knowledge) -> None:
+    text = (
+        "UN support sought\n\nNew York, Sept 24, 2025 (Yonhap) South Korean President Lee Jae "
+        "Myung called on the United Nations to back his plan.\n"
+    )
+    decision = prepare(RawArticle(origin="y.txt", text=text), knowledge, TODAY).date
+    assert decision.published == "2025-09-24"  # not the more recent 2026-09-24
+    assert any(e.signal == "dateline" for e in decision.evidence)

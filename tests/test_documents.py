@@ -509,6 +509,14 @@ def test_unknown_dateline_agency_falls_through_to_other_evidence(knowledge: Know
     assert recognise_outlet(raw, lusa, [], knowledge) == "KOREA_TIMES"
 
 
+def test_a_dateline_year_is_kept() -> None:
+    line, rest = split_dateline("New York, Sept 24, 2025 (Yonhap) Lee spoke.")
+    assert line is not None and (line.month, line.day, line.year) == (9, 24, 2025)
+    assert rest == "Lee spoke."
+    line, _ = split_dateline("Seoul, Jan 1 (IANS) Lee spoke.")
+    assert line is not None and line.year is None
+
+
 @pytest.mark.parametrize(
     ("dateline", "expected"),
     [

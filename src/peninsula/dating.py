@@ -445,7 +445,11 @@ def _dateline_vote(
     if dateline is None or dateline.month is None or dateline.day is None:
         return None
     best: tuple[float, date] | None = None
-    for year in range(today.year, today.year - _YEARS_BACK, -1):
+    # A dateline that gives its year is taken at its word; most give only month and day.
+    candidates = (
+        [dateline.year] if dateline.year else range(today.year, today.year - _YEARS_BACK, -1)
+    )
+    for year in candidates:
         try:
             day = date(year, dateline.month, dateline.day)
         except ValueError:

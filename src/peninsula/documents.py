@@ -52,7 +52,7 @@ DATELINE = re.compile(
     (?:(?P<place>{_PLACE})(?:,[ ](?P<region>{_PLACE}))?
        (?:,?[ ](?:(?P<month>{_MONTH})[ ](?P<day>\d{{1,2}})
                 |(?P<dday>\d{{1,2}})[ ](?P<dmonth>{_MONTH}))
-          (?:,[ ]\d{{4}})?)?
+          (?:,[ ](?P<year>\d{{4}}))?)?
        [ ]?)?
     \((?P<outlet>[^\W\d_][\w .&'’\-]{{0,40}}?)\)
     (?P<dash>[ ]?{_DASH})?[ ]*""",
@@ -201,6 +201,7 @@ def split_dateline(paragraph: str) -> tuple[Dateline | None, str]:
         day=int(day) if day else None,
         outlet=match["outlet"].strip(),
         raw=paragraph[: match.end()].strip(),
+        year=int(match["year"]) if match["year"] else None,
     )
     return dateline, paragraph[match.end() :].lstrip()
 

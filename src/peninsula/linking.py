@@ -4,10 +4,10 @@ merged with everything stored before them (see `merge`), and each row learns its
 The clusters of the stored rows are rebuilt once per build, without comparing them again:
 statements and commitments (with their status) are regrouped by the merged id each row was
 stored with, events by their merge cluster (`cluster_id`: the two directions of a symmetric
-event share a merged id but stay two clusters). A store written before `cluster_id` existed has
-its events and commitments merged again, once per build, in the order they were stored (no
-parse and no embedding: vectors are stored too). Then every batch only merges its own new items
-into the clusters.
+event share a merged id but stay two clusters; in a store written before `cluster_id` existed
+they are split apart by sentence and trigger). Every cluster keeps the merged id it was stored
+under (`Linker.named`), so ids do not depend on the order rows come back in. Then every batch
+only merges its own new items into the clusters.
 """
 
 from __future__ import annotations
@@ -65,6 +65,9 @@ class Linker:
     # Content-word count of every statement seen, and which statements hold each word.
     statement_sizes: list[int] = field(default_factory=list)
     postings: dict[str, list[int]] = field(default_factory=dict)
+    # The merged id each event cluster was given, kept from build to build: a symmetric
+    # event's twin stays under the id it was stored with, whatever order clusters come in.
+    named: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_store(cls, store: Store, knowledge: Knowledge, embeddings: bool) -> Linker:
@@ -91,18 +94,25 @@ class Linker:
                 *pledges.get(key, []), *wordings
             ]  # fmt: skip
             statuses[key] = (row["status"], row["status_evidence"])
-        if all(r["cluster_id"] for r in stored["events"]):
-            clusters: dict[str, list[EventInput]] = {}
-            for row, event in zip(stored["events"], events, strict=True):
-                clusters.setdefault(row["cluster_id"], []).append(event)
-            linker.events = event_clusters(_led(clusters), knowledge=knowledge)
-            linker.event_inputs = list(events)
-            linker.commitments = commitment_clusters(
-                ((pledges[k], *statuses[k]) for k in pledges), knowledge=knowledge
-            )
-        else:  # stored before cluster ids: merge events, then pledges and their status, again
-            commitments = [w for group in pledges.values() for w in group]
-            linker._merge(events, [], commitments)
+        clusters: dict[str, list[EventInput]] = {}
+        names: dict[str, str] = {}
+        for row, event in zip(stored["events"], events, strict=True):
+            # Stored before cluster ids: by merged id, twins split apart below.
+            key = row["cluster_id"] or row["merged_id"] or event.id
+            clusters.setdefault(key, []).append(event)
+            names.setdefault(key, row["merged_id"] or event.id)
+        regrouped: list[list[EventInput]] = []
+        for key, members in clusters.items():
+            for group in _split_twins(key, members):
+                regrouped.append(group)
+                linker.named[group[0].id] = names[key]
+        linker.events = event_clusters(regrouped, knowledge=knowledge)
+        linker.event_inputs = list(events)
+        linker.commitments = commitment_clusters(
+            ((pledges[k], *statuses[k]) for k in pledges), knowledge=knowledge
+        )
+        for cluster, key in zip(linker.commitments, pledges, strict=True):
+            linker.named[cluster.id] = key
         return linker
 
     def link(self, batch: Sequence[tuple[Document, Analysis]]) -> Links:
@@ -128,31 +138,37 @@ class Linker:
         self._merge(events, statements, commitments)
         new_commitments = {c.id for c in commitments}
         merged_ids: dict[str, str] = {}
-        clusters: list[MergedEvent | MergedStatement | MergedCommitment] = [
-            *self.events,
-            *self.statements,
-            *self.commitments,
-        ]
         twins = _twins(self.events)
-        for cluster in clusters:
+        for event_cluster in self.events:
+            if event_cluster.id not in self.named:
+                mirror = twins.get(event_cluster.id, event_cluster.id)
+                self.named[event_cluster.id] = self.named.get(mirror, mirror)
+        plain: list[MergedEvent | MergedStatement] = [*self.events, *self.statements]
+        for cluster in plain:
             for member in cluster.member_ids:
+                merged_ids[member] = self.named.get(cluster.id, cluster.id)
+        pledge_names = self._name_pledges()
+        for pledge in self.commitments:
+            for member in pledge.member_ids:
                 # A document's pledge whose wordings fell in two clusters joins the older one.
-                merged_ids.setdefault(_row(member), _row(twins.get(cluster.id, cluster.id)))
+                merged_ids.setdefault(_row(member), pledge_names[pledge.id] or _row(member))
         new_ids = {e.id for e in events} | {s.id for s in statements}
         new_ids |= {_row(c.id) for c in commitments}
         # Every cluster a new row joins (its rows are inserted with the cluster's status) and
-        # every cluster whose status changed.
-        statuses: dict[str, tuple[str, str | None]] = {
-            _row(c.id): (c.status, c.status_evidence)
-            for c in self.commitments
-            if any(m in new_commitments for m in c.member_ids)
-            or before.get(c.id, ("open", None)) != (c.status, c.status_evidence)
-        }
-        changed = {
-            _row(c.id)
-            for c in self.commitments
-            if c.id in before and before[c.id] != (c.status, c.status_evidence)
-        }
+        # every cluster whose status changed; a cluster that houses no row of its own (its
+        # wordings' rows all live in older clusters) has no status to store.
+        statuses: dict[str, tuple[str, str | None]] = {}
+        changed: set[str] = set()
+        for pledge in self.commitments:
+            name = pledge_names[pledge.id]
+            if name is None:
+                continue
+            now = (pledge.status, pledge.status_evidence)
+            moved = before.get(pledge.id, ("open", None)) != now
+            if moved or any(m in new_commitments for m in pledge.member_ids):
+                statuses.setdefault(name, now)
+            if moved and pledge.id in before:
+                changed.add(name)
         merged = {k: v for k, v in merged_ids.items() if k in new_ids}
         vectors = self.embedder.drain() if isinstance(self.embedder, _Cached) else {}
         new_events = {e.id for e in events}
@@ -160,6 +176,23 @@ class Linker:
             m.id: c.id for c in self.events for m in c.members if m.id in new_events
         }  # fmt: skip
         return Links(merged, statuses, changed, vectors, clusters_of)
+
+    def _name_pledges(self) -> dict[str, str | None]:
+        """Each commitment cluster's merged id: the one it was stored under, else the row of its
+        first wording whose row lives here (a row lives in the first cluster holding one of its
+        wordings); None when every row of its wordings lives in an older cluster."""
+        home: dict[str, int] = {}
+        for number, cluster in enumerate(self.commitments):
+            for member in cluster.member_ids:
+                home.setdefault(_row(member), number)
+        names: dict[str, str | None] = {}
+        for number, cluster in enumerate(self.commitments):
+            own = (_row(m) for m in cluster.member_ids if home[_row(m)] == number)
+            name = self.named.get(cluster.id) or next(own, None)
+            names[cluster.id] = name
+            if name is not None:
+                self.named[cluster.id] = name
+        return names
 
     def _screen(
         self, statements: Sequence[StatementInput]
@@ -258,6 +291,28 @@ class _Cached:
 
 def text_key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _split_twins(key: str, members: list[EventInput]) -> list[list[EventInput]]:
+    """A stored cluster, the member it is named after first; a store written before cluster
+    ids kept the two directions of a symmetric event under one id: those mirroring a member
+    go apart, as a cluster of their own."""
+    lead = next((m for m in members if m.id == key), members[0])
+    main: list[EventInput] = [lead]
+    twin: list[EventInput] = []
+    for member in members:
+        if member is not lead:
+            (twin if any(_mirrors(member, m) for m in main) else main).append(member)
+    return [main, twin] if twin else [main]
+
+
+def _mirrors(event: EventInput, other: EventInput) -> bool:
+    """The two directions of one symmetric event, coded from one trigger."""
+    return event.code_root in SYMMETRIC_ROOTS and (
+        event.document_id,
+        event.sentence,
+        event.trigger_lemma,
+    ) == (other.document_id, other.sentence, other.trigger_lemma)
 
 
 def _twins(events: Sequence[MergedEvent]) -> dict[str, str]:

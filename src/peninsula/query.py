@@ -346,6 +346,8 @@ def _state_pair(pair: tuple[str, str], names: _Names) -> tuple[str, str]:
             raise NotFound(f"{name!r} belongs to no state, so it is in no dyad")
         states.append(state)
     low, high = sorted(states)
+    if low == high:
+        raise SettingsError(f"--pair: both sides are {low}; a dyad is two states")
     return (low, high)
 
 

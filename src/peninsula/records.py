@@ -43,6 +43,7 @@ class Dateline:
     day: int | None
     outlet: str | None
     raw: str
+    year: int | None = None  # "New York, Sept 24, 2025 (Yonhap)"; most datelines have none
 
 
 @dataclass(frozen=True, slots=True)

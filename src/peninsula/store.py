@@ -186,7 +186,7 @@ _MIGRATIONS: tuple[tuple[int, str], ...] = (
     (5, "CREATE TABLE text_vectors (key VARCHAR PRIMARY KEY, vector FLOAT[] NOT NULL);"),
     # The merge cluster of each event before the two directions of a symmetric event are shown
     # as one (`merged_id`), so that a later build regroups the events instead of merging them
-    # again. NULL on rows stored before: such a store is merged again, once per build.
+    # again. NULL on rows stored before: those are regrouped by merged id, twins split apart.
     (6, "ALTER TABLE events ADD COLUMN cluster_id VARCHAR;"),
 )
 
@@ -695,6 +695,7 @@ def _dateline_dict(d: Document) -> dict[str, Any]:
         "day": line.day,
         "outlet": line.outlet,
         "raw": line.raw,
+        "year": line.year,
     }
 
 
