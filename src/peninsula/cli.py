@@ -26,7 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from peninsula.errors import PeninsulaError, SettingsError
-from peninsula.knowledge import check_actor_file, load_knowledge
+from peninsula.knowledge import Knowledge, check_actor_file, load_knowledge
 from peninsula.pipeline import BuildReport, build
 from peninsula.query import KINDS, DyadMonth, TimelineRow, dyads, timeline
 from peninsula.report import write_report
@@ -45,6 +45,15 @@ ActorsOption = Annotated[
 DbOption = Annotated[
     Path | None, typer.Option("--db", help="DuckDB file [default: ./peninsula.duckdb]")
 ]
+FormatOption = Annotated[str, typer.Option("--format", metavar="FORMAT", help="table, json or csv")]
+
+
+def _for_query(fmt: str, actors: list[Path] | None) -> tuple[Settings, Knowledge]:
+    """Settings and knowledge for a query command, once its output format is known to be good."""
+    if fmt not in ("table", "json", "csv"):
+        raise SettingsError(f"--format must be table, json or csv, got {fmt!r}")
+    settings = Settings.from_env()
+    return settings, load_knowledge((*settings.actors_files, *(actors or [])))
 
 
 def _fails_cleanly(command: F) -> F:
@@ -183,16 +192,11 @@ def timeline_command(
             "--kind", metavar="KIND", help="event, statement or commitment; repeat for several"
         ),
     ] = None,
-    fmt: Annotated[
-        str, typer.Option("--format", metavar="FORMAT", help="table, json or csv")
-    ] = "table",
+    fmt: FormatOption = "table",
     actors: ActorsOption = None,
 ) -> None:
     """Events, statements and commitments in date order, with their sources."""
-    if fmt not in ("table", "json", "csv"):
-        raise SettingsError(f"--format must be table, json or csv, got {fmt!r}")
-    settings = Settings.from_env()
-    knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
+    settings, knowledge = _for_query(fmt, actors)
     with Store(db or settings.db_path, read_only=True) as store:
         rows = timeline(
             store,
@@ -226,16 +230,11 @@ def dyads_command(
     until: Annotated[
         str | None, typer.Option("--until", metavar="DATE", help="Up to this month, inclusive")
     ] = None,
-    fmt: Annotated[
-        str, typer.Option("--format", metavar="FORMAT", help="table, json or csv")
-    ] = "table",
+    fmt: FormatOption = "table",
     actors: ActorsOption = None,
 ) -> None:
     """Relations per pair of states per month: mean Goldstein over actual events, and counts."""
-    if fmt not in ("table", "json", "csv"):
-        raise SettingsError(f"--format must be table, json or csv, got {fmt!r}")
-    settings = Settings.from_env()
-    knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
+    settings, knowledge = _for_query(fmt, actors)
     with Store(db or settings.db_path, read_only=True) as store:
         months = dyads(store, knowledge, pair=pair, since=since, until=until)
     records = [_dyad_record(m) for m in months]
