@@ -59,6 +59,19 @@ def test_without_embeddings_nothing_is_embedded_or_stored(tmp_path: Path) -> Non
         assert store.counts()["events merged"] < store.counts()["events"]
 
 
+def _new_items_passed(monkeypatch: pytest.MonkeyPatch, merge: str) -> list[int]:
+    """How many new items each call of `linking.<merge>` is given, from now on."""
+    calls: list[int] = []
+    original = getattr(linking, merge)
+
+    def counting(existing: Any, new: Any, **kw: Any) -> Any:
+        calls.append(len(new))
+        return original(existing, new, **kw)
+
+    monkeypatch.setattr(linking, merge, counting)
+    return calls
+
+
 QUOTE = (
     'President Lee Jae Myung said, "We will pursue dialogue with North Korea without '
     'preconditions and with patience, whatever it takes."'
@@ -85,14 +98,7 @@ def test_stored_statements_are_regrouped_not_merged_again(
     with Store(db) as store:
         pipeline.build([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")], store, knowledge,
                        settings, TODAY)  # fmt: skip
-        merged_calls: list[int] = []
-        original = linking.merge_statements
-
-        def counting(existing: Any, new: Any, **kw: Any) -> Any:
-            merged_calls.append(len(new))
-            return original(existing, new, **kw)
-
-        monkeypatch.setattr(linking, "merge_statements", counting)
+        merged_calls = _new_items_passed(monkeypatch, "merge_statements")
         linker = linking.Linker.from_store(store, knowledge, embeddings=False)
         assert not any(merged_calls)  # nothing stored is compared again
         rows = store.merge_state()["statements"]
@@ -114,14 +120,7 @@ def test_stored_events_are_regrouped_not_merged_again(
     knowledge = default_knowledge()
     with Store(db) as store:
         pipeline.build([str(EXAMPLES)], store, knowledge, settings, TODAY)
-        calls: list[int] = []
-        original = linking.merge_events
-
-        def counting(existing: Any, new: Any, **kw: Any) -> Any:
-            calls.append(len(new))
-            return original(existing, new, **kw)
-
-        monkeypatch.setattr(linking, "merge_events", counting)
+        calls = _new_items_passed(monkeypatch, "merge_events")
         linker = linking.Linker.from_store(store, knowledge, embeddings=False)
         assert not any(calls)
         rows = store.merge_state()["events"]
