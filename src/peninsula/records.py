@@ -2,10 +2,122 @@
 
 from __future__ import annotations
 
+import calendar
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 Precision = Literal["day", "month", "year"]
+_PRECISIONS: tuple[Precision, ...] = ("year", "month", "day")
+_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PartialDate:
+    """A calendar date known to the year, month or day: "2025", "2025-08", "2025-08-25".
+
+    The one helper for partial ISO dates (TIMEX3 values, publication dates, event dates): parse
+    with `PartialDate.parse`, which reads the leading `YYYY[-MM[-DD]]` of a value and can only
+    coarsen it to a stated precision. Ordered by (year, month, day), unknown parts first.
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, value: str | None, precision: Precision | None = None) -> PartialDate | None:
+        """None when `value` is empty, does not start with a year, or names no real day."""
+        if not value:
+            return None
+        match = _PARTIAL.match(value)
+        if match is None:
+            return None
+        parts = [int(p) for p in match.groups() if p]
+        if precision is not None:
+            parts = parts[: _PRECISIONS.index(precision) + 1]
+        found = cls(*parts)
+        if found.month is not None and not 1 <= found.month <= 12:
+            return None
+        last = calendar.monthrange(found.year, found.month)[1] if found.month else 31
+        if found.day is not None and not 1 <= found.day <= last:
+            return None
+        return found
+
+    @classmethod
+    def of(cls, day: date, precision: Precision = "day") -> PartialDate:
+        parts = (day.year, day.month, day.day)[: _PRECISIONS.index(precision) + 1]
+        return cls(*parts)
+
+    @property
+    def precision(self) -> Precision:
+        return "year" if self.month is None else "month" if self.day is None else "day"
+
+    @property
+    def parts(self) -> tuple[int, ...]:
+        return tuple(p for p in (self.year, self.month, self.day) if p is not None)
+
+    @property
+    def iso(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+    def first_day(self) -> date:
+        return date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> date:
+        month = self.month or 12
+        return date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+
+    def coarsen(self, precision: Precision) -> PartialDate:
+        return PartialDate(*self.parts[: _PRECISIONS.index(precision) + 1])
+
+    def compatible(self, other: PartialDate | None) -> bool:
+        """May both name the same day? "2025" fits "2025-08"; "2025-08" does not fit "2025-09".
+        An unknown date fits anything."""
+        if other is None:
+            return True
+        common = min(len(self.parts), len(other.parts))
+        return self.parts[:common] == other.parts[:common]
+
+    def __str__(self) -> str:
+        return self.iso
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Someone or something that acts: a state, a body, a person, a group, an outlet."""
+
+    id: str
+    name: str
+    kind: str
+    country: str | None = None
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+    demonyms: tuple[str, ...] = ()
+    verified: bool = True
+    # For unverified actors: the titles the articles give them ("presidential spokesperson").
+    described_as: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A dated role: `actor` held `title` of `of` from `start` to `end` (inclusive; None: open)."""
+
+    actor: str
+    title: str
+    of: str
+    start: date | None
+    end: date | None
+    source: str
+
+    def holds_on(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,3 +352,20 @@ class Commitment:
     def last_stated(self) -> str | None:
         dates = [m.date for m in self.mentions if m.date]
         return max(dates) if dates else None
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the extraction stages found in one document."""
+
+    mentions: list[Mention]
+    new_actors: list[Actor]
+    timexes: list[Timex]
+    statements: list[Statement]
+    events: list[Event]
+    commitments: list[Commitment]
+
+
+EMPTY_ANALYSIS = Analysis(
+    mentions=[], new_actors=[], timexes=[], statements=[], events=[], commitments=[]
+)

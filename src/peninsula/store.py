@@ -18,8 +18,8 @@ import duckdb
 
 from peninsula.errors import NotFound, StoreError
 from peninsula.knowledge import Actor, Knowledge, Role
-from peninsula.nlp import Analysis
 from peninsula.records import (
+    Analysis,
     Commitment,
     CommitmentMention,
     Document,

@@ -8,7 +8,7 @@ the commitments those statements and events make.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from functools import cache
 from typing import Any, TypeVar
@@ -17,32 +17,21 @@ import spacy
 from spacy.tokens import Doc
 
 from peninsula.errors import SettingsError
-from peninsula.knowledge import Actor, Knowledge
+from peninsula.knowledge import Knowledge
 from peninsula.nlp.actors import find_actors
 from peninsula.nlp.commitments import find_commitments
 from peninsula.nlp.events import find_events
 from peninsula.nlp.statements import find_statements
 from peninsula.nlp.timexes import find_timexes
 from peninsula.nlp.when import Dated, sentence_date
-from peninsula.records import Commitment, Document, Event, Mention, Statement, Timex
+from peninsula.records import EMPTY_ANALYSIS as EMPTY
+from peninsula.records import Analysis, Commitment, Document, Event, Statement, Timex
 
 _MIN_DOCS_PER_PROCESS = 16
 _Identified = TypeVar("_Identified", Statement, Event, Commitment)
 
 
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    """What the extraction stages found in one document."""
-
-    mentions: list[Mention]
-    new_actors: list[Actor]
-    timexes: list[Timex]
-    statements: list[Statement]
-    events: list[Event]
-    commitments: list[Commitment]
-
-
-EMPTY = Analysis(mentions=[], new_actors=[], timexes=[], statements=[], events=[], commitments=[])
+__all__ = ["EMPTY", "Analysis", "analyse", "analyse_doc", "anchor_day", "load_pipeline"]
 
 
 @cache
