@@ -7,10 +7,11 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -27,11 +28,13 @@ from rich.text import Text
 
 from peninsula.errors import PeninsulaError, SettingsError
 from peninsula.knowledge import Knowledge, check_actor_file, load_knowledge
-from peninsula.pipeline import BuildReport, build
 from peninsula.query import KINDS, DyadMonth, TimelineRow, dyads, timeline
 from peninsula.report import write_report
 from peninsula.settings import Settings
-from peninsula.store import Store
+from peninsula.store import Store, StoredDocument
+
+if TYPE_CHECKING:
+    from peninsula.pipeline import BuildReport
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 console = Console()
@@ -87,6 +90,8 @@ def build_command(
     actors: ActorsOption = None,
 ) -> None:
     """Ingest articles into the knowledge base; with no PATH, the bundled example corpus."""
+    from peninsula.pipeline import build  # spaCy and the embedder load with the build only
+
     settings = Settings.from_env()
     knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
     inputs = paths or [str(example_corpus())]
@@ -137,28 +142,28 @@ def show_command(
     with Store(db or settings.db_path, read_only=True) as store:
         record = store.document(doc_id)
     if as_json:
-        sys.stdout.write(json.dumps(record, default=str, ensure_ascii=False, indent=2) + "\n")
+        payload = asdict(record)
+        sys.stdout.write(json.dumps(payload, default=str, ensure_ascii=False, indent=2) + "\n")
         return
-    console.rule(record["title"] or record["id"])
-    console.print(f"id        {record['id']}", highlight=False)
-    console.print(f"outlet    {record['outlet'] or '-'}", highlight=False)
-    console.print(f"origins   {', '.join(record['origins'])}", highlight=False)
-    published = record["published"] or "unknown"
+    console.rule(record.title or record.id)
+    console.print(f"id        {record.id}", highlight=False)
+    console.print(f"outlet    {record.outlet or '-'}", highlight=False)
+    console.print(f"origins   {', '.join(record.origins)}", highlight=False)
+    published = record.published or "unknown"
     console.print(
-        f"published {published} ({record['date_precision'] or '-'},"
-        f" confidence {record['date_confidence']:.2f})",
+        f"published {published} ({record.date_precision or '-'},"
+        f" confidence {record.date_confidence:.2f})",
         highlight=False,
     )
-    for item in record["date_evidence"]:
+    for item in record.date_evidence:
+        console.print(f"  + {item.signal}: {item.value} (weight {item.weight})", highlight=False)
+    for conflict in record.date_conflicts:
         console.print(
-            f"  + {item['signal']}: {item['value']} (weight {item['weight']})", highlight=False
-        )
-    for item in record["date_conflicts"]:
-        console.print(
-            f"  - {item['signal']}: {item['value']}, rejected: {item['reason']}", highlight=False
+            f"  - {conflict.signal}: {conflict.value}, rejected: {conflict.reason}",
+            highlight=False,
         )
     console.print()
-    console.print(record["text"], highlight=False, markup=False)
+    console.print(record.text, highlight=False, markup=False)
 
 
 @app.command("timeline")
@@ -327,15 +332,15 @@ def actors_list_command(
     for column in ("id", "name", "kind", "country", "roles"):
         table.add_column(column)
     for actor in rows:
-        if unverified and actor["verified"]:
+        if unverified and actor.verified:
             continue
         roles = "; ".join(
-            f"{r['title']}{' of ' + r['of'] if r['of'] else ''}"
-            f"{' ' + (r['start'] or '…') + '–' + (r['end'] or '') if r['start'] else ''}"
-            for r in actor["roles"]
+            f"{r.title}{' of ' + r.of if r.of else ''}"
+            f"{' ' + (r.start or '…') + '–' + (r.end or '') if r.start else ''}"
+            for r in actor.roles
         )
-        name = actor["name"] + ("" if actor["verified"] else " (unverified)")
-        table.add_row(actor["id"], name, actor["kind"], actor["country"] or "", roles)
+        name = actor.name + ("" if actor.verified else " (unverified)")
+        table.add_row(actor.id, name, actor.kind, actor.country or "", roles)
     console.print(table)
 
 
@@ -400,7 +405,7 @@ def _progress() -> Progress:
     )
 
 
-def _print_documents(documents: list[dict[str, Any]], limit: int = 20) -> None:
+def _print_documents(documents: list[StoredDocument], limit: int = 20) -> None:
     table = Table(title=f"documents ({len(documents)}; newest {min(limit, len(documents))} shown)")
     for column, width in (
         ("id", 8),
@@ -411,16 +416,15 @@ def _print_documents(documents: list[dict[str, Any]], limit: int = 20) -> None:
     ):
         table.add_column(column, no_wrap=True, min_width=width)
     table.add_column("title or lead", no_wrap=True, overflow="ellipsis", max_width=40)
-    newest = sorted(documents, key=lambda d: d["published"] or "", reverse=True)[:limit]
+    newest = sorted(documents, key=lambda d: d.published or "", reverse=True)[:limit]
     for d in newest:
-        lead = d["title"] or d["text"][:80]
         table.add_row(
-            d["id"][:8],
-            d["outlet"] or "-",
-            d["published"] or "unknown",
-            d["date_precision"] or "-",
-            f"{d['date_confidence']:.2f}",
-            lead,
+            d.id[:8],
+            d.outlet or "-",
+            d.published or "unknown",
+            d.date_precision or "-",
+            f"{d.date_confidence:.2f}",
+            d.title or d.text[:80],
         )
     console.print(table)
 

@@ -3,7 +3,7 @@
 `load_knowledge()` reads and checks all of it at start (a DataFileError names the file and line);
 nothing in peninsula reads a data file at import time or anywhere else. The result is immutable.
 One module per kind of file: `files` (reading helpers), `actors` (actors, roles, titles,
-metonymy, offices, outlets, boilerplate).
+metonymy, offices, outlets, boilerplate), `links` (the event link models).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from peninsula.knowledge.actors import (
     load_titles,
 )
 from peninsula.knowledge.files import Located, data_path, parse_day, read_rows
+from peninsula.knowledge.links import LinkModel, LinkModels, load_link_models
 from peninsula.records import Actor, Role
 
 __all__ = [
@@ -39,6 +40,8 @@ __all__ = [
     "Actor",
     "BoilerplateRule",
     "Knowledge",
+    "LinkModel",
+    "LinkModels",
     "Located",
     "Outlet",
     "Role",
@@ -62,6 +65,7 @@ class Knowledge:
     titles: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     metonyms: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     offices: Mapping[tuple[str, str], str] = field(default_factory=lambda: MappingProxyType({}))
+    links: LinkModels | None = None  # the event link models (`knowledge.links`)
     _by_id: Mapping[str, Actor] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     _roles_by_actor: Mapping[str, tuple[Role, ...]] = field(
         default_factory=lambda: MappingProxyType({}), repr=False
@@ -145,6 +149,7 @@ def assemble(actors: list[tuple[Actor, Located]], roles: list[tuple[Role, Locate
         titles=MappingProxyType(load_titles(data_path("titles.csv"))),
         metonyms=MappingProxyType(metonyms),
         offices=MappingProxyType(load_offices(data_path("offices.csv"), by_id)),
+        links=load_link_models(),
         _by_id=MappingProxyType(by_id),
         _roles_by_actor=MappingProxyType({k: tuple(v) for k, v in roles_by_actor.items()}),
     )
