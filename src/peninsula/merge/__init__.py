@@ -14,6 +14,7 @@ from peninsula.merge.compatibility import (
     codes_compatible,
     dates_compatible,
 )
+from peninsula.merge.events import merge_events
 from peninsula.merge.incremental import Linker, text_key
 from peninsula.merge.inputs import CommitmentInput, EventInput, StatementInput, canonical
 from peninsula.merge.similarity import (
@@ -26,6 +27,7 @@ from peninsula.merge.similarity import (
     lexical_similarity,
     names,
 )
+from peninsula.merge.wordings import merge_commitments, merge_statements
 
 __all__ = [
     "EMBEDDING_THRESHOLDS",
@@ -43,6 +45,9 @@ __all__ = [
     "content_words",
     "dates_compatible",
     "lexical_similarity",
+    "merge_commitments",
+    "merge_events",
+    "merge_statements",
     "names",
     "text_key",
 ]

@@ -36,7 +36,7 @@ from datetime import date
 import numpy as np
 from numpy.typing import NDArray
 
-from peninsula.knowledge import Knowledge, LinkModel
+from peninsula.knowledge import Knowledge, LinkModel, default_knowledge
 from peninsula.merge.compatibility import (
     actors_compatible,
     codes_compatible,
@@ -48,7 +48,13 @@ from peninsula.merge.compatibility import (
 from peninsula.merge.graph import Graph, greedy
 from peninsula.merge.inputs import EventInput, canonical
 from peninsula.merge.link_model import lemma, pair_features, phrase, scores, texts_of
-from peninsula.merge.similarity import Texts, Thresholds
+from peninsula.merge.similarity import (
+    EMBEDDING_THRESHOLDS,
+    LEXICAL_THRESHOLDS,
+    Embedder,
+    Texts,
+    Thresholds,
+)
 from peninsula.records import Edge, Event, EventEvidence, MergedEvent, PartialDate, Precision
 
 __all__ = [
@@ -60,6 +66,7 @@ __all__ = [
     "edges",
     "fits",
     "happenings",
+    "merge_events",
     "merged_event",
     "mirror_edges",
 ]
@@ -306,6 +313,25 @@ def cluster_events(
         for c in cluster((known[i] for i in part), graph, knowledge)
     ]
     return sorted(found, key=lambda c: canonical(c[0]))
+
+
+def merge_events(
+    items: Sequence[EventInput],
+    *,
+    knowledge: Knowledge | None = None,
+    embedder: Embedder | None = None,
+    link_model: LinkModel | None = None,
+    thresholds: Thresholds | None = None,
+) -> list[MergedEvent]:
+    """The merged events of a set of reports (in canonical order of their first members).
+    `link_model`: default the shipped one (over embeddings with an embedder, else lexical)."""
+    links = (knowledge or default_knowledge()).links or default_knowledge().links
+    assert links is not None
+    model = link_model or links.pick(lexical=embedder is None)
+    limits = thresholds or (EMBEDDING_THRESHOLDS if embedder else LEXICAL_THRESHOLDS)
+    texts = Texts(embedder)
+    clusters = cluster_events(items, model=model, limits=limits, texts=texts, knowledge=knowledge)
+    return [merged_event(first, knowledge, rest) for first, rest in happenings(clusters)]
 
 
 def candidate_pairs(

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Generic, TypeVar
 
@@ -35,8 +35,15 @@ from peninsula.merge.compatibility import (
     state_key,
 )
 from peninsula.merge.graph import Graph, greedy
-from peninsula.merge.inputs import CommitmentInput, StatementInput, canonical
-from peninsula.merge.similarity import LEXICAL_THRESHOLDS, Texts, Thresholds
+from peninsula.merge.inputs import CommitmentInput, EventInput, StatementInput, canonical
+from peninsula.merge.similarity import (
+    EMBEDDING_THRESHOLDS,
+    LEXICAL_THRESHOLDS,
+    Embedder,
+    Texts,
+    Thresholds,
+)
+from peninsula.merge.status import EventsByState, decide
 from peninsula.records import (
     CommitmentStatus,
     Edge,
@@ -57,6 +64,8 @@ __all__ = [
     "WordingIndex",
     "cluster",
     "edges",
+    "merge_commitments",
+    "merge_statements",
     "merged_commitment",
     "merged_statement",
 ]
@@ -220,6 +229,64 @@ def cluster(
         lambda a, b: kind.fits(a, b, knowledge),
         kind.agrees,
     )
+
+
+def _clusters(
+    kind: Kind[_W],
+    items: Sequence[_W],
+    knowledge: Knowledge | None,
+    embedder: Embedder | None,
+    thresholds: Thresholds | None,
+) -> tuple[list[list[_W]], Texts, Thresholds]:
+    limits = thresholds or (EMBEDDING_THRESHOLDS if embedder else LEXICAL_THRESHOLDS)
+    texts = Texts(embedder)
+    index = WordingIndex(kind, knowledge, texts)
+    known = {i.id: i for i in items}
+    for item in known.values():
+        index.add(item)
+    graph = Graph(edges(kind, list(known.values()), known, index, texts, limits, knowledge))
+    found = [
+        c
+        for part in graph.components(sorted(known))
+        for c in cluster(kind, (known[i] for i in part), graph, knowledge)
+    ]
+    return sorted(found, key=lambda c: canonical(c[0])), texts, limits
+
+
+def merge_statements(
+    items: Sequence[StatementInput],
+    *,
+    knowledge: Knowledge | None = None,
+    embedder: Embedder | None = None,
+    thresholds: Thresholds | None = None,
+) -> list[MergedStatement]:
+    """The merged statements of a set of statements (in canonical order of first members)."""
+    clusters, _, _ = _clusters(STATEMENTS, items, knowledge, embedder, thresholds)
+    return [merged_statement(c, knowledge) for c in clusters]
+
+
+def merge_commitments(
+    items: Sequence[CommitmentInput],
+    *,
+    events: Sequence[EventInput] = (),
+    intents: Mapping[str, str | None] | None = None,
+    knowledge: Knowledge | None = None,
+    embedder: Embedder | None = None,
+    thresholds: Thresholds | None = None,
+) -> list[MergedCommitment]:
+    """The merged commitments of a set of commitments, each decided against `events` (see
+    `status`; `intents`: CAMEO code to the code of the intent to do it)."""
+    clusters, texts, limits = _clusters(COMMITMENTS, items, knowledge, embedder, thresholds)
+    by_state = EventsByState(knowledge)
+    for event in events:
+        by_state.add(event)
+    found = []
+    for members in clusters:
+        draft = merged_commitment(members, knowledge)
+        pool = by_state.of(draft, members)
+        decided = decide(draft, members, pool, texts, knowledge, limits, intents or {})
+        found.append(replace(draft, status=decided.status, status_evidence=decided.evidence))
+    return found
 
 
 def merged_statement(
