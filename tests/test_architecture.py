@@ -96,4 +96,3 @@ def test_the_read_side_loads_neither_spacy_nor_torch(module: str) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert found == "[]", found
-

@@ -38,9 +38,7 @@ def members(found: list[MergedStatement] | list[MergedCommitment]) -> set[frozen
     return {frozenset(m.member_ids) for m in found}
 
 
-@pytest.mark.parametrize("use_embedder", [False, True])
-def test_one_quote_carried_by_two_outlets(knowledge: Knowledge, use_embedder: bool) -> None:
-    embedder = FakeEmbedder() if use_embedder else None
+def test_one_quote_carried_by_two_outlets(knowledge: Knowledge) -> None:
     items = [
         statement("a", QUOTE, published="2025-08-26"),
         statement(
@@ -51,7 +49,7 @@ def test_one_quote_carried_by_two_outlets(knowledge: Knowledge, use_embedder: bo
         statement("c", "Our alliance with the United States is stronger than ever before"),
         statement("d", QUOTE, speaker="kim_jong_un"),
     ]
-    result = merge_statements(items, knowledge=knowledge, embedder=embedder)
+    result = merge_statements(items, knowledge=knowledge)
     assert members(result) == {frozenset("ab"), frozenset("c"), frozenset("d")}
     (quote,) = [m for m in result if "a" in m.member_ids]
     assert (quote.id, quote.sources, quote.reports) == ("b", 2, 2)  # the first published
@@ -59,7 +57,7 @@ def test_one_quote_carried_by_two_outlets(knowledge: Knowledge, use_embedder: bo
     assert quote.text == QUOTE  # the fullest wording
     shuffled = list(items)
     random.Random(5).shuffle(shuffled)
-    assert merge_statements(shuffled, knowledge=knowledge, embedder=embedder) == result
+    assert merge_statements(shuffled, knowledge=knowledge) == result
 
 
 def test_a_one_word_fragment_is_not_a_trimmed_quote(knowledge: Knowledge) -> None:

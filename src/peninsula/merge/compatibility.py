@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 
 from peninsula.knowledge import Knowledge
 from peninsula.records import PartialDate, Precision
@@ -35,8 +36,14 @@ def dates_compatible(
 ) -> bool:
     """True when the dates may name the same day: "2025" fits "2025-08", not "2024-08"; an
     unknown date fits anything."""
-    first = PartialDate.parse(a, a_precision)
-    return first is None or first.compatible(PartialDate.parse(b, b_precision))
+    first = parsed(a, a_precision)
+    return first is None or first.compatible(parsed(b, b_precision))
+
+
+@cache
+def parsed(value: str | None, precision: Precision | None = None) -> PartialDate | None:
+    """`PartialDate.parse`, once per value: merging compares the same dates many times."""
+    return PartialDate.parse(value, precision)
 
 
 def finer(
@@ -47,13 +54,14 @@ def finer(
 
 
 def _parts(value: str | None, precision: Precision | None) -> int:
-    found = PartialDate.parse(value, precision)
+    found = parsed(value, precision)
     return len(found.parts) if found is not None else 0
 
 
+@cache
 def day_of(value: str | None, precision: Precision | None = None) -> date | None:
     """The first day a date may name, for role look-ups."""
-    found = PartialDate.parse(value, precision)
+    found = parsed(value, precision)
     return found.first_day() if found is not None else None
 
 

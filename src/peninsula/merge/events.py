@@ -24,7 +24,14 @@ is compared with every report of its modality, as its trigger may be a synonym).
 
 The merged record: the most specific participants (a person over their state, then the most
 often named), the most frequent code (the first in canonical order on a tie), the most precise
-date, every report as evidence, and `mirror`, the other direction of a symmetric event.
+date, every report as evidence.
+
+The two directions of a symmetric event ("Lee held talks with Trump", CAMEO 04 coded Lee→Trump
+and Trump→Lee from one trigger) are two clusters, as CAMEO has them: a later report joins the one
+it fits best, and they are re-clustered together (a `mirror` edge keeps them in one component).
+They are stored as one merged record, one happening: the cluster first in canonical order gives
+its participants, code and date, the other's reports are evidence too, and `mirror` names the
+first report of the other direction; every member row takes the record's merged id.
 """
 
 from __future__ import annotations
@@ -62,6 +69,7 @@ __all__ = [
     "EventIndex",
     "agrees",
     "candidate_pairs",
+    "check",
     "cluster_events",
     "edges",
     "fits",
@@ -73,10 +81,6 @@ __all__ = [
 
 # CAMEO roots whose source and target may be read either way round (meet, visit/host, talks).
 SYMMETRIC_ROOTS = frozenset({"04"})
-
-
-def _day(event: EventInput) -> date | None:
-    return day_of(event.date, event.date_precision)
 
 
 def pair_day(a: EventInput, b: EventInput) -> date | None:
@@ -92,7 +96,15 @@ def pair_day(a: EventInput, b: EventInput) -> date | None:
 def _roles(a: EventInput, b: EventInput, knowledge: Knowledge | None) -> tuple[bool, bool]:
     """(compatible, agree): participants compatible role by role, and named and compatible
     (sources on both sides, targets on both or on neither). Consultations read either way."""
-    day = pair_day(a, b)
+    days: list[date | None] = []
+
+    def same(x: str | None, y: str | None) -> bool:
+        if x is None or y is None or x == y:
+            return True
+        if not days:
+            days.append(pair_day(a, b))  # the day, once, and only when it matters
+        return actors_compatible(x, y, knowledge, days[0])
+
     orders = [(a.source, a.target, b.source, b.target)]
     if a.code_root in SYMMETRIC_ROOTS or b.code_root in SYMMETRIC_ROOTS:
         orders += [
@@ -101,9 +113,7 @@ def _roles(a: EventInput, b: EventInput, knowledge: Knowledge | None) -> tuple[b
         ]
     compatible = agree = False
     for source, target, other_source, other_target in orders:
-        if actors_compatible(source, other_source, knowledge, day) and actors_compatible(
-            target, other_target, knowledge, day
-        ):
+        if same(source, other_source) and same(target, other_target):
             compatible = True
             # Every event has a source; a target may be absent from both (a missile launch).
             if source and other_source and bool(target) == bool(other_target):
@@ -111,25 +121,33 @@ def _roles(a: EventInput, b: EventInput, knowledge: Knowledge | None) -> tuple[b
     return compatible, agree
 
 
-def fits(a: EventInput, b: EventInput, knowledge: Knowledge | None) -> bool:
-    """The hard cues: modality, not one trigger twice, codes, dates, participants."""
+_NO = (False, False)
+
+
+def check(a: EventInput, b: EventInput, knowledge: Knowledge | None) -> tuple[bool, bool]:
+    """(fits, agree): the hard cues (modality, not one trigger twice, codes, dates,
+    participants), and whether the participants are named and compatible."""
     if a.modality != b.modality:
-        return False
-    if (a.document_id, a.sentence, lemma(a)) == (b.document_id, b.sentence, lemma(b)):
-        return False  # one trigger coded each way round is two events, as CAMEO has it
+        return _NO
     if (
         a.code_root
         and b.code_root
         and not codes_compatible(a.code_root, a.category, b.code_root, b.category)
     ):
-        return False
+        return _NO
     if not dates_compatible(a.date, b.date, a.date_precision, b.date_precision):
-        return False
-    return _roles(a, b, knowledge)[0]
+        return _NO
+    if (a.document_id, a.sentence, lemma(a)) == (b.document_id, b.sentence, lemma(b)):
+        return _NO  # one trigger coded each way round is two events, as CAMEO has it
+    return _roles(a, b, knowledge)
+
+
+def fits(a: EventInput, b: EventInput, knowledge: Knowledge | None) -> bool:
+    return check(a, b, knowledge)[0]
 
 
 def agrees(a: EventInput, b: EventInput, knowledge: Knowledge | None) -> bool:
-    return _roles(a, b, knowledge)[1]
+    return check(a, b, knowledge)[1]
 
 
 class EventIndex:
@@ -206,7 +224,8 @@ def edges(
         agreeing = [
             o for o, ok in zip(pool, _triggers_agree(event, pool, texts, limits), strict=True) if ok
         ]
-        roles = [(o, _roles(event, o, knowledge)) for o in agreeing if fits(event, o, knowledge)]
+        checked = [(o, check(event, o, knowledge)) for o in agreeing]
+        roles = [(o, result) for o, result in checked if result[0]]
         if not roles:
             continue
         scored = scores(model, pair_features(event, [o for o, _ in roles], texts))
@@ -251,11 +270,7 @@ def cluster(
 ) -> list[list[EventInput]]:
     """The clusters of one or more whole components, in canonical order."""
     return greedy(
-        sorted(items, key=canonical),
-        lambda e: e.id,
-        graph,
-        lambda a, b: fits(a, b, knowledge),
-        lambda a, b: agrees(a, b, knowledge),
+        sorted(items, key=canonical), lambda e: e.id, graph, lambda a, b: check(a, b, knowledge)
     )
 
 

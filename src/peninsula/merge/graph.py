@@ -3,12 +3,12 @@
 An *edge* joins two items whose score reaches the floor they would be judged on and that pass
 the pairwise checks (a `mirror` edge joins the two directions of one symmetric event: it never
 merges them, it only keeps them in one component). Clustering is greedy in the canonical order
-(`inputs.canonical`): each item joins the cluster it fits (`fits` with every member) whose best
-edge to it clears the floor by the widest margin, the earliest cluster on a tie; else it starts a
-cluster. The floor is the edge's `floor` when the item `agrees` with every member (participants
-named and compatible), else its `floor_unknown`. An item joins a cluster only through an edge,
-so clustering all items equals clustering each connected component on its own: a batch
-re-clusters only the components its new items touch.
+(`inputs.canonical`): each item joins the cluster it fits (`check`: fits with every member) whose
+best edge to it clears the floor by the widest margin, the earliest cluster on a tie; else it
+starts a cluster. The floor is the edge's `floor` when the item agrees with every member
+(`check` again: participants named and compatible), else its `floor_unknown`. An item joins a
+cluster only through an edge, so clustering all items equals clustering each connected component
+on its own: a batch re-clusters only the components its new items touch.
 """
 
 from __future__ import annotations
@@ -61,10 +61,10 @@ def greedy(
     items: Sequence[_T],
     key: Callable[[_T], str],
     graph: Graph,
-    fits: Callable[[_T, _T], bool],
-    agrees: Callable[[_T, _T], bool],
+    check: Callable[[_T, _T], tuple[bool, bool]],
 ) -> list[list[_T]]:
-    """The clusters of `items` (given in canonical order), each in canonical order."""
+    """The clusters of `items` (given in canonical order), each in canonical order; `check`
+    says of two items whether they fit and whether they agree."""
     clusters: list[list[_T]] = []
     home: dict[str, int] = {}
     for item in items:
@@ -76,10 +76,10 @@ def greedy(
         best: int | None = None
         best_margin = 0.0
         for number in sorted(links):
-            members = clusters[number]
-            if not all(fits(item, m) for m in members):
+            checked = [check(item, m) for m in clusters[number]]
+            if not all(fit for fit, _ in checked):
                 continue
-            agree = all(agrees(item, m) for m in members)
+            agree = all(agreed for _, agreed in checked)
             margin = max(e.score - (e.floor if agree else e.floor_unknown) for e in links[number])
             if margin >= 0 and (best is None or margin > best_margin):
                 best, best_margin = number, margin

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -47,10 +48,11 @@ class Thresholds:
     """Similarity floors, on the scale of the similarity in use (embedding or lexical).
 
     `trigger` was chosen on the ECB+ development topics (0.5-1.0): lower, unrelated verbs merge
-    fast. The statement floors ask for near-identity (MiniLM gives a sentence and its light
-    paraphrase about 0.8-0.9; a trimmed quote keeps most of its words). The commitment floors are
-    lower, as a restated pledge is reworded ("restore dialogue with the North" / "resume talks
-    with Pyongyang"); the lexical one equals the in-document overlap `nlp.commitments` uses.
+    fast. The statement floors ask for near-identity of words, with or without an embedder (a
+    trimmed quote keeps most of its words; a paraphrase is another statement). The commitment
+    floors are lower, as a restated pledge is reworded ("restore dialogue with the North" /
+    "resume talks with Pyongyang"); the lexical one equals the in-document overlap
+    `nlp.commitments` uses.
     Fulfilment and contradiction compare a short pledge with a whole sentence, so they ask for
     less again and lean on actor, code, target and order in time."""
 
@@ -65,8 +67,8 @@ class Thresholds:
 
 EMBEDDING_THRESHOLDS = Thresholds(
     trigger=0.6,
-    statement=0.85,
-    statement_strong=0.92,
+    statement=0.8,  # statements are compared by their words alone: the lexical floors
+    statement_strong=0.9,
     commitment=0.7,
     commitment_strong=0.85,
     fulfil=0.5,
@@ -90,7 +92,6 @@ class Texts:
         self.embedder = embedder
         self.rows: dict[str, int] = {}
         self._vectors: list[Vector] = []
-        self._matrix: NDArray[np.float64] | None = None
         self._words: dict[str, frozenset[str]] = {}
         self._names: dict[str, frozenset[str]] = {}
 
@@ -109,21 +110,16 @@ class Texts:
         for text, row in zip(missing, matrix, strict=True):
             self.rows[text] = len(self._vectors)
             self._vectors.append(row)
-        self._matrix = None
-
-    @property
-    def matrix(self) -> NDArray[np.float64]:
-        if self._matrix is None:
-            self._matrix = np.stack(self._vectors).astype(np.float64)
-        return self._matrix
 
     def cosines(self, text: str, others: Sequence[str]) -> NDArray[np.float64]:
         """Cosine of `text` with each of `others` (all embedded), rounded."""
         if not others:
             return np.zeros(0)
-        rows = np.array([self.rows[o] for o in others])
+        vectors = self._vectors
+        rows = self.rows
+        matrix = np.array([vectors[rows[o]] for o in others], dtype=np.float64)
         found: NDArray[np.float64] = np.round(
-            self.matrix[rows] @ self.matrix[self.rows[text]], DECIMALS
+            matrix @ vectors[rows[text]].astype(np.float64), DECIMALS
         )
         return found
 
@@ -142,14 +138,14 @@ class Texts:
             found = self._names[text] = names(text)
         return found
 
-    def similarity(self, a: str, b: str) -> float:
+    def similarity(self, a: str, b: str, *, lexical_only: bool = False) -> float:
         """Statements and commitments: embedding cosine, or the lexical overlap over the shorter
         text (with embeddings, the larger of the two, so a trimmed quote still matches). A text
         of fewer than `TRIMMED_WORDS` content words is no trimmed quote: over the union then."""
         words_a, words_b = self.words(a), self.words(b)
         trimmed = min(len(words_a), len(words_b)) >= TRIMMED_WORDS
         lexical = round(overlap(words_a, words_b, shorter=trimmed), DECIMALS)
-        if self.embedder is None:
+        if self.embedder is None or lexical_only:
             return lexical
         return max(self.cosine(a, b), lexical)
 
@@ -189,6 +185,7 @@ def stem(word: str) -> str:
     return word
 
 
+@cache
 def first_stem(text: str) -> str:
     """The stem of a text's first word (a trigger's default lemma)."""
     words = _WORD.findall(text.lower())

@@ -1,10 +1,11 @@
 """Statements and commitments: one quote carried by several outlets, one pledge restated.
 
 **Statements** are one when the speakers are compatible (as event participants are) and the
-texts near-identical (one quote carried by two outlets, perhaps trimmed): similarity >=
-`statement`, or `statement_strong` when a speaker is unknown. Only statements sharing most of
-their content words (`STATEMENT_SHARE` of the shorter one's) are compared: below it the lexical
-floor cannot be reached, and a quote is carried near word for word.
+texts near-identical (one quote carried by two outlets, perhaps trimmed): word overlap over the
+shorter text >= `statement`, or `statement_strong` when a speaker is unknown (the lexical floors,
+with or without an embedder: a quote is carried near word for word, and a paraphrase of it is
+another statement). Only statements sharing most of their content words (`STATEMENT_SHARE` of
+the shorter one's) are compared: below it the floor cannot be reached.
 
 **Commitments** (one input per document's commitment, with every wording of it there) are one
 when the actors are compatible, the codes too when both are coded (targets are not compared:
@@ -35,7 +36,13 @@ from peninsula.merge.compatibility import (
     state_key,
 )
 from peninsula.merge.graph import Graph, greedy
-from peninsula.merge.inputs import CommitmentInput, EventInput, StatementInput, canonical
+from peninsula.merge.inputs import (
+    CommitmentInput,
+    EventInput,
+    StatementInput,
+    canonical,
+    said_span,
+)
 from peninsula.merge.similarity import (
     EMBEDDING_THRESHOLDS,
     LEXICAL_THRESHOLDS,
@@ -95,7 +102,7 @@ class Kind(Generic[_W]):
     day: Callable[[_W], date | None]
     texts: Callable[[_W], Sequence[str]]
     floors: Callable[[Thresholds], tuple[float, float]]  # (actor known on both sides, not)
-    screened: bool
+    screened: bool  # compared by words only, and only when they share most words
     extra: Callable[[_W, _W], bool] = lambda a, b: True
 
     def pair_day(self, a: _W, b: _W) -> date | None:
@@ -200,7 +207,7 @@ def edges(
                 key=canonical,
             )
         )
-    if texts.embedder is not None:
+    if texts.embedder is not None and not kind.screened:
         texts.ensure(
             [t for item in new for t in kind.texts(item)]
             + [t for pool in pools for o in pool for t in kind.texts(o)]
@@ -211,7 +218,11 @@ def edges(
         for other in pool:
             if not kind.fits(item, other, knowledge):
                 continue
-            score = max(texts.similarity(a, b) for a in kind.texts(item) for b in kind.texts(other))
+            score = max(
+                texts.similarity(a, b, lexical_only=kind.screened)
+                for a in kind.texts(item)
+                for b in kind.texts(other)
+            )
             if score >= (floor if kind.agrees(item, other) else floor_unknown):
                 a, b = sorted((item.id, other.id))
                 found.append(Edge(kind.name, a, b, score, floor, floor_unknown))
@@ -226,8 +237,7 @@ def cluster(
         sorted(items, key=canonical),
         lambda i: i.id,
         graph,
-        lambda a, b: kind.fits(a, b, knowledge),
-        kind.agrees,
+        lambda a, b: (kind.fits(a, b, knowledge), kind.agrees(a, b)),
     )
 
 
@@ -254,14 +264,10 @@ def _clusters(
 
 
 def merge_statements(
-    items: Sequence[StatementInput],
-    *,
-    knowledge: Knowledge | None = None,
-    embedder: Embedder | None = None,
-    thresholds: Thresholds | None = None,
+    items: Sequence[StatementInput], *, knowledge: Knowledge | None = None
 ) -> list[MergedStatement]:
     """The merged statements of a set of statements (in canonical order of first members)."""
-    clusters, _, _ = _clusters(STATEMENTS, items, knowledge, embedder, thresholds)
+    clusters, _, _ = _clusters(STATEMENTS, items, knowledge, None, None)
     return [merged_statement(c, knowledge) for c in clusters]
 
 
@@ -296,6 +302,7 @@ def merged_statement(
     speaker, the fullest wording, the most precise date."""
     speaker = most_specific([m.speaker for m in members], knowledge)
     shown = next((m for m in members if m.speaker == speaker), members[0])
+    said = [_said(m) for m in members]
     when: tuple[str | None, Precision | None] = (None, None)
     for m in members:
         when = finer(when, (m.date, m.report.date_precision if m.report else None))
@@ -326,24 +333,22 @@ def merged_statement(
                 statement_id=m.id,
                 document_id=m.document_id,
                 text=m.said or m.text,
-                char_start=_said(m)[0],
-                char_end=_said(m)[1],
+                char_start=start,
+                char_end=end,
                 date=m.date,
                 outlet=m.outlet,
                 url=m.url,
                 published=m.published,
             )
-            for m in members
+            for m, (start, end) in zip(members, said, strict=True)
         ),
     )
 
 
 def _said(item: StatementInput) -> tuple[int, int]:
-    report = item.report
-    if report is None:
+    if item.report is None:
         return (item.position, item.position + len(item.text))
-    spans = [report.content, report.source, report.cue_span]
-    return min(s.start for s in spans if s), max(s.end for s in spans if s)
+    return said_span(item.report)
 
 
 def merged_commitment(
