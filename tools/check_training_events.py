@@ -72,6 +72,7 @@ ID_RE = re.compile(r"^t(\d{4,})$")
 ACTOR_RE = re.compile(r"^([A-Z]{3}|UN|IAEA|NATO|EU|[A-Z][\w'.-]*( [\w'.-]+)*)$")
 WORD_RE = re.compile(r"[a-z0-9]+")
 MIN_WORDS, MAX_WORDS = 6, 70
+NEAR_DUPLICATE = 0.8  # word-set Jaccard similarity at or above which two texts are near-duplicates
 
 
 def load_cameo(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, set[str]]]:
@@ -185,6 +186,22 @@ def check_item(
     return errs
 
 
+def near_duplicates(texts: list[tuple[int, str]]) -> list[str]:
+    """Pairs of texts whose word sets overlap at NEAR_DUPLICATE or more (Jaccard)."""
+    sets = sorted(
+        ((frozenset(words(text)), lineno) for lineno, text in texts), key=lambda s: len(s[0])
+    )
+    errs = []
+    for i, (a, line_a) in enumerate(sets):
+        for b, line_b in sets[i + 1 :]:
+            if len(a) < NEAR_DUPLICATE * len(b):
+                break  # sorted by size: no later set can reach the bound
+            if len(a & b) / len(a | b) >= NEAR_DUPLICATE:
+                first, second = sorted((line_a, line_b))
+                errs.append(f"{second}: near-duplicate of line {first}")
+    return errs
+
+
 def table(items: list[dict[str, object]]) -> str:
     cats = sorted({str(i["event"]) for i in items}, key=lambda c: (c == "NONE", c))
     count = Counter((str(i["event"]), str(i["modality"]), str(i["split"])) for i in items)
@@ -209,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     codes, modes = load_cameo(CAMEO_FILE)
     errors: list[str] = []
     items: list[dict[str, object]] = []
+    texts: list[tuple[int, str]] = []
     seen_ids: dict[str, int] = {}
     seen_text: dict[str, int] = {}
     seen_start: dict[tuple[str, ...], int] = {}
@@ -241,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
                 errors.append(f"{where}: same first 8 words as line {seen_start[start]}")
             seen_start.setdefault(start, lineno)
             items.append(item)
+            texts.append((lineno, str(item.get("text", ""))))
+    errors.extend(f"{args.file.name}:{e}" for e in near_duplicates(texts))
     for err in errors:
         print(err)
     if not args.quiet:
