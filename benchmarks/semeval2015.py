@@ -221,15 +221,18 @@ def _trigger(item: dict[str, Any], located: Located, how: Counter[str]) -> int |
     if isinstance(offset, int):
         how["trigger_start"] += 1
         return located.token(offset)
-    carried = re.match(rf"{re.escape(str(item.get('document_id')))}:e(\d+):", item["event_id"])
+    event_id = str(item.get("event_id") or "")
+    carried = re.match(rf"{re.escape(str(item.get('document_id')))}:e(\d+):", event_id)
     if carried:
         how["event id"] += 1
         return located.token(int(carried[1]))
-    start, end = located.token(item["char_start"]), located.token(item["char_end"] - 1)
-    if start is None or end is None:
+    start, end = item.get("char_start"), item.get("char_end")
+    first = located.token(start) if isinstance(start, int) else None
+    last = located.token(end - 1) if isinstance(end, int) else None
+    if first is None or last is None:
         return None
     how["first verb"] += 1
-    return next((i for i in range(start, end + 1) if i in located.article.verbs), None)
+    return next((i for i in range(first, last + 1) if i in located.article.verbs), None)
 
 
 def _norm(text: str | None) -> str:
