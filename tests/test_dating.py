@@ -303,11 +303,19 @@ def test_role_named_in_the_text_does_not_overrule_page_metadata(knowledge: Knowl
 
 
 def test_role_rules_out_a_date_line_in_the_text(knowledge: Knowledge) -> None:
-    text = "Tuesday, 02 January 2024\n\nPresident Lee Jae Myung met the UN chief on Wednesday."
+    text = "Monday, 05 February 2024\n\nPresident Lee Jae Myung met the UN chief on Tuesday."
     decision = decide(knowledge, text=text, kind="text")
     assert decision.published is None
     [conflict] = decision.conflicts
-    assert (conflict.signal, conflict.value) == ("date-line", "2024-01-02")
+    assert (conflict.signal, conflict.value) == ("date-line", "2024-02-05")
+
+
+@pytest.mark.parametrize("qualifier", ["former", "ex-", "then-", "the late", "the next"])
+def test_a_title_that_is_not_current_bounds_nothing(knowledge: Knowledge, qualifier: str) -> None:
+    text = f"Monday, 05 February 2024\n\nThe {qualifier} President Lee Jae Myung spoke on Monday."
+    decision = decide(knowledge, text=text.replace("The the ", "The "), kind="text")
+    assert decision.published == "2024-02-05"
+    assert not decision.conflicts
 
 
 def test_impossible_dates_are_conflicts(knowledge: Knowledge) -> None:

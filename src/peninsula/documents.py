@@ -9,55 +9,76 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
+from types import MappingProxyType
 from urllib.parse import urlparse
 
-from peninsula.knowledge import Knowledge
+from peninsula.knowledge import Knowledge, TimeWords
 from peninsula.records import Dateline, Document, RawArticle
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
-_MONTH = rf"(?i:{_MONTH_RE})\.?"
 _DASH = r"(?:--|—|–|-|:)"
 # Place words are any letters here; _plausible_dateline checks they are capitalised.
 _PLACE_WORD = r"[^\W\d_][\w.'’\-]*"
 _PLACE = rf"{_PLACE_WORD}(?:(?:[ ]|/){_PLACE_WORD}){{0,3}}"
 
-# "Seoul, Jan 1 (IANS)", "SEOUL, Jan. 21 (Yonhap) --", "PYONGYANG, January 21 (KCNA) --",
-# "SEOUL, South Korea (AP) —", "Seoul (AFP) -", "(MENAFN)", "WASHINGTON/SEOUL, Sept 24 (Reuters) -",
-# "Geneva, 3 March (AFP) -". Case-sensitive except the month, so capitals can be checked.
-DATELINE = re.compile(
-    rf"""^\s*
-    (?:(?P<place>{_PLACE})(?:,[ ](?P<region>{_PLACE}))?
-       (?:,?[ ](?:(?P<month>{_MONTH})[ ](?P<day>\d{{1,2}})
-                |(?P<dday>\d{{1,2}})[ ](?P<dmonth>{_MONTH}))
-          (?:,[ ](?P<year>\d{{4}}))?)?
-       [ ]?)?
-    \((?P<outlet>[^\W\d_][\w .&'’\-]{{0,40}}?)\)
-    (?P<dash>[ ]?{_DASH})?[ ]*""",
-    re.VERBOSE,
-)
+
+@dataclass(frozen=True, slots=True)
+class DatePatterns:
+    """The patterns of datelines and date lines, built from the time words (month and weekday
+    names, date labels) once per vocabulary."""
+
+    dateline: re.Pattern[str]
+    date_only_line: re.Pattern[str]
+    date_label: re.Pattern[str]
+    months: Mapping[str, int]  # full names and abbreviations, lower case
+
+
+@cache
+def date_patterns(words: TimeWords) -> DatePatterns:
+    months = _alternation([*words.months, *words.month_abbreviations])
+    month = rf"(?i:{months})\.?"
+    weekday = _alternation([*words.weekdays, *words.weekday_abbreviations])
+    # "Seoul, Jan 1 (IANS)", "SEOUL, Jan. 21 (Yonhap) --", "PYONGYANG, January 21 (KCNA) --",
+    # "SEOUL, South Korea (AP) —", "Seoul (AFP) -", "(MENAFN)", "WASHINGTON/SEOUL, Sept 24
+    # (Reuters) -", "Geneva, 3 March (AFP) -". Case-sensitive except the month, so capitals can
+    # be checked.
+    dateline = re.compile(
+        rf"""^\s*
+        (?:(?P<place>{_PLACE})(?:,[ ](?P<region>{_PLACE}))?
+           (?:,?[ ](?:(?P<month>{month})[ ](?P<day>\d{{1,2}})
+                    |(?P<dday>\d{{1,2}})[ ](?P<dmonth>{month}))
+              (?:,[ ](?P<year>\d{{4}}))?)?
+           [ ]?)?
+        \((?P<outlet>[^\W\d_][\w .&'’\-]{{0,40}}?)\)
+        (?P<dash>[ ]?{_DASH})?[ ]*""",
+        re.VERBOSE,
+    )
+    # A line that is nothing but a date (and maybe a weekday, a time and a zone).
+    date_only_line = re.compile(
+        rf"""^\s*(?:(?:{weekday})\.?,?\s+)?
+        (?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{months})\.?,?\s+\d{{4}}
+          |(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}
+          |\d{{4}}-\d{{2}}-\d{{2}}|\d{{4}}\.\d{{1,2}}\.\d{{1,2}}\.?
+          |\d{{1,2}}/\d{{1,2}}/\d{{4}}|\d{{4}}/\d{{1,2}}/\d{{1,2}})
+        (?:(?:,|\s*[-–|])?\s*(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?\s*(?:[ap]\.?m\.?)?)?
+        (?:\s*\(?(?:GMT|UTC|KST|EST|EDT|PST|PDT|CET|CEST|BST|JST|IST|[A-Z]{{2,4}})(?:\s*[+-]\d{{1,2}}(?::?\d{{2}})?)?\)?)?
+        \s*$""",
+        re.IGNORECASE | re.VERBOSE,
+    )
+    labels = _alternation(words.date_labels)
+    date_label = re.compile(rf"^\s*(?:{labels})\s*:?\s+", re.IGNORECASE)
+    numbers = {**words.months, **words.month_abbreviations}
+    return DatePatterns(dateline, date_only_line, date_label, MappingProxyType(numbers))
+
+
+def _alternation(options: list[str] | frozenset[str]) -> str:
+    ordered = sorted(set(options), key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+
 # Wire update and genre tags: "(LEAD)", "(2nd LD)", "(URGENT)", "(News Focus)", "UPDATE 1-".
 _TAG_WORDS = (
     r"LD|LEAD|URGENT|FLASH|BULLETIN|BREAKING|UPDATED?|CORRECTED|CORRECTION|REFILE|RECAST"
@@ -71,24 +92,8 @@ _ACRONYM = re.compile(r"[A-Z]{2,}(?![a-z])")
 # Lower-case words allowed inside a place name ("Dar es Salaam", "Ministry of ...").
 _PLACE_PARTICLES = frozenset({"of", "de", "del", "la", "le", "es", "el", "al", "da", "do", "du"})
 
-_LEADING_DATE_LABEL = re.compile(
-    r"^\s*(?:date|dated|published|posted|updated|last updated)\s*:?\s+", re.IGNORECASE
-)
 _ISO_PREFIX = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?"
-)
-_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
-# A line that is nothing but a date (and maybe a weekday, a time and a zone).
-DATE_ONLY_LINE = re.compile(
-    rf"""^\s*(?:{_WEEKDAY},?\s+)?
-    (?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_RE})\.?,?\s+\d{{4}}
-      |(?:{_MONTH_RE})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}
-      |\d{{4}}-\d{{2}}-\d{{2}}|\d{{4}}\.\d{{1,2}}\.\d{{1,2}}\.?
-      |\d{{1,2}}/\d{{1,2}}/\d{{4}}|\d{{4}}/\d{{1,2}}/\d{{1,2}})
-    (?:(?:,|\s*[-–|])?\s*(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?\s*(?:[ap]\.?m\.?)?)?
-    (?:\s*\(?(?:GMT|UTC|KST|EST|EDT|PST|PDT|CET|CEST|BST|JST|IST|[A-Z]{{2,4}})(?:\s*[+-]\d{{1,2}}(?::?\d{{2}})?)?\)?)?
-    \s*$""",
-    re.IGNORECASE | re.VERBOSE,
 )
 _TITLE_MAX_CHARS = 200
 _TITLE_MAX_WORDS = 30
@@ -111,9 +116,10 @@ class _Header:
 
 
 def build_document(raw: RawArticle, knowledge: Knowledge) -> Document:
+    patterns = date_patterns(knowledge.time_words)
     paragraphs, removed = _strip_boilerplate(split_paragraphs(raw.text), knowledge)
-    header = _read_header(paragraphs, raw.title)
-    title, dateline, body = _open_body(header.paragraphs, raw.title or header.title)
+    header = _read_header(paragraphs, raw.title, patterns)
+    title, dateline, body = _open_body(header.paragraphs, raw.title or header.title, patterns)
     text = "\n\n".join(body)
     return Document(
         id=document_id(text),
@@ -189,21 +195,26 @@ def _rejoin(current: str, line: str) -> str:
 # --- dateline -----------------------------------------------------------------------------------
 
 
-def split_dateline(paragraph: str) -> tuple[Dateline | None, str]:
-    match = DATELINE.match(paragraph)
+def split_dateline(paragraph: str, patterns: DatePatterns) -> tuple[Dateline | None, str]:
+    """The wire dateline opening a paragraph ("SEOUL, Jan. 21 (Yonhap) --"), and the rest."""
+    match = patterns.dateline.match(paragraph)
     if not match or not _plausible_dateline(match):
         return None, paragraph
     month_name = match["month"] or match["dmonth"]
     day = match["day"] or match["dday"]
     dateline = Dateline(
         place=_display_place(match["place"], match["region"]),
-        month=MONTHS[month_name.lower().rstrip(".")] if month_name else None,
+        month=_month_number(month_name, patterns) if month_name else None,
         day=int(day) if day else None,
         outlet=match["outlet"].strip(),
         raw=paragraph[: match.end()].strip(),
         year=int(match["year"]) if match["year"] else None,
     )
     return dateline, paragraph[match.end() :].lstrip()
+
+
+def _month_number(name: str, patterns: DatePatterns) -> int:
+    return patterns.months[name.lower().rstrip(".")]
 
 
 def _plausible_dateline(match: re.Match[str]) -> bool:
@@ -242,14 +253,14 @@ def _unshout(text: str) -> str:
 
 
 def _open_body(
-    paragraphs: list[str], title: str | None
+    paragraphs: list[str], title: str | None, patterns: DatePatterns
 ) -> tuple[str | None, Dateline | None, list[str]]:
     """The dateline opens the body; short lines before it (a headline with a full stop, a deck)
     are header, the first of them the title if there is none yet."""
     for index, paragraph in enumerate(paragraphs[:_DATELINE_SEARCH]):
         if index and not _headline_sized(paragraphs[index - 1]):
             break
-        dateline, rest = split_dateline(paragraph)
+        dateline, rest = split_dateline(paragraph, patterns)
         if dateline is not None:
             if title is None and index:
                 title = _strip_wire_tags(paragraphs[0])
@@ -279,29 +290,29 @@ def _strip_boilerplate(paragraphs: list[str], knowledge: Knowledge) -> tuple[lis
 # --- header: date lines and headline ------------------------------------------------------------
 
 
-def _read_header(paragraphs: list[str], raw_title: str | None) -> _Header:
+def _read_header(paragraphs: list[str], raw_title: str | None, patterns: DatePatterns) -> _Header:
     """Leading date lines and the headline, separated from the body."""
-    date_lines, rest = _take_date_lines(paragraphs)
+    date_lines, rest = _take_date_lines(paragraphs, patterns)
     title = None
     if raw_title is not None:
         # Extractors often repeat the page title as the first line of the text.
         if rest and _squash(rest[0]) == _squash(raw_title):
             rest.pop(0)
-    elif len(rest) > 1 and _looks_like_headline(rest[0]):
+    elif len(rest) > 1 and _looks_like_headline(rest[0], patterns):
         title = _strip_wire_tags(rest.pop(0))
-    more, rest = _take_date_lines(rest)
+    more, rest = _take_date_lines(rest, patterns)
     return _Header(tuple(date_lines + more), title, rest)
 
 
-def _take_date_lines(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+def _take_date_lines(paragraphs: list[str], patterns: DatePatterns) -> tuple[list[str], list[str]]:
     date_lines: list[str] = []
     rest = list(paragraphs)
     while rest:
         first = rest[0]
-        if DATE_ONLY_LINE.match(_LEADING_DATE_LABEL.sub("", first)):
+        if patterns.date_only_line.match(patterns.date_label.sub("", first)):
             date_lines.append(rest.pop(0))
             continue
-        label = _LEADING_DATE_LABEL.match(first)
+        label = patterns.date_label.match(first)
         iso = _ISO_PREFIX.match(first[label.end() :]) if label else None
         if not (label and iso):
             break
@@ -313,8 +324,8 @@ def _take_date_lines(paragraphs: list[str]) -> tuple[list[str], list[str]]:
     return date_lines, rest
 
 
-def _looks_like_headline(paragraph: str) -> bool:
-    if not _headline_sized(paragraph) or split_dateline(paragraph)[0] is not None:
+def _looks_like_headline(paragraph: str, patterns: DatePatterns) -> bool:
+    if not _headline_sized(paragraph) or split_dateline(paragraph, patterns)[0] is not None:
         return False
     # Closing quotes do not end a sentence: 'Kim warns of "overwhelming" response' is a headline.
     ending = paragraph.rstrip().rstrip("\"'”’»)")

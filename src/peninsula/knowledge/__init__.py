@@ -3,7 +3,7 @@
 `load_knowledge()` reads and checks all of it at start (a DataFileError names the file and line);
 nothing in peninsula reads a data file at import time or anywhere else. The result is immutable.
 One module per kind of file: `files` (reading helpers), `actors` (actors, roles, titles,
-metonymy, offices, outlets, boilerplate).
+metonymy, offices, outlets, boilerplate), `time_words` (the time vocabulary).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from peninsula.knowledge.actors import (
     load_titles,
 )
 from peninsula.knowledge.files import Located, data_path, parse_day, read_rows
+from peninsula.knowledge.time_words import TimeWords, load_time_words
 from peninsula.records import Actor, Role
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "Located",
     "Outlet",
     "Role",
+    "TimeWords",
     "assemble",
     "check_actor_file",
     "data_path",
@@ -62,6 +64,9 @@ class Knowledge:
     titles: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     metonyms: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     offices: Mapping[tuple[str, str], str] = field(default_factory=lambda: MappingProxyType({}))
+    time_words: TimeWords = field(
+        default_factory=lambda: load_time_words(data_path("time_words.yaml"))
+    )
     _by_id: Mapping[str, Actor] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     _roles_by_actor: Mapping[str, tuple[Role, ...]] = field(
         default_factory=lambda: MappingProxyType({}), repr=False
@@ -145,6 +150,7 @@ def assemble(actors: list[tuple[Actor, Located]], roles: list[tuple[Role, Locate
         titles=MappingProxyType(load_titles(data_path("titles.csv"))),
         metonyms=MappingProxyType(metonyms),
         offices=MappingProxyType(load_offices(data_path("offices.csv"), by_id)),
+        time_words=load_time_words(data_path("time_words.yaml")),
         _by_id=MappingProxyType(by_id),
         _roles_by_actor=MappingProxyType({k: tuple(v) for k, v in roles_by_actor.items()}),
     )
