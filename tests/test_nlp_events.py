@@ -9,16 +9,15 @@ import pytest
 
 from peninsula.errors import DataFileError
 from peninsula.knowledge import Knowledge, data_path, default_knowledge
-from peninsula.nlp import events_embed, load_pipeline
-from peninsula.nlp.actors import find_actors
-from peninsula.nlp.events import find_events
-from peninsula.nlp.events_data import (
-    default_event_data,
+from peninsula.knowledge.events import (
     load_cameo,
-    load_cues,
+    load_event_cues,
     load_event_data,
     load_patterns,
 )
+from peninsula.nlp import events_embed, load_pipeline
+from peninsula.nlp.actors import find_actors
+from peninsula.nlp.events import find_events
 from peninsula.pipeline import prepare
 from peninsula.records import Event, RawArticle
 
@@ -328,14 +327,14 @@ def test_no_event_without_an_interaction(knowledge: Knowledge) -> None:
 def test_rules_only_when_the_embedding_extra_is_missing(
     knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    events_embed.classifier_for.cache_clear()
+    events_embed.classifier_over.cache_clear()
     monkeypatch.setattr(events_embed, "load_model", lambda: None)
     try:
         events = events_in("Japan praised South Korea's efforts.", knowledge, embeddings=True)
         assert [e.decided_by for e in events] == ["pattern"]
-        assert events_embed.classifier_for(default_event_data()) is None
+        assert events_embed.classifier_for(knowledge.events) is None
     finally:
-        events_embed.classifier_for.cache_clear()
+        events_embed.classifier_over.cache_clear()
 
 
 def test_embeddings_label_what_no_pattern_covers(knowledge: Knowledge) -> None:
@@ -389,4 +388,4 @@ def test_bad_cameo_and_cue_rows(tmp_path: Path) -> None:
     cues = tmp_path / "cues.csv"
     cues.write_text("word,cue,sector\nsay,speech,\nmaybe,perhaps,\n")
     with pytest.raises(DataFileError, match=r"cues.csv:3: cue 'perhaps'"):
-        load_cues(cues)
+        load_event_cues(cues)

@@ -23,8 +23,6 @@ from spacy.tokens import Doc, Span
 from peninsula.knowledge import Actor, Knowledge
 from peninsula.records import Mention
 
-# Family name first in these countries' romanised names (Lee Jae Myung, Xi Jinping).
-FAMILY_NAME_FIRST = frozenset({"KOR", "PRK", "CHN", "VNM", "TWN"})
 # A capital with one of these after it, or after one of these prepositions, is a place.
 _PLACE_NOUNS = frozenset(
     [
@@ -135,8 +133,10 @@ def _gazetteer(knowledge: Knowledge, vocab: Any) -> _Gazetteer:
     surnames: dict[str, list[str]] = {}
     for actor in knowledge.actors:
         if actor.kind == "person":
+            state = knowledge.actor(actor.country) if actor.country else None
+            family_first = state is not None and state.family_name_first
             for name in {actor.name, *actor.aliases}:
-                surname = _surname(name, actor.country)
+                surname = _surname(name, family_first)
                 if surname and actor.id not in surnames.setdefault(surname, []):
                     surnames[surname].append(actor.id)
     return _Gazetteer(
@@ -222,12 +222,13 @@ def _preceded_by(span: Span, words: frozenset[str]) -> bool:
     return any(w in words for w in before)
 
 
-def _surname(name: str, country: str | None) -> str | None:
+def _surname(name: str, family_first: bool) -> str | None:
+    """The family name: the first word where the state's `name_order` says so (Lee Jae Myung,
+    Kim Jong-un → Kim), else the last (Donald Trump)."""
     parts = re.split(r"\s+", name.strip())
     if len(parts) < 2:
         return None
-    surname = parts[0] if country in FAMILY_NAME_FIRST else parts[-1]
-    return surname.split("-")[0] if country in FAMILY_NAME_FIRST else surname
+    return parts[0].split("-")[0] if family_first else parts[-1]
 
 
 def _surnames(
