@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from peninsula.errors import DataFileError
-from peninsula.knowledge import Knowledge, data_path, default_knowledge
+from peninsula.knowledge import Knowledge, data_path, default_knowledge, load_knowledge
 from peninsula.knowledge.events import (
     load_cameo,
     load_event_cues,
@@ -389,3 +389,49 @@ def test_bad_cameo_and_cue_rows(tmp_path: Path) -> None:
     cues.write_text("word,cue,sector\nsay,speech,\nmaybe,perhaps,\n")
     with pytest.raises(DataFileError, match=r"cues.csv:3: cue 'perhaps'"):
         load_event_cues(cues)
+
+
+# --- participants of phrases, on invented sentences -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        # conjoined targets
+        (
+            "South Korea signed the accord with Japan, China and Mongolia.",
+            {("KOR", "JPN"), ("KOR", "CHN"), ("KOR", "MNG")},
+        ),
+        # a noun phrase with no actor of its own stands for what it belongs to
+        ("An official from Mongolia praised South Korea.", {("MNG", "KOR")}),
+        # a passive participle: the noun it modifies is whom it happened to
+        ("Five Japanese sailors wounded by North Korea returned home.", {("PRK", "JPN")}),
+        # a source without a known target is still an event
+        ("North Korean troops blew up the roads.", {("PRK", None)}),
+    ],
+)
+def test_participants_of_phrases(
+    text: str, pairs: set[tuple[str, str | None]], knowledge: Knowledge
+) -> None:
+    assert {(e.source, e.target) for e in events_in(text, knowledge)} == pairs
+
+
+def test_violence_is_coded_by_its_means(knowledge: Knowledge) -> None:
+    events = events_in("Russia killed dozens of civilians in a drone strike on Ukraine.", knowledge)
+    killed = [e for e in events if e.trigger == "killed"]
+    assert [(e.source, e.target, e.code) for e in killed] == [("RUS", "UKR", "195")]
+
+
+def test_the_government_in_a_speakers_mouth_is_the_states_government(tmp_path: Path) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        "id,name,kind,country,parent,government\n"
+        "FRD,Freedonia,state,FRD,,frd_cabinet\n"
+        "frd_cabinet,Freedonian cabinet,organization,FRD,FRD,\n"
+        "sol_mirae,Sol Mirae,person,FRD,,\n"
+    )
+    knowledge = load_knowledge((path,))
+    events = events_in("Sol Mirae said the government would send aid to Mongolia.", knowledge)
+    assert [(e.source, e.target, e.reported_by) for e in events] == [
+        ("frd_cabinet", "MNG", "sol_mirae")
+    ]

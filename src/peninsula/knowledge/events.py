@@ -7,12 +7,11 @@ All three are validated as they load; every problem is a DataFileError naming th
   the code the target gets the other way round (a visit is hosted: 042 → 043; talks are mutual).
 - `event_patterns.jsonl`: one pattern per line. `verbs` or `nouns` (lemmas) trigger it; `objects`
   (lemmas or lemma phrases, any one) must appear in the trigger's complement, and so must one of
-  `also` when given; `subjects` (lemmas) constrain the subject's head word ("forces killed" is
-  military force, not murder); `preps` (any one)
-  must hang off the trigger. `governs: "intent"` lets an embedded action refine the code ("agreed
-  to hold talks" → 036), `modality: "pledged"` marks pledge verbs, `target_required` keeps a noun
-  trigger only when it names a target. `examples` are hand-written sentences that label the
-  embedding classifier.
+  `also` when given; `subjects` (lemmas) constrain the subject's head word ("tanks hit" is
+  military force, not assault); `preps` (any one) must hang off the trigger. `governs:
+  "intent"` lets an embedded action refine the code ("agreed to hold talks" → 036), `modality:
+  "pledged"` marks pledge verbs, `target_required` keeps a noun trigger only when it names a
+  target. `examples` are hand-written sentences that label the embedding classifier.
 - `event_cues.csv`: speech verbs, modality cues, words for "the speaker's own government", agent
   nouns that may stand for a participant the knowledge base does not know, and the words the
   commitment finder reads (verbs of promising, nouns for the speaker's own side).
@@ -55,7 +54,7 @@ PLOVER_TYPES = frozenset(
 # speech: a reporting verb; pledged, hypothetical, negated: modality cues; own_government: words
 # for the speaker's own government; agent: a noun that may stand for an unknown participant (with
 # its sector); promise: a verb of promising (what it cues or governs is a commitment); own_side:
-# a noun for the speaker's own side as the subject of a promise ("his administration will").
+# a noun for the speaker's own side as the subject of a promise ("her office will").
 EVENT_CUE_KINDS = frozenset(
     {"speech", "pledged", "hypothetical", "negated", "own_government", "agent", "promise",
      "own_side"}

@@ -29,7 +29,7 @@ _COLON_HEADING = re.compile(r"[ \t]*([^\W\d][^\n:\"“”]{0,60}?)[ \t]*(:)[ \t]
 
 def asides(found: list[Found]) -> list[Found]:
     """A stance in a clause that describes another statement's source is part of who the
-    source is ("Sen. Udall, who supports eliminating superdelegates, said…"); what such a
+    source is ("The senator, who backs the fishing ban, said…"); what such a
     clause reports in a clause or quotation of its own stays a statement."""
     spans = [
         (f, set(range(*source_bounds(f.source, f.cue_token))))
@@ -146,7 +146,7 @@ def from_quotes(
 
 
 def _signed(doc: Doc, quote: Quote, paragraphs: Paragraphs) -> Found | None:
-    """A quotation signed with a dash after it ('"…" ― Esther Tapia')."""
+    """A quotation signed with a dash after it ('"…" ― Mina Cho')."""
     text = doc.text
     chars = (quote.inner_start, quote.inner_end)
     after = _DASH_SIGNATURE.match(text, quote.end)

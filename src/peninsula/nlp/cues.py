@@ -27,7 +27,8 @@ _PARTICLE_DEPS = frozenset({"prep", "prt", "agent"})
 _BETWEEN_QUOTE_AND_CUE = " \t,;:—–-"
 _MAX_CLIMB = 4
 _TOPIC_PREPOSITIONS = frozenset({"about", "on", "of"})
-# "described it as…", "criticized him for…", "accused him of…": part of what was said
+# "described the plan as…", "blamed the envoy for…", "accused the board of…": part of what
+# was said
 _OBJECT_PREPOSITIONS = frozenset({"as", "for", "of", "over", "about", "with"})
 _SOURCE_BREAKS = frozenset({"-", "--", "—", "–", ":"})
 
@@ -122,7 +123,7 @@ def from_cue(
     content -= set(_span_tokens(source, token)) | {t.i for t in cue}
     following = [i for i in content if i > token.i and not token.doc[i].is_space]
     if following and not _within(content, anchor, paragraphs) and _introduces(token, paragraphs):
-        anchor = token.doc[min(following)]  # "The Times reports:" ¶ "…"
+        anchor = token.doc[min(following)]  # "The agency reports:" ¶ "…"
     content = _within(content, anchor, paragraphs)
     if not content and chars is None:
         return None
@@ -130,8 +131,8 @@ def from_cue(
 
 
 def _predicative(token: Token, paragraphs: Paragraphs) -> Found | None:
-    """ "Trump is confident that…", "was critical of the deal": the copula's subject holds the
-    view its adjective states."""
+    """ "The minister is confident that…", "was critical of the deal": the copula's subject
+    holds the view its adjective states."""
     verb = token.head
     if verb is token:
         return None
@@ -155,7 +156,7 @@ def _predicative(token: Token, paragraphs: Paragraphs) -> Found | None:
 
 
 def _purpose(token: Token) -> bool:
-    """ "…investment to promote Korean content": an infinitive of purpose reports nothing."""
+    """ "…funds to promote local films": an infinitive of purpose reports nothing."""
     children = list(token.children)
     return (
         token.dep_ in ("advcl", "acl")
@@ -165,7 +166,7 @@ def _purpose(token: Token) -> bool:
 
 
 def _nominal(token: Token) -> Found | None:
-    """ "Trump's claim that…", "warnings from his attorney that…": a cue noun with its owner
+    """ "the mayor's claim that…", "warnings from the ministry that…": a cue noun with its owner
     and a clause."""
     owners = [c for c in token.children if c.dep_ == "poss"]
     if not owners:
@@ -188,7 +189,7 @@ def _nominal(token: Token) -> Found | None:
 
 
 def _that_clause(clause: Token) -> bool:
-    """A content clause ("that there have been…", "to cut taxes"), not a relative one."""
+    """A content clause ("that the bridge will…", "to raise tariffs"), not a relative one."""
     children = list(clause.children)
     if any(c.dep_ == "mark" and c.lower_ == "that" for c in children):
         return True
@@ -199,7 +200,7 @@ def _that_clause(clause: Token) -> bool:
 
 
 def _topic(token: Token) -> set[int]:
-    """ "commented on the death", "spoke about the legacy": what the speech was about."""
+    """ "commented on the verdict", "spoke about the harvest": what the speech was about."""
     return {
         t.i
         for c in token.children
@@ -250,7 +251,7 @@ def subject(verb: Token, paragraphs: Paragraphs) -> Token | None:
 
 
 def _beside_quote(verb: Token, quotes: QuoteIndex) -> Token | None:
-    """'"…," Rep. Elijah E. Cummings said' / '"…," said Robert McAtee': the words between the
+    """'"…," the deputy mayor said' / '"…," said Tomas Varga': the words between the
     quotation and the cue, or right after the cue up to the sentence's end."""
     doc = verb.doc
     before = []
@@ -302,7 +303,7 @@ def _subject_anywhere(verb: Token, paragraphs: Paragraphs) -> Token | None:
         if current.dep_ == "xcomp":
             objects = [c for c in head.children if c.dep_ == "dobj" and c.i < current.i]
             if objects:
-                return objects[0]  # "left many nations feeling that", "urged Seoul to"
+                return objects[0]  # "left the farmers feeling that", "urged Seoul to"
         if current.dep_ == "pcomp" and head.dep_ == "prep":
             head = head.head  # "by saying", "after telling"
         elif current.dep_ not in _CONTINUING:
@@ -349,7 +350,7 @@ def _complement(token: Token, entry: Cue, particles: list[Token]) -> set[int]:
     if clauses:
         content = {t.i for c in clauses for t in c.subtree}
         if all(c.dep_ == "xcomp" for c in clauses):
-            # "urged the mogul to release the tapes": the object is the infinitive's subject
+            # "urged the envoy to return the files": the object is the infinitive's subject
             content |= {
                 t.i
                 for c in children
@@ -377,7 +378,7 @@ def _complement(token: Token, entry: Cue, particles: list[Token]) -> set[int]:
         if entry.object == "predicate" and not any(c.lower_ != "for" for c in predicates):
             return set()
         return {t.i for c in [*objects, *predicates] for t in c.subtree}
-    stray = [  # "insisted in the interview that…": the clause hung on the wrong word
+    stray = [  # "insisted at the briefing that…": the clause hung on the wrong word
         clause
         for c in children
         if c.dep_ == "prep" and c.i > token.i
@@ -398,7 +399,7 @@ def _complement(token: Token, entry: Cue, particles: list[Token]) -> set[int]:
 
 def bare_clause(child: Token) -> bool:
     """A clause with its own subject and no subordinator, parsed as an adverbial: "said after
-    the convention he would not accept"."""
+    the summit she would not attend"."""
     if child.dep_ != "advcl":
         return False
     grandchildren = list(child.children)
@@ -498,9 +499,9 @@ def source_bounds(
     head: Token, cue: Token, other_cues: frozenset[int] = frozenset()
 ) -> tuple[int, int]:
     """The source's tokens: the head's subtree, in the head's paragraph, without the part that
-    holds the cue, a clause set off by a comma that reports something itself ("Mr. Kamin, who
-    emphasized that…, said") or is a participle ("Trump, speaking to veterans, said"), and
-    anything before a dash ("BRUSSELS - European leaders")."""
+    holds the cue, a clause set off by a comma that reports something itself ("The mayor, who
+    stressed that…, said") or is a participle ("The envoy, speaking to farmers, said"), and
+    anything before a dash ("LIMA - Trade ministers")."""
     excluded: set[int] = set()
     doc = head.doc
     for child in head.children:

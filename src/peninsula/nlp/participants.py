@@ -220,7 +220,7 @@ def _verb_parties(
     targets: list[str] = []
     if passive:
         source_head = _agent_object(agent)
-        if verb.dep_ == "acl":  # "soldiers killed in ...": the noun is who it happened to
+        if verb.dep_ == "acl":  # "sailors injured in ...": the noun is who it happened to
             subject = verb.head
         if subject is not None:
             targets += _np_actors(subject, context)
@@ -324,7 +324,7 @@ def _agent_object(agent: Token | None) -> Token | None:
 
 def _np_actors(head: Token, context: Context) -> tuple[str, ...]:
     """Actors a noun phrase names: its head, else its modifiers ("Syrian President"), else
-    what it belongs to ("a court in Guyana"), plus its conjuncts."""
+    what it belongs to ("a ministry in Peru"), plus its conjuncts."""
     head = _content_head(head)
     found = list(context.actors.get(head.i, ()))
     modifiers = [
@@ -333,14 +333,14 @@ def _np_actors(head: Token, context: Context) -> tuple[str, ...]:
     if not found:
         found = [a for c in modifiers for a in context.actors.get(c.i, ())]
     if not found or all(context.knowledge.actor(a) is None for a in found):
-        # "Syrian President Bashar Assad", a person the knowledge base lacks: Syria acts
+        # "Chilean President Ana Soto", a person the knowledge base lacks: Chile acts
         states = [a for c in (head, *modifiers) for a in _demonym_actors(c, context.knowledge)]
         found = states or found
     if not found:
         found = _owner_actors(head, context)
     for child in head.children:
         if child.dep_ == "conj" or (child.dep_ == "appos" and child.i in context.actors):
-            found += _np_actors(child, context)  # "the US, Russia, and Switzerland"
+            found += _np_actors(child, context)  # "Peru, Chile and Bolivia"
     return tuple(dict.fromkeys(found))
 
 
@@ -354,7 +354,7 @@ def _owner_actors(head: Token, context: Context) -> list[str]:
 
 
 def _demonym_actors(token: Token, knowledge: Knowledge) -> tuple[str, ...]:
-    """ "Syrian" in "Syrian President Assad", when the title did not resolve to a person."""
+    """ "Chilean" in "Chilean President Soto", when the title did not resolve to a person."""
     demonyms = _demonyms(knowledge)
     return demonyms.get(token.text) or demonyms.get(token.text.removesuffix("s"), ())
 
@@ -370,7 +370,7 @@ def _demonyms(knowledge: Knowledge) -> dict[str, tuple[str, ...]]:
 
 
 def _content_head(head: Token) -> Token:
-    """ "thousands of students", "one third of the guerrillas": the people, not the number."""
+    """ "hundreds of nurses", "half of the miners": the people, not the number."""
     if not (head.like_num or head.lemma_.lower() in _QUANTITIES):
         return head
     for prep in head.children:

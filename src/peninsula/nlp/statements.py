@@ -163,7 +163,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _antecedent(source: Token) -> Token:
-    """ "Trump, who says…": the source as written is "who", the speaker is Trump."""
+    """ "the mayor, who says…": the source as written is "who", the speaker is the mayor."""
     clause = source.head
     if source.lower_ in _RELATIVE_PRONOUNS and clause.dep_ == "relcl" and clause.head is not clause:
         return clause.head

@@ -4,7 +4,7 @@ A token is a candidate for the patterns its lemma (or, for nouns, its word) trig
 specific pattern whose constraints its complement meets wins (`objects`, `also`, `subjects`,
 `preps`). A trigger inside another trigger's complement folds into it; an intent verb takes the
 intent of the action it governs ("agreed to resume talks" → 036), and violence takes the code
-of its means ("killed in a car bombing" → 1832).
+of its means ("died in a car bomb attack" → 1832).
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def _object_depth(objects: tuple[str, ...], words: _Words) -> int | None:
 
 def _main_hits(hits: list[Hit], data: EventData) -> list[Hit]:
     """Triggers inside another trigger's complement fold into it; an intent verb takes the
-    intent of what it governs ("agreed to resume talks" → 036, "vowed to wage war" → 1384)."""
+    intent of what it governs ("agreed to resume talks" → 036, "vowed to go to war" → 1384)."""
     kept = []
     for hit in hits:
         governor = next((h for h in hits if _subordinate(hit.token, h.token)), None)
@@ -151,7 +151,7 @@ def _main_hits(hits: list[Hit], data: EventData) -> list[Hit]:
 
 
 def _by_means(hit: Hit, hits: list[Hit]) -> str:
-    """ "killed in a car bombing", "killed ... in a gunbattle": the means names the violence."""
+    """ "died in a car bomb attack", "wounded ... in a shootout": the means names the violence."""
     if hit.code[:2] not in _VIOLENT_ROOTS:
         return hit.code
     for other in hits:
