@@ -124,6 +124,8 @@ _ENTITY_LABELS = frozenset({"PERSON", "NORP", "GPE", "ORG"})
 
 @dataclass(frozen=True, slots=True)
 class Parties:
+    """A trigger's known sources and targets, and the words for unknown ones."""
+
     sources: tuple[str, ...]
     targets: tuple[str, ...]
     source_text: str | None
@@ -148,6 +150,7 @@ def has_participants(parties: Parties) -> bool:
 
 
 def actors_by_token(doc: Doc, mentions: Iterable[Mention]) -> dict[int, tuple[str, ...]]:
+    """The actor ids each token's mentions resolve to."""
     found: dict[int, list[str]] = {}
     for mention in mentions:
         if not mention.actor_id:
@@ -161,6 +164,7 @@ def actors_by_token(doc: Doc, mentions: Iterable[Mention]) -> dict[int, tuple[st
 
 
 def complement_children(token: Token) -> list[Token]:
+    """The dependents that hold the trigger's "what" and "whom", not its circumstances."""
     return [
         c
         for c in token.children
@@ -203,6 +207,8 @@ def _in_background(noun: Token) -> bool:
 def find_parties(
     trigger: Token, context: Context, speaker: tuple[str, ...] = (), code: str = ""
 ) -> Parties:
+    """Who does it to whom; `speaker` is who reports the clause, `code` the CAMEO code (appeals
+    and demands are addressed to whoever must act: "demanded that Japan withdraw")."""
     addressed = code[:2] in _ADDRESSED_ROOTS
     if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ != "ROOT":
         return _noun_parties(trigger, context, addressed)
