@@ -68,7 +68,7 @@ _TARGET_PREPS = frozenset(
         "upon",
     ]
 )
-# "talks with X", "visit to X"; not "meeting on the sidelines of the assembly".
+# "talks with X", "visit to X"; not "meeting on the margins of the forum".
 # Appeals and demands are addressed to whoever must act: "demanded that Japan withdraw".
 _ADDRESSED_ROOTS = frozenset({"02", "10"})
 _NOUN_TARGET_PREPS = frozenset({"with", "to", "against", "between", "toward", "towards", "for"})
