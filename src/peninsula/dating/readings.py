@@ -19,7 +19,9 @@ _ISO = re.compile(
     r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?!\d)"
     r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?"
 )
-_YMD_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?!\d)")
+_YMD_SLASH = re.compile(r"^(\d{4})(?:/|\.\s?)(\d{1,2})(?:/|\.\s?)(\d{1,2})(?!\d)")
+# 2024年10月25日, 2024년 10월 25일: the year, month and day signs of Chinese, Japanese and Korean.
+_YMD_SIGNS = re.compile(r"^(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?")
 # 20200414, 20200414T00:38:07Z: rewritten as ISO.
 _COMPACT = re.compile(r"^((?:19|20)\d\d)(\d\d)(\d\d)(?=$|[T ])")
 _DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)")
@@ -52,7 +54,7 @@ def read_date_value(value: str) -> Reading | None:
     iso = _ISO.match(text)
     if iso:
         return _iso_reading(iso)
-    ymd = _YMD_SLASH.match(text)
+    ymd = _YMD_SLASH.match(text) or _YMD_SIGNS.match(text)
     if ymd:
         return _day_reading(int(ymd[1]), int(ymd[2]), int(ymd[3]))
     if re.fullmatch(r"\d{4}", text):
