@@ -369,4 +369,4 @@ def test_a_dateline_that_gives_its_year_is_taken_at_its_word(knowledge: Knowledg
     )
     decision = prepare(RawArticle(origin="y.txt", text=text), knowledge, TODAY).date
     assert decision.published == "2025-09-24"  # not the more recent 2026-09-24
-    assert any(e.signal == "dateline" for e in decision.evidence)
+    assert any(e.signal == "dateline:year" for e in decision.evidence)

@@ -400,7 +400,8 @@ def is_stamp(line: str, patterns: DatePatterns) -> bool:
     if patterns.date_only_line.match(patterns.date_label.sub("", line)):
         return True
     rest = patterns.stamp_date.sub(" ", line)
-    if patterns.any_label.search(rest) is None and patterns.clock.search(line) is None:
+    timed = any(m["time"] for m in patterns.stamp_date.finditer(line))
+    if not (timed or patterns.any_label.search(rest) or patterns.clock.search(rest)):
         return False
     rest = patterns.clock.sub(" ", patterns.any_label.sub(" ", rest))
     words = [w for w in _STAMP_WORD.findall(rest) if len(w) > 2]

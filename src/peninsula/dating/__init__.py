@@ -36,6 +36,7 @@ from peninsula.dating.signals import (
     explicit_votes,
     lead_weekday,
     mentioned_years,
+    printed_days,
     role_bounds,
 )
 from peninsula.knowledge import Knowledge
@@ -107,6 +108,9 @@ def resolve(document: Document, knowledge: Knowledge, today: date) -> DateDecisi
     )
     if from_dateline is not None:
         votes.append(from_dateline)
+    # A source that does not say which dates the page shows (a text, a CSV or JSON record):
+    # the dates the text prints are the ones it shows, against a record's other dates.
+    printed = printed_days(votes) if not shown else set()
 
     conflicts: list[DateConflict] = []
     groups: list[_Group] = []
@@ -127,12 +131,14 @@ def resolve(document: Document, knowledge: Knowledge, today: date) -> DateDecisi
 
     for group in groups:
         _corroborate(group, weekday, years, bounds, shown)
+        if printed and not (group.precision == "day" and group.day in printed):
+            group.hidden = True
     groups.sort(key=lambda g: (g.support(), _RANK[g.precision], g.day), reverse=True)
     best, losers = groups[0], groups[1:]
     winners = ", ".join(sorted({v.signal for v in best.votes}))
     for loser in losers:
         for vote in loser.votes:
-            reason = "; ".join([f"outvoted by {best.when} ({winners})"] + _unfit(loser, vote))
+            reason = "; ".join([f"outvoted by {best.when} ({winners})", *_unfit(loser, vote)])
             conflicts.append(DateConflict(vote.signal, vote.when.iso, reason))
     for bound in best.unfit:
         reason = f"{bound.reason}, but {best.when} stands on {winners}"

@@ -25,7 +25,8 @@ _YMD_SIGNS = re.compile(r"^(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})
 # 20200414, 20200414T00:38:07Z: rewritten as ISO.
 _COMPACT = re.compile(r"^((?:19|20)\d\d)(\d\d)(\d\d)(?=$|[T ])")
 _DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)")
-_NUMERIC_SLASH = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
+# 03/04/2025, 03-04-2025: month and day in either order.
+_NUMERIC_SLASH = re.compile(r"^(\d{1,2})([/-])(\d{1,2})\2(\d{4})(?!\d)")
 # A UTC timestamp names an instant: in the publisher's own zone the day may be the one before
 # (the Americas, when the UTC hour is early) or after (Asia, Europe late at night).
 _UTC_EARLY_HOURS = 8
@@ -61,7 +62,7 @@ def read_date_value(value: str) -> Reading | None:
         return Reading(date(int(text), 1, 1), "year")
     slash = _NUMERIC_SLASH.match(text)
     if slash:
-        return _slash_reading(int(slash[1]), int(slash[2]), int(slash[3]))
+        return _slash_reading(int(slash[1]), int(slash[3]), int(slash[4]))
     dotted = _DOTTED.search(text)
     if dotted:
         return _day_reading(int(dotted[3]), int(dotted[2]), int(dotted[1]))

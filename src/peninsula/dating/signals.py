@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 
@@ -36,6 +36,10 @@ PUBLISHED_LINE_WEIGHT = 0.75
 UPDATED_LINE_WEIGHT = 0.35
 # A dateline that states its year is as good as a date line ("Seoul (AFP) Nov 1, 2025 -").
 DATELINE_YEAR_WEIGHT = 0.75
+# Several stamps with different days at the head of a text are a list of items (a news list,
+# comments, event dates), not the page's own stamp: each counts for less.
+LIST_DAYS = 3
+LIST_FACTOR = 0.5
 # Generic keys ("date", "dc.date") are often the last change rather than the first publication.
 GENERIC_WEIGHT = 0.75
 # Signals of one kind of metadata come from one publishing system: they are one witness, and
@@ -144,8 +148,14 @@ def explicit_votes(
                 Vote("htmldate", reading.day, reading.precision, WEIGHTS["htmldate"], raw.html_date)
             )
     patterns = date_patterns(knowledge.time_words)
-    for line in document.header_lines:
-        votes.extend(date_line_votes(line, patterns, knowledge.time_words))
+    lines = [
+        v
+        for ln in document.header_lines
+        for v in date_line_votes(ln, patterns, knowledge.time_words)
+    ]
+    if len({v.day for v in lines if not v.signal.endswith(":updated")}) >= LIST_DAYS:
+        lines = [replace(v, weight=v.weight * LIST_FACTOR) for v in lines]
+    votes.extend(lines)
     votes.extend(_publisher_id_votes(raw.text, knowledge))
     if not any(name.startswith("url") for name, _ in raw.metadata_dates):
         votes.extend(url_votes(document.url, knowledge.time_words))
@@ -166,8 +176,10 @@ def date_line_votes(line: str, patterns: DatePatterns, words: TimeWords) -> list
     bare = patterns.date_label.sub("", line)
     if patterns.date_only_line.match(bare):
         label = patterns.date_label.match(line)
-        reading = read_date_value(bare)
-        return [_line_vote(line, reading, _label_kind(label[0] if label else "", words))]
+        vote = _line_vote(
+            line, read_date_value(bare), _label_kind(label[0] if label else "", words)
+        )
+        return [vote] if vote else []
     votes = []
     start = 0
     for match in patterns.stamp_date.finditer(line):
@@ -193,11 +205,17 @@ def _line_vote(line: str, reading: Reading | None, kind: str) -> Vote | None:
     )
 
 
+def printed_days(votes: list[Vote]) -> set[date]:
+    """The days the text itself prints as its date: its date lines and time stamps (not the
+    update stamps) and a dateline that gives its year."""
+    printed = {"date-line", "date-line:published", "dateline:year"}
+    return {v.day for v in votes if v.precision == "day" and v.signal in printed}
+
+
 def _label_kind(text: str, words: TimeWords) -> str:
     """ "published", "updated" or "" for the last date label in `text`."""
     labels = [
-        " ".join(m["label"].lower().split())
-        for m in date_patterns(words).any_label.finditer(text)
+        " ".join(m["label"].lower().split()) for m in date_patterns(words).any_label.finditer(text)
     ]
     if not labels:
         return ""
@@ -237,7 +255,7 @@ def dateline_vote(
             day = date(dateline.year, dateline.month, dateline.day)
         except ValueError:
             return None
-        return Vote("dateline", day, "day", DATELINE_YEAR_WEIGHT, dateline.raw)
+        return Vote("dateline:year", day, "day", DATELINE_YEAR_WEIGHT, dateline.raw)
     candidates = []
     for year in range(today.year, today.year - _YEARS_BACK, -1):
         try:

@@ -16,7 +16,7 @@ from functools import cache
 from urllib.parse import unquote, urlsplit
 
 from htmldate.extractors import extract_url_date
-from htmldate.validators import Extractor
+from htmldate.utils import Extractor
 
 from peninsula.knowledge import TimeWords
 from peninsula.records import Precision
@@ -69,7 +69,7 @@ def url_dates(url: str | None, words: TimeWords, today: date) -> list[UrlDate]:
 
 
 def _sane(day: date, today: date) -> bool:
-    return EARLIEST_URL_YEAR <= day.year and day <= today
+    return day.year >= EARLIEST_URL_YEAR and day <= today
 
 
 def _full_date(where: str, today: date) -> date | None:
@@ -107,9 +107,7 @@ def _month_name_pattern(words: TimeWords) -> re.Pattern[str]:
     names = "|".join(
         sorted({*words.months, *words.month_abbreviations}, key=lambda w: (-len(w), w))
     )
-    return re.compile(
-        rf"[/_-]((?:19|20)\d\d)[/_-]({names})[/_-](\d{{1,2}})(?!\d)", re.IGNORECASE
-    )
+    return re.compile(rf"[/_-]((?:19|20)\d\d)[/_-]({names})[/_-](\d{{1,2}})(?!\d)", re.IGNORECASE)
 
 
 def _compact_date(where: str, today: date) -> UrlDate | None:
