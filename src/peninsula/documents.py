@@ -40,6 +40,8 @@ class DatePatterns:
     # Any date label anywhere in a line ("Published:", "Updated", "입력", "更新"), group `label`.
     any_label: re.Pattern[str]
     clock: re.Pattern[str]
+    # Lower-case words a stamp may hold ("2 hours ago"): unit words and `stamp_words`.
+    stamp_words: frozenset[str]
 
 
 _CLOCK = r"\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?"
@@ -47,14 +49,17 @@ _ZONE = r"(?:\(?(?-i:Z|[A-Z]{2,5})(?:\s*[+-]\d{1,2}(?::?\d{2})?)?\)?|[+-]\d{2}:?
 
 
 def _date_core(months: str) -> str:
-    """A date that names its year, written or numeric, in any of the usual orders."""
-    month = rf"(?<![^\W\d_])(?:{months})\.?"
-    return rf"""(?:\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{month},?\s+\d{{4}}
-        |{month}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}
-        |\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:T\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?
-        |\d{{4}}\.\s?\d{{1,2}}\.\s?\d{{1,2}}\.?|\d{{4}}/\d{{1,2}}/\d{{1,2}}
-        |\d{{1,2}}/\d{{1,2}}/\d{{4}}|\d{{1,2}}\.\d{{1,2}}\.\d{{4}}
-        |\d{{4}}\s*[年년]\s*\d{{1,2}}\s*[月월]\s*\d{{1,2}}\s*[日일]?)"""
+    """A date that names its year, written or numeric, in any of the usual orders. A written
+    date's year may run into the time or a repeat of the date, as pages copied to text often
+    have it ("January 5, 20254:31 PM", "5 Jan 20255 Jan 2025")."""
+    month = rf"(?<![^\W\d_])(?:{months})"
+    year = rf"\d{{4}}(?:(?!\d)|(?=\d{{1,2}}(?::\d\d|\s+(?:{months})\b)))"
+    return rf"""(?:\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{month}\.?,?\s+{year}
+        |{month}(?:\.\s*|\s+)\d{{1,2}}(?:st|nd|rd|th)?,?\s*{year}
+        |(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:T\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?
+          |\d{{4}}\.\s?\d{{1,2}}\.\s?\d{{1,2}}\.?|\d{{4}}/\d{{1,2}}/\d{{1,2}}
+          |\d{{1,2}}/\d{{1,2}}/\d{{4}}|\d{{1,2}}\.\d{{1,2}}\.\d{{4}}
+          |\d{{4}}\s*[年년]\s*\d{{1,2}}\s*[月월]\s*\d{{1,2}}\s*[日일]?)(?!\d))"""
 
 
 @cache
@@ -93,7 +98,7 @@ def date_patterns(words: TimeWords) -> DatePatterns:
     labels = _alternation(words.date_labels)
     date_label = re.compile(rf"^\s*(?:{labels})(?:\s*[:：]\s*|\s+|(?=\d))", re.IGNORECASE)
     stamp_date = re.compile(
-        rf"""(?<![\d.])(?P<date>{_date_core(months)})(?![\d])
+        rf"""(?<![\d.])(?P<date>{_date_core(months)})
         (?P<time>(?:,|\s*[-–|]|\s+at)?\s*{_CLOCK}(?:\s*{_ZONE})?)?""",
         re.IGNORECASE | re.VERBOSE,
     )
@@ -101,13 +106,14 @@ def date_patterns(words: TimeWords) -> DatePatterns:
     clock = re.compile(rf"(?<![\d:.]){_CLOCK}(?![\d:])", re.IGNORECASE)
     numbers = {**words.months, **words.month_abbreviations}
     return DatePatterns(
-        dateline,
-        date_only_line,
-        date_label,
-        MappingProxyType(numbers),
-        stamp_date,
-        any_label,
-        clock,
+        dateline=dateline,
+        date_only_line=date_only_line,
+        date_label=date_label,
+        months=MappingProxyType(numbers),
+        stamp_date=stamp_date,
+        any_label=any_label,
+        clock=clock,
+        stamp_words=words.stamp_words | frozenset(words.units),
     )
 
 
@@ -147,6 +153,8 @@ _STAMP_MAX_CHARS = 160
 # Beside its dates, times and labels a stamp holds at most a few names (a desk, an agency, a
 # zone), never a sentence: short words aside ("at", "by"), no lower-case word.
 _STAMP_MAX_WORDS = 4
+_BYLINE_MAX_WORDS = 3
+_STAMP_EDGE = " \t-–—|•·*,.:;()[]"
 _STAMP_WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
 
 # Hard-wrapped text: lines broken at a fixed width between 40 and 100 characters.
@@ -393,19 +401,36 @@ def _take_stamps(paragraphs: list[str], patterns: DatePatterns) -> tuple[list[st
 
 
 def is_stamp(line: str, patterns: DatePatterns) -> bool:
-    """A time stamp or byline: a date with its year, a label or a clock time, and at most a few
-    names beside them ("FE Team | Published: June 19, 2024 20:43:57", "입력 2024-10-25 16:31")."""
-    if len(line) > _STAMP_MAX_CHARS or not patterns.stamp_date.search(line):
+    """A time stamp or byline: a date with its year and at most a few names beside it. With a
+    label or a clock time ("FE Team | Published: June 19, 2024 20:43:57", "입력 2024-10-25
+    16:31", "12:59 JST, February 16, 2025"), or a date closing or opening a line of one to
+    three names ("By Jane Doe - January 5, 2025")."""
+    if len(line) > _STAMP_MAX_CHARS:
+        return False
+    dates = list(patterns.stamp_date.finditer(line))
+    if not dates:
         return False
     if patterns.date_only_line.match(patterns.date_label.sub("", line)):
         return True
     rest = patterns.stamp_date.sub(" ", line)
-    timed = any(m["time"] for m in patterns.stamp_date.finditer(line))
-    if not (timed or patterns.any_label.search(rest) or patterns.clock.search(rest)):
-        return False
+    marked = (
+        any(m["time"] for m in dates)
+        or patterns.any_label.search(rest) is not None
+        or patterns.clock.search(rest) is not None
+    )
     rest = patterns.clock.sub(" ", patterns.any_label.sub(" ", rest))
-    words = [w for w in _STAMP_WORD.findall(rest) if len(w) > 2]
-    return len(words) <= _STAMP_MAX_WORDS and not any(w[0].islower() for w in words)
+    words = [
+        w
+        for w in _STAMP_WORD.findall(rest)
+        if len(w) > 2 and w.lower().rstrip(".") not in patterns.stamp_words
+    ]
+    if any(w[0].islower() for w in words):
+        return False
+    if marked:
+        return len(words) <= _STAMP_MAX_WORDS
+    edges = line.strip(_STAMP_EDGE)
+    at_edge = edges.startswith(dates[0]["date"]) or edges.endswith(dates[-1]["date"])
+    return at_edge and 0 < len(words) <= _BYLINE_MAX_WORDS
 
 
 def _looks_like_headline(paragraph: str, patterns: DatePatterns) -> bool:

@@ -137,6 +137,8 @@ def _slash_reading(first: int, second: int, year: int) -> Reading | None:
 
 
 def _dateparser_reading(text: str) -> Reading | None:
+    if not re.search(r"\d{2}", text):
+        return None  # no year written: nothing for dateparser to find, and it is slow
     parsed = dateparser.parse(
         text, settings={"REQUIRE_PARTS": ["year", "month"], "PREFER_DAY_OF_MONTH": "first"}
     )

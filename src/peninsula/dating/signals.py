@@ -34,6 +34,8 @@ WEIGHTS = {
 # "Updated:", "수정" a later change, which only counts when nothing better is given.
 PUBLISHED_LINE_WEIGHT = 0.75
 UPDATED_LINE_WEIGHT = 0.35
+# A date beside a name or two with neither label nor clock ("By Jane Doe - January 5, 2025").
+BYLINE_LINE_WEIGHT = 0.5
 # A dateline that states its year is as good as a date line ("Seoul (AFP) Nov 1, 2025 -").
 DATELINE_YEAR_WEIGHT = 0.75
 # Several stamps with different days at the head of a text are a list of items (a news list,
@@ -180,10 +182,18 @@ def date_line_votes(line: str, patterns: DatePatterns, words: TimeWords) -> list
             line, read_date_value(bare), _label_kind(label[0] if label else "", words)
         )
         return [vote] if vote else []
+    matches = list(patterns.stamp_date.finditer(line))
+    rest = patterns.stamp_date.sub(" ", line)
+    # A date beside names only, with neither label nor clock: a byline ("By X - Jan 5, 2025").
+    byline = not (
+        any(m["time"] for m in matches)
+        or patterns.any_label.search(rest)
+        or patterns.clock.search(rest)
+    )
     votes = []
     start = 0
-    for match in patterns.stamp_date.finditer(line):
-        kind = _label_kind(line[start : match.start()], words)
+    for match in matches:
+        kind = "byline" if byline else _label_kind(line[start : match.start()], words)
         start = match.end()
         reading = None
         if match["time"]:
@@ -196,9 +206,11 @@ def date_line_votes(line: str, patterns: DatePatterns, words: TimeWords) -> list
 def _line_vote(line: str, reading: Reading | None, kind: str) -> Vote | None:
     if reading is None:
         return None
-    weight = {"published": PUBLISHED_LINE_WEIGHT, "updated": UPDATED_LINE_WEIGHT}.get(
-        kind, WEIGHTS["date-line"]
-    )
+    weight = {
+        "published": PUBLISHED_LINE_WEIGHT,
+        "updated": UPDATED_LINE_WEIGHT,
+        "byline": BYLINE_LINE_WEIGHT,
+    }.get(kind, WEIGHTS["date-line"])
     signal = f"date-line:{kind}" if kind else "date-line"
     return Vote(
         signal, reading.day, reading.precision, weight, line, reading.alternatives, reading.why
@@ -208,7 +220,7 @@ def _line_vote(line: str, reading: Reading | None, kind: str) -> Vote | None:
 def printed_days(votes: list[Vote]) -> set[date]:
     """The days the text itself prints as its date: its date lines and time stamps (not the
     update stamps) and a dateline that gives its year."""
-    printed = {"date-line", "date-line:published", "dateline:year"}
+    printed = {"date-line", "date-line:published", "date-line:byline", "dateline:year"}
     return {v.day for v in votes if v.precision == "day" and v.signal in printed}
 
 

@@ -73,6 +73,7 @@ class TimeWords:
     neutral_date_labels: frozenset[str]
     publication_labels: frozenset[str]
     update_labels: frozenset[str]
+    stamp_words: frozenset[str]
     weekday_cues: frozenset[str]
     role_negators: frozenset[str]
     past_role_cues: frozenset[str]
@@ -272,6 +273,7 @@ def load_time_words(path: Path) -> TimeWords:
         neutral_date_labels=r.words("neutral_date_labels"),
         publication_labels=r.words("publication_labels"),
         update_labels=r.words("update_labels"),
+        stamp_words=r.words("stamp_words"),
         weekday_cues=r.words("weekday_cues"),
         role_negators=r.words("role_negators"),
         past_role_cues=r.words("past_role_cues"),
