@@ -144,7 +144,7 @@ def votes(line: str) -> list[tuple[str, str, float]]:
         ("Posted : Mar.7,2023 08:15 KST", [("date-line:published", "2023-03-07")]),
         ("March 7, 20238:15 AM GMT+9Updated 3 hours ago", [("date-line", "2023-03-07")]),
         ("By Jane Roe - March 7, 2023", [("date-line:byline", "2023-03-07")]),
-        ("2023-03-07 14:48:41", [("date-line", "2023-03-07")]),
+        ("2023-03-07 17:22:09", [("date-line", "2023-03-07")]),
     ],
 )
 def test_stamp_lines_vote_as_their_labels_say(line: str, expected: list[tuple[str, str]]) -> None:
@@ -229,6 +229,15 @@ def test_the_dates_a_text_prints_outrank_a_record_column(knowledge: Knowledge) -
     # A day-first value read month-first at first joins the day the text prints.
     malformed = decide(knowledge, text, None, ("column:date", "05-04-2011"))
     assert (malformed.published, malformed.conflicts) == ("2011-04-05", ())
+
+
+def test_an_address_keeps_its_weight_against_a_printed_date(knowledge: Knowledge) -> None:
+    # Only a record's metadata yields to the dates the text prints: an address and a date
+    # line are two equal witnesses, and the confidence says so.
+    text = "Sunday, March 12, 2023\n\n" + BODY
+    decision = decide(knowledge, text, "https://example.com/2023/03/07/talks")
+    assert {c.value for c in decision.conflicts} == {"2023-03-07"}
+    assert decision.confidence < 0.5
 
 
 # --- dated roles --------------------------------------------------------------------------------

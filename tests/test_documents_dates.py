@@ -51,7 +51,7 @@ def build(text: str, **fields: Any) -> Document:
         "March 7, 20238:15 AM GMT+9Updated 3 hours ago",
         "Updated 9:40 PM GMT+9, Tue March 7, 2023",
         "By Jane Roe - March 7, 2023",
-        "2023-03-07 14:48:41",
+        "2023-03-07 17:22:09",
         "Tuesday, 07 March 2023 10:05 GMT",
     ],
 )
@@ -98,10 +98,10 @@ def test_stamps_in_the_head_of_a_page_become_header_lines() -> None:
 
 
 def test_a_stamp_deep_in_the_body_stays_text() -> None:
-    text = "\n".join(["Envoys agree to meet again", LONG, LONG, LONG, "2023-03-07 14:48:41", BODY])
+    text = "\n".join(["Envoys agree to meet again", LONG, LONG, LONG, "2023-03-07 17:22:09", BODY])
     document = build(text)
     assert document.header_lines == ()
-    assert "2023-03-07 14:48:41" in document.text
+    assert "2023-03-07 17:22:09" in document.text
 
 
 def test_a_dateline_with_its_year_after_the_credit() -> None:

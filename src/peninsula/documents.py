@@ -34,7 +34,7 @@ class DatePatterns:
     date_only_line: re.Pattern[str]
     date_label: re.Pattern[str]
     months: Mapping[str, int]  # full names and abbreviations, lower case
-    # A written or numeric date with the year ("June 19, 2024", "16 July 2024", "2024.10.25",
+    # A written or numeric date with the year ("March 3, 2023", "3 March 2023", "2023.03.03",
     # "2024년 10월 25일"), group `date`, and the clock time and zone right after it, group `time`.
     stamp_date: re.Pattern[str]
     # Any date label anywhere in a line ("Published:", "Updated", "입력", "更新"), group `label`.
@@ -69,8 +69,8 @@ def date_patterns(words: TimeWords) -> DatePatterns:
     weekday = _alternation([*words.weekdays, *words.weekday_abbreviations])
     # "Seoul, Jan 1 (IANS)", "SEOUL, Jan. 21 (Yonhap) --", "PYONGYANG, January 21 (KCNA) --",
     # "SEOUL, South Korea (AP) —", "Seoul (AFP) -", "(MENAFN)", "WASHINGTON/SEOUL, Sept 24
-    # (Reuters) -", "Geneva, 3 March (AFP) -", and the date after the credit: "Seoul, South
-    # Korea (AFP) Nov 1, 2025 -". Case-sensitive except the month, so capitals can be checked.
+    # (Reuters) -", "Geneva, 3 March (AFP) -", and the date after the credit: "Busan, South
+    # Korea (AFP) Mar 3, 2023 -". Case-sensitive except the month, so capitals can be checked.
     dateline = re.compile(
         rf"""^\s*
         (?:(?P<place>{_PLACE})(?:,[ ](?P<region>{_PLACE}))?
@@ -143,8 +143,8 @@ _TITLE_MAX_WORDS = 30
 # A dateline may follow a headline and a deck; further down, "(X)" is prose. One that names
 # its day may also follow a photo caption.
 _DATELINE_SEARCH = 4
-# Time stamps and bylines ("FE Team | Published: June 19, 2024 20:43", "12:59 JST, February 16,
-# 2025", "- Modified Date: 09:48 | 16 July 2024") are read in the head of a page: its first
+# Time stamps and bylines ("World Desk | Published: March 3, 2023 08:10", "08:10 KST, March 3,
+# 2023", "- Modified Date: 10:02 | 03 March 2023") are read in the head of a page: its first
 # paragraphs, before the body has run for a few long paragraphs.
 _STAMP_SEARCH = 12
 _STAMP_LONG_PARAGRAPHS = 3
@@ -402,8 +402,8 @@ def _take_stamps(paragraphs: list[str], patterns: DatePatterns) -> tuple[list[st
 
 def is_stamp(line: str, patterns: DatePatterns) -> bool:
     """A time stamp or byline: a date with its year and at most a few names beside it. With a
-    label or a clock time ("FE Team | Published: June 19, 2024 20:43:57", "입력 2024-10-25
-    16:31", "12:59 JST, February 16, 2025"), or a date closing or opening a line of one to
+    label or a clock time ("World Desk | Published: March 3, 2023 08:10:02", "입력 2023-03-03
+    08:10", "08:10 KST, March 3, 2023"), or a date closing or opening a line of one to
     three names ("By Jane Doe - January 5, 2025")."""
     if len(line) > _STAMP_MAX_CHARS:
         return False

@@ -63,6 +63,8 @@ class _Group:
     votes: list[Vote] = field(default_factory=list)
     corroboration: list[DateEvidence] = field(default_factory=list)
     hidden: bool = False
+    # A day a record's metadata states and the text does not print (texts, CSV and JSON).
+    unprinted: bool = False
     # Dated roles named in the text that this day does not fit.
     unfit: list[Bound] = field(default_factory=list)
 
@@ -75,6 +77,8 @@ class _Group:
         for vote in self.votes:
             weight = vote.weight
             if self.hidden and vote.family in PAGE_FAMILIES:
+                weight *= HIDDEN_FACTOR
+            elif self.unprinted and vote.family == "metadata":
                 weight *= HIDDEN_FACTOR
             if self.unfit and vote.family not in PAGE_FAMILIES:
                 weight *= ROLE_PENALTY
@@ -132,7 +136,7 @@ def resolve(document: Document, knowledge: Knowledge, today: date) -> DateDecisi
     for group in groups:
         _corroborate(group, weekday, years, bounds, shown)
         if printed and not (group.precision == "day" and group.day in printed):
-            group.hidden = True
+            group.unprinted = True
     groups.sort(key=lambda g: (g.support(), _RANK[g.precision], g.day), reverse=True)
     best, losers = groups[0], groups[1:]
     winners = ", ".join(sorted({v.signal for v in best.votes}))

@@ -36,7 +36,7 @@ PUBLISHED_LINE_WEIGHT = 0.75
 UPDATED_LINE_WEIGHT = 0.35
 # A date beside a name or two with neither label nor clock ("By Jane Doe - January 5, 2025").
 BYLINE_LINE_WEIGHT = 0.5
-# A dateline that states its year is as good as a date line ("Seoul (AFP) Nov 1, 2025 -").
+# A dateline that states its year is as good as a date line ("Busan (AFP) Mar 3, 2023 -").
 DATELINE_YEAR_WEIGHT = 0.75
 # Several stamps with different days at the head of a text are a list of items (a news list,
 # comments, event dates), not the page's own stamp: each counts for less.
@@ -174,7 +174,7 @@ def url_votes(url: str | None, words: TimeWords, today: date | None = None) -> l
 
 def date_line_votes(line: str, patterns: DatePatterns, words: TimeWords) -> list[Vote]:
     """Votes for the dates of a header line or time stamp, each as its label says: "Published:
-    June 19, 2024", "Written: 2025-10-29 15:51Updated: 2025-10-30 09:00", "입력 2024-10-25"."""
+    March 3, 2023", "Written: 2023-03-03 08:10Updated: 2023-03-04 09:00", "입력 2023-03-03"."""
     bare = patterns.date_label.sub("", line)
     if patterns.date_only_line.match(bare):
         label = patterns.date_label.match(line)
