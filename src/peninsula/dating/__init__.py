@@ -76,9 +76,8 @@ class _Group:
         families: dict[str, list[float]] = {}
         for vote in self.votes:
             weight = vote.weight
-            if self.hidden and vote.family in PAGE_FAMILIES:
-                weight *= HIDDEN_FACTOR
-            elif self.unprinted and vote.family == "metadata":
+            hidden = self.hidden and vote.family in PAGE_FAMILIES
+            if hidden or (self.unprinted and vote.family == "metadata"):
                 weight *= HIDDEN_FACTOR
             if self.unfit and vote.family not in PAGE_FAMILIES:
                 weight *= ROLE_PENALTY
