@@ -240,6 +240,13 @@ def test_an_address_keeps_its_weight_against_a_printed_date(knowledge: Knowledge
     assert decision.confidence < 0.5
 
 
+def test_a_wire_dateline_outranks_a_different_record_date(knowledge: Knowledge) -> None:
+    text = f"SEOUL, March 7 (Example News) -- {BODY}"
+    decision = decide(knowledge, text, None, ("column:date", "2023-03-09"))
+    assert decision.published == "2023-03-07"  # the column names the year
+    assert [(c.signal, c.value) for c in decision.conflicts] == [("column:date", "2023-03-09")]
+
+
 # --- dated roles --------------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
-"""The signals a publication date is decided from: votes (metadata, htmldate, date lines,
-publisher ids, the dateline), bounds (today, the crawl date, dated roles named in the text) and
-corroboration (the weekday a lead sentence names, the years the text mentions).
+"""The signals a publication date is decided from: votes (metadata, htmldate, the address,
+date lines, time stamps and bylines, publisher ids, the dateline), bounds (today, the crawl
+date; dated roles named in the text, which only weigh) and corroboration (the weekday a lead
+sentence names, the years the text mentions).
 """
 
 from __future__ import annotations
@@ -219,8 +220,8 @@ def _line_vote(line: str, reading: Reading | None, kind: str) -> Vote | None:
 
 def printed_days(votes: list[Vote]) -> set[date]:
     """The days the text itself prints as its date: its date lines and time stamps (not the
-    update stamps) and a dateline that gives its year."""
-    printed = {"date-line", "date-line:published", "date-line:byline", "dateline:year"}
+    update stamps) and its dateline."""
+    printed = {"date-line", "date-line:published", "date-line:byline", "dateline", "dateline:year"}
     return {v.day for v in votes if v.precision == "day" and v.signal in printed}
 
 
