@@ -1,7 +1,13 @@
-"""RSS/Atom feed files: each entry is an article."""
+"""RSS/Atom feed files: each entry is an article.
+
+Before feedparser sees a feed, its DOCTYPE is removed (so no entity it declares is ever
+expanded: no billion laughs, no external entities) and every character reference to a
+character that cannot exist in text (a surrogate, NUL, beyond U+10FFFF) becomes U+FFFD.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,42 +15,95 @@ import feedparser
 from lxml import html as lxml_html
 
 from peninsula.records import RawArticle, Skipped
+from peninsula.sources.guard import one
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+# Inside a DOCTYPE: quoted strings (which may hold brackets), brackets, its end.
+_DOCTYPE_TOKEN = re.compile(rb"\"[^\"]*\"|'[^']*'|[\[\]>]")
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
+_REPLACEMENT = b"&#xFFFD;"
+# An entity reference nothing defined, left as text by the loose parser.
+_ENTITY_REF = re.compile(r"&[A-Za-z_][\w.\-]*;?")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
-def read_feed(data: bytes, origin: str) -> Iterator[RawArticle | Skipped]:
-    parsed = feedparser.parse(data)
+def read_feed(data: bytes, origin: str, strict: bool = False) -> Iterator[RawArticle | Skipped]:
+    parsed = feedparser.parse(inert_feed(data))
     entries = parsed.get("entries") or []
     if not entries:
         problem = parsed.get("bozo_exception")
         reason = f"feed with no entries ({problem})" if problem else "feed with no entries"
         yield Skipped(origin, reason)
         return
-    outlet = (parsed.get("feed") or {}).get("title")
+    outlet = _string((parsed.get("feed") or {}).get("title"))
     for number, entry in enumerate(entries, start=1):
         where = f"{origin}#entry{number}"
-        text = _entry_text(entry)
-        if not text:
-            yield Skipped(where, "feed entry with no text")
-            continue
-        dates = tuple(
-            (f"feed:{key}", str(entry[key])) for key in ("published", "updated") if entry.get(key)
-        )
-        yield RawArticle(
-            origin=where,
-            text=text,
-            title=entry.get("title"),
-            url=entry.get("link"),
-            outlet=outlet,
-            metadata_dates=dates,
-            source_kind="feed",
-        )
+        yield one(where, strict, _entry_article, entry, where, outlet)
+
+
+def inert_feed(data: bytes) -> bytes:
+    """The feed without its DOCTYPE and with impossible character references replaced."""
+    kept, start = [], 0
+    while (doctype := _DOCTYPE.search(data, start)) is not None:
+        if _FIRST_ELEMENT.search(data, start, doctype.start()) is not None:
+            break  # a DOCTYPE after the root element is only text
+        kept.append(data[start : doctype.start()])
+        start = _doctype_end(data, doctype.end())
+    kept.append(data[start:])
+    return _CHARREF.sub(_checked_charref, b"".join(kept))
+
+
+def _doctype_end(data: bytes, start: int) -> int:
+    """Where the DOCTYPE whose body starts at `start` ends (the end of data if it never does)."""
+    depth = 0
+    for token in _DOCTYPE_TOKEN.finditer(data, start):
+        mark = token.group()
+        if mark == b"[":
+            depth += 1
+        elif mark == b"]":
+            depth = max(0, depth - 1)
+        elif mark == b">" and depth == 0:
+            return token.end()
+    return len(data)
+
+
+def _checked_charref(match: re.Match[bytes]) -> bytes:
+    hexadecimal, decimal = match.groups()
+    digits = hexadecimal or decimal
+    if len(digits.lstrip(b"0")) > 7:
+        return _REPLACEMENT
+    code = int(digits, 16 if hexadecimal else 10)
+    if code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        return _REPLACEMENT
+    return match.group(0)
+
+
+def _entry_article(entry: Any, where: str, outlet: str | None) -> RawArticle | Skipped:
+    text = _entry_text(entry)
+    if not _LETTER.search(_ENTITY_REF.sub("", text)):
+        return Skipped(where, "feed entry with no text")
+    dates = tuple(
+        (f"feed:{key}", value)
+        for key in ("published", "updated")
+        if (value := _string(entry.get(key))) is not None
+    )
+    return RawArticle(
+        origin=where,
+        text=text,
+        title=_string(entry.get("title")),
+        url=_string(entry.get("link")),
+        outlet=outlet,
+        metadata_dates=dates,
+        source_kind="feed",
+    )
 
 
 def _entry_text(entry: Any) -> str:
     parts = [c.get("value", "") for c in entry.get("content") or []] or [entry.get("summary", "")]
     fragments = []
     for part in parts:
-        if not part.strip():
+        if not isinstance(part, str) or not part.strip():
             continue
         try:
             tree = lxml_html.fromstring(part)
@@ -57,3 +116,7 @@ def _entry_text(entry: Any) -> str:
         blocks = [b for b in blocks if b]
         fragments.append("\n".join(blocks) if blocks else tree.text_content().strip())
     return "\n".join(f for f in fragments if f).strip()
+
+
+def _string(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
