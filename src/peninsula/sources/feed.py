@@ -17,6 +17,8 @@ from lxml import html as lxml_html
 from peninsula.records import RawArticle, Skipped
 from peninsula.sources.guard import one
 
+# The encoding an XML declaration names, as feedparser finds it (it fails on a name not in UTF-8).
+_XML_ENCODING = re.compile(rb"""^<\?.*encoding=['"](.*?)['"].*\?>""")
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 # Inside a DOCTYPE: quoted strings (which may hold brackets), brackets, its end.
 _DOCTYPE_TOKEN = re.compile(rb"\"[^\"]*\"|'[^']*'|[\[\]>]")
@@ -29,6 +31,10 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 def read_feed(data: bytes, origin: str, strict: bool = False) -> Iterator[RawArticle | Skipped]:
+    declared = _XML_ENCODING.match(data)
+    if declared is not None and not declared.group(1).isascii():
+        yield Skipped(origin, "feed declares an encoding whose name is not text")
+        return
     parsed = feedparser.parse(inert_feed(data))
     entries = parsed.get("entries") or []
     if not entries:

@@ -228,10 +228,12 @@ def jsonld_dates(raw: str) -> list[tuple[str, str]]:
     """
     try:
         data = json.loads(raw)
+    except RecursionError:  # nested deeper than any page's metadata
+        return []
     except ValueError:
         try:
             data = json.loads(re.sub(r"[\x00-\x1f]+", " ", raw))
-        except ValueError:
+        except (ValueError, RecursionError):
             return []
     chosen: dict[str, tuple[bool, str]] = {}
     queue: list[Any] = [data]

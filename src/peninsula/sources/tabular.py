@@ -32,12 +32,16 @@ def read_jsonl(
     if looks_binary(_head(stream)):
         yield Skipped(origin, "binary content, not JSON Lines")
         return
+    blank = True
     for number, line in capped_lines(stream, max_record_bytes):
         where = f"{origin}#L{number}"
         if line is None:
             yield Skipped(where, too_large("record", None, max_record_bytes))
         elif line.strip():
             yield one(where, strict, _json_record, line, where, number == 1)
+        blank = blank and line is not None and not line.strip()
+    if blank:
+        yield Skipped(origin, "empty input")
 
 
 def _json_record(line: bytes, where: str, first: bool) -> RawArticle | Skipped:

@@ -75,9 +75,8 @@ class _Inflating:
         self._inflated += len(out)
         if self._inflated > max(_INFLATION_FLOOR, MAX_INFLATION * self._fed):
             raise _Refused(
-                f"compressed data inflates over {MAX_INFLATION} times "
-                f"({describe_size(self._fed)} to over {describe_size(self._inflated)}: "
-                "a decompression bomb)"
+                f"a decompression bomb ({describe_size(self._fed)} inflates to over "
+                f"{describe_size(self._inflated)}, the limit is {MAX_INFLATION} times)"
             )
         return out
 
@@ -100,8 +99,20 @@ class _ArchiveReader(_Inflating, DecompressingBufferedReader):  # type: ignore[m
         return data
 
     def readline(self, length: int | None = None) -> bytes:
+        # warcio's readline, but it stops at `cap` bytes (warcio's own may stop short of it).
         cap = MAX_HEADER_LINE + 1 if length is None else min(length, MAX_HEADER_LINE + 1)
-        line: bytes = super().readline(cap)
+        parts: list[bytes] = []
+        size = 0
+        while size < cap:
+            self._fillbuff()
+            if self.empty():
+                break
+            part: bytes = self.buff.readline(cap - size)
+            parts.append(part)
+            size += len(part)
+            if part.endswith(b"\n"):
+                break
+        line = b"".join(parts)
         if len(line) > MAX_HEADER_LINE:
             raise _Refused(f"a header line longer than {describe_size(MAX_HEADER_LINE)}")
         self.lines_read += len(line)
@@ -181,7 +192,10 @@ def read_warc(
         where = f"{origin}#record{number + 1}"
         try:
             record = next(records, None)
-        except (_Refused, ArchiveLoadFailed, StatusAndHeadersParserException) as exc:
+        except _Refused as exc:
+            yield Skipped(where, f"{exc}; the rest is not read")
+            return
+        except (ArchiveLoadFailed, StatusAndHeadersParserException) as exc:
             yield Skipped(where, f"malformed WARC ({first_line(exc)}); the rest is not read")
             return
         if archive.cut_short:
