@@ -131,6 +131,7 @@ def test_csv_with_quoted_line_breaks(tmp_path: Path) -> None:
         (b"\n\n", "empty input"),
         (b"caf\xe9,text\nx,y\n", "CSV is not valid UTF-8"),
         (b"a,b\n1,2\n", "CSV has no text column (text, content or body)"),
+        (b"title,text\n", "CSV with no records"),
     ],
 )
 def test_csv_that_cannot_be_read(tmp_path: Path, content: bytes, reason: str) -> None:

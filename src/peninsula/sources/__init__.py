@@ -77,7 +77,9 @@ def _walk(root: Path, excluded: set[str]) -> Iterator[Path]:
             folders.clear()
             continue
         seen.add(real)
-        folders[:] = [name for name in folders if not name.startswith(".")]
+        # Real folders before links, so a file is named by its real place when it can be.
+        visible = (name for name in folders if not name.startswith("."))
+        folders[:] = sorted(visible, key=lambda name: (os.path.islink(Path(folder, name)), name))
         for name in files:
             child = Path(folder, name)
             if (

@@ -70,6 +70,7 @@ def read_csv(
     reader = csv.reader(lines, delimiter=delimiter)
     fields: list[str] | None = None
     noted = False
+    records = 0
     while True:
         try:
             row = next(reader, None)
@@ -80,8 +81,8 @@ def read_csv(
         noted = noted or bool(lines.notes)
         lines.notes.clear()
         if row is None or lines.refused:
-            if fields is None and not noted:
-                yield Skipped(origin, "empty input")
+            if not noted and not records:
+                yield Skipped(origin, "empty input" if fields is None else "CSV with no records")
             return
         if not row:
             continue
@@ -91,6 +92,7 @@ def read_csv(
                 yield Skipped(origin, "CSV has no text column (text, content or body)")
                 return
             continue
+        records += 1
         where = lines.where
         yield one(where, strict, _from_record, dict(zip(fields, row, strict=False)), where)
 
