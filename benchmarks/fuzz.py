@@ -134,7 +134,11 @@ def _warc(compress: bool) -> bytes:
     for number, (headers, body) in enumerate(bodies):
         http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
         record = writer.create_warc_record(
-            f"https://example.org/{number}", "response", payload=io.BytesIO(body), http_headers=http
+            f"https://example.org/{number}",
+            "response",
+            payload=io.BytesIO(body),
+            length=len(body),
+            http_headers=http,
         )
         writer.write_record(record)
     return buffer.getvalue()

@@ -93,6 +93,15 @@ def test_huge_file_is_skipped_without_reading_it(tmp_path: Path) -> None:
     assert skipped.reason == "file too large (500 MB > 50 MB limit)"
 
 
+def test_a_huge_html_page_is_refused_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "huge.html"
+    with path.open("wb") as handle:  # sparse: 40 MB on paper
+        handle.truncate(40 * 1024 * 1024)
+    assert reasons(read(path, max_bytes=50 * 1024 * 1024)) == [
+        "HTML page too large (40 MB > 10 MB limit)"
+    ]
+
+
 def test_huge_jsonl_is_streamed_record_by_record(tmp_path: Path) -> None:
     path = tmp_path / "big.jsonl"
     good = json.dumps({"text": "Pyongyang rejected the offer on Friday.", "date": "2025-03-07"})
@@ -162,14 +171,12 @@ def _warc_bytes(compress: bool) -> bytes:
     ]:
         headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
         record = writer.create_warc_record(
-            url, "response", payload=io.BytesIO(body), http_headers=headers
+            url, "response", payload=io.BytesIO(body), length=len(body), http_headers=headers
         )
         writer.write_record(record)
     return buffer.getvalue()
 
 
-# warcio's writer (used only to build the fixture) leaves a spooled temp file to the GC.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("compress", [False, True])
 def test_warc_html_responses_become_articles(tmp_path: Path, compress: bool) -> None:
     path = tmp_path / ("crawl.warc.gz" if compress else "crawl.warc")

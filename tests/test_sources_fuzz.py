@@ -69,7 +69,11 @@ def _warc(compress: bool) -> bytes:
         "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
     )
     record = writer.create_warc_record(
-        "https://example.org/a", "response", payload=io.BytesIO(PAGE.encode()), http_headers=headers
+        "https://example.org/a",
+        "response",
+        payload=io.BytesIO(PAGE.encode()),
+        length=len(PAGE.encode()),
+        http_headers=headers,
     )
     writer.write_record(record)
     return buffer.getvalue()
@@ -144,7 +148,6 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     database=None,
 )
-pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))

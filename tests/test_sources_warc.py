@@ -18,9 +18,6 @@ PARAGRAPH = "<p>Seoul said on Monday it would resume talks with Pyongyang after 
 PAGE = f"<html><body><article><h1>Talks resume</h1>{PARAGRAPH * 5}</article></body></html>"
 HTML = [("Content-Type", "text/html; charset=utf-8")]
 
-# warcio's writer (used only to build fixtures) leaves a spooled temp file to the GC.
-pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-
 
 def warc(
     *bodies: tuple[list[tuple[str, str]], bytes], compress: bool = False, uri: bool = True
@@ -30,7 +27,11 @@ def warc(
     for number, (headers, body) in enumerate(bodies):
         http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
         record = writer.create_warc_record(
-            f"https://example.org/{number}", "response", payload=io.BytesIO(body), http_headers=http
+            f"https://example.org/{number}",
+            "response",
+            payload=io.BytesIO(body),
+            length=len(body),
+            http_headers=http,
         )
         if not uri:
             record.rec_headers.remove_header("WARC-Target-URI")

@@ -22,12 +22,12 @@ from peninsula.sources.decode import too_large
 from peninsula.sources.feed import read_feed
 from peninsula.sources.finish import MAX_ARTICLE_CHARS, finished, valid_text
 from peninsula.sources.guard import one, shielded
-from peninsula.sources.html import read_html
+from peninsula.sources.html import MAX_HTML_BYTES, read_html
 from peninsula.sources.tabular import read_csv, read_jsonl
 from peninsula.sources.text import read_text
 from peninsula.sources.warc import read_warc
 
-__all__ = ["MAX_ARTICLE_CHARS", "input_files", "iter_articles", "sniff_kind"]
+__all__ = ["MAX_ARTICLE_CHARS", "MAX_HTML_BYTES", "input_files", "iter_articles", "sniff_kind"]
 
 _BY_SUFFIX = {
     ".txt": "text",
@@ -183,6 +183,9 @@ def _read_file(
                 return
             if kind not in _STREAMED and size > max_bytes:
                 yield Skipped(origin, too_large("file", size, max_bytes))
+                return
+            if kind == "html" and size > MAX_HTML_BYTES:
+                yield Skipped(origin, too_large("HTML page", size, MAX_HTML_BYTES))
                 return
             stream.seek(0)
             yield from _read_stream(kind, stream, origin, max_bytes, strict)

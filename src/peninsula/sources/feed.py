@@ -23,6 +23,8 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 # Inside a DOCTYPE: quoted strings (which may hold brackets), brackets, its end.
 _DOCTYPE_TOKEN = re.compile(rb"\"[^\"]*\"|'[^']*'|[\[\]>]")
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_PROLOG_END = re.compile(rb"<\w")  # where feedparser takes the prolog to end
+_WHITESPACE_RUN = re.compile(rb"\s{2,}")
 _CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 _REPLACEMENT = b"&#xFFFD;"
 # An entity reference nothing defined, left as text by the loose parser.
@@ -57,7 +59,13 @@ def inert_feed(data: bytes) -> bytes:
         kept.append(data[start : doctype.start()])
         start = _doctype_end(data, doctype.end())
     kept.append(data[start:])
-    return _CHARREF.sub(_checked_charref, b"".join(kept))
+    data = b"".join(kept)
+    # feedparser scans the prolog with patterns that take quadratic time over many lines of
+    # whitespace; whitespace there means nothing, so each run of it becomes one space.
+    head = _PROLOG_END.search(data)
+    end = head.start() if head else len(data)
+    data = _WHITESPACE_RUN.sub(b" ", data[:end]) + data[end:]
+    return _CHARREF.sub(_checked_charref, data)
 
 
 def _doctype_end(data: bytes, start: int) -> int:
@@ -89,10 +97,11 @@ def _entry_article(entry: Any, where: str, outlet: str | None) -> RawArticle | S
     text = _entry_text(entry)
     if not _LETTER.search(_ENTITY_REF.sub("", text)):
         return Skipped(where, "feed entry with no text")
+    # The plain dict lookup: feedparser's own maps a missing `updated` to `published`, warning.
     dates = tuple(
         (f"feed:{key}", value)
         for key in ("published", "updated")
-        if (value := _string(entry.get(key))) is not None
+        if (value := _string(dict.get(entry, key))) is not None
     )
     return RawArticle(
         origin=where,

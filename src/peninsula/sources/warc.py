@@ -27,7 +27,7 @@ from warcio.utils import BUFF_SIZE
 from peninsula.records import RawArticle, Skipped
 from peninsula.sources.decode import describe_size, too_large
 from peninsula.sources.guard import first_line, one
-from peninsula.sources.html import read_html
+from peninsula.sources.html import MAX_HTML_BYTES, read_html
 
 MAX_HEADER_LINE = 64 * 1024
 MAX_HEADER_BYTES = 1024 * 1024
@@ -227,15 +227,16 @@ def _is_html_response(record: Any) -> bool:
 
 
 def _article(record: Any, where: str, max_record_bytes: int) -> RawArticle | Skipped:
+    cap = min(max_record_bytes, MAX_HTML_BYTES)
     try:
-        body = _content(record).read(max_record_bytes + 1)
+        body = _content(record).read(cap + 1)
         _drain(record.raw_stream)
     except _Refused as exc:
         return Skipped(where, f"malformed WARC record ({exc})")
     if isinstance(record.raw_stream, LimitReader) and record.raw_stream.limit > 0:
         return Skipped(where, CUT_SHORT)
-    if len(body) > max_record_bytes:
-        return Skipped(where, too_large("record", None, max_record_bytes))
+    if len(body) > cap:
+        return Skipped(where, too_large("HTML page", None, cap))
     article = read_html(body, where, url=record.rec_headers.get_header("WARC-Target-URI"))
     crawl = record.rec_headers.get_header("WARC-Date")
     if crawl:
