@@ -233,10 +233,10 @@ def test_broken_links_and_special_files_in_a_folder_are_skipped(tmp_path: Path) 
     os.mkfifo(tmp_path / "pipe.txt")
     items = read(tmp_path)
     assert [i.text for i in items if isinstance(i, RawArticle)] == ["First article text."]
-    assert sorted(reasons(items)) == [
-        "broken link (its target is missing or a loop)",
-        "broken link (its target is missing or a loop)",
-        "not a regular file",
+    assert sorted((Path(i.origin).name, i.reason) for i in items if isinstance(i, Skipped)) == [
+        ("gone.txt", "broken link (its target is missing or a loop)"),
+        ("loop.txt", "broken link (its target is missing or a loop)"),
+        ("pipe.txt", "not a regular file"),
     ]
 
 

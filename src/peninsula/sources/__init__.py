@@ -100,13 +100,18 @@ def iter_articles(
     propagate instead; it is for tests and the fuzz benchmark.
     """
     for raw in input_files(paths, exclude):
-        origin = "<stdin>" if raw == "-" else os.path.realpath(raw)
+        origin = "<stdin>" if raw == "-" else _origin(raw)
         items = (
             _read_stdin(max_bytes, strict)
             if raw == "-"
             else _read_path(Path(raw), origin, max_bytes, strict)
         )
         yield from shielded(_finished(items), valid_text(origin), strict)
+
+
+def _origin(raw: str) -> str:
+    """The input's real path; a broken link is named by its own path, not its missing target."""
+    return os.path.realpath(raw) if os.path.exists(raw) else os.path.abspath(raw)
 
 
 def _finished(items: Iterator[RawArticle | Skipped]) -> Iterator[RawArticle | Skipped]:
