@@ -51,7 +51,7 @@ def test_external_entities_are_not_read(tmp_path: Path) -> None:
 
 def test_a_doctype_with_brackets_inside_quotes_is_removed_whole() -> None:
     data = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "]><b>"><!ENTITY c "cc">]><rss/>'
-    assert inert_feed(data) == b'<?xml version="1.0"?><rss/>'
+    assert inert_feed(data) == b'<?xml version="1.0"?>\n<rss/>'
     assert inert_feed(b'<!DOCTYPE x [<!ENTITY a "never closed">') == b""
 
 
@@ -61,6 +61,13 @@ def test_impossible_character_references_become_replacement_characters(tmp_path:
     assert isinstance(article, RawArticle)
     assert article.text.startswith("Lee said \ufffd\ufffd \ufffd \ufffd \ufffd it.")
     assert article.title == "A \ufffd"
+
+
+def test_the_prolog_is_reshaped_for_linear_parsing() -> None:
+    spaced = b'<?xml version="1.0"?>' + b"\n" * 10_000 + b"<!-- a -->\n\n<rss/>"
+    assert inert_feed(spaced) == b'<?xml version="1.0"?>\n <!-- a --> <rss/>'
+    unclosed = b'<?xml version="1.0" ' + b'encoding="a" ' * 100 + b"<rss/>"
+    assert not inert_feed(unclosed).startswith(b"<?")
 
 
 def test_real_character_references_are_kept() -> None:

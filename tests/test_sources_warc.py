@@ -93,6 +93,19 @@ def test_a_bomb_after_a_good_record_keeps_the_record(tmp_path: Path) -> None:
     assert "decompression bomb" in reasons(items)[0]
 
 
+def test_a_bomb_inside_an_html_record_is_one_line(tmp_path: Path) -> None:
+    bomb = zlib.compressobj(9, zlib.DEFLATED, 31)
+    head = (
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://example.org/\r\n"
+        b"Content-Length: 40000000\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+    )
+    data = bomb.compress(head + bytes(40_000_000)) + bomb.flush()
+    items = read(tmp_path, "a.warc.gz", data, max_bytes=50_000_000)
+    assert len(items) == 1 and isinstance(items[0], Skipped)
+    assert items[0].reason.startswith("a decompression bomb")
+    assert items[0].reason.endswith("; the rest is not read")
+
+
 def test_an_endless_header_line_is_refused(tmp_path: Path) -> None:
     data = b"WARC/1.0\r\nWARC-Type: response\r\nX-Junk: " + b"a" * 200_000 + b"\r\n\r\n"
     [skipped] = read(tmp_path, "a.warc", data)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader, ChunkedDataReader, DecompressingBufferedReader
@@ -53,6 +53,11 @@ class _Inflating:
     num_block_read: int
     _fed = 0
     _inflated = 0
+    refused: str | None = None  # why reading stopped, once it has
+
+    def _refuse(self, reason: str) -> NoReturn:
+        self.refused = reason
+        raise _Refused(reason)
 
     def _init_decomp(self, decomp_type: str | None) -> None:
         super()._init_decomp(decomp_type)  # type: ignore[misc]
@@ -70,11 +75,11 @@ class _Inflating:
             if self.num_block_read == 0:  # not compressed after all, as warcio assumes
                 self.decompressor = None
                 return data
-            raise _Refused("corrupt compressed data") from None
+            self._refuse("corrupt compressed data")
         self._fed += len(data)
         self._inflated += len(out)
         if self._inflated > max(_INFLATION_FLOOR, MAX_INFLATION * self._fed):
-            raise _Refused(
+            self._refuse(
                 f"a decompression bomb ({describe_size(self._fed)} inflates to over "
                 f"{describe_size(self._inflated)}, the limit is {MAX_INFLATION} times)"
             )
@@ -114,11 +119,11 @@ class _ArchiveReader(_Inflating, DecompressingBufferedReader):  # type: ignore[m
                 break
         line = b"".join(parts)
         if len(line) > MAX_HEADER_LINE:
-            raise _Refused(f"a header line longer than {describe_size(MAX_HEADER_LINE)}")
+            self._refuse(f"a header line longer than {describe_size(MAX_HEADER_LINE)}")
         self.lines_read += len(line)
         self._lines_in_a_row += len(line)
         if self._lines_in_a_row > MAX_HEADER_BYTES:
-            raise _Refused(f"over {describe_size(MAX_HEADER_BYTES)} of header lines")
+            self._refuse(f"over {describe_size(MAX_HEADER_BYTES)} of header lines")
         return line
 
 
@@ -215,6 +220,9 @@ def read_warc(
             last = Skipped(where, too_large("record", record.length, max_record_bytes))
         else:
             last = one(where, strict, _article, record, where, max_record_bytes)
+        if archive.reader.refused is not None:  # the archive itself broke inside this record
+            yield Skipped(where, f"{archive.reader.refused}; the rest is not read")
+            return
         yield last
     if not html_seen:
         yield Skipped(origin, "WARC with no HTML responses")
