@@ -148,3 +148,12 @@ def test_a_page_without_text_costs_its_record_only(tmp_path: Path) -> None:
     items = read(tmp_path, "a.warc", warc((HTML, empty), (HTML, PAGE.encode())))
     assert reasons(items) == ["HTML page with no article text"]
     assert len(articles(items)) == 1
+
+
+def test_warcio_prints_nothing(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    data = warc((HTML, PAGE.encode())).replace(
+        b"WARC-Target-URI: https://example.org/0", b"WARC-Target-URI: <https://example.org/a b>"
+    )
+    [article] = read(tmp_path, "a.warc", data)
+    assert isinstance(article, RawArticle) and article.url == "https://example.org/a%20b"
+    assert capfd.readouterr().err == ""

@@ -140,6 +140,16 @@ class _Loader(ArcWarcRecordLoader):  # type: ignore[misc]
         # warcio assumes every response record names its target URI.
         return super().load_http_headers(rec_type, uri or "", stream, length)
 
+    def _ensure_target_uri_format(self, rec_headers: Any) -> str | None:
+        # warcio's own (<uri> unwrapped, spaces encoded), without its warning on stderr.
+        uri: str | None = rec_headers.get_header("WARC-Target-URI")
+        if uri is not None and uri.startswith("<") and uri.endswith(">"):
+            uri = uri[1:-1]
+        if uri is not None:
+            uri = uri.replace(" ", "%20")
+            rec_headers.replace_header("WARC-Target-URI", uri)
+        return uri
+
 
 class _Archive(ArchiveIterator):  # type: ignore[misc]
     """warcio's iterator over bounded readers, noting where the file was cut short."""
