@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from peninsula.records import RawArticle, Skipped
 from peninsula.sources import iter_articles
 from peninsula.sources.feed import inert_feed
@@ -74,14 +76,23 @@ def test_real_character_references_are_kept() -> None:
     assert inert_feed(b"<a>&#xAC00;&#233;&#x10FFFF;</a>") == b"<a>&#xAC00;&#233;&#x10FFFF;</a>"
 
 
-def test_an_encoding_name_that_is_not_text_is_refused(tmp_path: Path) -> None:
-    data = b'<?xml version="1.0" encoding="u\xf7f-8"?><rss version="2.0"></rss>'
-    assert read(tmp_path, data) == [
-        Skipped(
-            str((tmp_path / "feed.rss").resolve()),
-            "feed declares an encoding whose name is not text",
-        )
-    ]
+@pytest.mark.parametrize("name", [b"u\xf7f-8", b"ut\x00-8", b"utf 8", b""])
+def test_an_impossible_encoding_name_is_refused(tmp_path: Path, name: bytes) -> None:
+    data = b'<?xml version="1.0" encoding="' + name + b'"?><rss version="2.0"></rss>'
+    [skipped] = read(tmp_path, data)
+    assert skipped == Skipped(
+        str((tmp_path / "feed.rss").resolve()), "feed declares an encoding with an impossible name"
+    )
+
+
+@pytest.mark.parametrize("junk", [b"\n x", b"\xa0", b"\xed\xa0\x80"])
+def test_a_namespace_uri_keeps_only_visible_ascii(tmp_path: Path, junk: bytes) -> None:
+    data = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom' + junk + b'">'
+        b"<title>W</title><entry><title>T</title><content>Seoul said so.</content></entry></feed>"
+    )
+    [article] = read(tmp_path, data)
+    assert isinstance(article, RawArticle) and article.text == "Seoul said so."
 
 
 def test_entries_are_isolated(tmp_path: Path) -> None:

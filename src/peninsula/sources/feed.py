@@ -2,8 +2,9 @@
 
 Before feedparser sees a feed, its DOCTYPE is removed (so no entity it declares is ever
 expanded: no billion laughs, no external entities), every character reference to a character
-that cannot exist in text (a surrogate, NUL, beyond U+10FFFF) becomes U+FFFD, and the prolog is
-reshaped so feedparser's patterns over it take linear time.
+that cannot exist in text (a surrogate, NUL, beyond U+10FFFF) becomes U+FFFD, namespace URIs
+keep only visible ASCII, and the prolog is reshaped so feedparser's patterns over it take linear
+time.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _PROLOG_END = re.compile(rb"<\w")  # where feedparser takes the prolog to end
 _WHITESPACE_RUN = re.compile(rb"\s{2,}")
 _MAX_DECLARATION = 1024
+_ENCODING_NAME = re.compile(rb"[A-Za-z][A-Za-z0-9._:\-]{0,63}")
+_NAMESPACE = re.compile(rb"""(xmlns(?::[\w.\-]+)?\s*=\s*)(["'])(.*?)\2""", re.DOTALL)
+_NOT_VISIBLE_ASCII = re.compile(rb"[^\x21-\x7e]+")
 _CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 _REPLACEMENT = b"&#xFFFD;"
 # An entity reference nothing defined, left as text by the loose parser.
@@ -37,8 +41,8 @@ _LETTER = re.compile(r"[^\W\d_]")
 def read_feed(data: bytes, origin: str, strict: bool = False) -> Iterator[RawArticle | Skipped]:
     data = inert_feed(data)
     declared = _XML_ENCODING.match(data)
-    if declared is not None and not declared.group(1).isascii():
-        yield Skipped(origin, "feed declares an encoding whose name is not text")
+    if declared is not None and not _ENCODING_NAME.fullmatch(declared.group(1)):
+        yield Skipped(origin, "feed declares an encoding with an impossible name")
         return
     parsed = feedparser.parse(data)
     entries = parsed.get("entries") or []
@@ -73,7 +77,15 @@ def inert_feed(data: bytes) -> bytes:
     if data.startswith(b"<?"):
         close = data.find(b"?>", 0, _MAX_DECLARATION)
         data = data[2:] if close < 0 else data[: close + 2] + b"\n" + data[close + 2 :]
+    data = _NAMESPACE.sub(_checked_namespace, data)
     return _CHARREF.sub(_checked_charref, data)
+
+
+def _checked_namespace(match: re.Match[bytes]) -> bytes:
+    """A namespace declaration whose URI holds only visible ASCII: feedparser breaks on one
+    with whitespace, which a non-ASCII byte may become once decoded (NBSP in windows-1252)."""
+    declaration, quote, uri = match.groups()
+    return declaration + quote + _NOT_VISIBLE_ASCII.sub(b"", uri) + quote
 
 
 def _doctype_end(data: bytes, start: int) -> int:
