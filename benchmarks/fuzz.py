@@ -320,7 +320,7 @@ def main() -> None:
             "crashes_per_type": dict(crashes),
             "crash_kinds": dict(kinds.most_common(10)),
             "articles": outcomes["article"],
-            "skipped": outcomes["skipped"],
+            "skip_lines": outcomes["skipped"],
             f"inputs_over_{SLOW_S}s": dict(slow),
             "slowest_input_s": round(slowest[0], 2),
             "slowest_type": slowest[1],
