@@ -27,7 +27,7 @@ LAYERS = [
     {"pipeline"},
     {"query"},
     {"report"},
-    {"cli", "__init__"},
+    {"cli", "__init__", "__main__"},
 ]
 
 
@@ -96,3 +96,10 @@ def test_the_read_side_loads_neither_spacy_nor_torch(module: str) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert found == "[]", found
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    found = subprocess.run(
+        [sys.executable, "-m", "peninsula", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "build" in found

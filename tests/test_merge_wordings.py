@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from peninsula.knowledge import Knowledge
+from peninsula.knowledge import Knowledge, default_knowledge
 from peninsula.merge import (
     CommitmentInput,
     EventInput,
@@ -17,7 +17,6 @@ from peninsula.merge import (
     merge_commitments,
     merge_statements,
 )
-from peninsula.nlp.events_data import default_event_data
 from peninsula.records import MergedCommitment, MergedStatement
 from tests.test_merge_events import OTHER, FakeEmbedder, event
 
@@ -117,7 +116,7 @@ def test_one_pledge_restated_across_months(knowledge: Knowledge, use_embedder: b
     assert first.actor == "lee_jae_myung"
 
 
-INTENTS = {code: entry.intent for code, entry in default_event_data().cameo.items()}
+INTENTS = {code: entry.intent for code, entry in default_knowledge().events.cameo.items()}
 
 
 def decided(

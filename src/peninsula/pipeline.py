@@ -16,7 +16,6 @@ from peninsula.documents import build_document
 from peninsula.knowledge import Knowledge
 from peninsula.merge import Embedder, Linker
 from peninsula.nlp import EMPTY, analyse
-from peninsula.nlp.events_data import default_event_data
 from peninsula.nlp.events_embed import load_model
 from peninsula.records import Document, RawArticle, Skipped
 from peninsula.settings import Settings
@@ -90,7 +89,7 @@ def linker_for(store: Store, knowledge: Knowledge, embeddings: bool) -> Linker:
         store.merge_state(),
         knowledge,
         embedder,
-        intents={code: entry.intent for code, entry in default_event_data().cameo.items()},
+        intents={code: entry.intent for code, entry in knowledge.events.cameo.items()},
         vectors=store.text_vectors() if embedder is not None else None,
     )
 
