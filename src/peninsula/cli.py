@@ -6,7 +6,8 @@ import csv
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
 from importlib import resources
@@ -26,7 +27,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from peninsula.errors import PeninsulaError, SettingsError
+from peninsula.errors import PeninsulaError, SettingsError, StoreOutdated
 from peninsula.knowledge import Knowledge, check_actor_file, load_knowledge
 from peninsula.query import KINDS, DyadMonth, TimelineRow, dyads, timeline
 from peninsula.report import write_report
@@ -57,6 +58,23 @@ def _for_query(fmt: str, actors: list[Path] | None) -> tuple[Settings, Knowledge
         raise SettingsError(f"--format must be table, json or csv, got {fmt!r}")
     settings = Settings.from_env()
     return settings, load_knowledge((*settings.actors_files, *(actors or [])))
+
+
+@contextmanager
+def _reading(path: Path, settings: Settings) -> Iterator[Store]:
+    """The store opened read-only; one built by an older peninsula is migrated and its merged
+    records computed first (once: the store is then current)."""
+    try:
+        store = Store(path, read_only=True)
+    except StoreOutdated:
+        from peninsula.pipeline import update  # merging loads with the update only
+
+        errors.print(f"updating {path} (built by an older peninsula)", highlight=False)
+        with Store(path) as writable:
+            update(writable, load_knowledge(settings.actors_files), settings)
+        store = Store(path, read_only=True)
+    with store:
+        yield store
 
 
 def _fails_cleanly(command: F) -> F:
@@ -124,7 +142,7 @@ def export_command(
     if fmt not in ("jsonl", "parquet", "csv"):
         raise typer.BadParameter("--format must be jsonl, parquet or csv")
     settings = Settings.from_env()
-    with Store(db or settings.db_path, read_only=True) as store:
+    with _reading(db or settings.db_path, settings) as store:
         written = store.export(out, fmt)  # type: ignore[arg-type]
     for path in written:
         console.print(str(path), highlight=False, soft_wrap=True)
@@ -139,7 +157,7 @@ def show_command(
 ) -> None:
     """The cleaned document, its publication date and the evidence behind it."""
     settings = Settings.from_env()
-    with Store(db or settings.db_path, read_only=True) as store:
+    with _reading(db or settings.db_path, settings) as store:
         record = store.document(doc_id)
     if as_json:
         payload = asdict(record)
@@ -202,7 +220,7 @@ def timeline_command(
 ) -> None:
     """Events, statements and commitments in date order, with their sources."""
     settings, knowledge = _for_query(fmt, actors)
-    with Store(db or settings.db_path, read_only=True) as store:
+    with _reading(db or settings.db_path, settings) as store:
         rows = timeline(
             store,
             knowledge,
@@ -240,7 +258,7 @@ def dyads_command(
 ) -> None:
     """Relations per pair of states per month: mean Goldstein over actual events, and counts."""
     settings, knowledge = _for_query(fmt, actors)
-    with Store(db or settings.db_path, read_only=True) as store:
+    with _reading(db or settings.db_path, settings) as store:
         months = dyads(store, knowledge, pair=pair, since=since, until=until)
     records = [_dyad_record(m) for m in months]
     if fmt == "json":
@@ -299,7 +317,7 @@ def report_command(
     """Write a self-contained HTML report (timeline, commitments, actors, documents, dyads)."""
     settings = Settings.from_env()
     knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
-    with Store(db or settings.db_path, read_only=True) as store:
+    with _reading(db or settings.db_path, settings) as store:
         index = write_report(store, knowledge, out)
     console.print(str(index), highlight=False, soft_wrap=True)
 
@@ -326,7 +344,7 @@ def actors_list_command(
 ) -> None:
     """The actors in the knowledge base, with their dated roles."""
     settings = Settings.from_env()
-    with Store(db or settings.db_path, read_only=True) as store:
+    with _reading(db or settings.db_path, settings) as store:
         rows = store.actors()
     table = Table()
     for column in ("id", "name", "kind", "country", "roles"):

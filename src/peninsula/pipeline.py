@@ -49,8 +49,7 @@ def build(
     report = BuildReport()
     store.write_actors(knowledge)
     linker = linker_for(store, knowledge, settings.embeddings)
-    if linker.has_pending:
-        store.write_links(linker.link([]))  # rows of an older store, merged again
+    _merge_pending(store, linker)
     own_files = (store.path, store.path.with_name(store.path.name + ".wal"))
     inputs = list(input_files(paths, exclude=own_files))
     report.inputs = len(inputs)
@@ -80,6 +79,22 @@ def build(
         [{"origin": s.origin, "reason": s.reason} for s in report.skipped],
     )
     return report
+
+
+def update(store: Store, knowledge: Knowledge, settings: Settings) -> int:
+    """Merge the rows an older store left without a merged record (migration 7 dropped the
+    merged views): the merged tables a fresh build of the same documents would have. Returns
+    the number of rows merged; a store without such rows is left as it is."""
+    return _merge_pending(store, linker_for(store, knowledge, settings.embeddings))
+
+
+def _merge_pending(store: Store, linker: Linker) -> int:
+    if not linker.has_pending:
+        return 0
+    pending = linker.pending
+    count = len(pending.events) + len(pending.statements) + len(pending.commitments)
+    store.write_links(linker.link([]))  # rows of an older store, merged again
+    return count
 
 
 def linker_for(store: Store, knowledge: Knowledge, embeddings: bool) -> Linker:

@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from peninsula.errors import NotFound, StoreError
+from peninsula.errors import NotFound, StoreError, StoreOutdated
 from peninsula.knowledge import Knowledge
 from peninsula.records import (
     Analysis,
@@ -83,7 +83,7 @@ class Store:
             self._migrate()
         elif self._version() < LATEST:
             self._con.close()
-            raise StoreError(
+            raise StoreOutdated(
                 f"{path} was built by an older peninsula: run 'peninsula build' to update it"
             )
 

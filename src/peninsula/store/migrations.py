@@ -1,8 +1,10 @@
 """The schema, as numbered migrations applied in order, each in its own transaction.
 
 A store opened for writing is brought up to the last version; one opened read-only must already
-be (`LATEST`). Migration 7 replaced the merged views with tables written at build time: rows of
-an older store are merged again by its next build.
+be (`LATEST`), else `StoreOutdated` (the CLI then opens it for writing once and updates it).
+Migration 7 replaced the merged views with tables written at build time: it leaves the rows of an
+older store without a merged id, and `pipeline.update` (run by every build, and by a read-side
+command on such a store) merges them into the tables a fresh build of the same documents makes.
 """
 
 from __future__ import annotations
