@@ -137,7 +137,7 @@ def test_the_restated_pledge_is_kept_by_the_later_aid(builds: dict[str, Path]) -
         pledges = [
             c
             for c in store.merged_commitments()
-            if any("medical aid" in w.text for w in c.wordings)
+            if any("medical aid" in w.text for w in c.mentions)
         ]
     assert len(pledges) == 1
     pledge = pledges[0]

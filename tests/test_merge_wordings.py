@@ -109,7 +109,7 @@ def test_one_pledge_restated_across_months(knowledge: Knowledge, use_embedder: b
     assert members(result) == {frozenset("ac"), frozenset("b"), frozenset("d")}
     (first,) = [m for m in result if "a" in m.members]
     assert (first.first_stated, first.last_stated, first.count) == ("2025-08-25", "2026-01-01", 2)
-    assert [(w.text, w.date) for w in first.wordings] == [
+    assert [(w.text, w.date) for w in first.mentions] == [
         (PLEDGE, "2025-08-25"),
         ("hold talks with Pyongyang and resume dialogue", "2026-01-01"),
     ]

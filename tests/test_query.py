@@ -253,7 +253,7 @@ def test_a_commitment_is_kept_while_it_is_being_stated() -> None:
                 id="c1", actor="lee_jae_myung", actor_text="Lee", target=None, text="to talk",
                 code=None, root=None, category=None, status="open", status_evidence=None,
                 first_stated="2025-06-01", last_stated="2026-01-01", count=2, sources=1,
-                members=("a:c20:lee",), wordings=wordings,
+                members=("a:c20:lee",), mentions=wordings,
             )
         ],
     )  # fmt: skip

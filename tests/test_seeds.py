@@ -160,14 +160,14 @@ def test_the_dialogue_pledge_is_one_commitment_across_documents(merged: dict[str
     dialogue = [
         c
         for c in merged["commitments"]
-        if any("resumption of North Korea-US talks" in w.text for w in c.wordings)
+        if any("resumption of North Korea-US talks" in w.text for w in c.mentions)
     ]
     assert len(dialogue) == 1
     pledge = dialogue[0]
-    documents = {merged["docs"][w.document_id] for w in pledge.wordings}
+    documents = {merged["docs"][w.document_id] for w in pledge.mentions}
     assert {"000", "001"} <= documents
     assert pledge.first_stated <= "2026-01-01"
-    assert pledge.count == len(pledge.wordings) >= 3
+    assert pledge.count == len(pledge.mentions) >= 3
 
 
 def test_rebuilding_keeps_the_merged_ids(tmp_path: Path) -> None:

@@ -444,7 +444,7 @@ def _commitment_rows(commitments: Iterable[MergedCommitment], names: _Names) -> 
                 date=w.date,
                 record_id=w.statement_id or w.event_id,
             )
-            for w in c.wordings
+            for w in c.mentions
         )
         rows.append(
             TimelineRow(

@@ -515,7 +515,7 @@ class MergedCommitment:
     count: int
     sources: int
     members: tuple[str, ...]
-    wordings: tuple[Wording, ...]
+    mentions: tuple[Wording, ...]  # every wording, in order of date
 
     @property
     def member_ids(self) -> tuple[str, ...]:

@@ -394,7 +394,7 @@ def merged_commitment(
         count=len(wordings),
         sources=len({m.document_id for m in members}),
         members=tuple(m.id for m in members),
-        wordings=tuple(wordings),
+        mentions=tuple(wordings),
     )
 
 

@@ -76,7 +76,7 @@ EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
         "count",
         "sources",
         "members",
-        "wordings",
+        "mentions",
     ),
 }
 _EXPORT_FROM = {"events": "merged_events", "commitments": "merged_commitments"}
@@ -93,7 +93,6 @@ JSON_COLUMNS = frozenset(
         "mentions",
         "skipped",
         "members",
-        "wordings",
     }
 )
 _OPTIONS = {"jsonl": "FORMAT json", "parquet": "FORMAT parquet", "csv": "FORMAT csv, HEADER true"}

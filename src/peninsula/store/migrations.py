@@ -174,7 +174,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             text VARCHAR NOT NULL, code VARCHAR, root VARCHAR, category VARCHAR,
             status VARCHAR NOT NULL, status_evidence VARCHAR, first_stated VARCHAR,
             last_stated VARCHAR, count INTEGER NOT NULL, sources INTEGER NOT NULL,
-            members JSON NOT NULL, wordings JSON NOT NULL
+            members JSON NOT NULL, mentions JSON NOT NULL
         );
         CREATE TABLE edges (
             kind VARCHAR NOT NULL, a VARCHAR NOT NULL, b VARCHAR NOT NULL,

@@ -203,12 +203,12 @@ def merged_statement(row: Mapping[str, Any]) -> MergedStatement:
 
 
 def merged_commitment(row: Mapping[str, Any]) -> MergedCommitment:
-    skip = ("members", "wordings")
+    skip = ("members", "mentions")
     values = {f.name: row[f.name] for f in fields(MergedCommitment) if f.name not in skip}
     return MergedCommitment(
         **values,
         members=tuple(_json(row["members"])),
-        wordings=tuple(Wording(**w) for w in _json(row["wordings"])),
+        mentions=tuple(Wording(**w) for w in _json(row["mentions"])),
     )
 
 
