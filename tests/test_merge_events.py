@@ -26,7 +26,7 @@ from peninsula.merge import (
     merge_events,
     names,
 )
-from peninsula.merge.events import cluster_events
+from peninsula.merge.events import cluster_events, named_at
 from peninsula.merge.similarity import LEXICAL_THRESHOLDS, Texts, names_shared
 from peninsula.records import MergedEvent
 
@@ -216,6 +216,22 @@ def test_a_reciprocal_pair_from_one_sentence_stays_two_events(knowledge: Knowled
     (merged,) = merge_events(items, knowledge=knowledge)
     assert (merged.id, merged.source, merged.target) == ("ab", "lee_jae_myung", "donald_trump")
     assert set(merged.member_ids) == {"ab", "ba", "later"} and merged.mirror == "ba"
+
+
+def test_a_symmetric_event_shows_the_direction_the_sentence_names_first(
+    knowledge: Knowledge,
+) -> None:
+    """Which of the two directions the record shows depends on the sentence, not on ids."""
+    met = "Trump met South Korean President Lee Jae-myung in Gyeongju for talks"
+    items = [
+        event("a", met, code="040", source="lee_jae_myung", target="donald_trump", document="d"),
+        event("b", met, code="040", source="donald_trump", target="lee_jae_myung", document="d"),
+    ]
+    for ordered in (items, items[::-1]):
+        (merged,) = merge_events(ordered, knowledge=knowledge)
+        assert (merged.id, merged.source, merged.mirror) == ("b", "donald_trump", "a")
+    assert named_at("lee_jae_myung", met, knowledge) == met.lower().index("lee")
+    assert named_at("kim_jong_un", met, knowledge) == len(met)
 
 
 def test_an_unknown_participant_needs_strong_text(knowledge: Knowledge) -> None:

@@ -36,9 +36,11 @@ first report of the other direction; every member row takes the record's merged 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -274,12 +276,50 @@ def cluster(
     )
 
 
+def named_at(actor: str | None, sentence: str, knowledge: Knowledge | None) -> int:
+    """Where a sentence first names an actor (its name, an alias, or a word of its name: "Lee"),
+    case and hyphens aside; the sentence's length when it does not."""
+    if actor is None:
+        return len(sentence)
+    found = knowledge.actor(actor) if knowledge is not None else None
+    names = [found.name, *found.aliases] if found else [actor.removeprefix("new:")]
+    words = {w for n in names for w in _FOLD.sub(" ", n.lower()).split() if len(w) > 2}
+    text = _FOLD.sub(" ", sentence.lower())
+    at = [
+        m.start()
+        for n in [*(_FOLD.sub(" ", n.lower()).strip() for n in names), *words]
+        if n
+        for m in [re.search(rf"\b{re.escape(n)}\b", text)]
+        if m
+    ]
+    return min(at, default=len(sentence))
+
+
+_FOLD = re.compile(r"[-_\s]+")
+
+
+def _head_key(cluster: Sequence[EventInput], knowledge: Knowledge | None) -> tuple[Any, ...]:
+    """Which direction of a symmetric event its record shows: the cluster first in canonical
+    order; of the two directions of one trigger, the one whose source the sentence names first
+    ("Putin met Kim" is Putin→Kim), a function of the reports alone."""
+    first = cluster[0]
+    published, document, position, event_id = canonical(first)
+    return (
+        published,
+        document,
+        position,
+        named_at(first.source, first.sentence, knowledge),
+        event_id,
+    )
+
+
 def happenings(
     clusters: Sequence[Sequence[EventInput]],
+    knowledge: Knowledge | None = None,
 ) -> list[tuple[Sequence[EventInput], list[EventInput]]]:
     """Clusters grouped into happenings: a cluster with the clusters holding the other direction
     of one of its symmetric events (its mirrors), which are shown with it as one record. Each
-    group is (the cluster first in canonical order, the members of its mirrors)."""
+    group is (its head cluster, the members of its mirrors): the head is first by `_head_key`."""
     parent = list(range(len(clusters)))
 
     def root(i: int) -> int:
@@ -298,7 +338,7 @@ def happenings(
             a, b = root(seen), root(number)
             parent[max(a, b)] = min(a, b)
     groups: dict[int, list[int]] = {}
-    for number in sorted(range(len(clusters)), key=lambda n: canonical(clusters[n][0])):
+    for number in sorted(range(len(clusters)), key=lambda n: _head_key(clusters[n], knowledge)):
         groups.setdefault(root(number), []).append(number)
     return [
         (clusters[first], sorted((m for n in rest for m in clusters[n]), key=canonical))
@@ -346,7 +386,7 @@ def merge_events(
     limits = thresholds or (EMBEDDING_THRESHOLDS if embedder else LEXICAL_THRESHOLDS)
     texts = Texts(embedder)
     clusters = cluster_events(items, model=model, limits=limits, texts=texts, knowledge=knowledge)
-    return [merged_event(first, knowledge, rest) for first, rest in happenings(clusters)]
+    return [merged_event(first, knowledge, rest) for first, rest in happenings(clusters, knowledge)]
 
 
 def candidate_pairs(

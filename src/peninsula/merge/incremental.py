@@ -269,7 +269,7 @@ class Linker:
             clusters = event_merge.cluster(
                 (pool.items[i] for i in part), pool.graph, self.knowledge
             )
-            groups = event_merge.happenings(clusters)
+            groups = event_merge.happenings(clusters, self.knowledge)
             moved, gone = pool.settle(
                 [[*first, *rest] for first, rest in groups], _names(pool, part)
             )
