@@ -28,7 +28,7 @@ from peninsula.merge import (
 )
 from peninsula.merge.events import cluster_events, named_at
 from peninsula.merge.similarity import LEXICAL_THRESHOLDS, Texts, names_shared
-from peninsula.records import MergedEvent
+from peninsula.records import Event, MergedEvent
 
 SUMMIT = date(2025, 8, 25)
 # A hand-set scorer, so that these tests check the merging, not the trained weights: the
@@ -232,6 +232,26 @@ def test_a_symmetric_event_shows_the_direction_the_sentence_names_first(
         assert (merged.id, merged.source, merged.mirror) == ("b", "donald_trump", "a")
     assert named_at("lee_jae_myung", met, knowledge) == met.lower().index("lee")
     assert named_at("kim_jong_un", met, knowledge) == len(met)
+
+
+def test_a_symmetric_event_told_by_one_side_shows_that_side_as_source(
+    knowledge: Knowledge,
+) -> None:
+    said = "After talks with Lee Jae Myung in Seoul, Trump said the alliance was strong"
+
+    def told(id: str, source: str, target: str) -> EventInput:
+        found = event(id, said, code="040", source=source, target=target, document="d")
+        report = Event(
+            document_id="d", source=source, target=target, code="040", root="04",
+            category="CONSULT", modality="actual", goldstein=1.0, summary="", sentence=said,
+            char_start=0, char_end=len(said), trigger="talks", trigger_start=6,
+            decided_by="pattern", reported_by="donald_trump",
+        )  # fmt: skip
+        return replace(found, report=report)
+
+    items = [told("a", "lee_jae_myung", "donald_trump"), told("b", "donald_trump", "lee_jae_myung")]
+    (merged,) = merge_events(items, knowledge=knowledge)
+    assert (merged.source, merged.target) == ("donald_trump", "lee_jae_myung")
 
 
 def test_an_unknown_participant_needs_strong_text(knowledge: Knowledge) -> None:

@@ -300,17 +300,15 @@ _FOLD = re.compile(r"[-_\s]+")
 
 def _head_key(cluster: Sequence[EventInput], knowledge: Knowledge | None) -> tuple[Any, ...]:
     """Which direction of a symmetric event its record shows: the cluster first in canonical
-    order; of the two directions of one trigger, the one whose source the sentence names first
-    ("Putin met Kim" is Putin→Kim), a function of the reports alone."""
+    order; of the two directions of one trigger, the one whose source reports it ("after talks
+    with Ahn, Hegseth said" is Hegseth→Ahn), else the one whose source the sentence names first
+    ("Putin met Kim" is Putin→Kim): a function of the reports alone, never of their ids."""
     first = cluster[0]
     published, document, position, event_id = canonical(first)
-    return (
-        published,
-        document,
-        position,
-        named_at(first.source, first.sentence, knowledge),
-        event_id,
-    )
+    reporter = first.report.reported_by if first.report else None
+    told = reporter is not None and reporter == first.source
+    named = named_at(first.source, first.sentence, knowledge)
+    return (published, document, position, not told, named, event_id)
 
 
 def happenings(
