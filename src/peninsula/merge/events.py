@@ -305,6 +305,8 @@ def _head_key(cluster: Sequence[EventInput], knowledge: Knowledge | None) -> tup
     ("Putin met Kim" is Putin→Kim): a function of the reports alone, never of their ids."""
     first = cluster[0]
     published, document, position, event_id = canonical(first)
+    if first.code_root not in SYMMETRIC_ROOTS:
+        return (published, document, position, False, 0, event_id)
     reporter = first.report.reported_by if first.report else None
     told = reporter is not None and reporter == first.source
     named = named_at(first.source, first.sentence, knowledge)
