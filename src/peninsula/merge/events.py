@@ -30,8 +30,10 @@ The two directions of a symmetric event ("Lee held talks with Trump", CAMEO 04 c
 and Trump→Lee from one trigger) are two clusters, as CAMEO has them: a later report joins the one
 it fits best, and they are re-clustered together (a `mirror` edge keeps them in one component).
 They are stored as one merged record, one happening: the cluster first in canonical order gives
-its participants, code and date, the other's reports are evidence too, and `mirror` names the
-first report of the other direction; every member row takes the record's merged id.
+its participants, code and date (of the two directions of one trigger, the one whose source
+reports it, else the one the sentence names first: `_head_key`), the other's reports are evidence
+too, and `mirror` names the first report of the other direction; every member row takes the
+record's merged id.
 """
 
 from __future__ import annotations
