@@ -222,7 +222,8 @@ def edges(
             )
         )
     if texts.embedder is not None:
-        texts.ensure(texts_of([*new, *(o for pool in pools for o in pool)]))
+        every = {e.id: e for e in new} | {o.id: o for pool in pools for o in pool}
+        texts.ensure(texts_of(list(every.values())))  # each report's texts once
     found: list[Edge] = []
     for event, pool in zip(new, pools, strict=True):
         agreeing = [
