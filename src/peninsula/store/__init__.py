@@ -36,9 +36,10 @@ from peninsula.records import (
     StoredState,
     document_context,
 )
-from peninsula.store import rows, writes
+from peninsula.store import reads, rows, writes
 from peninsula.store.export import EXPORT_COLUMNS, ExportFormat, export
 from peninsula.store.migrations import LATEST, MIGRATIONS
+from peninsula.store.reads import Where
 from peninsula.store.rows import (
     StoredActor,
     StoredDocument,
@@ -57,6 +58,7 @@ __all__ = [
     "StoredMention",
     "StoredRole",
     "StoredTimex",
+    "Where",
 ]
 
 
@@ -279,28 +281,44 @@ class Store:
             raise ValueError(f"no merged ids in {table!r}")
         return dict(self._con.execute(f"SELECT id, merged_id FROM {table}").fetchall())
 
-    def merged_events(self) -> list[MergedEvent]:
-        """One record per happening, with every report of it as evidence, in date order."""
-        return [
-            rows.merged_event(r)
-            for r in self._dicts("SELECT * FROM merged_events ORDER BY date NULLS LAST, id")
-        ]
+    def merged_events(self, where: Where | None = None) -> list[MergedEvent]:
+        """One record per happening, with every report of it as evidence, in date order;
+        `where` filters and pages in the database."""
+        return [rows.merged_event(r) for r in self._where("merged_events", where)]
 
-    def merged_statements(self) -> list[MergedStatement]:
+    def merged_statements(self, where: Where | None = None) -> list[MergedStatement]:
         """One record per quote or paraphrase, with every report of it, in date order."""
-        return [
-            rows.merged_statement(r)
-            for r in self._dicts("SELECT * FROM merged_statements ORDER BY date NULLS LAST, id")
-        ]
+        return [rows.merged_statement(r) for r in self._where("merged_statements", where)]
 
-    def merged_commitments(self) -> list[MergedCommitment]:
+    def merged_commitments(self, where: Where | None = None) -> list[MergedCommitment]:
         """The commitments ledger: one record per promise with every wording of it."""
-        return [
-            rows.merged_commitment(r)
-            for r in self._dicts(
-                "SELECT * FROM merged_commitments ORDER BY first_stated NULLS LAST, id"
-            )
-        ]
+        return [rows.merged_commitment(r) for r in self._where("merged_commitments", where)]
+
+    def _where(self, table: str, where: Where | None) -> list[dict[str, Any]]:
+        sql, params = reads.select(table, where or Where())
+        try:
+            return self._dicts(sql, params)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot read {table}: {_first_line(exc)}") from None
+
+    def load_merged(self, kind: str, data: Any) -> int:
+        """Append merged records in bulk, from an Arrow table or a pandas DataFrame whose
+        columns are named as the table's (nested ones as JSON text): for synthetic stores and
+        lake imports, not for builds (no members, edges or merged ids are written).
+        `kind` is event, statement or commitment. Returns the number of rows added."""
+        if kind not in writes.MERGED:
+            raise ValueError(f"no merged table for {kind!r}")
+        table = writes.MERGED[kind][0]
+        try:
+            with self._transaction():
+                self._con.register("_peninsula_bulk", data)
+                try:
+                    self._con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _peninsula_bulk")
+                finally:
+                    self._con.unregister("_peninsula_bulk")
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot load {table}: {_first_line(exc)}") from None
+        return len(data)
 
     def _rows_of(self, table: str, document_id: str | None) -> list[dict[str, Any]]:
         # `table` is one of this module's own table names, never user input.
