@@ -37,7 +37,7 @@ from peninsula.records import (
     document_context,
 )
 from peninsula.store import reads, rows, writes
-from peninsula.store.export import EXPORT_COLUMNS, ExportFormat, export
+from peninsula.store.export import EXPORT_COLUMNS, ExportFormat, Partition, export
 from peninsula.store.migrations import LATEST, MIGRATIONS
 from peninsula.store.reads import Where
 from peninsula.store.rows import (
@@ -52,6 +52,7 @@ __all__ = [
     "EXPORT_COLUMNS",
     "BatchResult",
     "ExportFormat",
+    "Partition",
     "Store",
     "StoredActor",
     "StoredDocument",
@@ -385,8 +386,11 @@ class Store:
             for r in self._dicts("SELECT * FROM documents ORDER BY published NULLS LAST, id")
         ]
 
-    def export(self, out_dir: Path, fmt: ExportFormat) -> list[Path]:
-        return export(self._con, out_dir, fmt)
+    def export(
+        self, out_dir: Path, fmt: ExportFormat, partition: Partition | None = None
+    ) -> list[Path]:
+        """Files for each table (`store.export`); `partition="month"`: a Parquet lake."""
+        return export(self._con, out_dir, fmt, partition)
 
     def _dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         cursor = self._con.execute(sql, list(params))

@@ -14,6 +14,7 @@ import duckdb
 from peninsula.errors import StoreError
 
 ExportFormat = Literal["jsonl", "parquet", "csv"]
+Partition = Literal["month"]
 
 EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "documents": (
@@ -95,24 +96,55 @@ JSON_COLUMNS = frozenset(
         "members",
     }
 )
+# The date each table is partitioned by (`partition="month"`); tables not named are one file.
+PARTITION_DATES = {
+    "documents": "published",
+    "statements": "date",
+    "events": "date",
+    "commitments": "first_stated",
+}
 _OPTIONS = {"jsonl": "FORMAT json", "parquet": "FORMAT parquet", "csv": "FORMAT csv, HEADER true"}
 
 
-def export(con: duckdb.DuckDBPyConnection, out_dir: Path, fmt: ExportFormat) -> list[Path]:
+def export(
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    fmt: ExportFormat,
+    partition: Partition | None = None,
+) -> list[Path]:
+    """Write each table to `out_dir`: one file per table, or with `partition="month"` (Parquet
+    only) a Hive-style lake, `events/year=2025/month=08/*.parquet`, that DuckDB
+    (`hive_partitioning=true`), pandas, pyarrow and Ray read as one dataset. A row's year and
+    month are those of its date; a year-only date goes to `month=unknown`, an undated row to
+    `year=unknown/month=unknown`."""
+    if partition is not None and fmt != "parquet":
+        raise StoreError(f"only parquet exports are partitioned, not {fmt}")
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for table, columns in EXPORT_COLUMNS.items():
-        target = out_dir / f"{table}.{fmt}"
         select = ", ".join(
             f"CAST({c} AS VARCHAR) AS {c}" if fmt == "csv" and c in JSON_COLUMNS else c
             for c in columns
         )
+        options = _OPTIONS[fmt]
+        day = PARTITION_DATES.get(table) if partition else None
+        if day is None:
+            target = out_dir / f"{table}.{fmt}"
+        else:
+            target = out_dir / table
+            select += (
+                f", CASE WHEN regexp_matches({day}, '^\\d{{4}}') THEN left({day}, 4)"
+                f" ELSE 'unknown' END AS year,"
+                f" CASE WHEN regexp_matches({day}, '^\\d{{4}}-\\d{{2}}') THEN substr({day}, 6, 2)"
+                f" ELSE 'unknown' END AS month"
+            )
+            options += ", PARTITION_BY (year, month), OVERWRITE_OR_IGNORE"
         # COPY takes no parameter for its target: the path is quoted, the rest is fixed.
         quoted = str(target).replace("'", "''")
         try:
             con.execute(
                 f"COPY (SELECT {select} FROM {_EXPORT_FROM.get(table, table)} ORDER BY id)"
-                f" TO '{quoted}' ({_OPTIONS[fmt]})"
+                f" TO '{quoted}' ({options})"
             )
         except duckdb.Error as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
