@@ -48,10 +48,28 @@ MODALITIES = ("actual",) * 16 + ("pledged",) * 2 + ("hypothetical", "negated")
 STATUSES = ("open",) * 6 + ("kept", "broken", "withdrawn")
 CHUNK = 100_000
 OUTLETS = ("Yonhap", "KCNA", "Reuters", "AP", "NK News", "Korea Herald", "Xinhua", "Kyodo")
-WORDS = (
-    "talks summit sanctions missile launch envoy ministry statement dialogue denuclearization "
-    "visit meeting agreement security alliance exercise border trade aid delegation"
-).split()
+WORDS = [
+    "talks",
+    "summit",
+    "sanctions",
+    "missile",
+    "launch",
+    "envoy",
+    "ministry",
+    "statement",
+    "dialogue",
+    "denuclearization",
+    "visit",
+    "meeting",
+    "agreement",
+    "security",
+    "alliance",
+    "exercise",
+    "border",
+    "trade",
+    "aid",
+    "delegation",
+]
 
 
 class Shapes:
@@ -137,11 +155,28 @@ def events(shapes: Shapes, start: int, count: int) -> pa.Table:
     return pa.table(cols)
 
 
-_EVENT_COLUMNS = (
-    "id source target code root category mode modality goldstein date date_precision"
-    " first_reported sources reports summary reported_by source_text target_text mirror"
-    " evidence"
-).split()
+_EVENT_COLUMNS = [
+    "id",
+    "source",
+    "target",
+    "code",
+    "root",
+    "category",
+    "mode",
+    "modality",
+    "goldstein",
+    "date",
+    "date_precision",
+    "first_reported",
+    "sources",
+    "reports",
+    "summary",
+    "reported_by",
+    "source_text",
+    "target_text",
+    "mirror",
+    "evidence",
+]
 
 
 def statements(shapes: Shapes, start: int, count: int) -> pa.Table:
@@ -175,10 +210,20 @@ def statements(shapes: Shapes, start: int, count: int) -> pa.Table:
     return pa.table(cols)
 
 
-_STATEMENT_COLUMNS = (
-    "id speaker speaker_text kind cue text date date_precision first_reported sources reports"
-    " evidence"
-).split()
+_STATEMENT_COLUMNS = [
+    "id",
+    "speaker",
+    "speaker_text",
+    "kind",
+    "cue",
+    "text",
+    "date",
+    "date_precision",
+    "first_reported",
+    "sources",
+    "reports",
+    "evidence",
+]
 
 
 def commitments(shapes: Shapes, start: int, count: int) -> pa.Table:
@@ -217,10 +262,24 @@ def commitments(shapes: Shapes, start: int, count: int) -> pa.Table:
     return pa.table(cols)
 
 
-_COMMITMENT_COLUMNS = (
-    "id actor actor_text target text code root category status status_evidence first_stated"
-    " last_stated count sources members mentions"
-).split()
+_COMMITMENT_COLUMNS = [
+    "id",
+    "actor",
+    "actor_text",
+    "target",
+    "text",
+    "code",
+    "root",
+    "category",
+    "status",
+    "status_evidence",
+    "first_stated",
+    "last_stated",
+    "count",
+    "sources",
+    "members",
+    "mentions",
+]
 
 
 def fill(db: Path, n_events: int, knowledge: Knowledge, seed: int) -> dict[str, float]:
