@@ -299,7 +299,8 @@ def _paged(
     if limit is None:
         return [r for r in fetch(where) if keep(r)]
     kept: list[TimelineRow] = []
-    page = max(2 * limit, 256)
+    # One page when the store's filter is exact; a dyad's may hold rows its check drops.
+    page = limit + (limit // 4 + 16 if where.sides is not None else 0)
     offset = 0
     while len(kept) < limit:
         batch = fetch(replace(where, limit=page, offset=offset))
@@ -307,6 +308,7 @@ def _paged(
         if len(batch) < page:
             break
         offset += page
+        page *= 2
     return kept[:limit]
 
 

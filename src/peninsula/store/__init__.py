@@ -75,6 +75,8 @@ class Store:
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
+        self._actors: tuple[StoredActor, ...] | None = None
         if read_only and not path.exists():
             raise NotFound(f"no database at {path}; run 'peninsula build' first")
         try:
@@ -296,9 +298,13 @@ class Store:
         return [rows.merged_commitment(r) for r in self._where("merged_commitments", where)]
 
     def _where(self, table: str, where: Where | None) -> list[dict[str, Any]]:
-        sql, params = reads.select(table, where or Where())
+        where = where or Where()
         try:
-            return self._dicts(sql, params)
+            if where.limit is None:
+                return self._dicts(*reads.select(table, where))
+            # A page: its ids first from the narrow columns, then only its rows in full.
+            ids = [r[0] for r in self._con.execute(*reads.select(table, where, "id")).fetchall()]
+            return self._dicts(*reads.by_ids(table, ids)) if ids else []
         except duckdb.Error as exc:
             raise StoreError(f"cannot read {table}: {_first_line(exc)}") from None
 
@@ -376,9 +382,16 @@ class Store:
         return [rows.plain(StoredMention, r) for r in found]
 
     def actors(self) -> list[StoredActor]:
-        return [
+        """Every actor, verified first. A read-only store reads them once (nothing changes
+        them while it is open: DuckDB lets no other process write to it)."""
+        if self._actors is not None:
+            return list(self._actors)
+        found = [
             rows.actor(r) for r in self._dicts("SELECT * FROM actors ORDER BY verified DESC, id")
         ]
+        if self.read_only:
+            self._actors = tuple(found)
+        return found
 
     def documents(self) -> list[StoredDocument]:
         return [

@@ -52,8 +52,8 @@ class Where:
     offset: int = 0
 
 
-def select(table: str, where: Where) -> tuple[str, list[Any]]:
-    """The statement reading `table` (one of the merged tables) filtered by `where`."""
+def select(table: str, where: Where, columns: str = "*") -> tuple[str, list[Any]]:
+    """The statement reading `columns` of `table` (a merged table) filtered by `where`."""
     clauses: list[str] = []
     params: list[Any] = []
     first, last = _FIRST[table], _LAST[table]
@@ -82,7 +82,7 @@ def select(table: str, where: Where) -> tuple[str, list[Any]]:
     if where.until is not None:
         clauses.append(f"{_prefix(first)} <= left(?, length({first}))")
         params += [len(where.until), where.until]
-    sql = f"SELECT * FROM {table}"
+    sql = f"SELECT {columns} FROM {table}"
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
     sql += f" ORDER BY {_FIRST[table]} NULLS LAST, id"
@@ -93,6 +93,14 @@ def select(table: str, where: Where) -> tuple[str, list[Any]]:
         sql += " OFFSET ?"
         params.append(where.offset)
     return sql, params
+
+
+def by_ids(table: str, ids: Collection[str]) -> tuple[str, list[Any]]:
+    """The statement reading the rows of `table` with these ids, in the order of `select`."""
+    marks = _marks(ids)
+    return f"SELECT * FROM {table} WHERE id IN ({marks}) ORDER BY {_FIRST[table]} NULLS LAST, id", [
+        *ids
+    ]
 
 
 def _prefix(column: str) -> str:
