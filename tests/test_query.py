@@ -22,7 +22,7 @@ from peninsula.records import (
     Wording,
 )
 from peninsula.settings import Settings
-from peninsula.store import Store, StoredActor, StoredDocument, Where
+from peninsula.store import DyadEvent, Store, StoredActor, StoredDocument, Where
 from tests.conftest import EXAMPLES, TODAY
 
 _R = TypeVar("_R")
@@ -58,6 +58,15 @@ class FakeStore:
     # The store's filters are left to the query's own checks; pages are honoured.
     def merged_events(self, where: Where | None = None) -> list[MergedEvent]:
         return _page(self._events, where)
+
+    def dyad_events(self, where: Where | None = None) -> list[DyadEvent]:
+        return [
+            DyadEvent(
+                e.id, e.source, e.target, e.code, e.modality, e.goldstein, e.date,
+                min(((x.document_id, x.char_start) for x in e.evidence), default=None),
+            )
+            for e in _page(self._events, where)
+        ]  # fmt: skip
 
     def merged_statements(self, where: Where | None = None) -> list[MergedStatement]:
         return _page(self._statements, where)

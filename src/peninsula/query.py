@@ -23,7 +23,7 @@ from typing import Any
 from peninsula.errors import NotFound, SettingsError
 from peninsula.knowledge import Knowledge
 from peninsula.records import MergedCommitment, MergedEvent, MergedStatement
-from peninsula.store import Store, StoredActor, Where
+from peninsula.store import DyadEvent, Store, StoredActor, Where
 
 __all__ = [
     "KINDS",
@@ -352,22 +352,29 @@ def dyads(
     wanted = _state_pair(pair, names) if pair is not None else None
     sides = (_members(wanted[0], names), _members(wanted[1], names)) if wanted else None
     only = Where(sides=sides, since=since, until=until, month=True, sided=True)
-    buckets: dict[tuple[str, str, str], dict[tuple[Any, ...], MergedEvent]] = defaultdict(dict)
-    for event in store.merged_events(only):
+    buckets: dict[tuple[str, str, str], dict[tuple[Any, ...], DyadEvent]] = defaultdict(dict)
+    states: dict[tuple[str, str | None], str | None] = {}
+
+    def state(actor: str, when: str | None) -> str | None:
+        key = (actor, when)
+        if key not in states:
+            states[key] = names.state(actor, when)
+        return states[key]
+
+    for event in store.dyad_events(only):
         month = _month_of(event.date)
         if month is None or not event.source or not event.target:
             continue
         if (since and _cmp_prefix(month, since) < 0) or (until and _cmp_prefix(month, until) > 0):
             continue
-        a = names.state(event.source, event.date)
-        b = names.state(event.target, event.date)
+        a = state(event.source, event.date)
+        b = state(event.target, event.date)
         if a is None or b is None or a == b:
             continue
         low, high = sorted((a, b))
         if wanted is not None and (low, high) != wanted:
             continue
-        where = min(((e.document_id, e.char_start) for e in event.evidence), default=event.id)
-        key = (event.code, event.modality, where)
+        key = (event.code, event.modality, event.anchor or event.id)
         buckets[(low, high, month)].setdefault(key, event)
     out = []
     for (low, high, month), happenings in buckets.items():

@@ -41,6 +41,7 @@ from peninsula.store.export import EXPORT_COLUMNS, ExportFormat, Partition, expo
 from peninsula.store.migrations import LATEST, MIGRATIONS
 from peninsula.store.reads import Where
 from peninsula.store.rows import (
+    DyadEvent,
     StoredActor,
     StoredDocument,
     StoredMention,
@@ -51,6 +52,7 @@ from peninsula.store.rows import (
 __all__ = [
     "EXPORT_COLUMNS",
     "BatchResult",
+    "DyadEvent",
     "ExportFormat",
     "Partition",
     "Store",
@@ -296,6 +298,27 @@ class Store:
     def merged_commitments(self, where: Where | None = None) -> list[MergedCommitment]:
         """The commitments ledger: one record per promise with every wording of it."""
         return [rows.merged_commitment(r) for r in self._where("merged_commitments", where)]
+
+    def dyad_events(self, where: Where | None = None) -> list[DyadEvent]:
+        """The merged events as the dyad scores read them (`rows.DyadEvent`), in date order."""
+        sql, params = reads.select("merged_events", where or Where(), reads.DYAD_COLUMNS)
+        try:
+            found = self._con.execute(sql, params).fetchall()
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot read merged_events: {_first_line(exc)}") from None
+        return [
+            DyadEvent(
+                id=r[0],
+                source=r[1],
+                target=r[2],
+                code=r[3],
+                modality=r[4],
+                goldstein=r[5],
+                date=r[6],
+                anchor=(r[7]["d"], int(r[7]["c"])) if r[7] else None,
+            )  # fmt: skip
+            for r in found
+        ]
 
     def _where(self, table: str, where: Where | None) -> list[dict[str, Any]]:
         where = where or Where()

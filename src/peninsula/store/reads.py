@@ -95,6 +95,14 @@ def select(table: str, where: Where, columns: str = "*") -> tuple[str, list[Any]
     return sql, params
 
 
+# The columns of a `rows.DyadEvent`, the anchor taken from the evidence JSON in the database.
+DYAD_COLUMNS = (
+    "id, source, target, code, modality, goldstein, date, list_min(list_transform(from_json("
+    """evidence, '[{"document_id": "VARCHAR", "char_start": "BIGINT"}]'), lambda e:"""
+    " struct_pack(d := e.document_id, c := e.char_start))) AS anchor"
+)
+
+
 def by_ids(table: str, ids: Collection[str]) -> tuple[str, list[Any]]:
     """The statement reading the rows of `table` with these ids, in the order of `select`."""
     marks = _marks(ids)
