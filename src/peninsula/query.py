@@ -270,12 +270,8 @@ def timeline(
     rows: list[TimelineRow] = []
     if "event" in kinds:
         sides = (_members(pair[0], names), _members(pair[1], names)) if pair else None
-        rows += _paged(
-            lambda w: _event_rows(store.merged_events(w), names),
-            replace(where, sides=sides),
-            keep,
-            limit,
-        )
+        on_sides = replace(where, sides=sides)
+        rows += _paged(lambda w: _event_rows(store.merged_events(w), names), on_sides, keep, limit)
     if "statement" in kinds and pair is None:
         rows += _paged(
             lambda w: _statement_rows(store.merged_statements(w), names), where, keep, limit
@@ -294,8 +290,7 @@ def _paged(
     keep: Callable[[TimelineRow], bool],
     limit: int | None,
 ) -> list[TimelineRow]:
-    """The rows `fetch` reads that `keep` keeps: all of them, or the first `limit`, read a page
-    at a time (the store's filter may let through rows that `keep` then drops)."""
+    """The rows `fetch` reads that `keep` keeps: all, or the first `limit` a page at a time."""
     if limit is None:
         return [r for r in fetch(where) if keep(r)]
     kept: list[TimelineRow] = []
@@ -356,10 +351,9 @@ def dyads(
     states: dict[tuple[str, str | None], str | None] = {}
 
     def state(actor: str, when: str | None) -> str | None:
-        key = (actor, when)
-        if key not in states:
-            states[key] = names.state(actor, when)
-        return states[key]
+        if (actor, when) not in states:
+            states[(actor, when)] = names.state(actor, when)
+        return states[(actor, when)]
 
     for event in store.dyad_events(only):
         month = _month_of(event.date)

@@ -306,19 +306,11 @@ class Store:
             found = self._con.execute(sql, params).fetchall()
         except duckdb.Error as exc:
             raise StoreError(f"cannot read merged_events: {_first_line(exc)}") from None
-        return [
-            DyadEvent(
-                id=r[0],
-                source=r[1],
-                target=r[2],
-                code=r[3],
-                modality=r[4],
-                goldstein=r[5],
-                date=r[6],
-                anchor=(r[7]["d"], int(r[7]["c"])) if r[7] else None,
-            )  # fmt: skip
-            for r in found
-        ]
+        out = []
+        for r in found:
+            anchor = (r[7]["d"], int(r[7]["c"])) if r[7] else None
+            out.append(DyadEvent(r[0], r[1], r[2], r[3], r[4], r[5], r[6], anchor))
+        return out
 
     def _where(self, table: str, where: Where | None) -> list[dict[str, Any]]:
         where = where or Where()
