@@ -76,12 +76,14 @@ def select(table: str, where: Where, columns: str = "*") -> tuple[str, list[Any]
     if where.month:
         clauses.append(f"regexp_full_match({first}, '\\d{{4}}-\\d{{2}}(-\\d{{2}})?')")
         first = last = f"left({first}, 7)"
+    # Each bound is first checked on its year by a plain comparison (cheap, and skips row
+    # groups by their min/max), then exactly on the common prefix.
     if where.since is not None:
-        clauses.append(f"{_prefix(last)} >= left(?, length({last}))")
-        params += [len(where.since), where.since]
+        clauses.append(f"{last} >= ? AND {_prefix(last)} >= left(?, length({last}))")
+        params += [where.since[:4], len(where.since), where.since]
     if where.until is not None:
-        clauses.append(f"{_prefix(first)} <= left(?, length({first}))")
-        params += [len(where.until), where.until]
+        clauses.append(f"{first} < ? AND {_prefix(first)} <= left(?, length({first}))")
+        params += [where.until[:4] + "~", len(where.until), where.until]
     sql = f"SELECT {columns} FROM {table}"
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
