@@ -76,14 +76,16 @@ def select(table: str, where: Where, columns: str = "*") -> tuple[str, list[Any]
     if where.month:
         clauses.append(f"regexp_full_match({first}, '\\d{{4}}-\\d{{2}}(-\\d{{2}})?')")
         first = last = f"left({first}, 7)"
-    # Each bound is first checked on its year by a plain comparison (cheap, and skips row
-    # groups by their min/max), then exactly on the common prefix.
+    # On the common prefix, as plain comparisons: a date is on or after `since` when it sorts
+    # after it or is one of its prefixes ("2025" for "2025-09"), and on or before `until` when
+    # it sorts before it or starts with it ("2025-09-24" for "2025-09").
     if where.since is not None:
-        clauses.append(f"{last} >= ? AND {_prefix(last)} >= left(?, length({last}))")
-        params += [where.since[:4], len(where.since), where.since]
+        heads = [where.since[:n] for n in range(1, len(where.since))]
+        clauses.append(f"({last} >= ? OR {last} IN ({_marks(heads)}))" if heads else f"{last} >= ?")
+        params += [where.since, *heads]
     if where.until is not None:
-        clauses.append(f"{first} < ? AND {_prefix(first)} <= left(?, length({first}))")
-        params += [where.until[:4] + "~", len(where.until), where.until]
+        clauses.append(f"({first} <= ? OR starts_with({first}, ?))")
+        params += [where.until, where.until]
     sql = f"SELECT {columns} FROM {table}"
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
@@ -111,11 +113,6 @@ def by_ids(table: str, ids: Collection[str]) -> tuple[str, list[Any]]:
     return f"SELECT * FROM {table} WHERE id IN ({marks}) ORDER BY {_FIRST[table]} NULLS LAST, id", [
         *ids
     ]
-
-
-def _prefix(column: str) -> str:
-    """The column cut to the bound's length (the parameter that follows); NULL never passes."""
-    return f"left({column}, ?)"
 
 
 def _marks(values: Collection[str]) -> str:
