@@ -6,18 +6,22 @@ batch or nothing, and never touches what was stored before.
 
 from __future__ import annotations
 
+import csv
 import json
-from collections.abc import Iterator, Sequence
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 import duckdb
 
 from peninsula.errors import NotFound, StoreError
 from peninsula.knowledge import Actor, Knowledge, Role
+from peninsula.outputs import database_problem, neutralise_cell, open_output, output_folder
 from peninsula.records import (
     Analysis,
     Commitment,
@@ -252,6 +256,10 @@ _COMMITMENTS_COLUMNS = (
 
 
 _ROWS_PER_INSERT = 200
+_OFFLINE: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,14 +289,24 @@ class Store:
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = path
-        if read_only and not path.exists():
+        if read_only and not path.exists() and not path.is_symlink():
             raise NotFound(f"no database at {path}; run 'peninsula build' first")
+        problem = database_problem(path)
+        if problem is not None:
+            raise StoreError(problem)
         try:
-            self._con = duckdb.connect(str(path), read_only=read_only)
-        except duckdb.Error as exc:
+            # Offline always: DuckDB never fetches nor loads an extension by itself.
+            self._con = duckdb.connect(str(path), read_only=read_only, config=_OFFLINE)
+        except (duckdb.Error, OSError) as exc:
             raise StoreError(f"cannot open {path}: {_first_line(exc)}") from None
-        if not read_only:
-            self._migrate()
+        try:
+            self._migrate() if not read_only else self._check_schema()
+        except duckdb.Error as exc:
+            self._con.close()
+            raise StoreError(f"cannot use {path}: {_first_line(exc)}") from None
+        except StoreError:
+            self._con.close()
+            raise
 
     def __enter__(self) -> Store:
         return self
@@ -298,6 +316,11 @@ class Store:
 
     def close(self) -> None:
         self._con.close()
+
+    def _check_schema(self) -> None:
+        tables = {row[0] for row in self._con.execute("SHOW TABLES").fetchall()}
+        if "schema_migrations" not in tables:
+            raise StoreError(f"{self.path} is a DuckDB database but not a peninsula knowledge base")
 
     def _migrate(self) -> None:
         self._con.execute(
@@ -639,33 +662,59 @@ class Store:
     def documents(self) -> list[dict[str, Any]]:
         return self._fetch_dicts("SELECT * FROM documents ORDER BY published NULLS LAST, id", [])
 
-    def export(self, out_dir: Path, fmt: ExportFormat) -> list[Path]:
-        out_dir.mkdir(parents=True, exist_ok=True)
+    def export(
+        self, out_dir: Path, fmt: ExportFormat, on_replace: Callable[[Path], None] | None = None
+    ) -> list[Path]:
+        """One file per contract table in `out_dir`. Files are never written through a symbolic
+        link; CSV cells a spreadsheet would run as formulas are made inert. `on_replace` hears of
+        each file that existed before and was overwritten."""
+        output_folder(out_dir)
         written = []
-        options = {
-            "jsonl": "FORMAT json",
-            "parquet": "FORMAT parquet",
-            "csv": "FORMAT csv, HEADER true",
-        }[fmt]
-        for table, columns in EXPORT_COLUMNS.items():
-            target = out_dir / f"{table}.{fmt}"
-            select = ", ".join(_export_expr(fmt, table, c) for c in columns)
-            # COPY takes no parameter for its target: the path is quoted, the rest is fixed.
-            quoted = str(target).replace("'", "''")
-            try:
-                self._con.execute(
-                    f"COPY (SELECT {select} FROM {_EXPORT_FROM.get(table, table)} ORDER BY id)"
-                    f" TO '{quoted}' ({options})"
-                )
-            except duckdb.Error as exc:
-                raise StoreError(f"cannot export {table}: {_first_line(exc)}") from None
-            written.append(target)
+        options = {"jsonl": "FORMAT json", "parquet": "FORMAT parquet"}.get(fmt, "")
+        with tempfile.TemporaryDirectory(prefix="peninsula-export-") as scratch:
+            for table, columns in EXPORT_COLUMNS.items():
+                name = f"{table}.{fmt}"
+                select = ", ".join(_export_expr(fmt, table, c) for c in columns)
+                query = f"SELECT {select} FROM {_EXPORT_FROM.get(table, table)} ORDER BY id"
+                try:
+                    if fmt == "csv":
+                        with open_output(out_dir, name, newline="") as (stream, replaced):
+                            self._write_csv(query, columns, stream)
+                    else:
+                        # DuckDB writes to a private scratch file, copied out without following
+                        # a link. COPY takes no parameter for its target: the path is quoted.
+                        staged = Path(scratch) / name
+                        quoted = str(staged).replace("'", "''")
+                        self._con.execute(f"COPY ({query}) TO '{quoted}' ({options})")
+                        with (
+                            staged.open("rb") as source,
+                            open_output(out_dir, name, binary=True) as (stream, replaced),
+                        ):
+                            shutil.copyfileobj(source, stream)
+                except duckdb.Error as exc:
+                    raise StoreError(f"cannot export {table}: {_first_line(exc)}") from None
+                except OSError as exc:
+                    raise StoreError(f"cannot export {table}: {exc.strerror or exc}") from None
+                written.append(out_dir / name)
+                if replaced and on_replace is not None:
+                    on_replace(out_dir / name)
         return written
 
+    def _write_csv(self, query: str, columns: Sequence[str], stream: IO[str]) -> None:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(columns)
+        cursor = self._con.execute(query)
+        while rows := cursor.fetchmany(1000):
+            writer.writerows([neutralise_cell(_csv_value(v)) for v in row] for row in rows)
+
     def _fetch_dicts(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-        cursor = self._con.execute(sql, params)
-        names = [d[0] for d in cursor.description or []]
-        return [_decode_row(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+        try:
+            cursor = self._con.execute(sql, params)
+            names = [d[0] for d in cursor.description or []]
+            rows = cursor.fetchall()
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot read {self.path}: {_first_line(exc)}") from None
+        return [_decode_row(dict(zip(names, row, strict=True))) for row in rows]
 
 
 _JSON_COLUMNS = frozenset(
@@ -678,6 +727,13 @@ def _export_expr(fmt: ExportFormat, table: str, column: str) -> str:
     if fmt == "csv" and column in _JSON_COLUMNS:
         return f"CAST({column} AS VARCHAR) AS {column}"
     return column
+
+
+def _csv_value(value: Any) -> Any:
+    """A value as DuckDB's own CSV writer spells it: booleans in lower case, NULL empty."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
 
 
 def _decode_row(row: dict[str, Any]) -> dict[str, Any]:
