@@ -7,6 +7,10 @@ the commitments those statements and events make.
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date
@@ -57,10 +61,39 @@ def analyse(
     """Each document with what the extraction stages found in it, in input order."""
     nlp = load_pipeline(model)
     processes = max(1, min(workers, len(documents) // _MIN_DOCS_PER_PROCESS))
+    if processes > 1:
+        _workers_die_with_parent()
     texts = ((d.text, i) for i, d in enumerate(documents))
     for doc, index in nlp.pipe(texts, as_tuples=True, n_process=processes, batch_size=batch_size):
         document = documents[index]
         yield document, analyse_doc(doc, document, knowledge, event_classifier=event_classifier)
+
+
+@cache
+def _workers_die_with_parent() -> None:
+    """Have every process forked from now on (spaCy's workers) killed when its parent dies,
+    even by SIGKILL, so that no worker outlives a killed build. Linux only; elsewhere a no-op.
+    Registered once, before the first pool starts."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return
+    parent: list[int] = []
+
+    def before() -> None:
+        parent[:] = [os.getpid()]
+
+    def in_child() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if parent and os.getppid() != parent[0]:  # the parent died before prctl took effect
+            os._exit(1)
+
+    os.register_at_fork(before=before, after_in_child=in_child)
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 def analyse_doc(
