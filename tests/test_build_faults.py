@@ -13,6 +13,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -36,7 +37,8 @@ _SENTENCES = (
 
 # Run inside the subprocess: announce a point of the build on stdout, then wait to be killed.
 _SCRIPT = """
-import sys, time
+import signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with it ignored
 import peninsula.nlp as nlp
 import peninsula.store as store
 from peninsula.cli import app
@@ -80,14 +82,17 @@ def _corpus(folder: Path, count: int, sentences: int) -> Path:
     return folder
 
 
-def _start(point: str, corpus: Path, db: Path, **env: str) -> subprocess.Popen[str]:
+def _start(
+    point: str, corpus: Path, db: Path, stderr: Any = subprocess.DEVNULL, **env: str
+) -> subprocess.Popen[str]:
     environment = {**os.environ, "PYTHONPATH": str(SRC), "PENINSULA_EMBEDDINGS": "off", **env}
     return subprocess.Popen(
         [sys.executable, "-c", _SCRIPT, point, "build", str(corpus), "--db", str(db)],
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
         text=True,
         env=environment,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
     )
 
 
@@ -135,6 +140,32 @@ def test_no_worker_outlives_a_killed_build(tmp_path: Path) -> None:
         assert _alive(workers) == []
     finally:
         _end(process)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_ctrl_c_ends_the_build_and_its_workers_with_one_line(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path / "in", 40, 4)
+    log = tmp_path / "stderr.txt"
+    with log.open("w") as stderr:
+        process = _start(
+            "workers", corpus, tmp_path / "kb.duckdb", stderr, PENINSULA_WORKERS="2",
+            PENINSULA_BATCH_SIZE="40",
+        )  # fmt: skip
+        try:
+            _wait_for(process, "analysing")
+            workers = [p.pid for p in psutil.Process(process.pid).children(recursive=True)]
+            os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends: the whole group
+            assert process.wait(timeout=30) == 130
+            deadline = time.monotonic() + 5
+            while _alive(workers) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert _alive(workers) == []
+        finally:
+            _end(process)
+    assert log.read_text().strip().splitlines()[-1:] == [
+        "interrupted: the batch in progress was rolled back"
+    ]
+    assert "Traceback" not in log.read_text()
 
 
 def test_a_build_killed_mid_batch_loses_nothing_on_rebuild(

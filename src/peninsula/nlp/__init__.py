@@ -7,6 +7,7 @@ the commitments those statements and events make.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -72,8 +73,8 @@ def analyse(
 @cache
 def _workers_die_with_parent() -> None:
     """Have every process forked from now on (spaCy's workers) killed when its parent dies,
-    even by SIGKILL, so that no worker outlives a killed build. Linux only; elsewhere a no-op.
-    Registered once, before the first pool starts."""
+    even by SIGKILL, so that no worker outlives a killed build, and leave Ctrl-C to the parent.
+    Linux only; elsewhere a no-op. Registered once, before the first pool starts."""
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -89,11 +90,20 @@ def _workers_die_with_parent() -> None:
         prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         if parent and os.getppid() != parent[0]:  # the parent died before prctl took effect
             os._exit(1)
+        # Ctrl-C reaches the whole process group: the parent handles it (it stops the pool and
+        # rolls back its batch) and a worker just ends, without a traceback of its own. Ignoring
+        # it instead would hang: spaCy's parent then waits for workers blocked on a full pipe.
+        with contextlib.suppress(ValueError):  # only the main thread may set a handler
+            signal.signal(signal.SIGINT, _end_quietly)
 
     os.register_at_fork(before=before, after_in_child=in_child)
 
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _end_quietly(*_: object) -> None:
+    os._exit(0)
 
 
 def analyse_doc(
