@@ -119,3 +119,21 @@ def test_database_problem_names_what_a_file_is(tmp_path: Path) -> None:
     assert database_problem(empty) is None
     assert database_problem(tmp_path / "new.duckdb") is None
     assert os.path.exists(good)
+
+
+def test_a_hard_link_to_an_output_is_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    other = tmp_path / "other.txt"
+    other.write_text("keep")
+    os.link(other, out / "a.csv")
+    with open_output(out, "a.csv") as (stream, replaced):
+        stream.write("new")
+    assert replaced and other.read_text() == "keep"
+    assert (out / "a.csv").read_text() == "new"
+
+
+def test_a_folder_in_place_of_an_output_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").mkdir()
+    with pytest.raises(StoreError, match="not a regular file"), open_output(tmp_path, "a.csv"):
+        pass

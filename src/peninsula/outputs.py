@@ -78,46 +78,59 @@ def open_output(
     """(file, replaced) for writing `name` inside `folder` (text in UTF-8 unless `binary`).
 
     The folder itself must not be a symbolic link, nor may `name` be one (`O_NOFOLLOW`): a link
-    planted there is refused with a StoreError, never written through. `replaced` tells whether
-    a file of that name existed and was overwritten.
+    planted there is refused with a StoreError, never written through. An existing file is
+    removed and a new one created in its place (so a hard link to it is left alone too);
+    `replaced` tells whether there was one.
     """
     if "/" in name or name in ("", ".", ".."):
         raise StoreError(f"not a file name: {name!r}")
     output_folder(folder)
     path = folder / name
-    flags = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
     try:
-        dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW)
+        dir_fd = os.open(folder, os.O_RDONLY | _DIRECTORY | _NOFOLLOW)
     except OSError as exc:
         raise StoreError(f"cannot write into {folder}: {exc.strerror or exc}") from None
     try:
+        replaced = _remove_old(dir_fd, name, path)
         try:
-            existing = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
-        except FileNotFoundError:
-            existing = None
-        if existing is not None and stat.S_ISLNK(existing.st_mode):
-            raise StoreError(f"refusing to write {path}: it is a symbolic link")
-        if existing is not None and not stat.S_ISREG(existing.st_mode):
-            raise StoreError(f"refusing to write {path}: it is not a regular file")
-        try:
-            fd = os.open(name, flags, 0o644, dir_fd=dir_fd)
+            fd = os.open(name, _NEW_FILE, 0o644, dir_fd=dir_fd)
         except OSError as exc:
             if os.path.islink(path):
                 raise StoreError(f"refusing to write {path}: it is a symbolic link") from None
             raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:
         os.close(dir_fd)
-    try:
-        os.ftruncate(fd, 0)
-        stream = os.fdopen(fd, "wb") if binary else open(fd, "w", encoding="utf-8", newline=newline)  # noqa: SIM115
-    except OSError as exc:
-        os.close(fd)
-        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
-    with stream:
+    with os.fdopen(fd, "wb") if binary else open(fd, "w", encoding="utf-8", newline=newline) as f:
         try:
-            yield stream, existing is not None
+            yield f, replaced
         except OSError as exc:
             raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+# A new file, never an existing one nor a link: O_EXCL fails on both, whatever was planted.
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+
+
+def _remove_old(dir_fd: int, name: str, path: Path) -> bool:
+    """Remove a regular file `name` (True), or tell there was none (False); refuse the rest."""
+    try:
+        existing = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if stat.S_ISLNK(existing.st_mode):
+        raise StoreError(f"refusing to write {path}: it is a symbolic link")
+    if not stat.S_ISREG(existing.st_mode):
+        raise StoreError(f"refusing to write {path}: it is not a regular file")
+    try:
+        os.unlink(name, dir_fd=dir_fd)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise StoreError(f"cannot replace {path}: {exc.strerror or exc}") from None
+    return True
 
 
 def database_problem(path: Path) -> str | None:
