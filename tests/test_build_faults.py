@@ -51,6 +51,13 @@ if point == "workers":
         time.sleep(0.3)
         return real_doc(*args, **kwargs)
     nlp.analyse_doc = slow_doc
+elif point == "failing":
+    real_doc = nlp.analyse_doc
+    def failing_doc(doc, document, *args, **kwargs):
+        if "Item 3." in document.text:
+            raise ValueError("invented failure")
+        return real_doc(doc, document, *args, **kwargs)
+    nlp.analyse_doc = failing_doc
 else:
     real_batch, real_events = store.Store.write_batch, store.Store._insert_events
     batches = []
@@ -166,6 +173,25 @@ def test_ctrl_c_ends_the_build_and_its_workers_with_one_line(tmp_path: Path) -> 
         "interrupted: the batch in progress was rolled back"
     ]
     assert "Traceback" not in log.read_text()
+
+
+def test_a_document_failing_with_two_workers_costs_that_document_only(tmp_path: Path) -> None:
+    """spaCy's pool, left early by an error, must not wait forever on its workers."""
+    corpus = _corpus(tmp_path / "in", 40, 4)
+    process = _start(
+        "failing", corpus, tmp_path / "kb.duckdb", PENINSULA_WORKERS="2", PENINSULA_BATCH_SIZE="40"
+    )
+    try:
+        out, _ = process.communicate(timeout=120)
+    finally:
+        _end(process)
+    assert process.returncode == 0
+    skipped = [line for line in out.splitlines() if line.startswith("skipped:")]
+    assert skipped == [
+        f"skipped: {corpus / '003.txt'}: cannot analyse it (ValueError: invented failure)"
+    ]
+    with Store(tmp_path / "kb.duckdb", read_only=True) as store:
+        assert store.counts()["documents"] == 39
 
 
 def test_a_build_killed_mid_batch_loses_nothing_on_rebuild(

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date
@@ -65,9 +67,23 @@ def analyse(
     if processes > 1:
         _workers_die_with_parent()
     texts = ((d.text, i) for i, d in enumerate(documents))
-    for doc, index in nlp.pipe(texts, as_tuples=True, n_process=processes, batch_size=batch_size):
-        document = documents[index]
-        yield document, analyse_doc(doc, document, knowledge, event_classifier=event_classifier)
+    pipe = nlp.pipe(texts, as_tuples=True, n_process=processes, batch_size=batch_size)
+    try:
+        for doc, index in pipe:
+            document = documents[index]
+            yield document, analyse_doc(doc, document, knowledge, event_classifier=event_classifier)
+    except BaseException:
+        if processes > 1:
+            # spaCy's pool, left early, waits for its workers, and a worker whose results are no
+            # longer read blocks on a full pipe: end them first, or that wait never ends.
+            for worker in multiprocessing.active_children():
+                worker.terminate()
+            close = getattr(pipe, "close", None)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # spaCy's W127: they were ended on purpose
+                if close is not None:
+                    close()
+        raise
 
 
 @cache
