@@ -40,7 +40,7 @@ def _build(folder: Path, settings: Settings, knowledge: Knowledge) -> pipeline.B
 
 def _stored(settings: Settings) -> list[str]:
     with Store(settings.db_path, read_only=True) as store:
-        return sorted(Path(d["path"]).name for d in store.documents())
+        return sorted(Path(d.path).name for d in store.documents())
 
 
 def test_a_failing_analysis_skips_one_document(
