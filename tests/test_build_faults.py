@@ -59,18 +59,19 @@ elif point == "failing":
         return real_doc(doc, document, *args, **kwargs)
     nlp.analyse_doc = failing_doc
 else:
-    real_batch, real_events = store.Store.write_batch, store.Store._insert_events
+    from peninsula.store import writes
+    real_batch, real_analysis = store.Store.write_batch, writes.Writer.insert_analysis
     batches = []
     def counted_batch(self, *args, **kwargs):
         batches.append(1)
         return real_batch(self, *args, **kwargs)
-    def stalled_events(self, *args, **kwargs):
-        real_events(self, *args, **kwargs)
+    def stalled_analysis(self, *args, **kwargs):
+        real_analysis(self, *args, **kwargs)
         if len(batches) == 3:
             print("inside", flush=True)
             time.sleep(60)
     store.Store.write_batch = counted_batch
-    store.Store._insert_events = stalled_events
+    writes.Writer.insert_analysis = stalled_analysis
 sys.argv[0] = "peninsula"
 app()
 """
