@@ -176,8 +176,14 @@ def verb_tense(verb: Token, words: TimeWords) -> int | None:
         head = verb.head
         if head.i == verb.i:  # spaCy builds a new Token each time: compare positions
             return FUTURE  # headline style: "Ministers to meet again on Friday"
-        if head.lemma_.lower() in words.future_verbs or head.pos_ in ("NOUN", "PROPN", "ADJ"):
+        if head.lemma_.lower() in words.future_verbs:
             return FUTURE
+        if head.pos_ in ("NOUN", "PROPN", "ADJ"):
+            # "expressed willingness to talk on Monday": a wish stated in the past may be
+            # about either side of it, so the nearest; "plans to meet on Monday": to come.
+            governing = _path_to_verb(head.head) if head.head.i != head.i else []
+            past = bool(governing) and verb_tense(governing[-1], words) == PAST
+            return PRESENT if past else FUTURE
         # After any other verb it is later than that verb's event, not necessarily past.
         return FUTURE if verb_tense(head, words) == FUTURE else PRESENT
     perfect = auxiliaries & {"have", "has", "'ve"} and verb.tag_ == "VBN"

@@ -165,7 +165,8 @@ class Dater:
 
     @cached_property
     def lead(self) -> Dated:
-        """The first day the lead names, within a week before publication; else undated."""
+        """The first day the lead names for something past ("said on Monday"), within a week
+        before publication; else undated."""
         published = PartialDate.parse(self.published[0])
         if published is None or published.precision != "day":
             return UNDATED
@@ -174,13 +175,19 @@ class Dater:
         if not sentences:
             return UNDATED
         end = sentences[-1].end_char
-        for c in self.candidates:
-            if c.timex.char_start >= end or c.precision != "day" or self._bounding(c):
-                continue
-            day = date.fromisoformat(c.value)
-            if last - timedelta(days=_LEAD_DAYS) <= day <= last:
-                return c.value, c.precision
-        return UNDATED
+        days = [
+            c
+            for c in self.candidates
+            if c.timex.char_start < end
+            and c.precision == "day"
+            and not self._bounding(c)
+            and last - timedelta(days=_LEAD_DAYS) <= date.fromisoformat(c.value) <= last
+        ]
+        # A day told of in the past tense first ("said on Monday"), before a caption's "pose for
+        # a photo on May 3".
+        past = [c for c in days if verb_tense(_clause_of(self.doc[c.root]), self.words) == PAST]
+        first = (past or days)[:1]
+        return (first[0].value, first[0].precision) if first else UNDATED
 
     # --- helpers -------------------------------------------------------------------------------
 
@@ -217,6 +224,8 @@ def _is_clause_head(token: Token) -> bool:
     if token.dep_ == "ROOT" or token.head.i == token.i:
         return True
     verbal = token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB")
+    if token.dep_ == "acl" and any(c.tag_ == "TO" for c in token.children):
+        return False  # "expressed willingness to talk on Monday": one clause, as "agreed to talk"
     return verbal and token.dep_ in _CLAUSE_DEPS
 
 
