@@ -39,8 +39,9 @@ _CLAUSE_DEPS = frozenset(
 )
 # How a date names a thing rather than dating a clause: "the 2018 summit", "1910-45 rule".
 _NAMING_DEPS = frozenset({"compound", "amod", "nmod", "nummod", "poss", "npadvmod"})
+_PERFECT = frozenset({"has", "have", "had", "'s", "'ve", "'d"})
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-_LEAD_SENTENCES = 3  # the lead: the first sentences of the body
+_LEAD_SENTENCES = 5  # the lead: the first sentences of the body
 _LEAD_DAYS = 7  # a lead's day is at most this long before publication
 
 
@@ -102,6 +103,8 @@ class Dater:
             if said_in is not None and said_in.date is not None:
                 return said_in.date, said_in.date_precision
             return self.published
+        if _perfect(_clause_of(token)):
+            return UNDATED  # "has sent", "had agreed": some time before, no day given
         if self._past(token):
             return self.lead
         return self.published
@@ -253,6 +256,15 @@ def _quotation(text: str, offset: int) -> int | None:
         elif char == "”" or char == '"':
             opened = None
     return opened
+
+
+def _perfect(verb: Token) -> bool:
+    """ "has sent", "had been agreed": the perfect, which places a happening before a time
+    without naming when."""
+    auxiliaries = {
+        c.lower_.replace("’", "'") for c in verb.children if c.dep_ in ("aux", "auxpass")
+    }
+    return verb.tag_ == "VBN" and bool(auxiliaries & _PERFECT)
 
 
 def _contains(coarse: str | None, fine: str | None) -> bool:
