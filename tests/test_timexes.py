@@ -292,3 +292,12 @@ def test_infinitive_after_a_noun_under_a_past_verb_takes_the_nearest_day(nlp: An
     assert values(past, "2025-07-29", nlp) == {"Monday": ("DATE", "2025-07-28", None)}
     plan = "The envoy has plans to resume talks on Monday."
     assert values(plan, "2025-07-29", nlp) == {"Monday": ("DATE", "2025-08-04", None)}
+
+
+def test_month_of_that_year_takes_the_anaphors_year(nlp: Any) -> None:
+    text = "The mission began in 2019, and the envoys met in May of that year."
+    assert values(text, "2024-10-17", nlp) == {
+        "2019": ("DATE", "2019", None),
+        "May": ("DATE", "2019-05", None),
+        "that year": ("DATE", "2019", None),
+    }

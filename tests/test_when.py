@@ -155,3 +155,16 @@ def test_past_clause_without_a_lead_day_is_undated(nlp: Any) -> None:
 def test_the_day_a_clause_describes(nlp: Any) -> None:
     text = "Ties have deepened since last April, when the two leaders signed a charter."
     assert event_date(nlp, text, "signed") == "2024-04"
+
+
+def test_a_participle_clause_takes_the_tense_of_its_verb(nlp: Any) -> None:
+    text = (
+        "The governor of the province spoke on Monday about the dam. "
+        "The mayor replied by thanking the engineers."
+    )
+    assert event_date(nlp, text, "thanking") == "2025-10-27"
+
+
+def test_the_perfect_without_a_date_is_undated(nlp: Any) -> None:
+    text = "The governor of the province spoke on Monday. The army has sent engineers to the dam."
+    assert event_date(nlp, text, "sent") is None

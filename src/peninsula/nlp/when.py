@@ -162,6 +162,8 @@ class Dater:
 
     def _past(self, token: Token) -> bool:
         head = _clause_of(token)
+        while head.tag_ == "VBG" and not _auxiliaries(head) and head.head.i != head.i:
+            head = _clause_of(head.head)  # "responded by hailing": the tense of "responded"
         return verb_tense(head, self.words) == PAST
 
     # --- the lead's day ------------------------------------------------------------------------
@@ -261,10 +263,11 @@ def _quotation(text: str, offset: int) -> int | None:
 def _perfect(verb: Token) -> bool:
     """ "has sent", "had been agreed": the perfect, which places a happening before a time
     without naming when."""
-    auxiliaries = {
-        c.lower_.replace("’", "'") for c in verb.children if c.dep_ in ("aux", "auxpass")
-    }
-    return verb.tag_ == "VBN" and bool(auxiliaries & _PERFECT)
+    return verb.tag_ == "VBN" and bool(_auxiliaries(verb) & _PERFECT)
+
+
+def _auxiliaries(verb: Token) -> set[str]:
+    return {c.lower_.replace("’", "'") for c in verb.children if c.dep_ in ("aux", "auxpass")}
 
 
 def _contains(coarse: str | None, fine: str | None) -> bool:
