@@ -39,6 +39,7 @@ _CLAUSE_DEPS = frozenset(
 )
 # How a date names a thing rather than dating a clause: "the 2018 summit", "1910-45 rule".
 _NAMING_DEPS = frozenset({"compound", "amod", "nmod", "nummod", "poss", "npadvmod"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _PERFECT = frozenset({"has", "have", "had", "'s", "'ve", "'d"})
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _LEAD_SENTENCES = 5  # the lead: the first sentences of the body
@@ -176,7 +177,9 @@ class Dater:
         if published is None or published.precision != "day":
             return UNDATED
         last = published.first_day()
-        sentences = list(self.doc.sents)[:_LEAD_SENTENCES]
+        # Sentences with a subject: a byline, a stamp or a menu line is not part of the lead.
+        sentences = [s for s in self.doc.sents if any(t.dep_ in _SUBJECTS for t in s)]
+        sentences = sentences[:_LEAD_SENTENCES]
         if not sentences:
             return UNDATED
         end = sentences[-1].end_char
