@@ -168,3 +168,10 @@ def test_a_participle_clause_takes_the_tense_of_its_verb(nlp: Any) -> None:
 def test_the_perfect_without_a_date_is_undated(nlp: Any) -> None:
     text = "The governor of the province spoke on Monday. The army has sent engineers to the dam."
     assert event_date(nlp, text, "sent") is None
+
+
+def test_a_simultaneous_clause_dates_its_main_clause(nlp: Any) -> None:
+    text = "The minister signed the accord while he was visiting the capital on May 3."
+    assert event_date(nlp, text, "signed") == "2025-05-03"
+    text = "The minister signed the accord after the envoys arrived on May 3."
+    assert event_date(nlp, text, "signed") is None

@@ -1,8 +1,8 @@
 """The spaCy stage: parse documents in parallel and run the extraction components over each Doc.
 
 Per document, in order: actors (mentions), time expressions, statements, events (tied to the
-statement they are reported in), each dated by its own sentence else the publication date, then
-the commitments those statements and events make.
+statement they are reported in), each dated by its own clause (`when.Dater`), then the
+commitments those statements and events make.
 """
 
 from __future__ import annotations

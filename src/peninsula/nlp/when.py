@@ -7,11 +7,14 @@ March"). Bounds and points of comparison ("since 1992", "by 2027", "up from Marc
 nothing, nor does a date that names a thing ("the 1910-45 colonial rule", "the Sept. 19 accord")
 unless that thing is the event itself. "Last week" gives the ISO week (`2025-W43`).
 
-Without a time expression, tense and modality decide: a past happening is dated by the day the
-article's lead names when there is one (wire stories open with "said on Monday" and go on
-without repeating it), else it is left undated; a possibility or a denial is undated; a pledge is
-dated when it was stated; anything else by the publication date. A statement is dated by its
-reporting clause, never by a date inside what was said.
+Without a time expression, aspect, tense and modality decide (the TimeML reading of news): the
+perfect ("has sent", "had agreed") places a happening before a time without naming it, so it is
+undated; a past happening is dated by the day the article's lead tells of (wire stories open with
+"said on Monday" and go on without repeating it), else left undated; a possibility or a denial
+is undated; a pledge is dated when it was stated (its statement's date); what is current is dated
+by the publication date. A statement is dated by its reporting clause, never by a date inside
+what was said, else by the lead's day, else by the publication date. The publication date stays
+on the document for anyone who wants "reported on" for an undated record.
 """
 
 from __future__ import annotations
@@ -138,7 +141,19 @@ class Dater:
             own = [c for c in usable if _clause_of(doc[c.root]).i == head.i]
             if own:
                 return self._nearest(own, token)
+            # "agreed while visiting Seoul on May 3": a clause at the same time dates it too.
+            alongside = {c.i for c in head.children if self._simultaneous(c)}
+            beside = [c for c in usable if _clause_of(doc[c.root]).i in alongside]
+            if beside:
+                return self._nearest(beside, token)
         return None
+
+    def _simultaneous(self, clause: Token) -> bool:
+        """An adverbial clause opened by "when", "while" or "as"."""
+        return clause.dep_ == "advcl" and any(
+            c.dep_ in ("mark", "advmod") and c.lower_ in self.words.simultaneity_words
+            for c in clause.children
+        )
 
     def _nearest(self, found: Sequence[_Candidate], token: Token) -> Dated:
         best = min(found, key=lambda c: abs(c.timex.char_start - token.idx))
