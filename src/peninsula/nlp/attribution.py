@@ -71,13 +71,26 @@ def nest(found: list[Found]) -> list[Found]:
             kept.append(item)
             continue
         same = [o for o in outer if o.source is not None and o.source == item.source]
-        if not same or len(same) < len(outer) or item.cue_token.dep_ not in ("advcl", "conj"):
+        carriers = [o for o in outer if _carrier(o, item)]
+        if carriers and len(carriers) == len(outer):
+            same = carriers  # '"…," the envoy said, according to the radio'
+        elif not same or len(same) < len(outer) or item.cue_token.dep_ not in ("advcl", "conj"):
             continue  # another speaker's words, or what the outer cue says ("vowed to support")
         clause = {t.i for t in item.cue_token.subtree}
         for o in same:
             o.content -= clause
         kept.append(item)
     return [f for f in kept if f.content or f.chars is not None]
+
+
+def _carrier(outer: Found, inner: Found) -> bool:
+    """ "according to X" around a cue with a subject of its own: X carries the inner
+    speaker's words."""
+    cue, own = outer.cue_token, inner.cue_token
+    if cue is None or own is None or inner.source is None:
+        return False
+    prepositional = cue.dep_ == "prep" or cue.pos_ == "ADP"
+    return prepositional and inner.source.head == own and inner.source.dep_ in ("nsubj", "nsubjpass")
 
 
 def from_quotes(

@@ -14,10 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
+from peninsula.knowledge.models_speakers import SpeakerModel
 from peninsula.knowledge.speech import Cue, CueVocabulary
 from peninsula.nlp.quotes import Paragraphs, QuoteIndex
+from peninsula.nlp.speaker_model import CUE_POS, Context, choose_source, cue_features
 
 _SUBJECTS = frozenset({"nsubj", "csubj"})
 _PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
@@ -84,13 +86,55 @@ def _forms(token: Token) -> Iterator[str]:
                 yield word[: -len(suffix)] + replacement
 
 
+def find_cues(
+    doc: Doc,
+    vocabulary: CueVocabulary,
+    quotes: QuoteIndex,
+    paragraphs: Paragraphs,
+    model: SpeakerModel | None = None,
+) -> list[Found]:
+    """The attribution of every cue word outside quotation marks, in text order."""
+    context = Context(doc, paragraphs) if model is not None else None
+    return [
+        f
+        for token in doc
+        if not quotes.inside(token.idx)
+        for f in [from_cue(token, vocabulary, quotes, paragraphs, model, context)]
+        if f is not None
+    ]
+
+
 def from_cue(
-    token: Token, vocabulary: CueVocabulary, quotes: QuoteIndex, paragraphs: Paragraphs
+    token: Token,
+    vocabulary: CueVocabulary,
+    quotes: QuoteIndex,
+    paragraphs: Paragraphs,
+    model: SpeakerModel | None = None,
+    context: Context | None = None,
 ) -> Found | None:
+    """The attribution `token` heads, or None. Without a model, a cue is a word of the
+    vocabulary and its source the rules' choice; with one, the cue model decides which words
+    are cues and the source model chooses among the candidates, the rules' choice among its
+    features."""
     matched = match_cue(vocabulary, token)
-    if matched is None:
+    if model is not None:
+        context = context or Context(token.doc, paragraphs)
+        entry = matched[0] if matched is not None else None
+        if token.pos_ not in CUE_POS or not model.cue.accepts(
+            cue_features(token, entry, context)
+        ):
+            return None
+        if matched is None:
+            matched = (Cue((token.lemma_.lower(),), "say", "content"), [])
+    if matched is None or _carries(token, vocabulary):
         return None
     entry, particles = matched
+
+    def choose(rule: Token | None) -> Token | None:
+        if model is None or context is None:
+            return rule
+        return choose_source(token, rule, context, model)
+
     if token.dep_ == "prep" or token.pos_ == "ADP":
         found = _prepositional(token, particles)
     elif token.pos_ == "NOUN":
@@ -100,11 +144,12 @@ def from_cue(
     else:
         found = None
     if found is not None:
+        found.source = choose(found.source)
         found.content = _within(found.content, token, paragraphs)
-        return found if found.content else None
+        return found if found.content and found.source is not None else None
     if token.pos_ not in ("VERB", "AUX") or _purpose(token):
         return None
-    source = subject(token, paragraphs)
+    source = choose(subject(token, paragraphs))
     if source is None:
         return None
     cue = cue_tokens(token, particles)
@@ -130,15 +175,31 @@ def from_cue(
     return Found(content, chars, cue, source, token)
 
 
+def rule_source(token: Token, particles: list[Token], paragraphs: Paragraphs) -> Token | None:
+    """The source the hand-written rules give a cue word: the object of "according to", the
+    owner of a cue noun, the subject of a copula before a cue adjective, a verb's subject."""
+    if token.dep_ == "prep" or token.pos_ == "ADP":
+        if not particles:
+            return None
+        objects = [c for c in particles[-1].children if c.dep_ in ("pobj", "pcomp")]
+        return objects[0] if objects else None
+    if token.pos_ == "NOUN":
+        owners = _owners(token)
+        return owners[0] if owners else None
+    if token.dep_ == "acomp":
+        return None if token.head.i == token.i else subject(token.head, paragraphs)
+    if token.pos_ in ("VERB", "AUX"):
+        return subject(token, paragraphs)
+    return None
+
+
 def _predicative(token: Token, paragraphs: Paragraphs) -> Found | None:
     """ "The minister is confident that…", "was critical of the deal": the copula's subject
     holds the view its adjective states."""
     verb = token.head
-    if verb is token:
+    if verb.i == token.i:
         return None
     source = subject(verb, paragraphs)
-    if source is None:
-        return None
     clauses = [c for c in token.children if c.dep_ in ("ccomp", "xcomp") and c.i > token.i]
     if not clauses:
         clauses = [
@@ -168,6 +229,19 @@ def _purpose(token: Token) -> bool:
 def _nominal(token: Token) -> Found | None:
     """ "the mayor's claim that…", "warnings from the ministry that…": a cue noun with its owner
     and a clause."""
+    owners = _owners(token)
+    clauses = [
+        c
+        for c in token.children
+        if c.dep_ in ("acl", "ccomp", "relcl") and c.i > token.i and _that_clause(c)
+    ]
+    if not clauses:
+        return None
+    content = {t.i for c in clauses for t in c.subtree}
+    return Found(content, None, [token], owners[0] if owners else None, token)
+
+
+def _owners(token: Token) -> list[Token]:
     owners = [c for c in token.children if c.dep_ == "poss"]
     if not owners:
         owners = [
@@ -177,15 +251,7 @@ def _nominal(token: Token) -> Found | None:
             for o in c.children
             if o.dep_ == "pobj"
         ]
-    clauses = [
-        c
-        for c in token.children
-        if c.dep_ in ("acl", "ccomp", "relcl") and c.i > token.i and _that_clause(c)
-    ]
-    if not owners or not clauses:
-        return None
-    content = {t.i for c in clauses for t in c.subtree}
-    return Found(content, None, [token], owners[0], token)
+    return owners
 
 
 def _that_clause(clause: Token) -> bool:
@@ -225,7 +291,7 @@ def _prepositional(token: Token, particles: list[Token]) -> Found | None:
         return None
     objects = [c for c in particles[-1].children if c.dep_ in ("pobj", "pcomp")]
     clause = token.head
-    if not objects or clause is token:
+    if not objects or clause.i == token.i:
         return None
     phrase = {t.i for t in token.subtree}
     rest = {t.i for t in clause.subtree} - phrase
@@ -305,15 +371,42 @@ def _subject_anywhere(verb: Token, paragraphs: Paragraphs) -> Token | None:
             if objects:
                 return objects[0]  # "left the farmers feeling that", "urged Seoul to"
         if current.dep_ == "pcomp" and head.dep_ == "prep":
+            quoted = _quoted_as(head)
+            if quoted is not None:
+                return quoted  # "quoted the envoy as saying", "the envoy was quoted as saying"
             head = head.head  # "by saying", "after telling"
         elif current.dep_ not in _CONTINUING:
             return None
-        if head is current or not paragraphs.same(head, verb):
+        if head.i == current.i or not paragraphs.same(head, verb):
             return None
         if paragraphs.quotes.inside(head.idx) and not paragraphs.quotes.inside(verb.idx):
             return None  # the quoted words are not the clause the cue continues
         current = head
     return None
+
+
+def _quoted_as(preposition: Token) -> Token | None:
+    """ "quoted the envoy as saying", "the envoy was cited as saying": the one whose words the
+    verb carries, its object or its passive subject."""
+    verb = preposition.head
+    if preposition.lower_ != "as" or verb.i == preposition.i or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    for dep in ("dobj", "nsubjpass"):
+        found = [c for c in verb.children if c.dep_ == dep and c.i < preposition.i]
+        if found:
+            return found[0]
+    return None
+
+
+def _carries(token: Token, vocabulary: CueVocabulary) -> bool:
+    """ "KCNA quoted Kim as saying": the verb carries words another source speaks."""
+    return any(
+        match_cue(vocabulary, g) is not None
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ == "as"
+        for g in c.children
+        if g.dep_ == "pcomp" and g.pos_ in ("VERB", "AUX")
+    )
 
 
 def _expletive(pronoun: Token) -> bool:
@@ -432,7 +525,7 @@ def _inserted(token: Token) -> set[int]:
     ):
         return set()
     head = token.head
-    if head is token:
+    if head.i == token.i:
         return set()
     return {t.i for t in head.subtree} - {t.i for t in token.subtree}
 
