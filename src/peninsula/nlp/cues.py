@@ -352,11 +352,14 @@ def _subject_anywhere(verb: Token, paragraphs: Paragraphs) -> Token | None:
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects:
                     return objects[0]
-        for child in children:
-            if child.dep_ in _SUBJECTS:
-                if child.pos_ == "PRON" and child.lower_ in ("it", "there") and _expletive(child):
-                    return None
-                return child
+        subjects = [c for c in children if c.dep_ in _SUBJECTS]
+        # a parse run over a paragraph break may give two subjects: the one in the cue's
+        # paragraph, nearest the verb
+        subjects.sort(key=lambda c: (not paragraphs.same(c, verb), abs(c.i - current.i)))
+        for child in subjects[:1]:
+            if child.pos_ == "PRON" and child.lower_ in ("it", "there") and _expletive(child):
+                return None
+            return child
         if any(c.dep_ in _PASSIVE_SUBJECTS for c in children):
             return None  # "is expected to", "was told": no source in the clause
         if (
