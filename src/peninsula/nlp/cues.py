@@ -18,21 +18,36 @@ from spacy.tokens import Doc, Token
 
 from peninsula.knowledge.models_speakers import SpeakerModel
 from peninsula.knowledge.speech import Cue, CueVocabulary
+from peninsula.nlp.cue_source import (
+    owners,
+    rule_source,
+    source_bounds,
+    span_tokens,
+    subject,
+)
 from peninsula.nlp.quotes import Paragraphs, QuoteIndex
 from peninsula.nlp.speaker_model import CUE_POS, Context, choose_source, cue_features
 
+__all__ = [
+    "Found",
+    "bare_clause",
+    "cue_tokens",
+    "find_cues",
+    "from_cue",
+    "match_cue",
+    "rule_source",
+    "source_bounds",
+    "subject",
+]
+
 _SUBJECTS = frozenset({"nsubj", "csubj"})
 _PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
-# A cue without a subject shares the subject of the clause it continues.
-_CONTINUING = frozenset({"advcl", "conj", "xcomp"})
 _PARTICLE_DEPS = frozenset({"prep", "prt", "agent"})
 _BETWEEN_QUOTE_AND_CUE = " \t,;:—–-"
-_MAX_CLIMB = 4
 _TOPIC_PREPOSITIONS = frozenset({"about", "on", "of"})
 # "described the plan as…", "blamed the envoy for…", "accused the board of…": part of what
 # was said
 _OBJECT_PREPOSITIONS = frozenset({"as", "for", "of", "over", "about", "with"})
-_SOURCE_BREAKS = frozenset({"-", "--", "—", "–", ":"})
 
 
 @dataclass(slots=True)
@@ -120,9 +135,7 @@ def from_cue(
     if model is not None:
         context = context or Context(token.doc, paragraphs)
         entry = matched[0] if matched is not None else None
-        if token.pos_ not in CUE_POS or not model.cue.accepts(
-            cue_features(token, entry, context)
-        ):
+        if token.pos_ not in CUE_POS or not model.cue.accepts(cue_features(token, entry, context)):
             return None
         if matched is None:
             matched = (Cue((token.lemma_.lower(),), "say", "content"), [])
@@ -165,7 +178,7 @@ def from_cue(
         content = _topic(token)
     if not content and chars is None:
         return None
-    content -= set(_span_tokens(source, token)) | {t.i for t in cue}
+    content -= set(span_tokens(source, token)) | {t.i for t in cue}
     following = [i for i in content if i > token.i and not token.doc[i].is_space]
     if following and not _within(content, anchor, paragraphs) and _introduces(token, paragraphs):
         anchor = token.doc[min(following)]  # "The agency reports:" ¶ "…"
@@ -173,24 +186,6 @@ def from_cue(
     if not content and chars is None:
         return None
     return Found(content, chars, cue, source, token)
-
-
-def rule_source(token: Token, particles: list[Token], paragraphs: Paragraphs) -> Token | None:
-    """The source the hand-written rules give a cue word: the object of "according to", the
-    owner of a cue noun, the subject of a copula before a cue adjective, a verb's subject."""
-    if token.dep_ == "prep" or token.pos_ == "ADP":
-        if not particles:
-            return None
-        objects = [c for c in particles[-1].children if c.dep_ in ("pobj", "pcomp")]
-        return objects[0] if objects else None
-    if token.pos_ == "NOUN":
-        owners = _owners(token)
-        return owners[0] if owners else None
-    if token.dep_ == "acomp":
-        return None if token.head.i == token.i else subject(token.head, paragraphs)
-    if token.pos_ in ("VERB", "AUX"):
-        return subject(token, paragraphs)
-    return None
 
 
 def _predicative(token: Token, paragraphs: Paragraphs) -> Found | None:
@@ -229,7 +224,7 @@ def _purpose(token: Token) -> bool:
 def _nominal(token: Token) -> Found | None:
     """ "the mayor's claim that…", "warnings from the ministry that…": a cue noun with its owner
     and a clause."""
-    owners = _owners(token)
+    holders = owners(token)
     clauses = [
         c
         for c in token.children
@@ -238,20 +233,7 @@ def _nominal(token: Token) -> Found | None:
     if not clauses:
         return None
     content = {t.i for c in clauses for t in c.subtree}
-    return Found(content, None, [token], owners[0] if owners else None, token)
-
-
-def _owners(token: Token) -> list[Token]:
-    owners = [c for c in token.children if c.dep_ == "poss"]
-    if not owners:
-        owners = [
-            o
-            for c in token.children
-            if c.dep_ == "prep" and c.lower_ in ("by", "from")
-            for o in c.children
-            if o.dep_ == "pobj"
-        ]
-    return owners
+    return Found(content, None, [token], holders[0] if holders else None, token)
 
 
 def _that_clause(clause: Token) -> bool:
@@ -304,103 +286,6 @@ def _prepositional(token: Token, particles: list[Token]) -> Found | None:
     return Found(content, None, [token, *particles], objects[0], token)
 
 
-def subject(verb: Token, paragraphs: Paragraphs) -> Token | None:
-    """The head of the cue's source, in the cue's paragraph and outside quotations, or
-    None."""
-    found = _subject_anywhere(verb, paragraphs)
-    quotes = paragraphs.quotes
-    if found is not None and quotes.inside(found.idx) and not quotes.inside(verb.idx):
-        found = _beside_quote(verb, quotes)  # a parse that took a quoted word for the subject
-    if found is None or not paragraphs.same(found, verb) or not _wordy(found):
-        return None
-    return found
-
-
-def _beside_quote(verb: Token, quotes: QuoteIndex) -> Token | None:
-    """'"…," the deputy mayor said' / '"…," said Tomas Varga': the words between the
-    quotation and the cue, or right after the cue up to the sentence's end."""
-    doc = verb.doc
-    before = []
-    for i in range(verb.i - 1, verb.sent.start - 1, -1):
-        if quotes.inside(doc[i].idx) or doc[i].is_quote:
-            break
-        before.append(i)
-    words = [i for i in before if not doc[i].is_punct and doc[i].dep_ not in ("aux", "neg")]
-    if not words:
-        words = []
-        for i in range(verb.i + 1, verb.sent.end):
-            if doc[i].is_punct or quotes.inside(doc[i].idx):
-                break
-            words.append(i)
-    if not words:
-        return None
-    span = doc[min(words) : max(words) + 1]
-    root: Token = span.root
-    return root if root.pos_ in ("PROPN", "NOUN", "PRON") else None
-
-
-def _wordy(token: Token) -> bool:
-    return any(ch.isalpha() for ch in token.text) and token.lower_ not in ("'s", "’s")
-
-
-def _subject_anywhere(verb: Token, paragraphs: Paragraphs) -> Token | None:
-    current = verb
-    for _ in range(_MAX_CLIMB):
-        children = list(current.children)
-        for child in children:
-            if child.dep_ == "agent":
-                objects = [c for c in child.children if c.dep_ == "pobj"]
-                if objects:
-                    return objects[0]
-        subjects = [c for c in children if c.dep_ in _SUBJECTS]
-        # a parse run over a paragraph break may give two subjects: the one in the cue's
-        # paragraph, nearest the verb
-        subjects.sort(key=lambda c: (not paragraphs.same(c, verb), abs(c.i - current.i)))
-        for child in subjects[:1]:
-            if child.pos_ == "PRON" and child.lower_ in ("it", "there") and _expletive(child):
-                return None
-            return child
-        if any(c.dep_ in _PASSIVE_SUBJECTS for c in children):
-            return None  # "is expected to", "was told": no source in the clause
-        if (
-            current.dep_ == "acl"
-            and current.tag_ == "VBG"
-            and current.head.pos_ in ("NOUN", "PROPN")
-        ):
-            return current.head  # "a statement saying", "reports claiming"
-        head = current.head
-        if current.dep_ == "xcomp":
-            objects = [c for c in head.children if c.dep_ == "dobj" and c.i < current.i]
-            if objects:
-                return objects[0]  # "left the farmers feeling that", "urged Seoul to"
-        if current.dep_ == "pcomp" and head.dep_ == "prep":
-            quoted = _quoted_as(head)
-            if quoted is not None:
-                return quoted  # "quoted the envoy as saying", "the envoy was quoted as saying"
-            head = head.head  # "by saying", "after telling"
-        elif current.dep_ not in _CONTINUING:
-            return None
-        if head.i == current.i or not paragraphs.same(head, verb):
-            return None
-        if paragraphs.quotes.inside(head.idx) and not paragraphs.quotes.inside(verb.idx):
-            return None  # the quoted words are not the clause the cue continues
-        current = head
-    return None
-
-
-def _quoted_as(preposition: Token) -> Token | None:
-    """ "quoted the envoy as saying", "the envoy was cited as saying": the one whose words the
-    verb carries, its object or its passive subject."""
-    verb = preposition.head
-    if preposition.lower_ != "as" or verb.i == preposition.i or verb.pos_ not in ("VERB", "AUX"):
-        return None
-    for dep in ("dobj", "nsubjpass"):
-        found = [c for c in verb.children if c.dep_ == dep and c.i < preposition.i]
-        if found:
-            return found[0]
-    return None
-
-
 def _carries(token: Token, vocabulary: CueVocabulary) -> bool:
     """ "KCNA quoted Kim as saying": the verb carries words another source speaks."""
     return any(
@@ -410,12 +295,6 @@ def _carries(token: Token, vocabulary: CueVocabulary) -> bool:
         for g in c.children
         if g.dep_ == "pcomp" and g.pos_ in ("VERB", "AUX")
     )
-
-
-def _expletive(pronoun: Token) -> bool:
-    """ "it is said that": an `it` subject with a clausal complement after a form of be."""
-    verb = pronoun.head
-    return verb.lemma_ == "be" or any(c.dep_ == "auxpass" for c in verb.children)
 
 
 def cue_tokens(token: Token, particles: list[Token]) -> list[Token]:
@@ -583,43 +462,3 @@ def _after_colon(token: Token) -> set[int]:
         return set(range(colon.i + 1, sentence.end))
     following = doc[colon.i + 1].sent
     return set(range(following.start, following.end))
-
-
-def _span_tokens(head: Token, cue: Token) -> list[int]:
-    """The source's tokens: the head's subtree without any part that holds the cue."""
-    left, right = source_bounds(head, cue)
-    return list(range(left, right))
-
-
-def source_bounds(
-    head: Token, cue: Token, other_cues: frozenset[int] = frozenset()
-) -> tuple[int, int]:
-    """The source's tokens: the head's subtree, in the head's paragraph, without the part that
-    holds the cue, a clause set off by a comma that reports something itself ("The mayor, who
-    stressed that…, said") or is a participle ("The envoy, speaking to farmers, said"), and
-    anything before a dash ("LIMA - Trade ministers")."""
-    excluded: set[int] = set()
-    doc = head.doc
-    for child in head.children:
-        subtree = {t.i for t in child.subtree}
-        first = min(subtree)
-        set_off = first > 0 and doc[first - 1].text == ","
-        reports = child.dep_ in ("relcl", "acl") and not other_cues.isdisjoint(subtree)
-        participle = set_off and child.dep_ == "acl" and child.tag_ in ("VBG", "VBN")
-        if cue.i in subtree or reports or participle:
-            excluded |= subtree
-    members = {t.i for t in head.subtree} - excluded
-    left = right = head.i
-    while left - 1 in members and "\n" not in doc[left - 1].text_with_ws:
-        left -= 1
-    while right + 1 in members and "\n" not in doc[right].text_with_ws:
-        right += 1
-    for i in range(head.i - 1, left - 1, -1):
-        if doc[i].text in _SOURCE_BREAKS and (doc[i].text != "-" or doc[i].whitespace_):
-            left = i + 1
-            break
-    while left < right and (doc[left].is_punct or doc[left].dep_ in ("cc", "preconj")):
-        left += 1
-    while right > left and (doc[right].is_punct or doc[right].dep_ == "cc"):
-        right -= 1
-    return left, right + 1

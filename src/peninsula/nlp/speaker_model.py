@@ -186,6 +186,7 @@ def source_features(
             f"NULL|rule={ruled}|cpos={cue.pos_}",
         ]
     path = dependency_path(cue, candidate)
+    same_sentence = context.sentence_of[candidate.i] == context.sentence_of[cue.i]
     side = "L" if candidate.i < cue.i else "R"
     distance = abs(candidate.i - cue.i)
     features = [
@@ -202,7 +203,7 @@ def source_features(
         f"k={_kind(candidate)}",
         f"k={_kind(candidate)}|p={path}",
         f"rule={ruled}",
-        f"sent={'same' if context.sentence_of[candidate.i] == context.sentence_of[cue.i] else 'before'}",
+        f"sent={'same' if same_sentence else 'before'}",
     ]
     if rule is not None and candidate.i == rule.i:
         features += ["is_rule", f"is_rule|c={lemma}", f"is_rule|p={path}"]

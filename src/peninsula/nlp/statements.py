@@ -45,8 +45,8 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 
 from peninsula.knowledge import Knowledge
-from peninsula.nlp.attribution import asides, char_range, from_quotes, headed, nest
 from peninsula.knowledge.models_speakers import SpeakerModel
+from peninsula.nlp.attribution import asides, char_range, from_quotes, headed, nest
 from peninsula.nlp.cues import Found, find_cues, source_bounds
 from peninsula.nlp.quotes import Paragraphs, Quote, QuoteIndex, find_quotes
 from peninsula.nlp.speaker_model import speaker_model
