@@ -255,6 +255,8 @@ def end_to_end(items: list[Parsed], model: SpeakerModel | None) -> dict[str, flo
         "content_exact_f1": found["content_exact_f1"],
         "content_overlap_f1": found["content_overlap_f1"],
         "source_overlap_f1": found["source_overlap_f1"],
+        "source_precision": found["source_exact_precision"],
+        "source_recall": found["source_exact_recall"],
     }
 
 

@@ -10,6 +10,8 @@ the features are):
 
 Each model is `{"bias": float, "threshold": float, "weights": {feature: float}}`; a score is the
 bias plus the weights of the features present, compared with the threshold on the logit scale.
+The cue model may add `vocabulary_threshold`, the threshold for words the speech vocabulary lists
+(default: its `threshold`).
 No pickle: the weights are plain JSON, read once and checked; each problem is a DataFileError
 naming the file and line. `tools/train_speakers.py` writes the file.
 """
@@ -53,8 +55,12 @@ class LinearModel:
 
 @dataclass(frozen=True, slots=True)
 class SpeakerModel:
+    """The cue and source models. A word of the speech vocabulary is a cue when its cue score
+    reaches `vocabulary_threshold`; any other word when it reaches the cue model's threshold."""
+
     cue: LinearModel
     source: LinearModel
+    vocabulary_threshold: float = 0.0
     card: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
@@ -80,7 +86,10 @@ def load_speaker_model(path: Path) -> SpeakerModel:
     if not isinstance(models, dict):
         raise DataFileError(path, _line(text, "models"), "missing 'models' object")
     loaded = {name: _model(models.get(name), name, path, text) for name in MODEL_NAMES}
-    return SpeakerModel(loaded["cue"], loaded["source"], MappingProxyType(card))
+    vocabulary = models["cue"].get("vocabulary_threshold", loaded["cue"].threshold)
+    if not isinstance(vocabulary, int | float) or not _number(vocabulary):
+        raise DataFileError(path, _line(text, "vocabulary_threshold"), "not a number")
+    return SpeakerModel(loaded["cue"], loaded["source"], float(vocabulary), MappingProxyType(card))
 
 
 def _model(raw: Any, name: str, path: Path, text: str) -> LinearModel:

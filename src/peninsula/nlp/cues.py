@@ -40,6 +40,9 @@ __all__ = [
     "subject",
 ]
 
+_REST_DEPS = frozenset(
+    {"dobj", "prep", "dative", "attr", "oprd", "acomp", "xcomp", "ccomp", "advcl", "pcomp"}
+)
 _SUBJECTS = frozenset({"nsubj", "csubj"})
 _PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
 _PARTICLE_DEPS = frozenset({"prep", "prt", "agent"})
@@ -132,13 +135,17 @@ def from_cue(
     are cues and the source model chooses among the candidates, the rules' choice among its
     features."""
     matched = match_cue(vocabulary, token)
+    learned = False
     if model is not None:
         context = context or Context(token.doc, paragraphs)
         entry = matched[0] if matched is not None else None
-        if token.pos_ not in CUE_POS or not model.cue.accepts(cue_features(token, entry, context)):
+        if token.pos_ not in CUE_POS:
+            return None
+        score = model.cue.score(cue_features(token, entry, context))
+        if score < (model.cue.threshold if entry is None else model.vocabulary_threshold):
             return None
         if matched is None:
-            matched = (Cue((token.lemma_.lower(),), "say", "content"), [])
+            matched, learned = (Cue((token.lemma_.lower(),), "say", "content"), []), True
     if matched is None or _carries(token, vocabulary):
         return None
     entry, particles = matched
@@ -176,6 +183,8 @@ def from_cue(
         anchor = token.doc[min(content)] if content else token
     if not content and chars is None:
         content = _topic(token)
+    if not content and chars is None and learned:
+        content = _rest(token)  # "admires the envoy as…", "did not respond to requests"
     if not content and chars is None:
         return None
     content -= set(span_tokens(source, token)) | {t.i for t in cue}
@@ -436,6 +445,17 @@ def _adjacent_quote(token: Token, source: Token, quotes: QuoteIndex) -> tuple[in
             j += 1
         quote = quotes.starting_at(j)
     return None if quote is None else (quote.inner_start, quote.inner_end)
+
+
+def _rest(token: Token) -> set[int]:
+    """What follows a cue the model found outside the vocabulary: its objects, predicates,
+    prepositional phrases and clauses after it."""
+    return {
+        t.i
+        for c in token.children
+        if c.i > token.i and c.dep_ in _REST_DEPS
+        for t in c.subtree
+    }
 
 
 def _introduces(token: Token, paragraphs: Paragraphs) -> bool:
