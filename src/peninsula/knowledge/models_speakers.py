@@ -11,7 +11,8 @@ the features are):
 Each model is `{"bias": float, "threshold": float, "weights": {feature: float}}`; a score is the
 bias plus the weights of the features present, compared with the threshold on the logit scale.
 The cue model may add `vocabulary_threshold`, the threshold for words the speech vocabulary lists
-(default: its `threshold`).
+(default: its `threshold`); the source model `rules_first` (default false): the hand-written
+rules' source stands wherever they find one, the model chooses only where they find none.
 No pickle: the weights are plain JSON, read once and checked; each problem is a DataFileError
 naming the file and line. `tools/train_speakers.py` writes the file.
 """
@@ -61,6 +62,7 @@ class SpeakerModel:
     cue: LinearModel
     source: LinearModel
     vocabulary_threshold: float = 0.0
+    rules_first: bool = False  # the rules' source stands where they find one
     card: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
@@ -89,7 +91,12 @@ def load_speaker_model(path: Path) -> SpeakerModel:
     vocabulary = models["cue"].get("vocabulary_threshold", loaded["cue"].threshold)
     if not isinstance(vocabulary, int | float) or not _number(vocabulary):
         raise DataFileError(path, _line(text, "vocabulary_threshold"), "not a number")
-    return SpeakerModel(loaded["cue"], loaded["source"], float(vocabulary), MappingProxyType(card))
+    rules_first = models["source"].get("rules_first", False)
+    if not isinstance(rules_first, bool):
+        raise DataFileError(path, _line(text, "rules_first"), "rules_first is not true or false")
+    return SpeakerModel(
+        loaded["cue"], loaded["source"], float(vocabulary), rules_first, MappingProxyType(card)
+    )
 
 
 def _model(raw: Any, name: str, path: Path, text: str) -> LinearModel:

@@ -151,7 +151,7 @@ def from_cue(
     entry, particles = matched
 
     def choose(rule: Token | None) -> Token | None:
-        if model is None or context is None:
+        if model is None or context is None or (rule is not None and model.rules_first):
             return rule
         return choose_source(token, rule, context, model)
 
@@ -451,10 +451,7 @@ def _rest(token: Token) -> set[int]:
     """What follows a cue the model found outside the vocabulary: its objects, predicates,
     prepositional phrases and clauses after it."""
     return {
-        t.i
-        for c in token.children
-        if c.i > token.i and c.dep_ in _REST_DEPS
-        for t in c.subtree
+        t.i for c in token.children if c.i > token.i and c.dep_ in _REST_DEPS for t in c.subtree
     }
 
 

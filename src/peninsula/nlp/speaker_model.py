@@ -1,7 +1,7 @@
 """Learned attribution choices: which word is a cue, and which candidate is a cue's source.
 
 Two linear models (weights in `data/speaker_model.json`, trained on PolNeAR's training split
-by `tools/train_speakers.py`; read by `peninsula.knowledge.models_speakers`) score named binary
+by `tools/train_speakers.py`; loaded once as `Knowledge.speakers`) score named binary
 features of the parse. Inference is a sum of weights: no learning library is needed at run time.
 
 - The cue model scores a word outside quotation marks: its lemma, part of speech and relation;
@@ -22,12 +22,10 @@ features of the parse. Inference is a sum of weights: no learning library is nee
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
 
 from spacy.tokens import Doc, Token
 
-from peninsula.knowledge.files import data_path
-from peninsula.knowledge.models_speakers import SpeakerModel, load_speaker_model
+from peninsula.knowledge.models_speakers import SpeakerModel
 from peninsula.knowledge.speech import Cue
 from peninsula.nlp.quotes import Paragraphs
 
@@ -62,12 +60,6 @@ class Context:
 
     def sentence(self, token: Token) -> tuple[int, int]:
         return self.sentences[self.sentence_of[token.i]]
-
-
-@cache
-def speaker_model() -> SpeakerModel:
-    """The shipped model, read once (on first use, never at import)."""
-    return load_speaker_model(data_path("speaker_model.json"))
 
 
 # --- cues --------------------------------------------------------------------------------------

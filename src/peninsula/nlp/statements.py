@@ -45,11 +45,9 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 
 from peninsula.knowledge import Knowledge
-from peninsula.knowledge.models_speakers import SpeakerModel
 from peninsula.nlp.attribution import asides, char_range, from_quotes, headed, nest
 from peninsula.nlp.cues import Found, find_cues, source_bounds
 from peninsula.nlp.quotes import Paragraphs, Quote, QuoteIndex, find_quotes
-from peninsula.nlp.speaker_model import speaker_model
 from peninsula.records import Mention, Span, Statement, StatementKind
 
 __all__ = ["find_quotes", "find_statements"]
@@ -63,23 +61,16 @@ def find_statements(
     document_id: str,
     mentions: Sequence[Mention],
     knowledge: Knowledge,
-    *,
-    model: SpeakerModel | None = None,
-    rules_only: bool = False,
 ) -> list[Statement]:
     """Every statement in `doc`, in text order. `mentions` resolve speakers; `knowledge` gives
-    the cue vocabulary and tells a person from a group when several mentions cover a source.
-    Cues and sources are chosen by `model` (default: the shipped attribution model), or by the
-    hand-written rules alone with `rules_only`."""
+    the cue vocabulary and tells a person from a group when several mentions cover a source."""
     if not doc.has_annotation("DEP") or not doc.text.strip():
         return []
     vocabulary = knowledge.speech
     quotes = find_quotes(doc.text)
     inner = QuoteIndex(quotes)
     paragraphs = Paragraphs(doc.text, inner)
-    if not rules_only and model is None:
-        model = speaker_model()
-    found = find_cues(doc, vocabulary, inner, paragraphs, None if rules_only else model)
+    found = find_cues(doc, vocabulary, inner, paragraphs, knowledge.speakers)
     found = asides(nest(found))
     headings = headed(doc, paragraphs)
     found += from_quotes(doc, quotes, [*headings, *found], vocabulary, inner, paragraphs)
