@@ -180,3 +180,23 @@ def test_a_quote_paragraph_continues_the_previous_speaker(nlp: Any) -> None:
 def test_a_short_scare_quote_continues_no_one(nlp: Any) -> None:
     text = 'Farmer Lena Holt said the harvest was good.\nThe "miracle crop" was wheat.'
     assert all("miracle crop" not in s.text for s in _statements(nlp, text))
+
+
+def test_a_closing_mark_typed_after_a_space_still_closes() -> None:
+    text = '“We are ready for the winter, " the mayor said.'
+    quotes = find_quotes(text)
+    assert len(quotes) == 1 and quotes[0].closed
+    assert text[quotes[0].inner_start : quotes[0].inner_end].startswith("We are ready")
+    assert "mayor" not in text[quotes[0].inner_start : quotes[0].inner_end]
+
+
+def test_cited_as_saying_gives_the_one_cited(nlp: Any) -> None:
+    text = "The dam will hold for a century, the island radio cited the town council as saying."
+    source = _source_of(_statements(nlp, text), "dam will hold", text)
+    assert source is not None and "council" in source
+
+
+def test_a_passive_quoted_as_saying_gives_its_subject(nlp: Any) -> None:
+    text = 'Mayor Ana Ruiz was quoted as saying the dam "will hold for a century."'
+    source = _source_of(_statements(nlp, text), "hold for a century", text)
+    assert source is not None and "Ruiz" in source

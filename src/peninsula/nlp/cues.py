@@ -146,11 +146,14 @@ def from_cue(
             return None
         if matched is None:
             matched, learned = (Cue((token.lemma_.lower(),), "say", "content"), []), True
-    if matched is None or _carries(token, vocabulary):
+    carried = _carried(token) if _carries(token, vocabulary) else None
+    if matched is None or (carried is None and _carries(token, vocabulary)):
         return None
     entry, particles = matched
 
     def choose(rule: Token | None) -> Token | None:
+        if carried is not None:
+            return carried  # "the radio quoted the mayor as saying": the mayor's words
         if model is None or context is None or (rule is not None and model.rules_first):
             return rule
         return choose_source(token, rule, context, model)
@@ -304,6 +307,16 @@ def _carries(token: Token, vocabulary: CueVocabulary) -> bool:
         for g in c.children
         if g.dep_ == "pcomp" and g.pos_ in ("VERB", "AUX")
     )
+
+
+def _carried(token: Token) -> Token | None:
+    """Whose words a carrying verb gives: its object or passive subject before "as"."""
+    before = next((c.i for c in token.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+    for dep in ("dobj", "nsubjpass"):
+        found = [c for c in token.children if c.dep_ == dep and before is not None and c.i < before]
+        if found:
+            return found[0]
+    return None
 
 
 def cue_tokens(token: Token, particles: list[Token]) -> list[Token]:
