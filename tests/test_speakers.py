@@ -200,3 +200,18 @@ def test_a_passive_quoted_as_saying_gives_its_subject(nlp: Any) -> None:
     text = 'Mayor Ana Ruiz was quoted as saying the dam "will hold for a century."'
     source = _source_of(_statements(nlp, text), "hold for a century", text)
     assert source is not None and "Ruiz" in source
+
+
+def test_a_cue_in_a_clause_of_time_does_not_take_the_quote_before_it(nlp: Any) -> None:
+    text = (
+        "This followed the mayor's post Thursday that she \"will never sell the harbour to"
+        ' anyone," after the two towns announced a deal.'
+    )
+    for statement in _statements(nlp, text):
+        source = statement.source
+        assert source is None or "towns" not in text[source.start : source.end]
+
+
+def test_a_cue_after_a_quote_with_a_time_phrase_keeps_it(nlp: Any) -> None:
+    text = '"We will win the final," the coach said after the game.'
+    assert _source_of(_statements(nlp, text), "win the final", text) == "the coach"

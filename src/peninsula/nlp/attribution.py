@@ -19,7 +19,15 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Token
 
 from peninsula.knowledge.speech import CueVocabulary
-from peninsula.nlp.cues import Found, bare_clause, cue_tokens, match_cue, source_bounds, subject
+from peninsula.nlp.cues import (
+    Found,
+    bare_clause,
+    cue_tokens,
+    match_cue,
+    source_bounds,
+    subject,
+    subordinate,
+)
 from peninsula.nlp.quotes import Paragraphs, Quote, QuoteIndex
 
 # '"…" ― Mina Cho' at a paragraph's end; "Lee: '…'" at its start.
@@ -294,6 +302,8 @@ def _nearest_cue(
                 continue
             if token.pos_ not in ("VERB", "AUX") or match_cue(vocabulary, token) is None:
                 continue
+            if token.i > end and subordinate(token):
+                continue  # '"…," after the towns announced a deal': not its words
             source = subject(token, paragraphs)
             if source is None or not paragraphs.same(token, token.doc[start]):
                 continue

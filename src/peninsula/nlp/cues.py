@@ -38,6 +38,7 @@ __all__ = [
     "rule_source",
     "source_bounds",
     "subject",
+    "subordinate",
 ]
 
 _REST_DEPS = frozenset(
@@ -48,6 +49,9 @@ _PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
 _PARTICLE_DEPS = frozenset({"prep", "prt", "agent"})
 _BETWEEN_QUOTE_AND_CUE = " \t,;:—–-"
 _TOPIC_PREPOSITIONS = frozenset({"about", "on", "of"})
+_SUBORDINATORS = frozenset(
+    {"after", "before", "when", "while", "because", "since", "until", "once", "if", "unless"}
+)
 # "described the plan as…", "blamed the envoy for…", "accused the board of…": part of what
 # was said
 _OBJECT_PREPOSITIONS = frozenset({"as", "for", "of", "over", "about", "with"})
@@ -177,6 +181,9 @@ def from_cue(
         return None
     cue = cue_tokens(token, particles)
     content = _complement(token, entry, particles) or _inserted(token)
+    if content and max(content) < token.i and subordinate(token):
+        return None  # "…, after the two towns announced a deal": a parse that hung the
+        # sentence on the subordinate cue
     anchor = token
     chars = None
     if not content:
@@ -307,6 +314,11 @@ def _carries(token: Token, vocabulary: CueVocabulary) -> bool:
         for g in c.children
         if g.dep_ == "pcomp" and g.pos_ in ("VERB", "AUX")
     )
+
+
+def subordinate(token: Token) -> bool:
+    """The cue heads a clause of time or reason ("after", "before", "when", "because")."""
+    return any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in token.children)
 
 
 def _carried(token: Token) -> Token | None:
