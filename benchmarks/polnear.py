@@ -10,7 +10,8 @@ a discontinuous span is the union of its fragments).
 
 Prediction: every text goes through the project's spaCy model (`nlp.pipe`) and
 `peninsula.nlp.statements.find_statements` with no actor mentions (speakers do not change the
-spans). Predicted spans, per role:
+spans), with the shipped attribution model (`Knowledge.speakers`), or without it
+(`--rules-only`: the hand-written rules alone). Predicted spans, per role:
 
 - source: the distinct `Statement.source` spans;
 - cue: the distinct `Statement.cue_span` spans;

@@ -7,11 +7,12 @@ Usage (from the project root):
 
 Data: PolNeAR v1.0.0 (`<PENINSULA_BENCHMARKS>/polnear/`, see its PROVENANCE.md), read in place
 the way `benchmarks/polnear.py` reads it (one annotator per article: the first ID in sorted
-order). The models learn from the **train** split only; every setting (regularisation, the two
+order). The models learn from the **train** split only; every setting (regularisation,
 thresholds) is chosen on the **dev** split; the test split is never read here.
 
 1. Parse train and dev with the project's spaCy model (kept as DocBin files under `--cache`,
-   so a second run skips the parse).
+   so a second run skips the parse). Train articles are read one at a time and their instances
+   kept as integer feature ids (about 0.8 GB at most).
 2. Instances. Cue model: every word outside quotation marks whose part of speech can head a cue,
    positive when it is the root of a gold cue span. Source model: for each gold relation whose
    cue root is outside quotation marks, the candidates `nlp.speaker_model.source_candidates`
@@ -22,9 +23,11 @@ thresholds) is chosen on the **dev** split; the test split is never read here.
    the C with the best dev figure (cue: average precision; source: the share of dev relations
    whose highest-scoring candidate is the gold one). Features seen fewer than `--min-count`
    times in train are dropped; weights are rounded.
-4. Thresholds, end to end on dev: `find_statements` with the candidate model over the dev
-   articles, scored as `benchmarks/polnear.py` scores them; the pair of thresholds with the best
-   source F1 whose cue and content-overlap F1 are not below the rules' is kept.
+4. Settings, end to end on dev: `find_statements` with the candidate model over the dev
+   articles, scored as `benchmarks/polnear.py` scores them, one setting at a time (the source
+   threshold, then the threshold for words the speech vocabulary lists, then the one for other
+   words, then whether the rules' source stands where they find one); each keeps the value with
+   the best source F1 whose cue and content-overlap F1 are not below the rules'.
 5. Write the model with its card (data and hashes, settings, dev figures, date, command).
 
 `--check` rebuilds nothing: it loads the shipped model and prints its card.
