@@ -55,7 +55,7 @@ def lake(tmp_path: Path) -> Path:
     with Store(tmp_path / "kb.duckdb") as store:
         store.load_merged("event", _events())
         store.load_merged("commitment", _commitments())
-        store.export(tmp_path / "lake", "parquet", "month")
+        store.export(tmp_path / "lake", "parquet", partition="month")
     return tmp_path / "lake"
 
 
@@ -92,4 +92,4 @@ def test_duckdb_pandas_and_pyarrow_read_the_lake(lake: Path) -> None:
 
 def test_only_parquet_is_partitioned(tmp_path: Path) -> None:
     with Store(tmp_path / "kb.duckdb") as store, pytest.raises(StoreError, match="parquet"):
-        store.export(tmp_path / "out", "jsonl", "month")
+        store.export(tmp_path / "out", "jsonl", partition="month")

@@ -1,14 +1,20 @@
 """The spaCy stage: parse documents in parallel and run the extraction components over each Doc.
 
 Per document, in order: actors (mentions), time expressions, statements, events (tied to the
-statement they are reported in), each dated by its own sentence else the publication date, then
-the commitments those statements and events make.
+statement they are reported in), each dated by its own clause (`when.Dater`), then the
+commitments those statements and events make.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from datetime import date
 from functools import cache
 from typing import Any, TypeVar
@@ -23,9 +29,9 @@ from peninsula.nlp.commitments import find_commitments
 from peninsula.nlp.events import find_events
 from peninsula.nlp.statements import find_statements
 from peninsula.nlp.timexes import find_timexes
-from peninsula.nlp.when import Dated, sentence_date
+from peninsula.nlp.when import Dater
 from peninsula.records import EMPTY_ANALYSIS as EMPTY
-from peninsula.records import Analysis, Commitment, Document, Event, Statement, Timex
+from peninsula.records import Analysis, Commitment, Document, Event, Statement
 
 _MIN_DOCS_PER_PROCESS = 16
 _Identified = TypeVar("_Identified", Statement, Event, Commitment)
@@ -57,10 +63,62 @@ def analyse(
     """Each document with what the extraction stages found in it, in input order."""
     nlp = load_pipeline(model)
     processes = max(1, min(workers, len(documents) // _MIN_DOCS_PER_PROCESS))
+    if processes > 1:
+        _workers_die_with_parent()
     texts = ((d.text, i) for i, d in enumerate(documents))
-    for doc, index in nlp.pipe(texts, as_tuples=True, n_process=processes, batch_size=batch_size):
-        document = documents[index]
-        yield document, analyse_doc(doc, document, knowledge, event_classifier=event_classifier)
+    pipe = nlp.pipe(texts, as_tuples=True, n_process=processes, batch_size=batch_size)
+    try:
+        for doc, index in pipe:
+            document = documents[index]
+            yield document, analyse_doc(doc, document, knowledge, event_classifier=event_classifier)
+    except BaseException:
+        if processes > 1:
+            # spaCy's pool, left early, waits for its workers, and a worker whose results are no
+            # longer read blocks on a full pipe: end them first, or that wait never ends.
+            for worker in multiprocessing.active_children():
+                worker.terminate()
+            close = getattr(pipe, "close", None)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # spaCy's W127: they were ended on purpose
+                if close is not None:
+                    close()
+        raise
+
+
+@cache
+def _workers_die_with_parent() -> None:
+    """Have every process forked from now on (spaCy's workers) killed when its parent dies,
+    even by SIGKILL, so that no worker outlives a killed build, and leave Ctrl-C to the parent.
+    Linux only; elsewhere a no-op. Registered once, before the first pool starts."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return
+    parent: list[int] = []
+
+    def before() -> None:
+        parent[:] = [os.getpid()]
+
+    def in_child() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if parent and os.getppid() != parent[0]:  # the parent died before prctl took effect
+            os._exit(1)
+        # Ctrl-C reaches the whole process group: the parent handles it (it stops the pool and
+        # rolls back its batch) and a worker just ends, without a traceback of its own. Ignoring
+        # it instead would hang: spaCy's parent then waits for workers blocked on a full pipe.
+        with contextlib.suppress(ValueError):  # only the main thread may set a handler
+            signal.signal(signal.SIGINT, _end_quietly)
+
+    os.register_at_fork(before=before, after_in_child=in_child)
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _end_quietly(*_: object) -> None:
+    os._exit(0)
 
 
 def analyse_doc(
@@ -70,13 +128,14 @@ def analyse_doc(
     on = anchor_day(document)
     found = find_actors(doc, document.id, on, knowledge)
     timexes = find_timexes(document.text, document.date.published, doc, knowledge)
-    published: Dated = (document.date.published, document.date.precision)
+    dater = Dater(
+        doc, timexes, (document.date.published, document.date.precision), knowledge.time_words
+    )
     statements = [
-        _dated_statement(doc, s, timexes, published)
-        for s in find_statements(doc, document.id, found.mentions, knowledge)
+        dater.statement(s) for s in find_statements(doc, document.id, found.mentions, knowledge)
     ]
     events = [
-        _dated_event(doc, e, timexes, published, statements)
+        dater.event(e, statements)
         for e in find_events(
             doc, document.id, found.mentions, knowledge, on, embeddings=event_classifier
         )
@@ -98,50 +157,6 @@ def _unique(records: Sequence[_Identified]) -> list[_Identified]:
     for record in records:
         first.setdefault(record.id, record)
     return list(first.values())
-
-
-def _dated_statement(
-    doc: Doc, statement: Statement, timexes: Sequence[Timex], published: Dated
-) -> Statement:
-    at = statement.cue_span.start if statement.cue_span else statement.content.start
-    content = (statement.content.start, statement.content.end)
-    value, precision = sentence_date(doc, at, timexes, published, outside=content)
-    if _contains(value, published[0]):
-        # "this year" under a 2026-01-01 dateline: the statement was made on the day published.
-        value, precision = published
-    return replace(statement, date=value, date_precision=precision)
-
-
-def _contains(coarse: str | None, fine: str | None) -> bool:
-    return bool(coarse and fine and len(fine) > len(coarse) and fine.startswith(coarse))
-
-
-def _dated_event(
-    doc: Doc,
-    event: Event,
-    timexes: Sequence[Timex],
-    published: Dated,
-    statements: Sequence[Statement],
-) -> Event:
-    value, precision = sentence_date(doc, event.trigger_start, timexes, published)
-    said_in = next(
-        (s for s in statements if _within(event.trigger_start, s)),
-        None,
-    )
-    return replace(
-        event,
-        date=value,
-        date_precision=precision,
-        statement_id=said_in.id if said_in else None,
-        reported_by=event.reported_by or (said_in.speaker if said_in else None),
-    )
-
-
-def _within(char: int, statement: Statement) -> bool:
-    if statement.content.start <= char < statement.content.end:
-        return True
-    cue = statement.cue_span
-    return cue is not None and cue.start <= char < cue.end
 
 
 def anchor_day(document: Document) -> date | None:
