@@ -3,8 +3,9 @@
 `load_knowledge()` reads and checks all of it at start (a DataFileError names the file and line);
 nothing in peninsula reads a data file at import time or anywhere else. The result is immutable.
 One module per kind of file: `files` (reading helpers), `actors` (actors, roles, titles,
-metonymy, offices, outlets, boilerplate), `time_words` (the time vocabulary), `events` (CAMEO
-codes, event patterns, event cues), `speech` (statement cues).
+metonymy, offices, outlets, boilerplate), `references` (words that refer to actors without
+naming them), `time_words` (the time vocabulary), `events` (CAMEO codes, event patterns, event
+cues), `speech` (statement cues).
 """
 
 from __future__ import annotations
@@ -31,10 +32,12 @@ from peninsula.knowledge.actors import (
     load_offices,
     load_outlets,
     load_roles,
+    load_title_ranks,
     load_titles,
 )
 from peninsula.knowledge.events import EventData, load_event_data
 from peninsula.knowledge.files import Located, data_path, parse_day, read_rows
+from peninsula.knowledge.references import References, load_references
 from peninsula.knowledge.speech import CueVocabulary, load_speech_cues
 from peninsula.knowledge.time_words import TimeWords, load_time_words
 from peninsula.records import Actor, Role
@@ -73,6 +76,8 @@ class Knowledge:
     )
     events: EventData = field(default_factory=EventData)  # cameo.csv, event patterns and cues
     speech: CueVocabulary = field(default_factory=CueVocabulary)  # speech_cues.csv
+    title_ranks: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    references: References = field(default_factory=References)  # references.csv
     _by_id: Mapping[str, Actor] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     _roles_by_actor: Mapping[str, tuple[Role, ...]] = field(
         default_factory=lambda: MappingProxyType({}), repr=False
@@ -162,6 +167,8 @@ def assemble(actors: list[tuple[Actor, Located]], roles: list[tuple[Role, Locate
             data_path("cameo.csv"), data_path("event_patterns.jsonl"), data_path("event_cues.csv")
         ),
         speech=load_speech_cues(data_path("speech_cues.csv")),
+        title_ranks=MappingProxyType(load_title_ranks(data_path("titles.csv"))),
+        references=load_references(data_path("references.csv")),
         _by_id=MappingProxyType(by_id),
         _roles_by_actor=MappingProxyType({k: tuple(v) for k, v in roles_by_actor.items()}),
     )

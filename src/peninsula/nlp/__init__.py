@@ -1,6 +1,7 @@
 """The spaCy stage: parse documents in parallel and run the extraction components over each Doc.
 
-Per document, in order: actors (mentions), time expressions, statements, events (tied to the
+Per document, in order: actors (the entity resolver: every mention resolved once, for all
+later stages), time expressions, statements, events (tied to the
 statement they are reported in), each dated by its own sentence else the publication date, then
 the commitments those statements and events make.
 """
@@ -18,7 +19,7 @@ from spacy.tokens import Doc
 
 from peninsula.errors import SettingsError
 from peninsula.knowledge import Knowledge
-from peninsula.nlp.actors import find_actors
+from peninsula.nlp.actors import country_hints, find_actors
 from peninsula.nlp.commitments import find_commitments
 from peninsula.nlp.events import find_events
 from peninsula.nlp.statements import find_statements
@@ -68,7 +69,7 @@ def analyse_doc(
 ) -> Analysis:
     """The extraction stages over one parsed document."""
     on = anchor_day(document)
-    found = find_actors(doc, document.id, on, knowledge)
+    found = find_actors(doc, document.id, on, knowledge, country_hints(document, knowledge))
     timexes = find_timexes(document.text, document.date.published, doc, knowledge)
     published: Dated = (document.date.published, document.date.precision)
     statements = [

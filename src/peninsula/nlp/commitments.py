@@ -3,7 +3,8 @@
 A promise is found two ways:
 
 - a `pledged` event: its committer is who reported it (the speaker of "the minister said her
-  government would work toward reopening…") or else its source ("the envoy pledged…"); its
+  government would work toward reopening…", never an outlet that carries it) or else its
+  source ("the envoy pledged…"); its
   wording is what the trigger's clause promises;
 - a statement of intent: a statement whose cue is a verb of promising ("vowed to expand…",
   "pledged the agency's full support"), or whose content is a future clause (will, would,
@@ -52,7 +53,7 @@ def find_commitments(
         span = _promised_span(doc, event.trigger_start, cues)
         if span is None:
             continue
-        actor = event.reported_by or event.source
+        actor = _committer(event, knowledge)
         owner = _statement_of(event, statements)
         mention = CommitmentMention(
             document_id=event.document_id,
@@ -85,6 +86,14 @@ def find_commitments(
         )
         found.append((statement.speaker, statement.speaker_text, mention, _words(content)))
     return _merge(found)
+
+
+def _committer(event: Event, knowledge: Knowledge) -> str | None:
+    """Who reported the pledge, else who made it; an outlet only carries it."""
+    reporter = knowledge.actor(event.reported_by) if event.reported_by else None
+    if event.reported_by and (reporter is None or reporter.kind != "media"):
+        return event.reported_by
+    return event.source or event.reported_by
 
 
 def _promised_span(doc: Doc, trigger_start: int, cues: EventCues) -> Span | None:

@@ -150,10 +150,11 @@ def has_participants(parties: Parties) -> bool:
 
 
 def actors_by_token(doc: Doc, mentions: Iterable[Mention]) -> dict[int, tuple[str, ...]]:
-    """The actor ids each token's mentions resolve to."""
+    """The actor ids each token's mentions resolve to; an outlet carries what it reports and
+    takes no part in it."""
     found: dict[int, list[str]] = {}
     for mention in mentions:
-        if not mention.actor_id:
+        if not mention.actor_id or mention.carrier:
             continue
         span = doc.char_span(mention.char_start, mention.char_end, alignment_mode="expand")
         for token in span or ():

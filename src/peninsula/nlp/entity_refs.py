@@ -1,0 +1,469 @@
+"""The resolver's reference sieves: descriptions, bodies and their members, groups, pronouns
+and statements. Each resolves words that do not name an actor to one the document named.
+
+5. `descriptions`: a title in a definite phrase ("the defense minister", "the Russian
+   leader", "North Korea's foreign minister") is the person the document named last with that
+   title (and that country, when one is written); else the holder on the document's day in
+   the country written, or the country the article is about. A bare title word ("the
+   minister") only ever means someone named before; so does a qualified person noun ("the
+   Russian diplomat").
+6. `bodies`: "the ministry", "the military", "state media": the body or outlet the document
+   named last with that word in its name; else the one such body of the country written or
+   the article's country (the regime, the military, state media), when there is just one.
+7. `members`: "a JCS official", "a ministry spokesman", "an official of the Foreign Ministry",
+   "a South Korean official": an unnamed member speaks for the body (for a state, its
+   government).
+8. `groups`: "the three ministers", "the two leaders", "both sides": the last N people (with
+   such a title) or states the document named.
+9. `pronouns`: he/she is the most salient person before it of a compatible gender (the text's
+   pronoun also tells the gender of a person it introduced); "his office" is that person's
+   office; it/they, as the one who speaks ("It added", "they said") or owns ("its statement"),
+   is the authors of the statement just mentioned, else the body (it) or group (they) named
+   last.
+10. `statements`: a statement noun that speaks ("the joint statement said") is its authors: its
+   owner, its "by", or the subject that issued it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+
+from spacy.tokens import Doc, Token
+
+from peninsula.knowledge import Knowledge
+from peninsula.nlp.entities import Entities, Placed, Wanted
+
+_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+_INDEFINITE = frozenset({"a", "an", "another", "one", "some", "any"})
+_OWNER_PREPS = frozenset({"of", "at", "from", "in", "with", "for"})
+_AUTHOR_PREPS = frozenset({"by", "from", "of"})
+_SPEAKING_DEPS = frozenset({"nsubj", "nsubjpass"})
+_NON_PERSON = frozenset({"organization", "igo", "state", "media", "group"})
+_PERSON = frozenset({"person"})
+_BODIES = frozenset({"organization", "igo", "media"})
+PRONOUN_WINDOW = 4  # sentences a he/she looks back
+IT_WINDOW = 2
+
+
+# --- sieve 5: descriptions ------------------------------------------------------------------
+
+
+def descriptions(ent: Entities) -> None:
+    doc, gaz, refs = ent.doc, ent.gazetteer, ent.knowledge.references
+    negators = ent.knowledge.time_words.role_negators
+    for token in doc:
+        if token.i in ent.covered or token.pos_ not in ("NOUN", "PROPN") or _plural(token):
+            continue
+        start, titles = _title_phrase(ent, token)
+        bare = generic = False
+        if titles is None:
+            titles = gaz.title_heads.get(token.lower_)
+            bare = titles is not None
+            generic = not bare and refs.word(token.lower_, "person") is not None
+            if not bare and not generic:
+                continue
+        if _names_follow(ent, token) or _has_named_apposition(ent, token):
+            continue
+        before = [t.lower_.strip("-") for t in doc[max(0, start - 2) : start]]
+        if any(w in negators for w in before):
+            continue
+        state = ent.qualifier(start)
+        if not _definite(doc, start) and state is None:
+            continue
+        if generic and state is None:
+            continue
+
+        wanted = Wanted(kinds=_PERSON, country=state, titles=titles)
+        chosen = next(ent.antecedents(token.i, wanted, 3 if generic else None), None)
+        actor_id = chosen.actor if chosen is not None else None
+        specific = state is not None or start < token.i or _is_title_name(token, titles)
+        if actor_id is None and not bare and titles is not None and specific:
+            actor_id = _holder_of(ent, titles, state)
+        if actor_id is not None:
+            ent.add(_with_determiner(doc, start), token.i + 1, actor_id, "description")
+
+
+def _title_phrase(ent: Entities, token: Token) -> tuple[int, frozenset[str] | None]:
+    """The longest title phrase ending at `token` ("vice foreign minister") and its titles."""
+    phrases = ent.gazetteer.title_phrases
+    doc = ent.doc
+    for width in (5, 4, 3, 2, 1):
+        start = token.i - width + 1
+        if start < 0:
+            continue
+        words = doc[start : token.i + 1].text.lower().replace(" - ", "-").replace("-", " ")
+        for form in (words, doc[start : token.i + 1].text.lower().replace(" - ", "-")):
+            if form in phrases:
+                return start, phrases[form]
+    return token.i, None
+
+
+def _is_title_name(token: Token, titles: frozenset[str] | None) -> bool:
+    return titles is not None and token.lower_ in {t.lower() for t in titles}
+
+
+def _holder_of(ent: Entities, titles: frozenset[str], state: str | None) -> str | None:
+    """The holder on the day of one of `titles` in `state` (else the article's countries in
+    turn); the most prominent title wins a tie; None when still several."""
+    if ent.on is None:
+        return None
+    ranks = ent.knowledge.title_ranks
+    for country in [state] if state else ent.countries:
+        holders: dict[str, int] = {}
+        for role in ent.knowledge.roles:
+            held = role.title in titles and role.holds_on(ent.on)
+            if held and ent.knowledge.state_of(role.of, ent.on) == country:
+                rank = ranks.get(role.title, 9)
+                holders[role.actor] = min(rank, holders.get(role.actor, 9))
+        if holders:
+            best = min(holders.values())
+            top = [a for a, r in holders.items() if r == best]
+            return top[0] if len(top) == 1 else None
+    return None
+
+
+def _names_follow(ent: Entities, token: Token) -> bool:
+    """ "defense minister Ahn", "spokesman Park Min-ho": the title of the name after it."""
+    following = token.i + 1
+    if following >= len(ent.doc):
+        return False
+    after = ent.doc[following]
+    if any(ent.kind(p.actor) == "person" for p in ent.at(following) if p.actor):
+        return True
+    return after.pos_ == "PROPN" and after.is_title and after.ent_type_ == "PERSON"
+
+
+def _has_named_apposition(ent: Entities, token: Token) -> bool:
+    return any(
+        c.dep_ == "appos" and any(ent.kind(a) == "person" for a in ent.actors_at(c.i))
+        for c in token.children
+    )
+
+
+def _definite(doc: Doc, start: int) -> bool:
+    if start == 0:
+        return False
+    before = doc[start - 1]
+    if before.lower_ in _DEFINITE or before.text in ("'s", "’s", "'"):
+        return True
+    return before.pos_ in ("ADJ",) and start > 1 and doc[start - 2].lower_ in _DEFINITE
+
+
+def _with_determiner(doc: Doc, start: int) -> int:
+    index = start
+    while index > 0 and (doc[index - 1].pos_ in ("ADJ",) or doc[index - 1].lower_ == "the"):
+        if doc[index - 1].lower_ == "the":
+            return index - 1
+        index -= 1
+    return start
+
+
+def _plural(token: Token) -> bool:
+    return token.tag_ in ("NNS", "NNPS")
+
+
+# --- sieve 6: bodies ------------------------------------------------------------------------
+
+
+def bodies(ent: Entities) -> None:
+    doc, refs = ent.doc, ent.knowledge.references
+    for token in doc:
+        if token.i in ent.covered or token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        ref = refs.of(_words_to(doc, token))
+        if ref is None or ref.kind not in ("body", "media") or token.ent_type_ == "ORG":
+            continue
+        if _plural(token) and ref.kind != "media":  # "media" is plural itself
+            continue
+        start = token.i - len(ref.phrase.split()) + 1
+        if ent.covered.intersection(range(start, token.i)):
+            continue
+        state = ent.qualifier(start)
+        if start > 0 and doc[start - 1].lower_ in _INDEFINITE:
+            continue
+        if state is None and not _definite(doc, start) and ref.kind != "media":
+            continue
+        if ref.kind == "media" and ref.phrase in ("times", "post", "daily", "news", "press"):
+            continue  # words of outlet names, not references by themselves
+
+        wanted = Wanted(kinds=_BODIES, country=state, words=ref.phrase)
+        chosen = next(ent.antecedents(token.i, wanted), None)
+        actor_id = chosen.actor if chosen is not None else None
+        if actor_id is None:
+            for country in [state] if state else ent.countries:
+                found = _bodies_named_with(ent.knowledge, ref.phrase, country)
+                if found:
+                    actor_id = found[0] if len(found) == 1 else None
+                    break
+        if actor_id is not None:
+            ent.add(_with_determiner(doc, start), token.i + 1, actor_id, "body")
+
+
+def _words_to(doc: Doc, token: Token) -> list[str]:
+    return [t.lower_ for t in doc[max(0, token.i - 3) : token.i + 1]]
+
+
+@cache
+def _bodies_named_with(knowledge: Knowledge, words: str, country: str) -> tuple[str, ...]:
+    return tuple(
+        a.id
+        for a in knowledge.actors
+        if a.kind in ("organization", "media")
+        and a.country == country
+        and any(_has_words(n, words) for n in (a.name, *a.aliases))
+    )
+
+
+def _has_words(name: str, words: str) -> bool:
+    return f" {words} " in f" {name.lower()} "
+
+
+# --- sieve 7: members -----------------------------------------------------------------------
+
+
+def members(ent: Entities) -> None:
+    doc, refs = ent.doc, ent.knowledge.references
+    for token in doc:
+        if token.i in ent.covered or token.pos_ != "NOUN":
+            continue
+        ref = refs.word(token.lower_, "person")
+        if ref is None or _names_follow(ent, token) or _has_named_apposition(ent, token):
+            continue
+        body = _body_of(ent, token)
+        if body is not None:
+            ent.add(token.i, token.i + 1, body, "member")
+
+
+def _body_of(ent: Entities, token: Token) -> str | None:
+    owners = [c for c in token.children if c.dep_ in ("compound", "amod", "poss", "nmod")]
+    owners = [c for c in owners if c.i < token.i]
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ in _OWNER_PREPS:
+            owners += [c for c in prep.children if c.dep_ == "pobj"]
+    for owner in owners:
+        for actor_id in ent.actors_at(owner.i):
+            kind = ent.kind(actor_id)
+            if kind in ("organization", "igo"):
+                return actor_id
+            if kind == "state":
+                state = ent.knowledge.actor(actor_id)
+                return (state.government if state is not None else None) or actor_id
+    return None
+
+
+# --- sieve 8: groups ------------------------------------------------------------------------
+
+
+def groups(ent: Entities) -> None:
+    doc, refs, gaz = ent.doc, ent.knowledge.references, ent.gazetteer
+    for token in doc:
+        if token.i in ent.covered or token.pos_ != "NOUN" or not _plural(token):
+            continue
+        ref = refs.word(token.lower_, "person") or refs.word(token.lower_, "state")
+        if ref is None or ref.number < 2:
+            continue
+        count, start = _count(ent, token)
+        if count is None:
+            continue
+        if ref.kind == "person":
+            wanted = Wanted(kinds=_PERSON, titles=gaz.title_heads.get(token.lemma_.lower()))
+            found = _recent(ent, token.i, wanted, count)
+        else:
+            found = _recent_states(ent, token.i, count)
+        if len(found) == count:
+            for actor_id in found:
+                ent.add(start, token.i + 1, actor_id, "group")
+
+
+def _count(ent: Entities, token: Token) -> tuple[int | None, int]:
+    refs = ent.knowledge.references
+    start = token.i
+    count = None
+    for child in token.lefts:
+        number = refs.word(child.lower_, "number")
+        if number is not None and child.dep_ in ("nummod", "det", "predet", "amod", "quantmod"):
+            count = number.number
+        start = min(start, child.i)
+    return count, start
+
+
+def _recent(ent: Entities, token: int, wanted: Wanted, count: int) -> list[str]:
+    """The last `count` different actors named before `token` that are what is `wanted`."""
+    found: list[str] = []
+    for placed in sorted(ent.placed, key=lambda p: -p.start):
+        fresh = placed.end <= token and placed.actor not in found
+        if fresh and wanted.fits(ent, placed):
+            found.append(placed.actor)
+        if len(found) == count:
+            break
+    return found
+
+
+def _recent_states(ent: Entities, token: int, count: int) -> list[str]:
+    found: list[str] = []
+    for placed in sorted(ent.placed, key=lambda p: -p.start):
+        if placed.end > token or not placed.actor or ent.kind(placed.actor) == "media":
+            continue
+        state = ent.country(placed.actor)
+        if state and state not in found:
+            found.append(state)
+        if len(found) == count:
+            break
+    return found
+
+
+# --- sieve 9: pronouns ----------------------------------------------------------------------
+
+
+def pronouns(ent: Entities) -> None:
+    doc, refs = ent.doc, ent.knowledge.references
+    for token in doc:
+        ref = refs.word(token.lower_, "pronoun")
+        if ref is None or token.i in ent.covered:
+            continue
+        if ref.gender:
+            _person_pronoun(ent, token, ref.gender)
+        elif _speaks_or_owns(ent, token):
+            found = _authors_before(ent, token, ref.number)
+            if not found:
+                found = _body_before(ent, token) if ref.number == 1 else _group_before(ent, token)
+            for actor_id in found:
+                ent.add(token.i, token.i + 1, actor_id, "pronoun")
+
+
+def _person_pronoun(ent: Entities, token: Token, gender: str) -> None:
+    wanted = Wanted(kinds=_PERSON, gender=gender, methods_not=frozenset({"group"}))
+    person = _cataphora(ent, token, wanted)
+    if person is None:
+        chosen = next(ent.antecedents(token.i, wanted, PRONOUN_WINDOW), None)
+        person = chosen.actor if chosen is not None else None
+    if person is None:
+        return
+    ent.learn_gender(person, gender)
+    after = ent.doc[token.i + 1] if token.i + 1 < len(ent.doc) else None
+    if token.lower_ in ("his", "her") and after is not None and after.lower_ == "office":
+        office = _office_of(ent, person)
+        if office:
+            ent.add(token.i, token.i + 2, office, "office")
+            return
+    ent.add(token.i, token.i + 1, person, "pronoun")
+
+
+def _cataphora(ent: Entities, token: Token, wanted: Wanted) -> str | None:
+    """ "In his speech, Lee said": a pronoun in a fronted phrase is the subject after it."""
+    root = token.sent.root
+    if token.i >= root.i:
+        return None
+    for subject in (t for t in root.children if t.dep_ in _SPEAKING_DEPS and t.i > token.i):
+        for placed in ent.at(subject.i):
+            if wanted.fits(ent, placed):
+                return placed.actor
+    return None
+
+
+def _office_of(ent: Entities, person: str) -> str | None:
+    for role in ent.knowledge.roles_of(person):
+        if ent.on is None or role.holds_on(ent.on):
+            office = ent.knowledge.offices.get((role.title, role.of))
+            if office:
+                return office
+    return None
+
+
+def _speaks_or_owns(ent: Entities, token: Token) -> bool:
+    """ "It added", "they said", "its statement": a pronoun that speaks or owns what is said,
+    never an "it" that stands for a thing ("it was fired")."""
+    if token.dep_ == "poss":
+        return _is_statement(ent, token.head)
+    if token.dep_ not in _SPEAKING_DEPS:
+        return False
+    verb = token.head
+    return verb.lemma_.lower() in ent.knowledge.speech.by_word
+
+
+def _is_statement(ent: Entities, token: Token) -> bool:
+    ref = ent.knowledge.references.of(_words_to(ent.doc, token))
+    return ref is not None and ref.kind == "statement"
+
+
+def _authors_before(ent: Entities, token: Token, number: int) -> list[str]:
+    """The authors of the statement noun named last, within two sentences."""
+    here = ent.sentence(token.i)
+    for index in range(token.i - 1, -1, -1):
+        if ent.sentence(index) < here - IT_WINDOW:
+            break
+        candidate = ent.doc[index]
+        if candidate.pos_ == "NOUN" and _is_statement(ent, candidate):
+            authors = authors_of(ent, candidate)
+            if authors and (number == 1 or len(authors) > 1):
+                return list(authors)
+            if authors:
+                return []
+    return []
+
+
+def _body_before(ent: Entities, token: Token) -> list[str]:
+    for placed in ent.antecedents(token.i, Wanted(kinds=_NON_PERSON), IT_WINDOW):
+        if not _shared_span(ent, placed):
+            return [placed.actor]
+    return []
+
+
+def _group_before(ent: Entities, token: Token) -> list[str]:
+    for placed in ent.antecedents(token.i, Wanted(), IT_WINDOW):
+        if _shared_span(ent, placed):
+            span = (placed.start, placed.end)
+            return list(dict.fromkeys(p.actor for p in ent.placed if (p.start, p.end) == span))
+    return []
+
+
+def _shared_span(ent: Entities, placed: Placed) -> bool:
+    return any(
+        p is not placed and (p.start, p.end) == (placed.start, placed.end) for p in ent.placed
+    )
+
+
+# --- sieve 10: statements -------------------------------------------------------------------
+
+
+def statements(ent: Entities) -> None:
+    doc = ent.doc
+    for token in doc:
+        if token.i in ent.covered or token.pos_ != "NOUN" or token.dep_ not in _SPEAKING_DEPS:
+            continue
+        if not _is_statement(ent, token):
+            continue
+        authors = authors_of(ent, token) or tuple(_authors_before(ent, token, 1))
+        start = min((c.i for c in token.lefts), default=token.i)
+        for actor_id in authors:
+            ent.add(start, token.i + 1, actor_id, "statement")
+
+
+def authors_of(ent: Entities, noun: Token) -> tuple[str, ...]:
+    """Who issued a statement noun: its owner ("their joint statement", "the ministry's
+    statement"), a body before it ("a Foreign Ministry statement"), its "by"/"from", or the
+    subject of the verb it is the object of ("the ministers issued a statement")."""
+    found: list[str] = []
+    for child in noun.children:
+        if child.dep_ in ("poss", "compound", "nmod", "amod") and child.i < noun.i:
+            found += _speakers_at(ent, child)
+        if child.dep_ == "prep" and child.lower_ in _AUTHOR_PREPS:
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    found += _speakers_at(ent, obj)
+    verb = noun.head
+    if not found and noun.dep_ == "dobj" and verb.pos_ == "VERB":
+        for subject in (c for c in verb.children if c.dep_ in _SPEAKING_DEPS):
+            found += _speakers_at(ent, subject)
+    return tuple(dict.fromkeys(found))
+
+
+def _speakers_at(ent: Entities, token: Token) -> Iterator[str]:
+    """The actors a phrase names, with its conjuncts ("Seoul and Tokyo"), outlets aside."""
+    for actor_id in ent.actors_at(token.i):
+        if ent.kind(actor_id) != "media":
+            yield actor_id
+    for child in token.children:
+        if child.dep_ == "conj":
+            yield from _speakers_at(ent, child)
