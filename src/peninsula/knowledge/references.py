@@ -5,6 +5,8 @@ Columns: `phrase` (lower-case words), `kind` (one of REFERENCE_KINDS), `gender` 
 states) and a free `note`. The entity resolver (`nlp.entities`) reads them:
 
 - `pronoun`: he/she (a person of that gender), it (a body), they (a group);
+- `self`: I, we (a quotation with one is in its speaker's own words: the others it names are
+  not who "he" after it is);
 - `honorific`: Mr., Ms. (the gender of the name after it);
 - `person`: nouns for a person left unnamed or named before ("the official", "a spokeswoman",
   "the three ministers");
@@ -31,7 +33,7 @@ from peninsula.errors import DataFileError
 from peninsula.knowledge.files import read_rows
 
 REFERENCE_KINDS = frozenset(
-    {"pronoun", "honorific", "person", "body", "media", "statement", "state", "number"}
+    {"pronoun", "self", "honorific", "person", "body", "media", "statement", "state", "number"}
 )
 _GENDERS = frozenset({"male", "female"})
 _PHRASE = re.compile(r"[^\sA-Z]+(?: [^\sA-Z]+)*")

@@ -29,6 +29,7 @@ outlets, statements and states, count words).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +39,7 @@ from spacy.tokens import Doc
 from peninsula.knowledge import Actor, Knowledge
 from peninsula.nlp import entity_names, entity_refs
 from peninsula.nlp.entities import Entities
+from peninsula.nlp.quotes import find_quotes
 from peninsula.records import Document, Mention
 
 __all__ = ["ActorFindings", "country_hints", "find_actors"]
@@ -59,6 +61,7 @@ def find_actors(
     """All actor mentions in `doc`, resolved against the knowledge base as of `on`. `hints`
     are states the article is likely about (its dateline, its outlet's country)."""
     ent = Entities(doc, document_id, on, knowledge, tuple(hints))
+    ent.quoted = _first_person_quotes(doc, knowledge)
     shared = entity_names.names(ent)
     ent.rank_countries()
     entity_names.institutions(ent, shared)
@@ -73,6 +76,18 @@ def find_actors(
     entity_refs.pronouns(ent)
     entity_refs.statements(ent)
     return ActorFindings(ent.mentions(), list(ent.new_actors.values()))
+
+
+def _first_person_quotes(doc: Doc, knowledge: Knowledge) -> list[tuple[int, int]]:
+    """Quotations in their speaker's own words ("I", "we"): a pronoun after one is their
+    speaker, never a third person they name."""
+    refs = knowledge.references
+    found = []
+    for quote in find_quotes(doc.text):
+        words = re.findall(r"[A-Za-z]+", doc.text[quote.inner_start : quote.inner_end])
+        if any(refs.word(w.lower(), "self") is not None for w in words if w != "US"):
+            found.append((quote.start, quote.end))
+    return found
 
 
 def country_hints(document: Document, knowledge: Knowledge) -> tuple[str, ...]:

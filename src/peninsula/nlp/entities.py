@@ -91,8 +91,11 @@ class Entities:
     covered: set[int] = field(default_factory=set)
     new_actors: dict[str, Actor] = field(default_factory=dict)
     countries: list[str] = field(default_factory=list)
-    # Statement nouns ("the joint statement") by token index, with their authors.
-    authored: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    # Words that name a state ("South Korea", "Russian"), by the token they end at, even where
+    # a longer match took them ("the Russian leader"): they qualify what follows.
+    state_words: dict[int, str] = field(default_factory=dict)
+    # Character ranges of the quotations: a pronoun outside them never means a name inside.
+    quoted: list[tuple[int, int]] = field(default_factory=list)
     _sentence_of: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -270,7 +273,10 @@ class Entities:
         for placed in self.at(index) if index >= 0 else []:
             if placed.end == index + 1 and self.kind(placed.actor) != "media":
                 return self.country(placed.actor)
-        return None
+        return self.state_words.get(index)
+
+    def in_quote(self, char: int) -> bool:
+        return any(start <= char < end for start, end in self.quoted)
 
     def in_country(self, ids: Iterable[str], state: str | None) -> list[str]:
         return [i for i in ids if state is None or self.country(i) == state]

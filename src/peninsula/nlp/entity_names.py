@@ -58,7 +58,13 @@ def names(ent: Entities) -> list[tuple[Match, tuple[str, ...]]]:
     """Sieve 1. Returns the shared names, for `institutions` to settle."""
     found = ent.gazetteer
     shared: list[tuple[Match, tuple[str, ...]]] = []
-    for match in non_overlapping(matches(ent.doc, found)):
+    every = list(matches(ent.doc, found))
+    for match in every:
+        targets = found.targets.get(match.key, ())
+        single = match.method in ("name", "demonym") and len(targets) == 1
+        if single and ent.kind(targets[0]) == "state":
+            ent.state_words[match.end - 1] = targets[0]
+    for match in _best_descriptions(ent, non_overlapping(every), every):
         span = _with_article(ent.doc[match.start : match.end], match.method)
         targets = found.targets.get(match.key, ())
         if match.method == "name" and len(targets) > 1:
@@ -66,11 +72,29 @@ def names(ent: Entities) -> list[tuple[Match, tuple[str, ...]]]:
             ent.covered.update(range(match.start, match.end))
             continue
         resolved = _resolve(match, span, ent)
-        if not resolved:
+        if not resolved and match.method != "description":  # the description sieve retries
             ent.covered.update(range(match.start, match.end))
         for actor_id in resolved:
             ent.add(span.start, span.end, actor_id, match.method)
     return shared
+
+
+def _best_descriptions(ent: Entities, kept: list[Match], every: list[Match]) -> list[Match]:
+    """ "the Russian leader" may be the president or the prime minister: of the descriptions
+    on one span, the one with the most prominent title."""
+    ranks = ent.knowledge.title_ranks
+    descriptions = ent.gazetteer.descriptions
+    best: list[Match] = []
+    for match in kept:
+        if match.method == "description":
+            rivals = [
+                m
+                for m in every
+                if m.method == "description" and (m.start, m.end) == (match.start, match.end)
+            ]
+            match = min(rivals, key=lambda m: ranks.get(descriptions[m.key][0], 9))
+        best.append(match)
+    return best
 
 
 def _resolve(match: Match, span: Span, ent: Entities) -> list[str]:
@@ -102,6 +126,8 @@ def institutions(ent: Entities, shared: list[tuple[Match, tuple[str, ...]]]) -> 
             chosen = ent.in_country(targets, country)
             if chosen:
                 break
+        if not chosen:  # "the Security Council" with no state at hand: the UN's
+            chosen = [t for t in targets if ent.country(t) is None][:1]
         if chosen:
             ent.add(match.start, match.end, chosen[0], "institution")
 
@@ -362,7 +388,11 @@ def surnames(ent: Entities) -> None:
         if token.i in ent.covered or not token.text[:1].isupper() or not token.is_alpha:
             continue
         candidates = index.get(token.text)
-        if not candidates or (token.is_stop and token.tag_ not in ("NNP", "NNPS")):
+        if not candidates:
+            continue
+        # "No" the surname, not the determiner: only for someone already named, as a subject
+        common = token.is_stop and token.tag_ not in ("NNP", "NNPS")
+        if common and not _before_a_verb(token):
             continue
         if _first_of_full_name(ent, token):
             continue
@@ -373,14 +403,19 @@ def surnames(ent: Entities) -> None:
         wanted = Wanted(ids=frozenset(candidates), titles=titles, gender=gender)
         chosen = next(ent.antecedents(token.i, wanted), None)
         actor_id = chosen.actor if chosen is not None else None
-        if actor_id is None:
+        if actor_id is None and not common:
             later = [p for p in ent.placed if p.start > token.i and wanted.fits(ent, p)]
             actor_id = min(later, key=_start).actor if later else None
-        if actor_id is None:
+        if actor_id is None and not common:
             actor_id = _holder(ent, candidates, titles)
         if actor_id is not None:
             ent.add(token.i, token.i + 1, actor_id, "surname")
             ent.learn_gender(actor_id, gender)
+
+
+def _before_a_verb(token: Token) -> bool:
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return following is not None and (following.tag_.startswith("VB") or following.text == ",")
 
 
 def _first_of_full_name(ent: Entities, token: Token) -> bool:

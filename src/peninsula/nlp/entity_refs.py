@@ -63,11 +63,16 @@ def descriptions(ent: Entities) -> None:
             generic = not bare and refs.word(token.lower_, "person") is not None
             if not bare and not generic:
                 continue
-        if _names_follow(ent, token) or _has_named_apposition(ent, token):
+        if _names_follow(ent, token):
+            if not bare and not generic:  # "Minister of Unification Chung": his title
+                named = ent.actors_at(token.i + 1)
+                ent.add(start, token.i + 1, named[0], "title")
             continue
-        before = [t.lower_.strip("-") for t in doc[max(0, start - 2) : start]]
-        if any(w in negators for w in before):
+        if _has_named_apposition(ent, token):
             continue
+        before = [*doc[max(0, start - 2) : start], *(t for t in token.subtree if t.i < start)]
+        if any(t.lower_.strip("-") in negators for t in before):
+            continue  # "the former South Korean president"
         state = ent.qualifier(start)
         if not _definite(doc, start) and state is None:
             continue
@@ -179,6 +184,10 @@ def bodies(ent: Entities) -> None:
         start = token.i - len(ref.phrase.split()) + 1
         if ent.covered.intersection(range(start, token.i)):
             continue
+        named = _named_just_before(ent, start)
+        if named is not None:  # "the Harbor News news agency": the outlet itself
+            ent.add(start, token.i + 1, named, "body")
+            continue
         state = ent.qualifier(start)
         if start > 0 and doc[start - 1].lower_ in _INDEFINITE:
             continue
@@ -187,17 +196,51 @@ def bodies(ent: Entities) -> None:
         if ref.kind == "media" and ref.phrase in ("times", "post", "daily", "news", "press"):
             continue  # words of outlet names, not references by themselves
 
-        wanted = Wanted(kinds=_BODIES, country=state, words=ref.phrase)
-        chosen = next(ent.antecedents(token.i, wanted), None)
-        actor_id = chosen.actor if chosen is not None else None
-        if actor_id is None:
-            for country in [state] if state else ent.countries:
-                found = _bodies_named_with(ent.knowledge, ref.phrase, country)
-                if found:
-                    actor_id = found[0] if len(found) == 1 else None
-                    break
+        actor_id = None
+        for words in _body_words(ent, token, start, ref.phrase):
+            actor_id = _body_named(ent, token, words, state)
+            if actor_id is not None:
+                break
         if actor_id is not None:
             ent.add(_with_determiner(doc, start), token.i + 1, actor_id, "body")
+
+
+def _body_named(ent: Entities, token: Token, words: str, state: str | None) -> str | None:
+    """The body named before with `words` in its name, else the one such body of the state
+    written or of the article's countries in turn."""
+    wanted = Wanted(kinds=_BODIES, country=state, words=words)
+    chosen = next(ent.antecedents(token.i, wanted), None)
+    if chosen is not None:
+        return chosen.actor
+    for country in [state] if state else ent.countries:
+        found = _bodies_named_with(ent.knowledge, words, country)
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
+
+
+def _body_words(ent: Entities, token: Token, start: int, phrase: str) -> list[str]:
+    """ "the Chinese foreign ministry": "foreign ministry", then "ministry"."""
+    words = [
+        t.lower_
+        for t in ent.doc[max(0, start - 3) : start]
+        if t.head.i in range(start, token.i + 1)
+        and t.pos_ in ("NOUN", "PROPN", "ADJ")
+        and t.i not in ent.state_words
+        and not ent.at(t.i)
+    ]
+    return [" ".join([*words, phrase]), phrase] if words else [phrase]
+
+
+def _named_just_before(ent: Entities, start: int) -> str | None:
+    """The organisation or outlet named right before a body word ("the Harbor News news
+    agency", "KCNA state news agency")."""
+    if start == 0:
+        return None
+    for placed in ent.at(start - 1):
+        if placed.end == start and ent.kind(placed.actor) in ("organization", "media", "igo"):
+            return placed.actor
+    return None
 
 
 def _words_to(doc: Doc, token: Token) -> list[str]:
@@ -336,7 +379,7 @@ def _person_pronoun(ent: Entities, token: Token, gender: str) -> None:
     wanted = Wanted(kinds=_PERSON, gender=gender, methods_not=frozenset({"group"}))
     person = _cataphora(ent, token, wanted)
     if person is None:
-        chosen = next(ent.antecedents(token.i, wanted, PRONOUN_WINDOW), None)
+        chosen = next(_outside_quotes(ent, token, wanted, PRONOUN_WINDOW), None)
         person = chosen.actor if chosen is not None else None
     if person is None:
         return
@@ -348,6 +391,15 @@ def _person_pronoun(ent: Entities, token: Token, gender: str) -> None:
             ent.add(token.i, token.i + 2, office, "office")
             return
     ent.add(token.i, token.i + 1, person, "pronoun")
+
+
+def _outside_quotes(ent: Entities, token: Token, wanted: Wanted, window: int) -> Iterator[Placed]:
+    """Antecedents of a pronoun; for one outside quotation marks, none inside them ("'Lee
+    and I agreed,' he wrote": he is not Lee)."""
+    inside = ent.in_quote(token.idx)
+    for placed in ent.antecedents(token.i, wanted, window):
+        if inside or not ent.in_quote(placed.mention.char_start):
+            yield placed
 
 
 def _cataphora(ent: Entities, token: Token, wanted: Wanted) -> str | None:
@@ -404,14 +456,14 @@ def _authors_before(ent: Entities, token: Token, number: int) -> list[str]:
 
 
 def _body_before(ent: Entities, token: Token) -> list[str]:
-    for placed in ent.antecedents(token.i, Wanted(kinds=_NON_PERSON), IT_WINDOW):
+    for placed in _outside_quotes(ent, token, Wanted(kinds=_NON_PERSON), IT_WINDOW):
         if not _shared_span(ent, placed):
             return [placed.actor]
     return []
 
 
 def _group_before(ent: Entities, token: Token) -> list[str]:
-    for placed in ent.antecedents(token.i, Wanted(), IT_WINDOW):
+    for placed in _outside_quotes(ent, token, Wanted(), IT_WINDOW):
         if _shared_span(ent, placed):
             span = (placed.start, placed.end)
             return list(dict.fromkeys(p.actor for p in ent.placed if (p.start, p.end) == span))
@@ -452,8 +504,8 @@ def authors_of(ent: Entities, noun: Token) -> tuple[str, ...]:
             for obj in child.children:
                 if obj.dep_ == "pobj":
                     found += _speakers_at(ent, obj)
-    verb = noun.head
-    if not found and noun.dep_ == "dobj" and verb.pos_ == "VERB":
+    verb = noun.head.head if noun.dep_ == "pobj" else noun.head
+    if not found and noun.dep_ in ("dobj", "pobj") and verb.pos_ == "VERB":
         for subject in (c for c in verb.children if c.dep_ in _SPEAKING_DEPS):
             found += _speakers_at(ent, subject)
     return tuple(dict.fromkeys(found))

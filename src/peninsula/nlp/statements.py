@@ -102,6 +102,25 @@ def _carrier(actor_id: str | None, knowledge: Knowledge) -> bool:
     return actor is not None and actor.kind == "media"
 
 
+def _carried(cue: Token, mentions: Sequence[Mention], knowledge: Knowledge) -> str | None:
+    """Whose words an outlet carries: the object of its cue or of a "citing"/"quoting" beside
+    it ("KCNA quoted the envoy as saying", "state media said, citing the minister")."""
+    cues = knowledge.speech.by_word
+    heads = [cue] + [c for c in cue.children if c.dep_ in ("advcl", "xcomp", "conj")]
+    for head in heads:
+        if head is not cue and head.lemma_.lower() not in cues:
+            continue
+        for obj in (c for c in head.children if c.dep_ == "dobj"):
+            found = [
+                m.actor_id
+                for m in _covering(obj, mentions)
+                if m.actor_id and not _carrier(m.actor_id, knowledge)
+            ]
+            if found:
+                return found[0]
+    return None
+
+
 def _outranks(new: Statement, old: Statement, knowledge: Knowledge) -> bool:
     """Two attributions of the same words ("Kim said, according to the AP"): the speaker
     wins over the outlet that carries the words, and any speaker over none."""
@@ -165,6 +184,8 @@ def _statement(
             left, right = source_bounds(named, item.source.head, cue_tokens)
             speaker_text = doc[left:right].text
         speaker = _speaker(named, mentions, knowledge)
+        if _carrier(speaker, knowledge):
+            speaker = _carried(item.cue_token, mentions, knowledge) or speaker
     cue_span = cue_text = None
     if item.cue:
         first, last = item.cue[0], item.cue[-1]
