@@ -219,3 +219,27 @@ def test_it_speaks_for_the_body_named_last(knowledge: Knowledge) -> None:
 def test_it_as_a_thing_is_not_resolved(knowledge: Knowledge) -> None:
     text = "North Korea fired a missile on Monday. It flew about 300 kilometres."
     assert not [m for m in found(text, knowledge).mentions if m.text == "It"]
+
+
+def test_a_pronoun_after_a_first_person_quote_is_not_a_name_inside_it(
+    knowledge: Knowledge,
+) -> None:
+    text = 'Donald Trump posted on Monday. "Ishiba and I agreed on a great plan," he wrote.'
+    assert actor_of(found(text, knowledge, date(2025, 9, 1)), "he") == ["donald_trump"]
+
+
+def test_a_description_with_no_date_is_the_person_named_before(knowledge: Knowledge) -> None:
+    text = "Vladimir Putin arrived on Tuesday. The Russian leader praised his hosts."
+    findings = found(text, knowledge, on=None)
+    assert actor_of(findings, "The Russian leader") == ["vladimir_putin"]
+
+
+def test_a_title_before_a_name_is_that_person(knowledge: Knowledge) -> None:
+    text = "Minister of Unification Chung Dongyoung stated that talks must resume."
+    findings = found(text, knowledge)
+    assert actor_of(findings, "Minister of Unification") == ["chung_dong_young"]
+
+
+def test_a_former_holder_is_not_the_holder_today(knowledge: Knowledge) -> None:
+    text = "Seoul held a ceremony. The former defense minister attended it."
+    assert not [m for m in found(text, knowledge).mentions if "minister" in m.text]

@@ -11,8 +11,9 @@ states) and a free `note`. The entity resolver (`nlp.entities`) reads them:
 - `person`: nouns for a person left unnamed or named before ("the official", "a spokeswoman",
   "the three ministers");
 - `body`: nouns for a body named before ("the ministry", "the military");
-- `media`: nouns for an outlet ("state media"), also the words that make an unknown
-  organisation an outlet ("... Times", "... News Agency");
+- `media`: nouns for an outlet ("state media", "news agency"); they also make an unknown
+  organisation an outlet ("... News Agency");
+- `outlet`: words of outlet names that refer to nothing by themselves ("... Times", "... TV");
 - `statement`: nouns for a text its authors issue ("the joint statement": "It said" after one
   is its authors);
 - `state`: nouns for states ("both sides", "the two countries");
@@ -33,7 +34,18 @@ from peninsula.errors import DataFileError
 from peninsula.knowledge.files import read_rows
 
 REFERENCE_KINDS = frozenset(
-    {"pronoun", "self", "honorific", "person", "body", "media", "statement", "state", "number"}
+    {
+        "pronoun",
+        "self",
+        "honorific",
+        "person",
+        "body",
+        "media",
+        "outlet",
+        "statement",
+        "state",
+        "number",
+    }
 )
 _GENDERS = frozenset({"male", "female"})
 _PHRASE = re.compile(r"[^\sA-Z]+(?: [^\sA-Z]+)*")

@@ -219,7 +219,7 @@ def _organization(ent: Entities, span: Span) -> None:
     refs = ent.knowledge.references
     after = [t.lower_ for t in doc[end : end + 2]]
     media = any(
-        (r := refs.of(w)) is not None and r.kind == "media"
+        (r := refs.of(w)) is not None and r.kind in ("media", "outlet")
         for w in ([t.lower_ for t in doc[start:end]], after[:1], after[:2])
     )
     actor = ent.introduce(

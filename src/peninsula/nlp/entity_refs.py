@@ -181,6 +181,8 @@ def bodies(ent: Entities) -> None:
             continue
         if _plural(token) and ref.kind != "media":  # "media" is plural itself
             continue
+        if _continues(ent, token):  # "news" in "news agency": the phrase ends later
+            continue
         start = token.i - len(ref.phrase.split()) + 1
         if ent.covered.intersection(range(start, token.i)):
             continue
@@ -188,21 +190,47 @@ def bodies(ent: Entities) -> None:
         if named is not None:  # "the Harbor News news agency": the outlet itself
             ent.add(start, token.i + 1, named, "body")
             continue
-        state = ent.qualifier(start)
-        if start > 0 and doc[start - 1].lower_ in _INDEFINITE:
+        left = _phrase_start(token, start)
+        if doc[left].lower_ in _INDEFINITE:
             continue
-        if state is None and not _definite(doc, start) and ref.kind != "media":
+        state = ent.qualifier(start) or _state_within(ent, left, start)
+        definite = _definite(doc, start) or any(
+            t.lower_ in _DEFINITE or t.dep_ == "poss" for t in doc[left:start]
+        )
+        if state is None and not definite and ref.kind != "media":
             continue
-        if ref.kind == "media" and ref.phrase in ("times", "post", "daily", "news", "press"):
-            continue  # words of outlet names, not references by themselves
-
         actor_id = None
         for words in _body_words(ent, token, start, ref.phrase):
             actor_id = _body_named(ent, token, words, state)
             if actor_id is not None:
                 break
         if actor_id is not None:
-            ent.add(_with_determiner(doc, start), token.i + 1, actor_id, "body")
+            ent.add(left, token.i + 1, actor_id, "body")
+
+
+def _continues(ent: Entities, token: Token) -> bool:
+    following = token.i + 1
+    if following >= len(ent.doc):
+        return False
+    longer = ent.knowledge.references.of(_words_to(ent.doc, ent.doc[following]))
+    return longer is not None and len(longer.phrase.split()) > 1 and longer.kind == "media"
+
+
+def _phrase_start(token: Token, start: int) -> int:
+    """Where the noun phrase of a body word begins: "the Chinese foreign ministry"."""
+    lefts = [c.left_edge.i for c in token.lefts if c.i < start]
+    return min([start, *lefts])
+
+
+def _state_within(ent: Entities, left: int, start: int) -> str | None:
+    """A state named inside the phrase before its head ("the Chinese foreign ministry")."""
+    for index in range(left, start):
+        if index in ent.state_words:
+            return ent.state_words[index]
+        for placed in ent.at(index):
+            if ent.kind(placed.actor) == "state":
+                return placed.actor
+    return None
 
 
 def _body_named(ent: Entities, token: Token, words: str, state: str | None) -> str | None:
@@ -249,13 +277,17 @@ def _words_to(doc: Doc, token: Token) -> list[str]:
 
 @cache
 def _bodies_named_with(knowledge: Knowledge, words: str, country: str) -> tuple[str, ...]:
-    return tuple(
-        a.id
+    """The bodies of `country` with `words` in a name; a sub-body gives way to its parent
+    ("the party": the Workers' Party, not its Central Military Commission)."""
+    found = [
+        a
         for a in knowledge.actors
         if a.kind in ("organization", "media")
         and a.country == country
         and any(_has_words(n, words) for n in (a.name, *a.aliases))
-    )
+    ]
+    ids = {a.id for a in found}
+    return tuple(a.id for a in found if a.parent not in ids)
 
 
 def _has_words(name: str, words: str) -> bool:

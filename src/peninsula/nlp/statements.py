@@ -104,20 +104,32 @@ def _carrier(actor_id: str | None, knowledge: Knowledge) -> bool:
 
 def _carried(cue: Token, mentions: Sequence[Mention], knowledge: Knowledge) -> str | None:
     """Whose words an outlet carries: the object of its cue or of a "citing"/"quoting" beside
-    it ("KCNA quoted the envoy as saying", "state media said, citing the minister")."""
+    it ("KCNA quoted the envoy as saying", "state media said, citing the minister"), else the
+    subject of another speech verb in the sentence ("'...,' the envoy said, according to AP")."""
     cues = knowledge.speech.by_word
     heads = [cue] + [c for c in cue.children if c.dep_ in ("advcl", "xcomp", "conj")]
     for head in heads:
         if head is not cue and head.lemma_.lower() not in cues:
             continue
         for obj in (c for c in head.children if c.dep_ == "dobj"):
-            found = [
-                m.actor_id
-                for m in _covering(obj, mentions)
-                if m.actor_id and not _carrier(m.actor_id, knowledge)
-            ]
+            found = _speaking(obj, mentions, knowledge)
             if found:
-                return found[0]
+                return found
+    for verb in cue.sent:
+        if verb is cue or verb.pos_ != "VERB" or verb.lemma_.lower() not in cues:
+            continue
+        for subject in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+            found = _speaking(subject, mentions, knowledge)
+            if found:
+                return found
+    return None
+
+
+def _speaking(token: Token, mentions: Sequence[Mention], knowledge: Knowledge) -> str | None:
+    """The actor named on `token` that can speak for itself: not an outlet."""
+    for mention in _covering(token, mentions):
+        if mention.actor_id and not _carrier(mention.actor_id, knowledge):
+            return mention.actor_id
     return None
 
 
