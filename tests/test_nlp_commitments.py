@@ -68,3 +68,13 @@ def _dates(text: str) -> list[list[str | None]]:
     doc = load_pipeline(MODEL)(text)
     analysis = analyse_doc(doc, document, default_knowledge(), event_classifier=False)
     return [[m.date for m in c.mentions] for c in analysis.commitments]
+
+
+def test_a_pledge_reported_of_another_side_is_that_sides() -> None:
+    found = _analyse("Kim Yo Jong said Donald Trump would meet Kim Jong Un again soon.")
+    assert [a for a, _, _ in found if a] in ([], ["donald_trump"])
+
+
+def test_an_outlet_never_commits() -> None:
+    found = _analyse("KCNA said Kim Jong Un vowed to expand the navy.")
+    assert "kcna" not in [a for a, _, _ in found]

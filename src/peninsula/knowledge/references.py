@@ -17,7 +17,9 @@ states) and a free `note`. The entity resolver (`nlp.entities`) reads them:
 - `statement`: nouns for a text its authors issue ("the joint statement": "It said" after one
   is its authors);
 - `state`: nouns for states ("both sides", "the two countries");
-- `number`: count words ("both", "three").
+- `number`: count words ("both", "three");
+- `thing`: the last word of a name that is no actor ("... Agreement", "... Shield", "... Summit",
+  a time zone): the parser's person or organisation with such a name is none.
 
 Each problem is a DataFileError naming the file and line.
 """
@@ -45,6 +47,7 @@ REFERENCE_KINDS = frozenset(
         "statement",
         "state",
         "number",
+        "thing",
     }
 )
 _GENDERS = frozenset({"male", "female"})

@@ -182,6 +182,8 @@ def _person(ent: Entities, span: Span) -> None:
     if any(t.is_lower and t.lower_ not in _NAME_PARTICLES and not _after_hyphen(t) for t in words):
         return
     name = _joined(span.doc[start:end])
+    if _no_actor(ent, words):
+        return
     if len(words) < 2 and name in _surname_index(ent):
         return  # "President Lee": a surname, for the surname sieve
     descriptions = _descriptions(ent, start, end)
@@ -215,6 +217,8 @@ def _organization(ent: Entities, span: Span) -> None:
         return
     if len(words) == 1 and not words[0].is_title and not (words[0].is_upper and len(words[0]) > 1):
         return
+    if _no_actor(ent, words):
+        return
     name = _joined(doc[start:end])
     refs = ent.knowledge.references
     after = [t.lower_ for t in doc[end : end + 2]]
@@ -232,6 +236,15 @@ def _organization(ent: Entities, span: Span) -> None:
         )
     )
     ent.add(start, end, actor.id, "ner")
+
+
+def _no_actor(ent: Entities, words: list[Token]) -> bool:
+    """A name of a thing ("Freedom Shield", "the Measures Agreement", "JST") or made of title
+    words only ("State" in "Secretary of State")."""
+    refs, titles = ent.knowledge.references, ent.gazetteer.title_heads
+    if refs.word(words[-1].lower_, "thing") is not None:
+        return True
+    return all(w.lower_ in titles for w in words)
 
 
 def _after_hyphen(token: Token) -> bool:
