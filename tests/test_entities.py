@@ -243,3 +243,9 @@ def test_a_title_before_a_name_is_that_person(knowledge: Knowledge) -> None:
 def test_a_former_holder_is_not_the_holder_today(knowledge: Knowledge) -> None:
     text = "Seoul held a ceremony. The former defense minister attended it."
     assert not [m for m in found(text, knowledge).mentions if "minister" in m.text]
+
+
+def test_a_title_before_a_name_no_sieve_resolved_is_left_alone(knowledge: Knowledge) -> None:
+    doc = parse("Defense Minister Harbor Shield spoke on Monday.")
+    doc.ents = [Span(doc, 2, 4, label="PERSON")]
+    assert not [m for m in found("", knowledge, doc=doc).mentions if m.text == "Minister"]

@@ -71,6 +71,9 @@ class References:
     by_last_word: Mapping[str, tuple[Reference, ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    by_kind: Mapping[tuple[str, str], Reference] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def of(self, words: list[str]) -> Reference | None:
         """The longest entry that the lower-case `words` end with."""
@@ -83,11 +86,8 @@ class References:
         return None
 
     def word(self, word: str, kind: str) -> Reference | None:
-        """The one-word entry `word` of `kind`."""
-        return next(
-            (r for r in self.by_last_word.get(word, ()) if r.kind == kind and r.phrase == word),
-            None,
-        )
+        """The entry `word` of `kind`."""
+        return self.by_kind.get((word, kind))
 
 
 def load_references(path: Path) -> References:
@@ -116,5 +116,6 @@ def load_references(path: Path) -> References:
     return References(
         MappingProxyType(
             {k: tuple(sorted(v, key=lambda r: -len(r.phrase.split()))) for k, v in found.items()}
-        )
+        ),
+        MappingProxyType({(r.phrase, r.kind): r for v in found.values() for r in v}),
     )

@@ -82,9 +82,10 @@ def _first_person_quotes(doc: Doc, knowledge: Knowledge) -> list[tuple[int, int]
     """Quotations in their speaker's own words ("I", "we"): a pronoun after one is their
     speaker, never a third person they name."""
     refs = knowledge.references
+    text = doc.text
     found = []
-    for quote in find_quotes(doc.text):
-        words = re.findall(r"[A-Za-z]+", doc.text[quote.inner_start : quote.inner_end])
+    for quote in find_quotes(text):
+        words = re.findall(r"[A-Za-z]+", text[quote.inner_start : quote.inner_end])
         if any(refs.word(w.lower(), "self") is not None for w in words if w != "US"):
             found.append((quote.start, quote.end))
     return found

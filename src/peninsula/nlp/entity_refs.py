@@ -64,8 +64,8 @@ def descriptions(ent: Entities) -> None:
             if not bare and not generic:
                 continue
         if _names_follow(ent, token):
-            if not bare and not generic:  # "Minister of Unification Chung": his title
-                named = ent.actors_at(token.i + 1)
+            named = ent.actors_at(token.i + 1)
+            if named and not bare and not generic:  # "Minister of Unification Chung": his
                 ent.add(start, token.i + 1, named[0], "title")
             continue
         if _has_named_apposition(ent, token):
@@ -93,6 +93,8 @@ def _title_phrase(ent: Entities, token: Token) -> tuple[int, frozenset[str] | No
     """The longest title phrase ending at `token` ("vice foreign minister") and its titles."""
     phrases = ent.gazetteer.title_phrases
     doc = ent.doc
+    if token.lower_ not in ent.gazetteer.title_heads:
+        return token.i, None
     for width in (5, 4, 3, 2, 1):
         start = token.i - width + 1
         if start < 0:
