@@ -93,11 +93,26 @@ def test_an_outlet_the_knowledge_base_lacks_is_media(knowledge: Knowledge) -> No
     assert (outlet.name, outlet.kind) == ("Harbor Times", "media")
 
 
-def test_a_name_does_not_swallow_the_headline_verb(knowledge: Knowledge) -> None:
-    doc = parse("Mina Solberg Praises Peace Plan")
+def test_a_name_does_not_swallow_the_verb_after_it(knowledge: Knowledge) -> None:
+    doc = parse("Mina Solberg Praises Peace Plan.")
     doc.ents = [Span(doc, 0, 3, label="PERSON")]
     findings = found("", knowledge, doc=doc)
     assert [a.name for a in findings.new_actors] == ["Mina Solberg"]
+
+
+def test_names_in_a_headline_make_no_new_actors(knowledge: Knowledge) -> None:
+    doc = parse("Lee Heads to Harbin to Meet Solberg Next Week\nThe talks begin on Monday.")
+    doc.ents = [Span(doc, 0, 2, label="PERSON"), Span(doc, 5, 7, label="PERSON")]
+    assert found("", knowledge, doc=doc).new_actors == []
+
+
+def test_a_known_name_the_matcher_missed_is_the_known_actor(knowledge: Knowledge) -> None:
+    doc = parse("Leader Kim Jong-un/. spoke at the rally.")
+    person = next(t.i for t in doc if t.text == "Kim")
+    doc.ents = [Span(doc, person, person + 4, label="PERSON")]
+    findings = found("", knowledge, doc=doc)
+    assert findings.new_actors == []
+    assert "kim_jong_un" in [m.actor_id for m in findings.mentions]
 
 
 # --- sieve 4: surnames ---------------------------------------------------------------------

@@ -97,8 +97,11 @@ class Entities:
     # Character ranges of the quotations: a pronoun outside them never means a name inside.
     quoted: list[tuple[int, int]] = field(default_factory=list)
     _sentence_of: list[int] = field(default_factory=list)
+    text: str = ""  # the document's text, read once (spaCy rebuilds it on each access)
+    memo: dict[str, frozenset[str]] = field(default_factory=dict)  # per-document caches
 
     def __post_init__(self) -> None:
+        self.text = self.doc.text
         index = 0
         starts = {s.start for s in self.doc.sents} if self.doc.has_annotation("SENT_START") else {0}
         for token in self.doc:

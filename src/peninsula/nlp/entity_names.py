@@ -20,10 +20,11 @@ organisations the knowledge base lacks, and surnames.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
-from peninsula.knowledge import Actor
+from peninsula.knowledge import Actor, Knowledge
 from peninsula.nlp.entities import Entities, Placed, Wanted
 from peninsula.nlp.gazetteer import Match, family_first, matches, non_overlapping, surnames_of
 
@@ -52,6 +53,7 @@ _LOCATIVE_PREPS = frozenset(
 )
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _NAME_PARTICLES = frozenset({"von", "der", "van", "de", "da", "bin", "al", "le", "la", "del"})
+_CONNECTIVES = frozenset({"of", "and", "for", "the", "on", "in"})
 
 
 def names(ent: Entities) -> list[tuple[Match, tuple[str, ...]]]:
@@ -174,7 +176,7 @@ def newcomers(ent: Entities, label: str) -> None:
 
 def _person(ent: Entities, span: Span) -> None:
     start, end = _name_tokens(ent, span)
-    if end <= start or _acronym_follows(span.doc, start, end):
+    if end <= start or _acronym_follows(span.doc, start, end) or _in_headline(ent, span):
         return
     words = [t for t in span.doc[start:end] if t.is_alpha]
     if not words or not words[0].text[:1].isupper():
@@ -182,7 +184,11 @@ def _person(ent: Entities, span: Span) -> None:
     if any(t.is_lower and t.lower_ not in _NAME_PARTICLES and not _after_hyphen(t) for t in words):
         return
     name = _joined(span.doc[start:end])
-    if _no_actor(ent, words):
+    if _no_actor(ent, span.doc[start:end]):
+        return
+    known = _known_as(ent, name)
+    if known is not None:  # a known name the matcher missed ("Kim Jong-un/.")
+        ent.add(start, end, known, "name")
         return
     if len(words) < 2 and name in _surname_index(ent):
         return  # "President Lee": a surname, for the surname sieve
@@ -210,16 +216,20 @@ def _organization(ent: Entities, span: Span) -> None:
     start, end = span.start, span.end
     while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct):
+    while end > start and (doc[end - 1].text in _POSSESSIVE or not doc[end - 1].is_alpha):
         end -= 1
     words = [t for t in doc[start:end] if t.is_alpha]
-    if not words or any(t.is_lower for t in words if t.lower_ not in ("of", "and", "for")):
+    if not words or _in_headline(ent, span) or _no_actor(ent, doc[start:end]):
         return
-    if len(words) == 1 and not words[0].is_title and not (words[0].is_upper and len(words[0]) > 1):
+    if any(t.is_lower for t in words if t.lower_ not in _CONNECTIVES) or words[-1].is_lower:
         return
-    if _no_actor(ent, words):
-        return
+    if len(words) == 1 and not _acronym_actor(doc, words[0]):
+        return  # one capitalised word is a place or a building as often as a body
     name = _joined(doc[start:end])
+    known = _known_as(ent, name)
+    if known is not None:
+        ent.add(start, end, known, "name")
+        return
     refs = ent.knowledge.references
     after = [t.lower_ for t in doc[end : end + 2]]
     media = any(
@@ -238,13 +248,82 @@ def _organization(ent: Entities, span: Span) -> None:
     ent.add(start, end, actor.id, "ner")
 
 
-def _no_actor(ent: Entities, words: list[Token]) -> bool:
-    """A name of a thing ("Freedom Shield", "the Measures Agreement", "JST") or made of title
-    words only ("State" in "Secretary of State")."""
+def _no_actor(ent: Entities, name: Span) -> bool:
+    """A name of a thing ("Freedom Shield", "the Measures Agreement", "JST"), with a number
+    ("Magnitude 6.1 Earthquake"), made of title words only ("State" in "Secretary of State"),
+    or with a word for a person in it ("Pentagon Spokesperson")."""
     refs, titles = ent.knowledge.references, ent.gazetteer.title_heads
+    words = [t for t in name if t.is_alpha]
+    if not words or any(t.like_num or t.text in (",", "/") for t in name):
+        return True
+    if len(words) == 1 and words[0].text in _things_abbreviated(ent):
+        return True
     if refs.word(words[-1].lower_, "thing") is not None:
         return True
+    if any(refs.word(w.lower_, "person") is not None for w in words):
+        return True
     return all(w.lower_ in titles for w in words)
+
+
+def _things_abbreviated(ent: Entities) -> frozenset[str]:
+    """Acronyms the text gives for names of things: "the Freedom Shield (FS) drills"."""
+    if "things" in ent.memo:
+        return ent.memo["things"]
+    doc, refs = ent.doc, ent.knowledge.references
+    found = set()
+    for token in doc:
+        if token.text == "(" and token.i > 0 and token.i + 2 < len(doc):
+            acronym, before = doc[token.i + 1], doc[token.i - 1]
+            thing = refs.word(before.lower_, "thing") is not None
+            if thing and acronym.is_upper and doc[token.i + 2].text == ")":
+                found.add(acronym.text)
+    ent.memo["things"] = frozenset(found)
+    return ent.memo["things"]
+
+
+def _known_as(ent: Entities, name: str) -> str | None:
+    """The known actor whose name or alias this is, ignoring case and hyphens."""
+    targets = ent.gazetteer.targets.get(f"name:{name}")
+    if targets is not None and len(targets) == 1:
+        return targets[0]
+    return _by_folded_name(ent.knowledge).get(_fold(name))
+
+
+@cache
+def _by_folded_name(knowledge: Knowledge) -> dict[str, str]:
+    found: dict[str, set[str]] = {}
+    for actor in knowledge.actors:
+        for name in (actor.name, *actor.aliases):
+            found.setdefault(_fold(name), set()).add(actor.id)
+    return {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _in_headline(ent: Entities, span: Span) -> bool:
+    """A headline or a line of page debris ("Lee Heads to Tokyo to Meet Ishiba"): nearly all
+    its longer words capitalised and no full stop; the parser's names there are unreliable."""
+    text = ent.text
+    start = text.rfind("\n", 0, span.start_char) + 1
+    end = text.find("\n", span.end_char)
+    line = text[start : end if end >= 0 else len(text)].strip()
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", line) if len(w) > 3]
+    if len(words) < 3 or line.endswith((".", '."', ".”")):
+        return False
+    return bool(sum(w[0].isupper() for w in words) >= 0.75 * len(words))
+
+
+def _acronym_actor(doc: Doc, word: Token) -> bool:
+    """A one-word organisation: an acronym that acts or is acted on, not one that names what
+    comes before it in parentheses ("the Freedom Shield (FS)") or modifies a noun ("APEC
+    summit")."""
+    if not (word.is_upper and len(word) > 1):
+        return False
+    if word.i > 0 and doc[word.i - 1].text == "(":
+        return False
+    return word.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "poss", "conj", "appos")
 
 
 def _after_hyphen(token: Token) -> bool:
@@ -260,6 +339,7 @@ def _name_tokens(ent: Entities, span: Span) -> tuple[int, int]:
     while start < end and (
         doc[start].is_punct
         or refs.word(doc[start].lower_, "honorific") is not None
+        or refs.word(doc[start].lower_, "person") is not None
         or doc[start].lower_ in ent.gazetteer.title_heads
     ):
         start += 1
@@ -294,7 +374,7 @@ def _descriptions(ent: Entities, start: int, end: int) -> list[tuple[int, int]]:
     or the noun phrase the name is in apposition to ("the vice minister, Kim ...")."""
     doc = ent.doc
     found: list[tuple[int, int]] = []
-    left = _prefix(doc, start, end)
+    left = min(_prefix(doc, start, end), _surface_prefix(ent, start))
     if left < start:
         found.append((left, start))
     if end < len(doc) and doc[end].text == ",":
@@ -338,6 +418,26 @@ def _prefix(doc: Doc, start: int, end: int) -> int:
     return index + 1
 
 
+def _surface_prefix(ent: Entities, start: int) -> int:
+    """The words right before a name up to a verb, a comma, a conjunction, another person or
+    the sentence start, when the parse splits them off ("North Korea's vice-minister for
+    foreign affairs Kim ...")."""
+    doc = ent.doc
+    index = start - 1
+    while index >= 0 and start - index <= 12:
+        token = doc[index]
+        if token.pos_ in ("VERB", "AUX", "CCONJ") or token.lower_ in ("a", "an"):
+            break
+        if token.is_punct and token.text not in ("-", "–"):
+            break
+        if any(ent.kind(p.actor) == "person" for p in ent.at(index)):
+            break
+        if token.is_sent_start:
+            return index
+        index -= 1
+    return index + 1
+
+
 def _reaches(token: Token, inside: set[int]) -> bool:
     node = token
     for _ in range(5):
@@ -360,6 +460,14 @@ def _placed_by(ent: Entities, ranges: list[tuple[int, int]]) -> tuple[str | None
             if affiliation is None and kind in ("organization", "igo"):
                 affiliation = placed.actor
             country = country or ent.country(placed.actor)
+    refs = ent.knowledge.references
+    for start, _ in ranges if country is None else ():
+        nouns = [
+            t for t in ent.doc[start:_] if (r := refs.word(t.lower_, "state")) and r.number == 1
+        ]
+        if nouns:  # "the country's vice minister": the state named last
+            state = next(ent.antecedents(start, Wanted(kinds=frozenset({"state"})), 3), None)
+            country = state.actor if state is not None else None
     return country, affiliation
 
 
@@ -421,6 +529,9 @@ def surnames(ent: Entities) -> None:
             actor_id = min(later, key=_start).actor if later else None
         if actor_id is None and not common:
             actor_id = _holder(ent, candidates, titles)
+        known = [c for c in candidates if ent.knowledge.actor(c) is not None]
+        if actor_id is None and token.ent_type_ == "PERSON" and len(known) == 1:
+            actor_id = known[0]  # the only person of that name ("Trump" out of office)
         if actor_id is not None:
             ent.add(token.i, token.i + 1, actor_id, "surname")
             ent.learn_gender(actor_id, gender)

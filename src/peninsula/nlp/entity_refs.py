@@ -417,7 +417,9 @@ def _person_pronoun(ent: Entities, token: Token, gender: str) -> None:
         person = chosen.actor if chosen is not None else None
     if person is None:
         return
-    ent.learn_gender(person, gender)
+    nearby = {p.actor for p in ent.antecedents(token.i, Wanted(kinds=_PERSON), 1)}
+    if nearby == {person}:  # the only person just before: the pronoun tells their gender
+        ent.learn_gender(person, gender)
     after = ent.doc[token.i + 1] if token.i + 1 < len(ent.doc) else None
     if token.lower_ in ("his", "her") and after is not None and after.lower_ == "office":
         office = _office_of(ent, person)

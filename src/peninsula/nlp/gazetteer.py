@@ -101,13 +101,15 @@ def gazetteer(knowledge: Knowledge, vocab: Any) -> Gazetteer:
 
 
 def _spellings(actor: Actor) -> list[str]:
-    """The name, the aliases, and each hyphenated romanised name without its hyphen."""
+    """The name, the aliases, each hyphenated romanised name without its hyphen, and each
+    name with a straight apostrophe also with a curly one ("Workers’ Party")."""
     found = list(dict.fromkeys((actor.name, *actor.aliases)))
     if actor.kind == "person":
         for name in list(found):
             joined = re.sub(r"(\w)-(\w)", lambda m: m.group(1) + m.group(2).lower(), name)
             if joined != name and joined not in found:
                 found.append(joined)
+    found += [n.replace("'", "’") for n in found if "'" in n]
     return found
 
 
