@@ -211,9 +211,10 @@ class Document:
 class Mention:
     """A stretch of a document's text that names an actor; `actor_id` is None until resolved.
 
-    `method` names the resolver's sieve that resolved it (`nlp.entities`). `carrier` is True
-    for a news outlet (an actor of kind `media`): it carries others' words, so statements and
-    events prefer a person or body named as the one speaking.
+    `method` names the resolver's sieve that resolved it (`nlp.actors`). `carrier` is True for
+    a news outlet (an actor of kind `media`), which carries others' words, and for the source of
+    an "according to": statements and events prefer a person or body named as the one speaking,
+    and a carrier takes no part in the events it reports.
     """
 
     document_id: str

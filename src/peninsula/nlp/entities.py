@@ -216,7 +216,13 @@ class Entities:
     # --- reading what was found ---------------------------------------------------------
 
     def mentions(self) -> list[Mention]:
-        return sorted((p.mention for p in self.placed), key=lambda m: (m.char_start, m.char_end))
+        """The mentions found, in text order; one that only attributes what the clause says
+        ("according to Pentagon sources") is flagged a carrier like an outlet."""
+        found = [
+            replace(p.mention, carrier=True) if _attributes(self.doc[p.root]) else p.mention
+            for p in self.placed
+        ]
+        return sorted(found, key=lambda m: (m.char_start, m.char_end))
 
     def at(self, token: int) -> list[Placed]:
         return [p for p in self.placed if p.start <= token < p.end]
@@ -283,6 +289,21 @@ class Entities:
 
     def in_country(self, ids: Iterable[str], state: str | None) -> list[str]:
         return [i for i in ids if state is None or self.country(i) == state]
+
+
+def _attributes(token: Token) -> bool:
+    """The token is in the object of "according to"."""
+    node = token
+    for _ in range(4):
+        head = node.head
+        if head.i == node.i:
+            return False
+        if node.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ == "according":
+            return True
+        if node.dep_ not in ("compound", "amod", "poss", "nmod", "appos", "pobj", "prep", "conj"):
+            return False
+        node = head
+    return False
 
 
 def _role(root: Token) -> int:

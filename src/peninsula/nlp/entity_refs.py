@@ -464,7 +464,7 @@ def _speaks_or_owns(ent: Entities, token: Token) -> bool:
     never an "it" that stands for a thing ("it was fired")."""
     if token.dep_ == "poss":
         return _is_statement(ent, token.head)
-    if token.dep_ not in _SPEAKING_DEPS:
+    if token.dep_ != "nsubj":  # "if it is attacked": spoken of, not speaking
         return False
     verb = token.head
     return verb.lemma_.lower() in ent.knowledge.speech.by_word
