@@ -264,3 +264,16 @@ def test_a_title_before_a_name_no_sieve_resolved_is_left_alone(knowledge: Knowle
     doc = parse("Defense Minister Harbor Shield spoke on Monday.")
     doc.ents = [Span(doc, 2, 4, label="PERSON")]
     assert not [m for m in found("", knowledge, doc=doc).mentions if m.text == "Minister"]
+
+
+def test_a_post_vacant_on_the_day_is_no_one(knowledge: Knowledge) -> None:
+    text = "Seoul announced new drills. The defense minister said they would start soon."
+    assert not [
+        m for m in found(text, knowledge, date(2025, 2, 1)).mentions if "minister" in m.text
+    ]
+
+
+def test_the_source_of_an_according_to_is_a_carrier(knowledge: Knowledge) -> None:
+    findings = found("The drills will resume next week, according to the Pentagon.", knowledge)
+    [pentagon] = [m for m in findings.mentions if m.actor_id == "usa_dod"]
+    assert pentagon.carrier

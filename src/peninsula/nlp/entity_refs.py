@@ -111,22 +111,28 @@ def _is_title_name(token: Token, titles: frozenset[str] | None) -> bool:
 
 
 def _holder_of(ent: Entities, titles: frozenset[str], state: str | None) -> str | None:
-    """The holder on the day of one of `titles` in `state` (else the article's countries in
-    turn); the most prominent title wins a tie; None when still several."""
+    """The holder on the day of one of `titles` in `state`, else in the first of the article's
+    countries that has such a post at all (a post vacant on the day is no one, not another
+    country's); the most prominent title wins a tie; None when still several."""
     if ent.on is None:
         return None
     ranks = ent.knowledge.title_ranks
     for country in [state] if state else ent.countries:
+        roles = [
+            r
+            for r in ent.knowledge.roles
+            if r.title in titles and ent.knowledge.state_of(r.of, ent.on) == country
+        ]
+        if not roles:
+            continue
         holders: dict[str, int] = {}
-        for role in ent.knowledge.roles:
-            held = role.title in titles and role.holds_on(ent.on)
-            if held and ent.knowledge.state_of(role.of, ent.on) == country:
+        for role in roles:
+            if role.holds_on(ent.on):
                 rank = ranks.get(role.title, 9)
                 holders[role.actor] = min(rank, holders.get(role.actor, 9))
-        if holders:
-            best = min(holders.values())
-            top = [a for a, r in holders.items() if r == best]
-            return top[0] if len(top) == 1 else None
+        best = min(holders.values(), default=0)
+        top = [a for a, r in holders.items() if r == best]
+        return top[0] if len(top) == 1 else None
     return None
 
 
