@@ -319,8 +319,3 @@ def test_a_group_speaks_through_its_first_member(knowledge: Knowledge) -> None:
     )
     statement = said(statements_in(text, knowledge, date(2023, 11, 8)), "grave threat")
     assert statement.speaker in ("antony_blinken", "yoko_kamikawa", "park_jin")
-
-
-def test_a_state_speaks_through_its_government(knowledge: Knowledge) -> None:
-    text = "South Korea said it would review the plan carefully."
-    assert said(statements_in(text, knowledge), "review the plan").speaker == "kor_gov"

@@ -35,8 +35,7 @@ three modules, run in this order by `find_statements`:
 The speaker is the actor of a mention overlapping the source's head token (a name, "the UN
 leader", "he", "his office"); with none, or with several different ones (unless exactly one is
 a person), `speaker` is None and the source text stays in `speaker_text`. Several actors the
-resolver found as one group ("the three ministers") speak through the first. A state speaks
-through its government ("South Korea said": the South Korean government). An outlet (a
+resolver found as one group ("the three ministers") speak through the first. An outlet (a
 `carrier` mention) gives way to a person or body named as saying the same words: the object of
 its cue ("KCNA quoted the envoy as saying"), of a "citing" beside it, the subject of another
 speech verb in the sentence ("..., the envoy said, according to AP"), or the speaker of an
@@ -100,15 +99,6 @@ def find_statements(
             statements[key] = statement
     ordered = sorted(statements.values(), key=lambda s: (s.content.start, s.content.end))
     return [_uncarried(s, ordered, doc.text, knowledge) for s in ordered]
-
-
-def _voice(actor_id: str | None, knowledge: Knowledge) -> str | None:
-    """A state speaks through its government: "South Korea said" is the South Korean
-    government's statement (the state's `government` in actors.csv)."""
-    actor = knowledge.actor(actor_id) if actor_id else None
-    if actor is not None and actor.kind == "state" and actor.government:
-        return actor.government
-    return actor_id
 
 
 def _carrier(actor_id: str | None, knowledge: Knowledge) -> bool:
@@ -212,7 +202,6 @@ def _statement(
         speaker = _speaker(named, mentions, knowledge)
         if _carrier(speaker, knowledge):
             speaker = _carried(item.cue_token, mentions, knowledge) or speaker
-        speaker = _voice(speaker, knowledge)
     cue_span = cue_text = None
     if item.cue:
         first, last = item.cue[0], item.cue[-1]
