@@ -10,7 +10,7 @@ document has already named (`nlp.entities` holds that state).
 2. names several actors share, by the country written with them or the article's
    (`institutions`);
 3. people the knowledge base lacks, as unverified actors with the title, body, country and
-   gender the text gives (`newcomers`);
+   gender the text gives (`nlp.newcomers`);
 4. surnames and titled surnames (`surnames`), then organisations the knowledge base lacks;
 5. role descriptions on the document's day ("the defense minister"; `nlp.entity_refs`);
 6. bodies ("the ministry", "state media"), 7. their unnamed members ("a JCS official"),
@@ -37,7 +37,7 @@ from datetime import date
 from spacy.tokens import Doc
 
 from peninsula.knowledge import Actor, Knowledge
-from peninsula.nlp import entity_names, entity_refs
+from peninsula.nlp import entity_names, entity_refs, newcomers
 from peninsula.nlp.entities import Entities
 from peninsula.nlp.quotes import find_quotes
 from peninsula.records import Document, Mention
@@ -65,10 +65,10 @@ def find_actors(
     shared = entity_names.names(ent)
     ent.rank_countries()
     entity_names.institutions(ent, shared)
-    entity_names.newcomers(ent, "PERSON")
+    newcomers.newcomers(ent, "PERSON")
     ent.rank_countries()
     entity_names.surnames(ent)
-    entity_names.newcomers(ent, "ORG")
+    newcomers.newcomers(ent, "ORG")
     entity_refs.descriptions(ent)
     entity_refs.bodies(ent)
     entity_refs.members(ent)
