@@ -277,3 +277,16 @@ def test_the_source_of_an_according_to_is_a_carrier(knowledge: Knowledge) -> Non
     findings = found("The drills will resume next week, according to the Pentagon.", knowledge)
     [pentagon] = [m for m in findings.mentions if m.actor_id == "usa_dod"]
     assert pentagon.carrier
+
+
+def test_the_dateline_and_the_outlet_hint_at_the_articles_country(knowledge: Knowledge) -> None:
+    from peninsula.nlp.actors import country_hints
+    from peninsula.records import Dateline, Document, RawArticle
+
+    text = "SEOUL, Jan. 2 (Yonhap) -- The Defense Ministry said the drills ended."
+    document = Document(
+        id="d", origins=("t",), text=text, title=None, outlet="YONHAP", url=None,
+        dateline=Dateline(place="SEOUL", month=1, day=2, outlet="Yonhap", raw="SEOUL, Jan. 2"),
+        header_lines=(), raw=RawArticle(origin="t", text=text),
+    )  # fmt: skip
+    assert country_hints(document, knowledge) == ("KOR",)
