@@ -449,8 +449,13 @@ def test_a_long_first_paragraph_is_not_taken_for_a_headline() -> None:
     first = "South Korea said on Monday it " + "would keep talking " * 10 + "to the North"
     document = build(first + "\nSEOUL, May 2 (Yonhap) -- North Korea fired a missile.")
     assert document.title is None
-    assert document.dateline is None
     assert document.text.startswith("South Korea said on Monday")
+    # A dateline that names its day is one even after a long paragraph (a photo caption),
+    # which stays in the text; a bare "(Yonhap)" credit there is not.
+    assert document.dateline is not None and document.dateline.day == 2
+    assert document.text.endswith("\n\nNorth Korea fired a missile.")
+    bare = build(first + "\nSEOUL (Yonhap) -- North Korea fired a missile.")
+    assert bare.dateline is None
 
 
 # --- outlet ---------------------------------------------------------------------------------------

@@ -97,6 +97,17 @@ def test_a_gate_without_a_recorded_hash_fails(
     assert _run(gates, _gates_file(tmp_path, gates, gold, sha256=""), gold) == 1
 
 
+def test_a_gate_on_generated_inputs_needs_no_gold_set(
+    gates: ModuleType, gold: Path, tmp_path: Path
+) -> None:
+    _script(tmp_path, 'print(json.dumps({"f1": 1}))')
+    path = tmp_path / "gates.json"
+    entry = {"script": "bench.py", "generated": True, "min": {"f1": 0.5}}
+    path.write_text(json.dumps({"toy": entry}))
+    assert _run(gates, path, tmp_path / "elsewhere") == 0
+    assert _run(gates, path, tmp_path / "elsewhere", "--rehash") == 0
+
+
 def test_quick_reaches_only_scripts_that_declare_it_and_args_pass_through(
     gates: ModuleType, gold: Path, tmp_path: Path
 ) -> None:

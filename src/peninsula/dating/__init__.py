@@ -1,13 +1,16 @@
 """Publication date: every signal votes, one decision wins, the losers are kept as conflicts.
 
-Signals (explicit metadata, htmldate, a leading date line, a publisher id with a date in it,
-a dateline's month and day) propose dates; dated roles ("President Lee Jae Myung" cannot
-predate 2025-06-04), the crawl date and today bound them; the weekday a lead sentence names
-("said on Thursday") and the years the text mentions corroborate. Like htmldate's cheap-first
-chain, but nothing is thrown away: losing and impossible signals become conflicts with a reason.
+Signals (explicit metadata, htmldate, the article's address, date lines, time stamps and
+bylines in the text, a publisher id with a date in it, the dateline) propose dates; the crawl
+date and today bound them; dated roles ("President Lee Jae Myung" is only right from
+2025-06-04) weigh against the dates they do not fit, never ruling one out; the weekday a lead
+sentence names ("said on Thursday") and the years the text mentions corroborate. Like
+htmldate's cheap-first chain, but nothing is thrown away: losing and impossible signals become
+conflicts with a reason, and a conflict lowers the confidence without leaving the date empty.
 
-Modules: `readings` (one date value read at its precision), `signals` (votes, bounds and
-corroboration from a document), this one (grouping the votes and deciding).
+Modules: `readings` (one date value read at its precision), `urls` (dates in an address),
+`signals` (votes, bounds and corroboration from a document), this one (grouping the votes and
+deciding).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from peninsula.dating.signals import (
     FAMILY_DISCOUNT,
     HIDDEN_FACTOR,
     PAGE_FAMILIES,
+    ROLE_PENALTY,
     ROLE_WEIGHT,
     SHOWN_MODIFIED_WEIGHT,
     SHOWN_WEIGHT,
@@ -32,6 +36,7 @@ from peninsula.dating.signals import (
     explicit_votes,
     lead_weekday,
     mentioned_years,
+    printed_days,
     role_bounds,
 )
 from peninsula.knowledge import Knowledge
@@ -58,6 +63,10 @@ class _Group:
     votes: list[Vote] = field(default_factory=list)
     corroboration: list[DateEvidence] = field(default_factory=list)
     hidden: bool = False
+    # A day a record's metadata states and the text does not print (texts, CSV and JSON).
+    unprinted: bool = False
+    # Dated roles named in the text that this day does not fit.
+    unfit: list[Bound] = field(default_factory=list)
 
     @property
     def when(self) -> PartialDate:
@@ -67,8 +76,11 @@ class _Group:
         families: dict[str, list[float]] = {}
         for vote in self.votes:
             weight = vote.weight
-            if self.hidden and vote.family in PAGE_FAMILIES:
+            hidden = self.hidden and vote.family in PAGE_FAMILIES
+            if hidden or (self.unprinted and vote.family == "metadata"):
                 weight *= HIDDEN_FACTOR
+            if self.unfit and vote.family not in PAGE_FAMILIES:
+                weight *= ROLE_PENALTY
             families.setdefault(vote.family, []).append(weight)
         weights = [
             _noisy_or([w * FAMILY_DISCOUNT**i for i, w in enumerate(sorted(ws, reverse=True))])
@@ -91,9 +103,17 @@ def resolve(document: Document, knowledge: Knowledge, today: date) -> DateDecisi
     votes, modified, shown = explicit_votes(document, knowledge)
     weekday = lead_weekday(document.text, knowledge.time_words)
     years = mentioned_years(document.text)
-    from_dateline = dateline_vote(document, bounds, weekday[0] if weekday else None, years, today)
+    voted = frozenset(
+        v.day.year for v in votes if v.precision == "day" and not any(b.binds(v) for b in bounds)
+    )
+    from_dateline = dateline_vote(
+        document, bounds, weekday[0] if weekday else None, years, today, voted
+    )
     if from_dateline is not None:
         votes.append(from_dateline)
+    # A source that does not say which dates the page shows (a text, a CSV or JSON record):
+    # the dates the text prints are the ones it shows, against a record's other dates.
+    printed = printed_days(votes) if not shown else set()
 
     conflicts: list[DateConflict] = []
     groups: list[_Group] = []
@@ -114,13 +134,18 @@ def resolve(document: Document, knowledge: Knowledge, today: date) -> DateDecisi
 
     for group in groups:
         _corroborate(group, weekday, years, bounds, shown)
+        if printed and not (group.precision == "day" and group.day in printed):
+            group.unprinted = True
     groups.sort(key=lambda g: (g.support(), _RANK[g.precision], g.day), reverse=True)
     best, losers = groups[0], groups[1:]
     winners = ", ".join(sorted({v.signal for v in best.votes}))
     for loser in losers:
         for vote in loser.votes:
-            reason = f"outvoted by {best.when} ({winners})"
+            reason = "; ".join([f"outvoted by {best.when} ({winners})", *_unfit(loser, vote)])
             conflicts.append(DateConflict(vote.signal, vote.when.iso, reason))
+    for bound in best.unfit:
+        reason = f"{bound.reason}, but {best.when} stands on {winners}"
+        conflicts.append(DateConflict(bound.signal, best.when.iso, reason))
     conflicts += _modified_conflicts(modified, best)
     opposition = _noisy_or([loser.support() for loser in losers])
     confidence = round(best.support() * (1 - 0.5 * opposition), 3)
@@ -175,6 +200,10 @@ def _settle(vote: Vote, groups: list[_Group], bounds: list[Bound]) -> Vote:
     return Vote(vote.signal, vote.day, vote.precision, vote.weight, vote.raw)
 
 
+def _unfit(group: _Group, vote: Vote) -> list[str]:
+    return [b.reason for b in group.unfit if vote.family not in PAGE_FAMILIES]
+
+
 def _described(vote: Vote) -> str:
     return f"{vote.raw} (read as {vote.day.isoformat()}: {vote.why})" if vote.why else vote.raw
 
@@ -221,8 +250,12 @@ def _corroborate(
             )
         )
     for bound in bounds:
-        if bound.signal.startswith("role:") and bound.allows(group.day, group.precision):
+        if bound.hard:
+            continue
+        if bound.allows(group.day, group.precision):
             group.corroboration.append(DateEvidence(bound.signal, bound.reason, ROLE_WEIGHT))
+        else:
+            group.unfit.append(bound)
 
 
 def _noisy_or(weights: list[float]) -> float:

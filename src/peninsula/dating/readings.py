@@ -19,11 +19,14 @@ _ISO = re.compile(
     r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?!\d)"
     r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?"
 )
-_YMD_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?!\d)")
+_YMD_SLASH = re.compile(r"^(\d{4})(?:/|\.\s?)(\d{1,2})(?:/|\.\s?)(\d{1,2})(?!\d)")
+# 2024年10月25日, 2024년 10월 25일: the year, month and day signs of Chinese, Japanese and Korean.
+_YMD_SIGNS = re.compile(r"^(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?")
 # 20200414, 20200414T00:38:07Z: rewritten as ISO.
 _COMPACT = re.compile(r"^((?:19|20)\d\d)(\d\d)(\d\d)(?=$|[T ])")
 _DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)")
-_NUMERIC_SLASH = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
+# 03/04/2025, 03-04-2025: month and day in either order.
+_NUMERIC_SLASH = re.compile(r"^(\d{1,2})([/-])(\d{1,2})\2(\d{4})(?!\d)")
 # A UTC timestamp names an instant: in the publisher's own zone the day may be the one before
 # (the Americas, when the UTC hour is early) or after (Asia, Europe late at night).
 _UTC_EARLY_HOURS = 8
@@ -52,14 +55,14 @@ def read_date_value(value: str) -> Reading | None:
     iso = _ISO.match(text)
     if iso:
         return _iso_reading(iso)
-    ymd = _YMD_SLASH.match(text)
+    ymd = _YMD_SLASH.match(text) or _YMD_SIGNS.match(text)
     if ymd:
         return _day_reading(int(ymd[1]), int(ymd[2]), int(ymd[3]))
     if re.fullmatch(r"\d{4}", text):
         return Reading(date(int(text), 1, 1), "year")
     slash = _NUMERIC_SLASH.match(text)
     if slash:
-        return _slash_reading(int(slash[1]), int(slash[2]), int(slash[3]))
+        return _slash_reading(int(slash[1]), int(slash[3]), int(slash[4]))
     dotted = _DOTTED.search(text)
     if dotted:
         return _day_reading(int(dotted[3]), int(dotted[2]), int(dotted[1]))
@@ -134,6 +137,8 @@ def _slash_reading(first: int, second: int, year: int) -> Reading | None:
 
 
 def _dateparser_reading(text: str) -> Reading | None:
+    if not re.search(r"\d{2}", text):
+        return None  # no year written: nothing for dateparser to find, and it is slow
     parsed = dateparser.parse(
         text, settings={"REQUIRE_PARTS": ["year", "month"], "PREFER_DAY_OF_MONTH": "first"}
     )

@@ -1,17 +1,20 @@
-"""The signals a publication date is decided from: votes (metadata, htmldate, date lines,
-publisher ids, the dateline), bounds (today, the crawl date, dated roles named in the text) and
-corroboration (the weekday a lead sentence names, the years the text mentions).
+"""The signals a publication date is decided from: votes (metadata, htmldate, the address,
+date lines, time stamps and bylines, publisher ids, the dateline), bounds (today, the crawl
+date; dated roles named in the text, which only weigh) and corroboration (the weekday a lead
+sentence names, the years the text mentions).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 
-from peninsula.dating.readings import parse_date_value, read_date_value
+from peninsula.dating.readings import Reading, parse_date_value, read_date_value
+from peninsula.dating.urls import url_dates
+from peninsula.documents import DatePatterns, date_patterns
 from peninsula.knowledge import Knowledge, Role, TimeWords
 from peninsula.records import Document, PartialDate, Precision
 
@@ -28,6 +31,18 @@ WEIGHTS = {
     "date-line": 0.7,
     "dateline": 0.5,
 }
+# A date line's label says which date it is: "Published:", "입력" name the first publication,
+# "Updated:", "수정" a later change, which only counts when nothing better is given.
+PUBLISHED_LINE_WEIGHT = 0.75
+UPDATED_LINE_WEIGHT = 0.35
+# A date beside a name or two with neither label nor clock ("By Jane Doe - January 5, 2025").
+BYLINE_LINE_WEIGHT = 0.5
+# A dateline that states its year is as good as a date line ("Busan (AFP) Mar 3, 2023 -").
+DATELINE_YEAR_WEIGHT = 0.75
+# Several stamps with different days at the head of a text are a list of items (a news list,
+# comments, event dates), not the page's own stamp: each counts for less.
+LIST_DAYS = 3
+LIST_FACTOR = 0.5
 # Generic keys ("date", "dc.date") are often the last change rather than the first publication.
 GENERIC_WEIGHT = 0.75
 # Signals of one kind of metadata come from one publishing system: they are one witness, and
@@ -46,6 +61,11 @@ WEEKDAY_WEIGHT = 0.3
 YEAR_MENTION_WEIGHT = 0.2
 RECENCY_WEIGHT = 0.05
 ROLE_WEIGHT = 0.2
+# A date the text's dated roles do not fit ("President X" named before X took office) keeps
+# this share of its weight: it may still win when nothing else is given, with less confidence.
+ROLE_PENALTY = 0.5
+# A year another signal states, when a dateline gives only month and day.
+VOTED_YEAR_WEIGHT = 0.4
 _YEARS_BACK = 40
 _YEAR = re.compile(r"(?<![\d/.-])(19[5-9]\d|20\d\d)(?![\d/-])")
 # Metadata names that state when a page was last changed, not when it was first published.
@@ -75,16 +95,19 @@ class Vote:
 
 @dataclass(frozen=True, slots=True)
 class Bound:
-    """A plausibility limit: the publication date must fall within one of `spans`."""
+    """A plausibility limit: the publication date should fall within one of `spans`.
+
+    A hard limit (today, the crawl date) rules a date out; a soft one (a dated role named in
+    the text) never does: a date outside it loses corroboration and, unless the page's own
+    metadata states it, part of its weight."""
 
     signal: str
     spans: tuple[tuple[date | None, date | None], ...]
     reason: str
-    # Families this limit only weakens (no corroboration) instead of ruling out.
-    soft_for: frozenset[str] = frozenset()
+    hard: bool = True
 
     def binds(self, vote: Vote) -> bool:
-        return vote.family not in self.soft_for and not self.allows(vote.day, vote.precision)
+        return self.hard and not self.allows(vote.day, vote.precision)
 
     def allows(self, day: date, precision: Precision) -> bool:
         last = PartialDate.of(day, precision).last_day()
@@ -127,23 +150,91 @@ def explicit_votes(
             votes.append(
                 Vote("htmldate", reading.day, reading.precision, WEIGHTS["htmldate"], raw.html_date)
             )
-    label = _date_label(knowledge.time_words)
-    for line in document.header_lines:
-        reading = read_date_value(label.sub("", line))
-        if reading:
-            votes.append(
-                Vote(
-                    "date-line",
-                    reading.day,
-                    reading.precision,
-                    WEIGHTS["date-line"],
-                    line,
-                    reading.alternatives,
-                    reading.why,
-                )
-            )
+    patterns = date_patterns(knowledge.time_words)
+    lines = [
+        v
+        for ln in document.header_lines
+        for v in date_line_votes(ln, patterns, knowledge.time_words)
+    ]
+    if len({v.day for v in lines if not v.signal.endswith(":updated")}) >= LIST_DAYS:
+        lines = [replace(v, weight=v.weight * LIST_FACTOR) for v in lines]
+    votes.extend(lines)
     votes.extend(_publisher_id_votes(raw.text, knowledge))
+    if not any(name.startswith("url") for name, _ in raw.metadata_dates):
+        votes.extend(url_votes(document.url, knowledge.time_words))
     return votes, modified, shown
+
+
+def url_votes(url: str | None, words: TimeWords, today: date | None = None) -> list[Vote]:
+    """Votes for the dates the article's address states (the bound on today comes later)."""
+    return [
+        Vote(f"url:{found.shape}", found.day, found.precision, found.weight, url or "")
+        for found in url_dates(url, words, today or date.max)
+    ]
+
+
+def date_line_votes(line: str, patterns: DatePatterns, words: TimeWords) -> list[Vote]:
+    """Votes for the dates of a header line or time stamp, each as its label says: "Published:
+    March 3, 2023", "Written: 2023-03-03 08:10Updated: 2023-03-04 09:00", "입력 2023-03-03"."""
+    bare = patterns.date_label.sub("", line)
+    if patterns.date_only_line.match(bare):
+        label = patterns.date_label.match(line)
+        vote = _line_vote(
+            line, read_date_value(bare), _label_kind(label[0] if label else "", words)
+        )
+        return [vote] if vote else []
+    matches = list(patterns.stamp_date.finditer(line))
+    rest = patterns.stamp_date.sub(" ", line)
+    # A date beside names only, with neither label nor clock: a byline ("By X - Jan 5, 2025").
+    byline = not (
+        any(m["time"] for m in matches)
+        or patterns.any_label.search(rest)
+        or patterns.clock.search(rest)
+    )
+    votes = []
+    start = 0
+    for match in matches:
+        kind = "byline" if byline else _label_kind(line[start : match.start()], words)
+        start = match.end()
+        reading = None
+        if match["time"]:
+            clock = re.sub(r"^[\s,|\-–]*(?:at\s+)?", "", match["time"])
+            reading = read_date_value(f"{match['date']} {clock}")
+        votes.append(_line_vote(line, reading or read_date_value(match["date"]), kind))
+    return [v for v in votes if v is not None]
+
+
+def _line_vote(line: str, reading: Reading | None, kind: str) -> Vote | None:
+    if reading is None:
+        return None
+    weight = {
+        "published": PUBLISHED_LINE_WEIGHT,
+        "updated": UPDATED_LINE_WEIGHT,
+        "byline": BYLINE_LINE_WEIGHT,
+    }.get(kind, WEIGHTS["date-line"])
+    signal = f"date-line:{kind}" if kind else "date-line"
+    return Vote(
+        signal, reading.day, reading.precision, weight, line, reading.alternatives, reading.why
+    )
+
+
+def printed_days(votes: list[Vote]) -> set[date]:
+    """The days the text itself prints as its date: its date lines and time stamps (not the
+    update stamps) and its dateline."""
+    printed = {"date-line", "date-line:published", "date-line:byline", "dateline", "dateline:year"}
+    return {v.day for v in votes if v.precision == "day" and v.signal in printed}
+
+
+def _label_kind(text: str, words: TimeWords) -> str:
+    """ "published", "updated" or "" for the last date label in `text`."""
+    labels = [
+        " ".join(m["label"].lower().split()) for m in date_patterns(words).any_label.finditer(text)
+    ]
+    if not labels:
+        return ""
+    if labels[-1] in words.update_labels:
+        return "updated"
+    return "published" if labels[-1] in words.publication_labels else ""
 
 
 def _publisher_id_votes(text: str, knowledge: Knowledge) -> Iterable[Vote]:
@@ -159,28 +250,44 @@ def _publisher_id_votes(text: str, knowledge: Knowledge) -> Iterable[Vote]:
 
 
 def dateline_vote(
-    document: Document, bounds: list[Bound], weekday: int | None, years: list[int], today: date
+    document: Document,
+    bounds: list[Bound],
+    weekday: int | None,
+    years: list[int],
+    today: date,
+    voted_years: frozenset[int] = frozenset(),
 ) -> Vote | None:
+    """The dateline's day. A dateline that gives its year is taken at its word; most give only
+    month and day, and the year is the one the other signals, the weekday the lead names, the
+    years the text mentions, the dated roles and recency agree on."""
     dateline = document.dateline
     if dateline is None or dateline.month is None or dateline.day is None:
         return None
-    best: tuple[float, date] | None = None
-    # A dateline that gives its year is taken at its word; most give only month and day.
-    candidates = (
-        [dateline.year] if dateline.year else range(today.year, today.year - _YEARS_BACK, -1)
-    )
-    for year in candidates:
+    if dateline.year:
         try:
-            day = date(year, dateline.month, dateline.day)
+            day = date(dateline.year, dateline.month, dateline.day)
+        except ValueError:
+            return None
+        return Vote("dateline:year", day, "day", DATELINE_YEAR_WEIGHT, dateline.raw)
+    candidates = []
+    for year in range(today.year, today.year - _YEARS_BACK, -1):
+        try:
+            candidates.append(date(year, dateline.month, dateline.day))
         except ValueError:
             continue
-        if not all(b.allows(day, "day") for b in bounds):
-            continue
-        score = RECENCY_WEIGHT * (1 - (today.year - year) / _YEARS_BACK)
+    # The roles the text names narrow the years down, unless no year fits them all.
+    possible = [d for d in candidates if all(b.allows(d, "day") for b in bounds)] or [
+        d for d in candidates if all(b.allows(d, "day") for b in bounds if b.hard)
+    ]
+    best: tuple[float, date] | None = None
+    for day in possible:
+        score = RECENCY_WEIGHT * (1 - (today.year - day.year) / _YEARS_BACK)
         if weekday is not None and day.weekday() == weekday:
             score += WEEKDAY_WEIGHT
-        if years and year == max(years):
+        if years and day.year == max(years):
             score += YEAR_MENTION_WEIGHT
+        if day.year in voted_years:
+            score += VOTED_YEAR_WEIGHT
         if best is None or score > best[0]:
             best = (score, day)
     if best is None:
@@ -201,13 +308,6 @@ def lead_weekday(text: str, words: TimeWords) -> tuple[int, str] | None:
 def _weekday_pattern(words: TimeWords) -> re.Pattern[str]:
     cues = _alternation(words.weekday_cues)
     return re.compile(rf"\b(?:{cues})\s+({_alternation(words.weekdays)})\b", re.IGNORECASE)
-
-
-@cache
-def _date_label(words: TimeWords) -> re.Pattern[str]:
-    """ "Published:", "Last updated" before a date at the head of an article."""
-    labels = _alternation(words.date_labels)
-    return re.compile(rf"^\s*(?:{labels})\s*:?\s+", re.IGNORECASE)
 
 
 def _alternation(options: Iterable[str]) -> str:
@@ -232,12 +332,13 @@ def crawl_bounds(document: Document) -> list[Bound]:
 
 
 def role_bounds(text: str, knowledge: Knowledge) -> list[Bound]:
+    """Soft bounds from the dated roles the text names as current ("President Lee Jae Myung"
+    is only right from 2025-06-04). Not "former President X", "then-U.S. President X", "when
+    President X visited", nor a mention in a sentence that names a year: those look back."""
     bounds = []
-    negators = _negators(knowledge.time_words)
+    words = knowledge.time_words
     for (_title, actor_id), (pattern, roles) in _role_patterns(knowledge).items():
-        match = next(
-            (m for m in pattern.finditer(text) if not _negated(text, m.start(), negators)), None
-        )
+        match = next((m for m in pattern.finditer(text) if _current(text, m, words)), None)
         if match is None:
             continue
         spans = tuple((r.start, r.end) for r in roles)
@@ -248,7 +349,7 @@ def role_bounds(text: str, knowledge: Knowledge) -> list[Bound]:
             if len(spans) == 1 and spans[0][1] is None
             else f"{phrase!r} is only right within {', '.join(_span_text(s) for s in spans)}"
         )
-        bounds.append(Bound(f"role:{actor_id}", spans, reason, PAGE_FAMILIES))
+        bounds.append(Bound(f"role:{actor_id}", spans, reason, hard=False))
     return bounds
 
 
@@ -272,16 +373,37 @@ def _role_patterns(
     return patterns
 
 
+# Where a sentence begins: after a full stop, a question or exclamation mark, or a line break.
+_SENTENCE_START = re.compile(r"(?:[.!?][\"”’')]*\s+|\n)(?=\S)")
+_SENTENCE_END = re.compile(r"[.!?](?=[\"”’')]*(?:\s|$))|\n")
+# Capitalised words between a negator and the title: "former South Korean President".
+_NEGATED_GAP = r"(?:-\s*|\s+)(?:[A-Z][\w.'’-]*\s+){0,3}$"
+
+
+def _current(text: str, match: re.Match[str], words: TimeWords) -> bool:
+    """Does the text name the role as held now (when it was written)?"""
+    start = match.start()
+    if _negators(words).search(text[max(0, start - 60) : start]):
+        return False
+    opening = [m.end() for m in _SENTENCE_START.finditer(text, max(0, start - 400), start)]
+    sentence_start = opening[-1] if opening else max(0, start - 400)
+    end = _SENTENCE_END.search(text, match.end())
+    sentence_end = end.start() if end else len(text)
+    if _past_cues(words).search(text, sentence_start, start):
+        return False
+    return _YEAR.search(text, sentence_start, sentence_end) is None
+
+
 @cache
 def _negators(words: TimeWords) -> re.Pattern[str]:
-    """A word right before a title that makes it not current: "former", "ex-", "then-"."""
-    return re.compile(rf"(?<![\w-])(?:{_alternation(words.role_negators)})-?$")
+    """A word before a title that makes it not current: "former", "ex-", "then-", maybe with a
+    country between them ("former U.S. President")."""
+    return re.compile(rf"(?<![\w-])(?i:{_alternation(words.role_negators)}){_NEGATED_GAP}")
 
 
-def _negated(text: str, start: int, negators: re.Pattern[str]) -> bool:
-    """True for "former President X", "then-President X": the role is not current."""
-    before = text[max(0, start - 20) : start].lower().rstrip()
-    return negators.search(before) is not None
+@cache
+def _past_cues(words: TimeWords) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:{_alternation(words.past_role_cues)})(?!\w)", re.IGNORECASE)
 
 
 def _span_text(span: tuple[date | None, date | None]) -> str:

@@ -70,9 +70,18 @@ class TimeWords:
     passive_auxiliaries: frozenset[str]
     anaphoric_words: Mapping[str, int]
     span_prepositions: frozenset[str]
-    date_labels: frozenset[str]
+    neutral_date_labels: frozenset[str]
+    publication_labels: frozenset[str]
+    update_labels: frozenset[str]
+    stamp_words: frozenset[str]
     weekday_cues: frozenset[str]
     role_negators: frozenset[str]
+    past_role_cues: frozenset[str]
+
+    @property
+    def date_labels(self) -> frozenset[str]:
+        """Every label a date may carry: neutral, publication and update labels."""
+        return self.neutral_date_labels | self.publication_labels | self.update_labels
 
     def month_number(self, word: str) -> int | None:
         """ "August", "Aug.", "sept" -> the month's number; None for any other word."""
@@ -261,9 +270,13 @@ def load_time_words(path: Path) -> TimeWords:
         passive_auxiliaries=r.words("passive_auxiliaries"),
         anaphoric_words=_freeze(r.mapping("anaphoric_words", _int_in(-1, 1), "-1, 0 or 1")),
         span_prepositions=r.words("span_prepositions"),
-        date_labels=r.words("date_labels"),
+        neutral_date_labels=r.words("neutral_date_labels"),
+        publication_labels=r.words("publication_labels"),
+        update_labels=r.words("update_labels"),
+        stamp_words=r.words("stamp_words"),
         weekday_cues=r.words("weekday_cues"),
         role_negators=r.words("role_negators"),
+        past_role_cues=r.words("past_role_cues"),
     )
 
 
