@@ -3,6 +3,7 @@ model's guess would make a test flaky)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -290,3 +291,63 @@ def test_the_dateline_and_the_outlet_hint_at_the_articles_country(knowledge: Kno
         header_lines=(), raw=RawArticle(origin="t", text=text),
     )  # fmt: skip
     assert country_hints(document, knowledge) == ("KOR",)
+
+
+# --- groups, members and a speaker's own words ---------------------------------------------
+
+
+def test_the_two_as_a_subject_is_the_last_two_people(knowledge: Knowledge) -> None:
+    text = "Lee Jae Myung met Donald Trump on Wednesday. He said the two agreed on tariffs."
+    findings = found(text, knowledge, date(2025, 10, 29))
+    assert sorted(a for a in actor_of(findings, "the two") if a) == [
+        "donald_trump",
+        "lee_jae_myung",
+    ]
+
+
+def test_the_presidents_of_two_states_are_their_presidents(knowledge: Knowledge) -> None:
+    text = "The presidents of South Korea and the U.S. met in Seoul."
+    findings = found(text, knowledge, date(2025, 10, 29))
+    assert sorted(a for a in actor_of(findings, "The presidents") if a) == [
+        "donald_trump",
+        "lee_jae_myung",
+    ]
+
+
+def test_the_presidents_of_states_with_a_vacant_post_are_no_one(knowledge: Knowledge) -> None:
+    text = "The presidents of South Korea and the U.S. met in Seoul."
+    findings = found(text, knowledge, date(2025, 5, 1))
+    assert not [m for m in findings.mentions if m.text == "The presidents"]
+
+
+def test_an_activist_speaks_for_no_government(knowledge: Knowledge) -> None:
+    findings = found("Thousands of South Korean activists rallied in Seoul.", knowledge)
+    assert not [m for m in findings.mentions if m.text == "activists"]
+    official = found("A South Korean official said talks would resume.", knowledge)
+    assert actor_of(official, "official") == ["kor_gov"]
+
+
+def test_a_state_of_readiness_is_no_head_of_state(knowledge: Knowledge) -> None:
+    text = "President Lee Jae Myung spoke on Monday. The army kept its state of readiness."
+    findings = found(text, knowledge, date(2025, 10, 29))
+    assert not [m for m in findings.mentions if m.text in ("state", "its state")]
+
+
+def test_we_in_a_quotation_is_its_speaker(knowledge: Knowledge) -> None:
+    from peninsula.nlp.actors import own_words
+    from peninsula.records import Span as CharSpan
+    from peninsula.records import Statement
+
+    text = '"We will reopen the liaison office soon," Chung Dong-young said.'
+    doc = parse(text)
+    quoted = Statement(
+        document_id="doc", kind="direct", content=CharSpan(1, 41), text=text[1:41],
+        speaker="chung_dong_young", speaker_text="Chung Dong-young", source=None, cue="said",
+        cue_span=None,
+    )  # fmt: skip
+    mentions = own_words(doc, [quoted], [], knowledge)
+    assert [(m.text, m.actor_id, m.method) for m in mentions] == [
+        ("We", "chung_dong_young", "self")
+    ]
+    unattributed = replace(quoted, speaker=None)
+    assert own_words(doc, [unattributed], [], knowledge) == []

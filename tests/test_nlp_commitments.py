@@ -78,3 +78,27 @@ def test_a_pledge_reported_of_another_side_is_that_sides() -> None:
 def test_an_outlet_never_commits() -> None:
     found = _analyse("KCNA said Kim Jong Un vowed to expand the navy.")
     assert "kcna" not in [a for a, _, _ in found]
+
+
+def _events(text: str, published: str = "2025-10-29") -> list[tuple[str | None, str]]:
+    raw = RawArticle(origin="t.txt", text=text, source_kind="text")
+    document = Document(
+        id="d", origins=("t.txt",), text=text, title=None, outlet=None, url=None,
+        dateline=None, header_lines=(), raw=raw,
+        date=DateDecision(published=published, precision="day", confidence=1.0),
+    )  # fmt: skip
+    doc = load_pipeline(MODEL)(text)
+    analysis = analyse_doc(doc, document, default_knowledge(), event_classifier=False)
+    return [(e.source, e.trigger) for e in analysis.events]
+
+
+def test_we_in_a_leaders_quotation_acts_as_the_leader() -> None:
+    text = '"We will resume talks with North Korea soon," Lee Jae Myung said on Monday.'
+    sources = [s for s, t in _events(text) if t != "said"]
+    assert sources and set(sources) == {"lee_jae_myung"}
+
+
+def test_his_administration_acts_as_him() -> None:
+    text = "Lee Jae Myung said his administration will expand cooperation with China."
+    sources = [s for s, t in _events(text) if t != "said"]
+    assert sources and set(sources) == {"lee_jae_myung"}

@@ -2,7 +2,9 @@
 
 Columns: `phrase` (lower-case words), `kind` (one of REFERENCE_KINDS), `gender` (`male`,
 `female` or empty), `number` (1 for one, 2 or more for several; for a `number` word, the count it
-states) and a free `note`. The entity resolver (`nlp.entities`) reads them:
+states), `member` (`yes` for a `person` noun whose unnamed bearer speaks for a body: "a ministry
+official", "a South Korean diplomat"; not "an analyst", "South Korean activists") and a free
+`note`. The entity resolver (`nlp.entities`) reads them:
 
 - `pronoun`: he/she (a person of that gender), it (a body), they (a group);
 - `self`: I, we (a quotation with one is in its speaker's own words: the others it names are
@@ -62,6 +64,7 @@ class Reference:
     kind: str
     gender: str | None
     number: int
+    member: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +113,11 @@ def load_references(path: Path) -> References:
             raise DataFileError(
                 path, line, f"duplicate {kind} {phrase!r} (line {seen[phrase, kind]})"
             )
+        member = row.get("member") or ""
+        if member not in ("", "yes") or (member and kind != "person"):
+            raise DataFileError(path, line, f"member {member!r}: 'yes' on a person noun, or empty")
         seen[phrase, kind] = line
-        reference = Reference(phrase, kind, gender, int(row["number"]))
+        reference = Reference(phrase, kind, gender, int(row["number"]), member == "yes")
         found.setdefault(phrase.split()[-1], []).append(reference)
     return References(
         MappingProxyType(

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from peninsula.errors import SettingsError
 from peninsula.knowledge import Knowledge
-from peninsula.nlp.actors import country_hints, find_actors
+from peninsula.nlp.actors import country_hints, find_actors, own_words
 from peninsula.nlp.commitments import find_commitments
 from peninsula.nlp.events import find_events
 from peninsula.nlp.statements import find_statements
@@ -76,15 +76,17 @@ def analyse_doc(
         _dated_statement(doc, s, timexes, published)
         for s in find_statements(doc, document.id, found.mentions, knowledge)
     ]
+    mentions = sorted(
+        [*found.mentions, *own_words(doc, statements, found.mentions, knowledge)],
+        key=lambda m: (m.char_start, m.char_end),
+    )
     events = [
         _dated_event(doc, e, timexes, published, statements)
-        for e in find_events(
-            doc, document.id, found.mentions, knowledge, on, embeddings=event_classifier
-        )
+        for e in find_events(doc, document.id, mentions, knowledge, on, embeddings=event_classifier)
     ]
-    commitments = find_commitments(doc, statements, events, found.mentions, knowledge, on)
+    commitments = find_commitments(doc, statements, events, mentions, knowledge, on)
     return Analysis(
-        found.mentions,
+        mentions,
         found.new_actors,
         timexes,
         _unique(statements),

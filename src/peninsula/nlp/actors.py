@@ -14,13 +14,17 @@ document has already named (`nlp.entities` holds that state).
 4. surnames and titled surnames (`surnames`), then organisations the knowledge base lacks;
 5. role descriptions on the document's day ("the defense minister"; `nlp.entity_refs`);
 6. bodies ("the ministry", "state media"), 7. their unnamed members ("a JCS official"),
-8. groups ("the three ministers", "both sides");
+8. groups ("the three ministers", "both sides", "the two", "the presidents of X and Y";
+   `nlp.entity_groups`);
 9. pronouns with gender and number; "his office";
 10. statement nouns that speak ("the joint statement said": its authors).
 
+After the statements are found, `own_words` adds one more: "I", "we", "our" inside a quoted
+statement is its speaker ("'We will resume talks,' the minister said": the minister).
+
 Every mention names its sieve in `method`: `name`, `metonymy`, `demonym`, `description`,
 `institution`, `ner` (an actor the text introduces), `surname`, `body`, `member`, `group`,
-`pronoun`, `office`, `statement`. A mention of a news outlet is flagged `carrier`.
+`pronoun`, `office`, `statement`, `self`. A mention of a news outlet is flagged `carrier`.
 
 Domain words come from the knowledge base: names, titles and their ranks, offices, metonyms,
 and the referring words of `references.csv` (pronouns, honorifics, nouns for people, bodies,
@@ -30,19 +34,19 @@ outlets, statements and states, count words).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from spacy.tokens import Doc
 
 from peninsula.knowledge import Actor, Knowledge
-from peninsula.nlp import entity_names, entity_refs, newcomers
+from peninsula.nlp import entity_groups, entity_names, entity_refs, newcomers
 from peninsula.nlp.entities import Entities
 from peninsula.nlp.quotes import find_quotes
-from peninsula.records import Document, Mention
+from peninsula.records import Document, Mention, Statement
 
-__all__ = ["ActorFindings", "country_hints", "find_actors"]
+__all__ = ["ActorFindings", "country_hints", "find_actors", "own_words"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +76,40 @@ def find_actors(
     entity_refs.descriptions(ent)
     entity_refs.bodies(ent)
     entity_refs.members(ent)
-    entity_refs.groups(ent)
+    entity_groups.groups(ent)
     entity_refs.pronouns(ent)
     entity_refs.statements(ent)
     return ActorFindings(ent.mentions(), list(ent.new_actors.values()))
+
+
+def own_words(
+    doc: Doc, statements: Sequence[Statement], mentions: Sequence[Mention], knowledge: Knowledge
+) -> list[Mention]:
+    """The speaker's words for themself inside a quoted statement ("I", "we", "our"): mentions
+    of its speaker (a person, a body or a state). A word another mention already covers, or a
+    statement with no speaker, adds nothing."""
+    refs = knowledge.references
+    taken = {(m.char_start, m.char_end) for m in mentions}
+    found: list[Mention] = []
+    for statement in statements:
+        if statement.speaker is None or statement.kind == "indirect":
+            continue
+        content = doc.char_span(
+            statement.content.start, statement.content.end, alignment_mode="expand"
+        )
+        for token in content if content is not None else ():
+            span = (token.idx, token.idx + len(token))
+            if span in taken or refs.word(token.lower_, "self") is None or token.text == "US":
+                continue
+            taken.add(span)
+            speaker = knowledge.actor(statement.speaker)
+            carrier = speaker is not None and speaker.kind == "media"
+            found.append(
+                Mention(
+                    statement.document_id, *span, token.text, "", statement.speaker, "self", carrier
+                )
+            )
+    return found
 
 
 def _first_person_quotes(doc: Doc, knowledge: Knowledge) -> list[tuple[int, int]]:

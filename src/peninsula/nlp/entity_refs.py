@@ -13,8 +13,7 @@ and statements. Each resolves words that do not name an actor to one the documen
 7. `members`: "a JCS official", "a ministry spokesman", "an official of the Foreign Ministry",
    "a South Korean official": an unnamed member speaks for the body (for a state, its
    government).
-8. `groups`: "the three ministers", "the two leaders", "both sides": the last N people (with
-   such a title) or states the document named.
+8. `groups` (`nlp.entity_groups`).
 9. `pronouns`: he/she is the most salient person before it of a compatible gender (the text's
    pronoun also tells the gender of a person it introduced); "his office" is that person's
    office; it/they, as the one who speaks ("It added", "they said") or owns ("its statement"),
@@ -38,9 +37,9 @@ _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _INDEFINITE = frozenset({"a", "an", "another", "one", "some", "any"})
 _OWNER_PREPS = frozenset({"of", "at", "from", "in", "with", "for"})
 _AUTHOR_PREPS = frozenset({"by", "from", "of"})
-_SPEAKING_DEPS = frozenset({"nsubj", "nsubjpass"})
+SPEAKING_DEPS = frozenset({"nsubj", "nsubjpass"})
 _NON_PERSON = frozenset({"organization", "igo", "state", "media", "group"})
-_PERSON = frozenset({"person"})
+PERSON = frozenset({"person"})
 _BODIES = frozenset({"organization", "igo", "media"})
 PRONOUN_WINDOW = 4  # sentences a he/she looks back
 IT_WINDOW = 2
@@ -53,12 +52,12 @@ def descriptions(ent: Entities) -> None:
     doc, gaz, refs = ent.doc, ent.gazetteer, ent.knowledge.references
     negators = ent.knowledge.time_words.role_negators
     for token in doc:
-        if token.i in ent.covered or token.pos_ not in ("NOUN", "PROPN") or _plural(token):
+        if token.i in ent.covered or token.pos_ not in ("NOUN", "PROPN") or plural(token):
             continue
         start, titles = _title_phrase(ent, token)
         bare = generic = False
         if titles is None:
-            titles = gaz.title_heads.get(token.lower_)
+            titles = gaz.title_nouns.get(token.lower_)
             bare = titles is not None
             generic = not bare and refs.word(token.lower_, "person") is not None
             if not bare and not generic:
@@ -79,12 +78,12 @@ def descriptions(ent: Entities) -> None:
         if generic and state is None:
             continue
 
-        wanted = Wanted(kinds=_PERSON, country=state, titles=titles)
+        wanted = Wanted(kinds=PERSON, country=state, titles=titles)
         chosen = next(ent.antecedents(token.i, wanted, 3 if generic else None), None)
         actor_id = chosen.actor if chosen is not None else None
         specific = state is not None or start < token.i or _is_title_name(token, titles)
         if actor_id is None and not bare and titles is not None and specific:
-            actor_id = _holder_of(ent, titles, state)
+            actor_id = holder_of(ent, titles, state)
         if actor_id is not None:
             ent.add(_with_determiner(doc, start), token.i + 1, actor_id, "description")
 
@@ -110,7 +109,7 @@ def _is_title_name(token: Token, titles: frozenset[str] | None) -> bool:
     return titles is not None and token.lower_ in {t.lower() for t in titles}
 
 
-def _holder_of(ent: Entities, titles: frozenset[str], state: str | None) -> str | None:
+def holder_of(ent: Entities, titles: frozenset[str], state: str | None) -> str | None:
     """The holder on the day of one of `titles` in `state`, else in the first of the article's
     countries that has such a post at all (a post vacant on the day is no one, not another
     country's); the most prominent title wins a tie; None when still several."""
@@ -172,7 +171,7 @@ def _with_determiner(doc: Doc, start: int) -> int:
     return start
 
 
-def _plural(token: Token) -> bool:
+def plural(token: Token) -> bool:
     return token.tag_ in ("NNS", "NNPS")
 
 
@@ -187,7 +186,7 @@ def bodies(ent: Entities) -> None:
         ref = refs.of(_words_to(doc, token))
         if ref is None or ref.kind not in ("body", "media") or token.ent_type_ == "ORG":
             continue
-        if _plural(token) and ref.kind != "media":  # "media" is plural itself
+        if plural(token) and ref.kind != "media":  # "media" is plural itself
             continue
         if _continues(ent, token):  # "news" in "news agency": the phrase ends later
             continue
@@ -311,7 +310,9 @@ def members(ent: Entities) -> None:
         if token.i in ent.covered or token.pos_ != "NOUN":
             continue
         ref = refs.word(token.lower_, "person")
-        if ref is None or _names_follow(ent, token) or _has_named_apposition(ent, token):
+        if ref is None or not ref.member:
+            continue
+        if _names_follow(ent, token) or _has_named_apposition(ent, token):
             continue
         body = _body_of(ent, token)
         if body is not None:
@@ -335,67 +336,6 @@ def _body_of(ent: Entities, token: Token) -> str | None:
     return None
 
 
-# --- sieve 8: groups ------------------------------------------------------------------------
-
-
-def groups(ent: Entities) -> None:
-    doc, refs, gaz = ent.doc, ent.knowledge.references, ent.gazetteer
-    for token in doc:
-        if token.i in ent.covered or token.pos_ != "NOUN" or not _plural(token):
-            continue
-        ref = refs.word(token.lower_, "person") or refs.word(token.lower_, "state")
-        if ref is None or ref.number < 2:
-            continue
-        count, start = _count(ent, token)
-        if count is None:
-            continue
-        if ref.kind == "person":
-            wanted = Wanted(kinds=_PERSON, titles=gaz.title_heads.get(token.lemma_.lower()))
-            found = _recent(ent, token.i, wanted, count)
-        else:
-            found = _recent_states(ent, token.i, count)
-        if len(found) == count:
-            for actor_id in found:
-                ent.add(start, token.i + 1, actor_id, "group")
-
-
-def _count(ent: Entities, token: Token) -> tuple[int | None, int]:
-    refs = ent.knowledge.references
-    start = token.i
-    count = None
-    for child in token.lefts:
-        number = refs.word(child.lower_, "number")
-        if number is not None and child.dep_ in ("nummod", "det", "predet", "amod", "quantmod"):
-            count = number.number
-        start = min(start, child.i)
-    return count, start
-
-
-def _recent(ent: Entities, token: int, wanted: Wanted, count: int) -> list[str]:
-    """The last `count` different actors named before `token` that are what is `wanted`."""
-    found: list[str] = []
-    for placed in sorted(ent.placed, key=lambda p: -p.start):
-        fresh = placed.end <= token and placed.actor not in found
-        if fresh and wanted.fits(ent, placed):
-            found.append(placed.actor)
-        if len(found) == count:
-            break
-    return found
-
-
-def _recent_states(ent: Entities, token: int, count: int) -> list[str]:
-    found: list[str] = []
-    for placed in sorted(ent.placed, key=lambda p: -p.start):
-        if placed.end > token or not placed.actor or ent.kind(placed.actor) == "media":
-            continue
-        state = ent.country(placed.actor)
-        if state and state not in found:
-            found.append(state)
-        if len(found) == count:
-            break
-    return found
-
-
 # --- sieve 9: pronouns ----------------------------------------------------------------------
 
 
@@ -416,14 +356,14 @@ def pronouns(ent: Entities) -> None:
 
 
 def _person_pronoun(ent: Entities, token: Token, gender: str) -> None:
-    wanted = Wanted(kinds=_PERSON, gender=gender, methods_not=frozenset({"group"}))
+    wanted = Wanted(kinds=PERSON, gender=gender, methods_not=frozenset({"group"}))
     person = _cataphora(ent, token, wanted)
     if person is None:
         chosen = next(_outside_quotes(ent, token, wanted, PRONOUN_WINDOW), None)
         person = chosen.actor if chosen is not None else None
     if person is None:
         return
-    nearby = {p.actor for p in ent.antecedents(token.i, Wanted(kinds=_PERSON), 1)}
+    nearby = {p.actor for p in ent.antecedents(token.i, Wanted(kinds=PERSON), 1)}
     if nearby == {person}:  # the only person just before: the pronoun tells their gender
         ent.learn_gender(person, gender)
     after = ent.doc[token.i + 1] if token.i + 1 < len(ent.doc) else None
@@ -449,7 +389,7 @@ def _cataphora(ent: Entities, token: Token, wanted: Wanted) -> str | None:
     root = token.sent.root
     if token.i >= root.i:
         return None
-    for subject in (t for t in root.children if t.dep_ in _SPEAKING_DEPS and t.i > token.i):
+    for subject in (t for t in root.children if t.dep_ in SPEAKING_DEPS and t.i > token.i):
         for placed in ent.at(subject.i):
             if wanted.fits(ent, placed):
                 return placed.actor
@@ -524,7 +464,7 @@ def _shared_span(ent: Entities, placed: Placed) -> bool:
 def statements(ent: Entities) -> None:
     doc = ent.doc
     for token in doc:
-        if token.i in ent.covered or token.pos_ != "NOUN" or token.dep_ not in _SPEAKING_DEPS:
+        if token.i in ent.covered or token.pos_ != "NOUN" or token.dep_ not in SPEAKING_DEPS:
             continue
         if not _is_statement(ent, token):
             continue
@@ -548,7 +488,7 @@ def authors_of(ent: Entities, noun: Token) -> tuple[str, ...]:
                     found += _speakers_at(ent, obj)
     verb = noun.head.head if noun.dep_ == "pobj" else noun.head
     if not found and noun.dep_ in ("dobj", "pobj") and verb.pos_ == "VERB":
-        for subject in (c for c in verb.children if c.dep_ in _SPEAKING_DEPS):
+        for subject in (c for c in verb.children if c.dep_ in SPEAKING_DEPS):
             found += _speakers_at(ent, subject)
     return tuple(dict.fromkeys(found))
 

@@ -45,6 +45,9 @@ class Gazetteer:
     surnames: dict[str, tuple[str, ...]]  # surname -> person ids
     title_phrases: dict[str, frozenset[str]]  # "defense minister" -> titles
     title_heads: dict[str, frozenset[str]]  # "minister" -> titles with an alias ending in it
+    # The last word of each alias without "of": a bare one ("the minister", "the president")
+    # may refer to a person named with the title; "state" (of "head of state") may not.
+    title_nouns: dict[str, frozenset[str]]
 
 
 @cache
@@ -85,10 +88,13 @@ def gazetteer(knowledge: Knowledge, vocab: Any) -> Gazetteer:
         lowered.add(key, [tokenizer(p) for p in described])
     phrases: dict[str, set[str]] = {}
     heads: dict[str, set[str]] = {}
+    nouns: dict[str, set[str]] = {}
     for title, aliases in knowledge.titles.items():
         for alias in (*aliases, title.lower()):
             phrases.setdefault(alias, set()).add(title)
             heads.setdefault(re.split(r"[\s-]+", alias)[-1], set()).add(title)
+            if " of " not in f" {alias} ":
+                nouns.setdefault(re.split(r"[\s-]+", alias)[-1], set()).add(title)
     return Gazetteer(
         names,
         lowered,
@@ -97,6 +103,7 @@ def gazetteer(knowledge: Knowledge, vocab: Any) -> Gazetteer:
         _surnames(knowledge.actors, knowledge),
         {k: frozenset(v) for k, v in phrases.items()},
         {k: frozenset(v) for k, v in heads.items()},
+        {k: frozenset(v) for k, v in nouns.items()},
     )
 
 

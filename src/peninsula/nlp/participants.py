@@ -8,8 +8,9 @@ Lima"), plus its conjuncts ("Peru, Chile and Bolivia"). An event noun in a conce
 circumstantial phrase ("despite stalled talks with X", "amid ...") is the clause's background:
 it borrows no participant from the clause and keeps only its own ("with X"). Temporal phrases
 ("after talks with Trump, Lee said") do borrow the subject. Within reported speech, "the
-government" or "we" in a speaker's mouth is the speaker's government (the `government` of their
-state in actors.csv).
+government" or "we" in a speaker's mouth that the resolver left unresolved is the speaker's
+government (the `government` of their state in actors.csv); one it resolved stays ("his
+administration": the president; a quoted "we": the quote's speaker).
 """
 
 from __future__ import annotations
@@ -236,8 +237,8 @@ def _verb_parties(
     sources = list(_np_actors(source_head, context)) if source_head is not None else []
     if not sources and source_head is not None and _speaker_pronoun(source_head, context):
         sources = list(speaker)  # "NATO said it would ...": it is the speaker
-    if source_head is not None and _says_government(source_head, context):
-        sources = list(_own_government(sources or list(speaker), context)) or sources
+    if not sources and source_head is not None and _says_government(source_head, context):
+        sources = list(_own_government(speaker, context))
     targets += _object_actors(verb, context, exclude=sources)
     if not targets:
         reported = addressed or context.data.cues.has(verb.lemma_.lower(), "speech")
