@@ -82,6 +82,10 @@ _CLIMB_FOR_SUBJECT = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp", "acl
 _BACKGROUND_PREPS = frozenset(
     ["despite", "in spite of", "notwithstanding", "amid", "amidst", "given"]
 )
+# A conflict noun (threats, protests, force, coercion, attacks: CAMEO 13-20) after a temporal
+# preposition is background too ("advised against travel after the shooting"): the subject did
+# not shoot. Talks and visits there stay the subject's own.
+_CONFLICT_ROOTS = frozenset({"13", "14", "15", "16", "17", "18", "19", "20"})
 # Prepositions of circumstance: what hangs off them is not the trigger's object ...
 _ADJUNCT_PREPS = frozenset(
     [
@@ -188,6 +192,11 @@ def _opens_background(prep: Token) -> bool:
     return of is not None and f"{prep.lower_} {obj.lower_} {of.lower_}" in _BACKGROUND_PREPS
 
 
+def _after_prep(noun: Token) -> bool:
+    """ "after the shooting", "following the attack": the object of a temporal preposition."""
+    return noun.dep_ == "pobj" and noun.head.lower_ in _ADJUNCT_PREPS
+
+
 def _in_background(noun: Token) -> bool:
     """The noun sits in a concessive or circumstantial phrase ("despite stalled talks", "amid
     the collapse of talks", "the talks notwithstanding"), below no verb of its own."""
@@ -213,7 +222,8 @@ def find_parties(
     and demands are addressed to whoever must act: "demanded that Japan withdraw")."""
     addressed = code[:2] in _ADDRESSED_ROOTS
     if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ != "ROOT":
-        return _noun_parties(trigger, context, addressed)
+        background = code[:2] in _CONFLICT_ROOTS and _after_prep(trigger)
+        return _noun_parties(trigger, context, addressed, background)
     return _verb_parties(trigger, context, speaker, addressed)
 
 
@@ -251,13 +261,17 @@ def _verb_parties(
     )
 
 
-def _noun_parties(noun: Token, context: Context, addressed: bool) -> Parties:
+def _noun_parties(
+    noun: Token, context: Context, addressed: bool, background: bool = False
+) -> Parties:
     sources: list[str] = []
     for child in noun.children:
         if child.dep_ in ("poss", "compound", "amod", "nmod") and child.i < noun.i:
             sources += _np_actors(child, context)
     subject = None
-    if not sources and not _in_background(noun):  # "despite stalled talks": not the subject's
+    if (
+        not sources and not background and not _in_background(noun)
+    ):  # "despite stalled talks": not the subject's
         verb = _governing_verb(noun)
         subject = _subject(verb) if verb is not None else None
         sources = list(_np_actors(subject, context)) if subject is not None else []
@@ -341,8 +355,12 @@ def _np_actors(head: Token, context: Context) -> tuple[str, ...]:
     if not found:
         found = [a for c in modifiers for a in context.actors.get(c.i, ())]
     if not found or all(context.knowledge.actor(a) is None for a in found):
-        # "Chilean President Ana Soto", a person the knowledge base lacks: Chile acts
+        # "Chilean President Ana Soto", "Peru's Solidarity Front", an actor the knowledge base
+        # lacks: Chile, Peru acts
         states = [a for c in (head, *modifiers) for a in _demonym_actors(c, context.knowledge)]
+        states += [
+            a for c in modifiers for a in context.actors.get(c.i, ()) if _is_state(a, context)
+        ]
         found = states or found
     if not found:
         found = _owner_actors(head, context)
@@ -350,6 +368,11 @@ def _np_actors(head: Token, context: Context) -> tuple[str, ...]:
         if child.dep_ == "conj" or (child.dep_ == "appos" and child.i in context.actors):
             found += _np_actors(child, context)  # "Peru, Chile and Bolivia"
     return tuple(dict.fromkeys(found))
+
+
+def _is_state(actor_id: str, context: Context) -> bool:
+    actor = context.knowledge.actor(actor_id)
+    return actor is not None and actor.kind == "state"
 
 
 def _owner_actors(head: Token, context: Context) -> list[str]:
