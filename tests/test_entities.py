@@ -351,3 +351,14 @@ def test_we_in_a_quotation_is_its_speaker(knowledge: Knowledge) -> None:
     ]
     unattributed = replace(quoted, speaker=None)
     assert own_words(doc, [unattributed], [], knowledge) == []
+
+
+def test_a_statement_of_someone_that_dismisses_is_theirs(knowledge: Knowledge) -> None:
+    text = "Talks look unlikely despite Kim Yo Jong's statement dismissing the offer of dialogue."
+    findings = found(text, knowledge, date(2025, 7, 29))
+    assert actor_of(findings, "Kim Yo Jong's statement") == ["kim_yo_jong"]
+
+
+def test_the_other_party_is_no_party_of_the_text(knowledge: Knowledge) -> None:
+    text = "The Workers' Party said talks with the other party were possible."
+    assert not [m for m in found(text, knowledge).mentions if m.text == "the other party"]

@@ -19,8 +19,8 @@ and statements. Each resolves words that do not name an actor to one the documen
    office; it/they, as the one who speaks ("It added", "they said") or owns ("its statement"),
    is the authors of the statement just mentioned, else the body (it) or group (they) named
    last.
-10. `statements`: a statement noun that speaks ("the joint statement said") is its authors: its
-   owner, its "by", or the subject that issued it.
+10. `statements`: a statement noun that speaks ("the joint statement said", "her statement
+   dismissing the offer") is its authors: its owner, its "by", or the subject that issued it.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from peninsula.nlp.entities import Entities, Placed, Wanted
 
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _INDEFINITE = frozenset({"a", "an", "another", "one", "some", "any"})
+_OTHER = frozenset({"other", "either", "neither", "opposing", "third"})
 _OWNER_PREPS = frozenset({"of", "at", "from", "in", "with", "for"})
 _AUTHOR_PREPS = frozenset({"by", "from", "of"})
 SPEAKING_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -198,8 +199,8 @@ def bodies(ent: Entities) -> None:
             ent.add(start, token.i + 1, named, "body")
             continue
         left = _phrase_start(token, start)
-        if doc[left].lower_ in _INDEFINITE:
-            continue
+        if doc[left].lower_ in _INDEFINITE or any(t.lower_ in _OTHER for t in doc[left:start]):
+            continue  # "a ministry", "the other party" (a counterpart, no party of the text)
         state = ent.qualifier(start) or _state_within(ent, left, start)
         definite = _definite(doc, start) or any(
             t.lower_ in _DEFINITE or t.dep_ == "poss" for t in doc[left:start]
@@ -462,16 +463,23 @@ def _shared_span(ent: Entities, placed: Placed) -> bool:
 
 
 def statements(ent: Entities) -> None:
-    doc = ent.doc
+    doc, speech = ent.doc, ent.knowledge.speech.by_word
     for token in doc:
-        if token.i in ent.covered or token.pos_ != "NOUN" or token.dep_ not in SPEAKING_DEPS:
+        if token.i in ent.covered or token.pos_ != "NOUN":
+            continue
+        # "the statement said"; "Kim's statement dismissing the offer" (its owner only)
+        speaks = token.dep_ in SPEAKING_DEPS
+        if not speaks and not any(
+            c.dep_ == "acl" and c.lemma_.lower() in speech for c in token.children
+        ):
             continue
         if not _is_statement(ent, token):
             continue
-        authors = authors_of(ent, token) or tuple(_authors_before(ent, token, 1))
-        start = min((c.i for c in token.lefts), default=token.i)
+        authors = authors_of(ent, token)
+        if speaks and not authors:
+            authors = tuple(_authors_before(ent, token, 1))
         for actor_id in authors:
-            ent.add(start, token.i + 1, actor_id, "statement")
+            ent.add(token.left_edge.i, token.i + 1, actor_id, "statement")
 
 
 def authors_of(ent: Entities, noun: Token) -> tuple[str, ...]:
