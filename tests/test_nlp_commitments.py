@@ -115,3 +115,10 @@ def test_an_unknown_body_of_a_state_acts_as_that_state() -> None:
     text = "Japan vowed to expel the leaders of China's Harbor Lantern movement."
     events = _events(text, targets=True)
     assert ("JPN", "CHN") in events
+
+
+def test_a_statement_dismissing_talks_is_its_authors_act() -> None:
+    text = (
+        "Talks stalled after Kim Yo Jong's statement dismissing the offer from the United States."
+    )
+    assert ("kim_yo_jong", "dismissing") in _events(text)

@@ -316,8 +316,8 @@ def _subject(verb: Token) -> Token | None:
             if subject.lower_ in _RELATIVE_PRONOUNS and node.dep_ == "relcl":
                 return node.head
             return subject
-        if dep(node) == "relcl":
-            return node.head
+        if dep(node) == "relcl" or (node.dep_ == "acl" and node.tag_ == "VBG"):
+            return node.head  # "the statement dismissing talks": the statement dismisses
         is_verb = node.pos_ in ("VERB", "AUX")
         if node.head.i == node.i or (is_verb and dep(node) not in _CLIMB_FOR_SUBJECT):
             return None
