@@ -4,7 +4,7 @@
   title) or states the document named;
 - "the two", "both" on their own as a subject ("the two agreed"): the last two people named in
   the sentence or the one before, else the last two states;
-- "the presidents of South Korea and the U.S.", "the foreign ministers of Japan and China":
+- "the presidents of Chile and Peru", "the foreign ministers of Japan and China":
   the holder of the title in each state named (all of them, or no one).
 """
 
@@ -41,7 +41,7 @@ def groups(ent: Entities) -> None:
 
 
 def _holders_of_states(ent: Entities, token: Token, start: int) -> None:
-    """ "the presidents of South Korea and the U.S.", "the foreign ministers of Japan and
+    """ "the presidents of Chile and Peru", "the foreign ministers of Japan and
     China": the holder of the title in each state named after "of" (all of them, or none)."""
     phrases, head = ent.gazetteer.title_phrases, token.lemma_.lower()
     titles = None
