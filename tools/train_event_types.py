@@ -15,20 +15,23 @@ of words and word pairs (`peninsula.nlp.event_types.analyze`, sublinear tf, term
 training texts) times a scale; three multinomial logistic regressions (scikit-learn, lbfgs,
 balanced class weights): the PLOVER category (NONE included), the modality (over (b)'s events),
 and the CAMEO code (over (b)'s coded events, embedding only; the code is read within the
-predicted category and given when its probability there reaches a floor). `--lexical` trains the
-words-only fallback (no code head). Choices, all on (b)'s dev split unless said: the category
-head's C and word scale by dev macro-F1; the weight of (a)'s sentences by 4-fold
-cross-validation inside (a)'s training half (PLOVER 0.8 accuracy); the modality head's C by dev
-accuracy over events; the code head's C by dev code accuracy within the gold category, and its
-floor as the lowest whose dev precision reaches CODE_PRECISION. Deterministic (lbfgs; fixed
-folds, seed 0).
+predicted category and given when P(category) x its share there reaches a floor). `--lexical`
+trains the words-only fallback (no code head).
+
+Choices, on (b)'s dev split unless said: the category head's C and word scale by dev macro-F1;
+the weight of (a)'s sentences by 4-fold cross-validation inside (a)'s training half (PLOVER 0.8
+accuracy); the modality head's C by dev accuracy over events; the code head's C by dev code
+accuracy within the gold category; the written model's code floor as the lowest at which its
+dev codes are right (category and code) CODE_PRECISION of the time. `--chosen '{...}'` skips the
+grids and uses the settings given (a model card's "chosen"); the floor is chosen again.
+Deterministic (lbfgs; fixed folds, seed 0).
 
 Prints the grid, the figures of the written model on (b) dev and the PLOVER held-out half
 (as `benchmarks/event_types.py` scores them), and each source's contribution (trained on (a)
 only, (b) only, both). The last stdout line is one JSON object.
 
     HF_HUB_OFFLINE=1 PYTHONPATH=src .venv/bin/python tools/train_event_types.py \
-        [--lexical] [--cache DIR] [--out FILE]
+        [--lexical] [--cache DIR] [--out FILE] [--chosen JSON]
 
 `--cache DIR` keeps the sentence embeddings between runs (an .npz keyed by text hash).
 """
@@ -93,6 +96,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--lexical", action="store_true", help="words only, no embedder")
     parser.add_argument("--cache", type=Path, help="folder to keep sentence embeddings in")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--chosen", help="JSON settings to use instead of choosing them")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
@@ -122,6 +126,88 @@ def main(argv: Sequence[str] | None = None) -> None:
         vectors.add([i.text for i in b_train + b_dev + a_train] + [r["text"] for r in a_held])
     trainer = Trainer(vectors)
 
+    dev_rows = [r for r in rows if r["split"] == "dev"]
+    if args.chosen:
+        chosen, selection = {**json.loads(args.chosen), "cameo_min_probability": 1.0}, {}
+        if args.lexical:
+            chosen["cameo_C"] = None
+    else:
+        chosen, selection = select(trainer, b_train, b_dev, a_train, lexical=args.lexical)
+    written = trainer.model_json(b_train, a_train, chosen)
+    if written["heads"]["cameo"] is not None:
+        floor = code_floor(written, vectors, dev_rows)
+        chosen["cameo_min_probability"] = written["heads"]["cameo"]["min_probability"] = floor
+        log(f"cameo floor {floor} (dev precision >= {CODE_PRECISION})")
+    weights = parse_event_type_weights(written, out)
+    model = EventTypeModel(weights)
+    figures = evaluate(model, vectors, dev_rows, a_held)
+    contributions = {
+        "plover_only": trainer.contribution([], a_train, chosen, dev_rows, a_held),
+        "training_sentences_only": trainer.contribution(b_train, [], chosen, dev_rows, a_held),
+        "both": {
+            "plover_heldout": figures["plover_heldout"],
+            "training_dev": figures["training_dev"],
+        },
+    }
+    written["card"] = {
+        "model": "words only (TF-IDF), no code head"
+        if args.lexical
+        else f"{bench.EMBEDDER} sentence embedding + TF-IDF words and word pairs",
+        "trained_on": {
+            "plover_gsr": f"PLOVER_GSR_CAMEO.json training half ({len(a_train)} sentences; the "
+            f"held-out {len(a_held)} ids in data/training/plover_gsr_heldout.json), category "
+            "head only, PLOVER 0.5 names mapped to 0.8",
+            "training_sentences": f"data/training/events.jsonl split=train ({len(b_train)} "
+            f"sentences); choices on split=dev ({len(b_dev)})",
+        },
+        "data_sha256": {
+            "events.jsonl": sha256(bench.TRAINING),
+            "PLOVER_GSR_CAMEO.json": sha256(gold_dir("plover_gsr") / bench.GOLD_FILE),
+            "plover_gsr_heldout.json": sha256(bench.HELDOUT),
+        },
+        "learner": f"scikit-learn {sklearn_version} LogisticRegression(lbfgs, "
+        "class_weight='balanced'), one per head",
+        "chosen": chosen,
+        "selection": selection or "settings given with --chosen",
+        "figures": {
+            "training_dev": figures["training_dev"],
+            "plover_heldout": figures["plover_heldout"],
+        },
+        "contributions": contributions,
+        "seed": SEED,
+        "date": date.today().isoformat(),
+        "command": "HF_HUB_OFFLINE=1 PYTHONPATH=src .venv/bin/python tools/train_event_types.py"
+        + (" --lexical" if args.lexical else "")
+        + (f" --chosen '{args.chosen}'" if args.chosen else ""),
+    }
+    out.write_text(json.dumps(written, separators=(",", ":")) + "\n", encoding="utf-8")
+    log(json.dumps(written["card"], indent=1))
+    emit(
+        {
+            "out": str(out),
+            "bytes": out.stat().st_size,
+            "chosen": chosen,
+            "training_dev": figures["training_dev"],
+            "plover_heldout": figures["plover_heldout"],
+            "contributions": {
+                k: {"plover_heldout": v["plover_heldout"], "training_dev": v["training_dev"]}
+                for k, v in contributions.items()
+            },
+            "ms_per_sentence": figures["ms_per_sentence"],
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+    )
+
+
+def select(
+    trainer: Trainer,
+    b_train: Sequence[Item],
+    b_dev: Sequence[Item],
+    a_train: Sequence[Item],
+    *,
+    lexical: bool,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The settings chosen (see the module's doc) and the figures they were chosen by."""
     # Category head: C and word scale on (b) dev, then the weight of (a) by CV inside (a).
     grid: dict[str, float] = {}
     for c in CATEGORY_C:
@@ -152,8 +238,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         log(f"modality C={c}: dev accuracy {modality_grid[str(c)]}")
     c_modality = float(max(modality_grid, key=lambda k: modality_grid[k]))
     code_grid: dict[str, float] = {}
-    c_code, floor = None, 1.0
-    if not args.lexical:
+    c_code = None
+    if not lexical:
         coded = [i for i in b_train if i.cameo]
         dev_coded = [i for i in b_dev if i.cameo]
         category_of = {i.cameo: i.category for i in coded}
@@ -163,9 +249,6 @@ def main(argv: Sequence[str] | None = None) -> None:
             code_grid[str(c)] = bench.accuracy([i.cameo for i in dev_coded], [p for p, _ in picks])
             log(f"cameo C={c}: dev code accuracy within the gold category {code_grid[str(c)]}")
         c_code = float(max(code_grid, key=lambda k: code_grid[k]))
-        fitted = trainer.head(coded, [i.cameo for i in coded], c_code, scale, words=False)
-        floor = code_floor(fitted.within(dev_coded, category_of), [i.cameo for i in dev_coded])
-        log(f"cameo floor {floor} (dev precision >= {CODE_PRECISION})")
 
     chosen = {
         "category_C": c_category,
@@ -173,73 +256,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         "plover_weight": plover_weight,
         "modality_C": c_modality,
         "cameo_C": c_code,
-        "cameo_min_probability": floor,
+        "cameo_min_probability": 1.0,  # chosen on the written model
     }
-    written = trainer.model_json(b_train, a_train, chosen)
-    weights = parse_event_type_weights(written, out)
-    model = EventTypeModel(weights)
-    dev_rows = [r for r in rows if r["split"] == "dev"]
-    figures = evaluate(model, vectors, dev_rows, a_held)
-    contributions = {
-        "plover_only": trainer.contribution([], a_train, chosen, dev_rows, a_held),
-        "training_sentences_only": trainer.contribution(b_train, [], chosen, dev_rows, a_held),
-        "both": {
-            "plover_heldout": figures["plover_heldout"],
-            "training_dev": figures["training_dev"],
-        },
+    selection = {
+        "category_dev_macro_f1": grid,
+        "plover_weight_cv_accuracy": cv,
+        "modality_dev_accuracy": modality_grid,
+        "cameo_dev_accuracy": code_grid,
     }
-    written["card"] = {
-        "model": "words only (TF-IDF), no code head"
-        if args.lexical
-        else f"{bench.EMBEDDER} sentence embedding + TF-IDF words and word pairs",
-        "trained_on": {
-            "plover_gsr": f"PLOVER_GSR_CAMEO.json training half ({len(a_train)} sentences; the "
-            f"held-out {len(a_held)} ids in data/training/plover_gsr_heldout.json), category "
-            "head only, PLOVER 0.5 names mapped to 0.8",
-            "training_sentences": f"data/training/events.jsonl split=train ({len(b_train)} "
-            f"sentences); choices on split=dev ({len(b_dev)})",
-        },
-        "data_sha256": {
-            "events.jsonl": sha256(bench.TRAINING),
-            "PLOVER_GSR_CAMEO.json": sha256(gold_dir("plover_gsr") / bench.GOLD_FILE),
-            "plover_gsr_heldout.json": sha256(bench.HELDOUT),
-        },
-        "learner": f"scikit-learn {sklearn_version} LogisticRegression(lbfgs, "
-        "class_weight='balanced'), one per head",
-        "chosen": chosen,
-        "selection": {
-            "category_dev_macro_f1": grid,
-            "plover_weight_cv_accuracy": cv,
-            "modality_dev_accuracy": modality_grid,
-            "cameo_dev_accuracy": code_grid,
-        },
-        "figures": {
-            "training_dev": figures["training_dev"],
-            "plover_heldout": figures["plover_heldout"],
-        },
-        "contributions": contributions,
-        "seed": SEED,
-        "date": date.today().isoformat(),
-        "command": "HF_HUB_OFFLINE=1 PYTHONPATH=src .venv/bin/python tools/train_event_types.py"
-        + (" --lexical" if args.lexical else ""),
-    }
-    out.write_text(json.dumps(written, separators=(",", ":")) + "\n", encoding="utf-8")
-    log(json.dumps(written["card"], indent=1))
-    emit(
-        {
-            "out": str(out),
-            "bytes": out.stat().st_size,
-            "chosen": chosen,
-            "training_dev": figures["training_dev"],
-            "plover_heldout": figures["plover_heldout"],
-            "contributions": {
-                k: {"plover_heldout": v["plover_heldout"], "training_dev": v["training_dev"]}
-                for k, v in contributions.items()
-            },
-            "ms_per_sentence": figures["ms_per_sentence"],
-            "seconds": round(time.perf_counter() - started, 1),
-        }
-    )
+    return chosen, selection
 
 
 def log(message: str) -> None:
@@ -517,11 +542,20 @@ def uniform_modality(terms: int) -> dict[str, Any]:
     }
 
 
-def code_floor(picks: Sequence[tuple[str, float]], gold: Sequence[str]) -> float:
-    """The lowest probability floor at which the codes given on dev are right often enough."""
-    for floor in [round(0.05 * k, 2) for k in range(1, 20)]:
+def code_floor(
+    written: dict[str, Any], vectors: Embeddings | None, dev_rows: Sequence[dict[str, Any]]
+) -> float:
+    """The lowest floor on `cameo_probability` at which the codes the model gives to the dev
+    sentences with a gold code are right (category and code) at least CODE_PRECISION of the time."""
+    model = EventTypeModel(parse_event_type_weights(written, Path("<floor>")))
+    coded = [r for r in dev_rows if r["cameo"]]
+    texts = [r["text"] for r in coded]
+    predictions = model.predict(texts, vectors.matrix(texts) if vectors else None)
+    for floor in [round(0.05 * k, 2) for k in range(20)]:
         given = [
-            (p, g) for (p, probability), g in zip(picks, gold, strict=True) if probability >= floor
+            (p.best_cameo, r["cameo"])
+            for p, r in zip(predictions, coded, strict=True)
+            if p.best_cameo and p.cameo_probability >= floor
         ]
         if given and sum(p == g for p, g in given) / len(given) >= CODE_PRECISION:
             return floor

@@ -3,10 +3,11 @@
 `EventTypeModel` runs the weights of `knowledge.models.EventTypeWeights` (written by
 `tools/train_event_types.py`, read by `knowledge.models.load_event_type_weights`) in numpy: per
 text, a probability for each PLOVER category and NONE (no event), a probability for each
-modality (actual, pledged, hypothetical, negated), and a CAMEO code of the likeliest category when
-the code head is sure enough. Its features are the sentence embedding (all-MiniLM-L6-v2,
-L2-normalised, as `events_embed.load_model` computes it) and a TF-IDF bag of the text's lowercased
-words and word pairs (`analyze`); the lexical model (`event_types_lexical.json`) uses words only.
+modality (actual, pledged, hypothetical, negated), and a CAMEO code of the likeliest category
+when the model is sure enough of both (the floor was set for a precision on the training dev
+split). Its features are the sentence embedding (all-MiniLM-L6-v2, L2-normalised, as
+`events_embed.load_model` computes it) and a TF-IDF bag of the text's lowercased words and word
+pairs (`analyze`); the lexical model (`event_types_lexical.json`) uses words only.
 
 The labels follow the project's coding conventions (`data/training/README.md`): a planned deed is
 that deed's category + pledged, a vow or stated intention is AGREE + pledged, a failed agreement
@@ -56,7 +57,9 @@ class EventTypePrediction:
     categories: Mapping[str, float]  # PLOVER category or NONE -> probability (sums to 1)
     modalities: Mapping[str, float]  # actual/pledged/hypothetical/negated -> probability
     cameo: str | None  # CAMEO code within `category`, when the code head is sure enough
-    cameo_probability: float  # of the best code within `category` (0.0 without a code head)
+    # P(category) x the best code's share among the category's codes (0.0 without a code head);
+    # `cameo` is given when it reaches the model's floor.
+    cameo_probability: float
     best_cameo: str | None  # that best code, however unsure (None for NONE or no code head)
 
     @property
@@ -112,7 +115,8 @@ class EventTypeModel:
         for i in range(len(texts)):
             categories = dict(zip(weights.category.classes, category[i].tolist(), strict=True))
             best = max(categories, key=lambda name: categories[name])
-            code, probability = self._code(best, codes[i] if codes is not None else None)
+            code, share = self._code(best, codes[i] if codes is not None else None)
+            probability = share * categories[best]  # that both the category and code are right
             results.append(
                 EventTypePrediction(
                     categories=MappingProxyType(categories),
