@@ -20,7 +20,9 @@ product. A NONE answer is a miss.
 
 `--product` also runs the product's CAMEO pattern coder (`plover.py`'s logic: parse, actors, the
 event highest in the parse) on the same held-out sentences and dev sentences, for comparison,
-and scores "pattern first": the pattern's category where a pattern decided, else the model's.
+and scores two combinations (`product_figures`): "pattern first" (the pattern's category where a
+pattern decided, else the model's) and "model when sure" (the model's where its confidence
+reaches a floor chosen on the dev split, else pattern first).
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/event_types.py [--lexical] [--product]
 
@@ -222,8 +224,10 @@ def product_figures(
     rows: Sequence[dict[str, Any]],
     predictions: Sequence[EventTypePrediction],
 ) -> dict[str, Any]:
-    """The product's pattern coder alone, and "pattern first": its category when a pattern
-    decided it, else the model's (modality always the model's), on the same sentences."""
+    """The product's pattern coder alone, and combined with the model: "pattern first" takes
+    the pattern's category where a pattern decided, else the model's; "model when sure" takes the
+    model's when its confidence reaches a floor (the best on the dev split), else pattern first.
+    Modality is the model's in both combinations."""
     from plover import gsr_type
 
     started = time.perf_counter()
@@ -231,56 +235,75 @@ def product_figures(
     seconds = round(time.perf_counter() - started, 1)
     held, dev = events[: len(records)], events[len(records) :]
     held_model, dev_model = predictions[: len(records)], predictions[len(records) :]
-    gold = [r["event"] for r in records]
-    gold08 = [TO_PLOVER08.get(g, g) for g in gold]
-    dev_gold = [r["event"] for r in rows]
     with_event = [i for i, r in enumerate(rows) if r["event"] != "NONE"]
 
-    def pattern(event: Any) -> bool:
-        return event is not None and event.decided_by == "pattern"
+    def pattern(event: Any, prediction: EventTypePrediction, floor: float) -> bool:
+        decided = event is not None and event.decided_by == "pattern"
+        return decided and prediction.confidence < floor
 
-    def first(events: Sequence[Any], model: Sequence[EventTypePrediction]) -> list[str]:
-        return [
-            e.category if pattern(e) else p.category for e, p in zip(events, model, strict=True)
-        ]
+    def combined(floor: float) -> dict[str, list[str]]:
+        """Labels with the model deciding where no pattern did or it is at least `floor` sure."""
+        held_pairs = list(zip(held, held_model, strict=True))
+        dev_pairs = list(zip(dev, dev_model, strict=True))
+        return {
+            "held": [
+                gsr_type(e)
+                if pattern(e, p, floor)
+                else gold_vocabulary(p.category, p.modality, p.best_cameo)
+                for e, p in held_pairs
+            ],
+            "held08": [e.category if pattern(e, p, floor) else p.category for e, p in held_pairs],
+            "dev": [e.category if pattern(e, p, floor) else p.category for e, p in dev_pairs],
+            "modality": [dev_model[i].modality for i in with_event],
+        }
 
-    product = {
+    patterns = {
         "held": [gsr_type(e) if e else "NONE" for e in held],
         "held08": [(e.category or "NONE") if e else "NONE" for e in held],
         "dev": [(e.category or "NONE") if e else "NONE" for e in dev],
         "modality": [dev[i].modality if dev[i] else "" for i in with_event],
     }
-    hybrid = {
-        "held": [
-            gsr_type(e) if pattern(e) else gold_vocabulary(p.category, p.modality, p.best_cameo)
-            for e, p in zip(held, held_model, strict=True)
-        ],
-        "held08": first(held, held_model),
-        "dev": first(dev, dev_model),
-        "modality": [dev_model[i].modality for i in with_event],
-    }
-    dev_modality = [rows[i]["modality"] for i in with_event]
+    dev_gold = [r["event"] for r in rows]
+    floors = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+    by_floor = {f: accuracy(dev_gold, combined(f)["dev"]) for f in floors}
+    floor = max(floors, key=lambda f: by_floor[f])
     figures: dict[str, Any] = {}
-    for name, labels in (("patterns", product), ("pattern_first_then_model", hybrid)):
-        figures[name] = {
-            "plover_heldout": {
-                "accuracy": accuracy(gold, labels["held"]),
-                "macro_f1": macro_f1(gold, labels["held"]),
-                "accuracy_plover08": accuracy(gold08, labels["held08"]),
-                "macro_f1_plover08": macro_f1(gold08, labels["held08"]),
-            },
-            "training_dev": {
-                "category_accuracy": accuracy(dev_gold, labels["dev"]),
-                "category_macro_f1": macro_f1(dev_gold, labels["dev"]),
-                "modality_accuracy": accuracy(dev_modality, labels["modality"]),
-            },
-        }
+    for name, labels in (
+        ("patterns", patterns),
+        ("pattern_first_then_model", combined(2.0)),
+        ("model_when_sure", combined(floor)),
+    ):
+        figures[name] = scores(records, rows, labels)
+    figures["model_when_sure"]["floor"] = floor
+    figures["model_when_sure"]["dev_accuracy_by_floor"] = by_floor
     figures["decided_by_pattern"] = {
-        "plover_heldout": sum(map(pattern, held)),
-        "training_dev": sum(map(pattern, dev)),
+        "plover_heldout": sum(e is not None and e.decided_by == "pattern" for e in held),
+        "training_dev": sum(e is not None and e.decided_by == "pattern" for e in dev),
     }
     figures["seconds"] = seconds
     return figures
+
+
+def scores(
+    records: Sequence[dict[str, Any]], rows: Sequence[dict[str, Any]], labels: dict[str, list[str]]
+) -> dict[str, Any]:
+    gold = [r["event"] for r in records]
+    gold08 = [TO_PLOVER08.get(g, g) for g in gold]
+    dev_gold = [r["event"] for r in rows]
+    dev_modality = [r["modality"] for r in rows if r["event"] != "NONE"]
+    return {
+        "plover_heldout": {
+            "accuracy": accuracy(gold, labels["held"]),
+            "macro_f1": macro_f1(gold, labels["held"]),
+            "accuracy_plover08": accuracy(gold08, labels["held08"]),
+            "macro_f1_plover08": macro_f1(gold08, labels["held08"]),
+        },
+        "training_dev": {
+            "category_accuracy": accuracy(dev_gold, labels["dev"]),
+            "category_macro_f1": macro_f1(dev_gold, labels["dev"]),
+            "modality_accuracy": accuracy(dev_modality, labels["modality"]),
+        },
+    }
 
 
 def main() -> None:

@@ -200,12 +200,16 @@ class _Checker:
     def matrix(self, value: object, key: str, rows: int, columns: int, step: float) -> Matrix:
         if not isinstance(value, list) or len(value) != rows:
             self.fail(key, f"expected {rows} rows")
-        for i, row in enumerate(value):
+        try:
+            array = np.array(value)
+        except ValueError:  # rows of unequal length
+            array = np.zeros(0)
+        if array.shape == (rows, columns) and array.dtype.kind == "i":
+            return array.astype(np.float64) * step
+        for i, row in enumerate(value):  # find the row at fault
             if not isinstance(row, list) or len(row) != columns:
                 self.fail(f"{key}[{i}]", f"expected {columns} values")
-            if not all(isinstance(v, int) and not isinstance(v, bool) for v in row):
-                self.fail(f"{key}[{i}]", "expected integers (weights divided by 'step')")
-        return np.array(value, dtype=np.float64).reshape(rows, columns) * step
+        self.fail(key, "expected integers (weights divided by 'step')")
 
     def head(self, value: object, key: str, sizes: tuple[int, int]) -> Head:
         spec = self.record(value, key)
