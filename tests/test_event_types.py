@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 from peninsula.errors import DataFileError
-from peninsula.knowledge import data_path
 from peninsula.knowledge.models import (
     ANALYZER,
     FORMAT,
     MODALITIES,
     load_event_type_weights,
+    load_shipped_event_type_weights,
     parse_event_type_weights,
 )
 from peninsula.nlp.event_types import EventTypeModel, analyze
@@ -230,10 +230,11 @@ def test_a_model_without_code_head() -> None:
     assert missile.cameo is None and missile.cameo_probability == 0.0
 
 
-@pytest.mark.parametrize("name", ["event_types.json", "event_types_lexical.json"])
-def test_shipped_models_load_and_predict(name: str) -> None:
-    weights = load_event_type_weights(data_path(name))
+@pytest.mark.parametrize("lexical", [False, True])
+def test_shipped_models_load_and_predict(lexical: bool) -> None:
+    weights = load_shipped_event_type_weights(lexical=lexical)
     assert weights.card["trained_on"]
+    assert (weights.embedder is None) == lexical
     model = EventTypeModel(weights)
     texts = ["The two foreign ministers held talks in Jakarta on Monday.", "It rained."]
     vectors = None

@@ -35,6 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from peninsula.errors import DataFileError
+from peninsula.knowledge.files import data_path
 
 __all__ = [
     "ANALYZER",
@@ -44,10 +45,13 @@ __all__ = [
     "EventTypeWeights",
     "Head",
     "load_event_type_weights",
+    "load_shipped_event_type_weights",
     "parse_event_type_weights",
 ]
 
 FORMAT = "peninsula.event_types/1"
+EMBEDDING_FILE = "event_types.json"
+LEXICAL_FILE = "event_types_lexical.json"
 # The tokenisation the lexical weights were trained with (`peninsula.nlp.event_types.analyze`).
 ANALYZER = "lower-words-bigrams/1"
 CATEGORY_NONE = "NONE"
@@ -87,6 +91,11 @@ class EventTypeWeights:
 
     def __eq__(self, other: object) -> bool:
         return self is other
+
+
+def load_shipped_event_type_weights(*, lexical: bool = False) -> EventTypeWeights:
+    """The shipped model: over sentence embeddings and words, or words only (`lexical`)."""
+    return load_event_type_weights(data_path(LEXICAL_FILE if lexical else EMBEDDING_FILE))
 
 
 def load_event_type_weights(path: Path) -> EventTypeWeights:
