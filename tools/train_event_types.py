@@ -136,12 +136,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     else:
         chosen, selection = select(trainer, b_train, b_dev, a_train, lexical=args.lexical)
     written = trainer.model_json(b_train, a_train, chosen)
-    chosen["temperature"] = calibrate(written, vectors, dev_rows)
-    log(f"temperatures {chosen['temperature']}")
-    if written["heads"]["cameo"] is not None:
-        floor = code_floor(written, vectors, dev_rows)
-        chosen["cameo_min_probability"] = written["heads"]["cameo"]["min_probability"] = floor
-        log(f"cameo floor {floor} (dev precision >= {CODE_PRECISION})")
+    chosen.update(finish(written, vectors, dev_rows))
+    log(f"temperatures {chosen['temperature']}, code floor {chosen['cameo_min_probability']}")
     weights = parse_event_type_weights(written, out)
     model = EventTypeModel(weights)
     figures = evaluate(model, vectors, dev_rows, a_held)
@@ -230,7 +226,7 @@ def select(
         for c in CODE_C:
             fitted = trainer.head(coded, [i.cameo for i in coded], c, scale, words=False)
             picks = fitted.within(dev_coded, category_of)
-            code_grid[str(c)] = bench.accuracy([i.cameo for i in dev_coded], [p for p, _ in picks])
+            code_grid[str(c)] = bench.accuracy([i.cameo for i in dev_coded], picks)
             log(f"cameo C={c}: dev code accuracy within the gold category {code_grid[str(c)]}")
         c_code = float(max(code_grid, key=lambda k: code_grid[k]))
 
@@ -263,9 +259,8 @@ def _item(row: dict[str, Any]) -> Item:
     return Item(row["text"], row["event"], row["modality"], row["cameo"], False)
 
 
-def _plover_item(record: dict[str, Any]) -> Item:
-    category = bench.TO_PLOVER08.get(record["event"], record["event"])
-    return Item(record["text"], category, None, "", True)
+def _plover_item(r: dict[str, Any]) -> Item:
+    return Item(r["text"], bench.TO_PLOVER08.get(r["event"], r["event"]), None, "", True)
 
 
 def write_heldout(ids: list[str], records: Sequence[dict[str, Any]]) -> None:
@@ -332,19 +327,14 @@ class Fitted:
     def predict(self, texts: Sequence[str]) -> list[str]:
         return [str(label) for label in self.classifier.predict(self.features(texts))]
 
-    def within(self, items: Sequence[Item], category_of: dict[str, str]) -> list[tuple[str, float]]:
-        """Per item, the likeliest code of its gold category and that code's share there."""
+    def within(self, items: Sequence[Item], category_of: dict[str, str]) -> list[str]:
+        """Per item, the likeliest code of its gold category."""
         probabilities = self.classifier.predict_proba(self.features([i.text for i in items]))
         classes = [str(c) for c in self.classifier.classes_]
         picks = []
         for item, row in zip(items, probabilities, strict=True):
             mask = np.array([category_of[c] == item.category for c in classes])
-            if not mask.any():
-                picks.append(("", 0.0))
-                continue
-            within = np.where(mask, row, 0.0)
-            best = int(within.argmax())
-            picks.append((classes[best], float(within[best] / within.sum())))
+            picks.append(classes[int(np.where(mask, row, -1.0).argmax())] if mask.any() else "")
         return picks
 
 
@@ -496,6 +486,7 @@ class Trainer:
     ) -> dict[str, Any]:
         """Figures of the model trained on only one source (the other heads as they can be)."""
         written = self.model_json(b_train, a_train, chosen)
+        finish(written, self.vectors, dev_rows)
         model = EventTypeModel(parse_event_type_weights(written, Path("<contribution>")))
         figures = evaluate(model, self.vectors, dev_rows, a_held)
         if not b_train:  # no modality or code was learned: say so instead of scoring chance
@@ -524,6 +515,19 @@ def uniform_modality(terms: int) -> dict[str, Any]:
         "embedding": None,
         "lexical": [[0] * terms for _ in MODALITIES],
     }
+
+
+def finish(
+    written: dict[str, Any], vectors: Embeddings | None, dev_rows: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """Calibrate the written model's heads and set its code floor, both on the dev split."""
+    temperature = calibrate(written, vectors, dev_rows)
+    floor = 1.0
+    if written["heads"]["cameo"] is not None:
+        floor = written["heads"]["cameo"]["min_probability"] = code_floor(
+            written, vectors, dev_rows
+        )
+    return {"temperature": temperature, "cameo_min_probability": floor}
 
 
 def calibrate(
