@@ -1,10 +1,13 @@
-"""Shared helpers for benchmark scripts: where the gold sets live, skipping, the final JSON line."""
+"""Shared helpers for benchmark scripts: where the gold sets live, their hash, skipping, the final
+JSON line."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -21,6 +24,37 @@ def gold_dir(name: str) -> Path:
             f"gold set {name!r} not found at {path}; set PENINSULA_BENCHMARKS to its parent folder"
         )
     return path
+
+
+def gold_files(patterns: Sequence[str], root: Path = SHARED) -> list[Path]:
+    """The files that glob `patterns` name under `root`, a folder standing for every file in it
+    (hidden ones aside). FileNotFoundError names the first pattern that matches no file."""
+    found: set[Path] = set()
+    for pattern in patterns:
+        matched = set()
+        for path in root.glob(pattern):
+            candidates = path.rglob("*") if path.is_dir() else [path]
+            matched |= {
+                p
+                for p in candidates
+                if p.is_file() and not any(s.startswith(".") for s in p.relative_to(root).parts)
+            }
+        if not matched:
+            raise FileNotFoundError(f"{pattern!r} matches no file under {root}")
+        found |= matched
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def gold_hash(patterns: Sequence[str], root: Path = SHARED) -> str:
+    """sha256 over the sorted relative paths and the bytes of the files `patterns` name."""
+    digest = hashlib.sha256()
+    for path in gold_files(patterns, root):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.stat().st_size.to_bytes(8, "big"))
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()
 
 
 def skip(reason: str) -> NoReturn:

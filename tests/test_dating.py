@@ -302,12 +302,25 @@ def test_role_named_in_the_text_does_not_overrule_page_metadata(knowledge: Knowl
     assert not any(e.signal.startswith("role:") for e in decision.evidence)
 
 
-def test_role_rules_out_a_date_line_in_the_text(knowledge: Knowledge) -> None:
-    text = "Tuesday, 02 January 2024\n\nPresident Lee Jae Myung met the UN chief on Wednesday."
+def test_a_role_that_does_not_fit_lowers_the_confidence_but_keeps_the_date(
+    knowledge: Knowledge,
+) -> None:
+    text = "Monday, 05 February 2024\n\nPresident Lee Jae Myung met the UN chief on Tuesday."
     decision = decide(knowledge, text=text, kind="text")
-    assert decision.published is None
+    assert decision.published == "2024-02-05"
     [conflict] = decision.conflicts
-    assert (conflict.signal, conflict.value) == ("date-line", "2024-01-02")
+    assert (conflict.signal, conflict.value) == ("role:lee_jae_myung", "2024-02-05")
+    fitting = decide(knowledge, text=text.replace("2024", "2026"), kind="text")
+    assert fitting.published == "2026-02-05"
+    assert decision.confidence < fitting.confidence / 2
+
+
+@pytest.mark.parametrize("qualifier", ["former", "ex-", "then-", "the late", "the next"])
+def test_a_title_that_is_not_current_bounds_nothing(knowledge: Knowledge, qualifier: str) -> None:
+    text = f"Monday, 05 February 2024\n\nThe {qualifier} President Lee Jae Myung spoke on Monday."
+    decision = decide(knowledge, text=text.replace("The the ", "The "), kind="text")
+    assert decision.published == "2024-02-05"
+    assert not decision.conflicts
 
 
 def test_impossible_dates_are_conflicts(knowledge: Knowledge) -> None:
@@ -356,4 +369,4 @@ def test_a_dateline_that_gives_its_year_is_taken_at_its_word(knowledge: Knowledg
     )
     decision = prepare(RawArticle(origin="y.txt", text=text), knowledge, TODAY).date
     assert decision.published == "2025-09-24"  # not the more recent 2026-09-24
-    assert any(e.signal == "dateline" for e in decision.evidence)
+    assert any(e.signal == "dateline:year" for e in decision.evidence)

@@ -14,10 +14,9 @@ from typing import Any
 import pytest
 
 from peninsula.documents import (
-    DATE_ONLY_LINE,
-    DATELINE,
-    MONTHS,
+    DatePatterns,
     build_document,
+    date_patterns,
     document_id,
     recognise_outlet,
     split_dateline,
@@ -207,7 +206,7 @@ def test_example_003_menafn() -> None:
 def test_split_dateline_reads_wire_datelines(
     paragraph: str, place: str | None, month: int | None, day: int | None, outlet: str, rest: str
 ) -> None:
-    dateline, body = split_dateline(paragraph)
+    dateline, body = split_dateline(paragraph, patterns())
     assert dateline is not None
     assert (dateline.place, dateline.month, dateline.day, dateline.outlet) == (
         place,
@@ -240,16 +239,27 @@ def test_split_dateline_reads_wire_datelines(
     ],
 )
 def test_split_dateline_leaves_asides_and_names_alone(paragraph: str) -> None:
-    assert split_dateline(paragraph) == (None, paragraph)
+    assert split_dateline(paragraph, patterns()) == (None, paragraph)
 
 
-def test_dateline_pattern_and_months_stay_public() -> None:
-    assert DATELINE.match("Seoul, Jan 1 (IANS) Lee") is not None
-    assert MONTHS["sept"] == 9 and MONTHS["december"] == 12
-    assert DATE_ONLY_LINE.match("Tuesday, 02 January 2024 12:17 GMT") is not None
-    assert DATE_ONLY_LINE.match("Mar. 4, 2025 - 14:20") is not None
-    assert DATE_ONLY_LINE.match("2025.03.04 15:33") is not None
-    assert DATE_ONLY_LINE.match("Lee said on Jan. 4, 2025 that talks matter") is None
+def patterns() -> DatePatterns:
+    return date_patterns(default_knowledge().time_words)
+
+
+def test_date_patterns_take_their_words_from_the_time_words(knowledge: Knowledge) -> None:
+    found = date_patterns(knowledge.time_words)
+    assert found is date_patterns(knowledge.time_words)  # built once per vocabulary
+    assert found.dateline.match("Seoul, Jan 1 (IANS) Lee") is not None
+    assert found.months["sept"] == 9 and found.months["december"] == 12
+    for line in (
+        "Monday, 05 February 2024 09:41 GMT",
+        "Thurs. 6 March 2025",
+        "Mar. 4, 2025 - 14:20",
+        "2025.03.04 15:33",
+        "Published: 4 March 2025",
+    ):
+        assert found.date_only_line.match(found.date_label.sub("", line)) is not None, line
+    assert found.date_only_line.match("Lee said on Jan. 4, 2025 that talks matter") is None
 
 
 # --- split_paragraphs -----------------------------------------------------------------------------
@@ -439,8 +449,13 @@ def test_a_long_first_paragraph_is_not_taken_for_a_headline() -> None:
     first = "South Korea said on Monday it " + "would keep talking " * 10 + "to the North"
     document = build(first + "\nSEOUL, May 2 (Yonhap) -- North Korea fired a missile.")
     assert document.title is None
-    assert document.dateline is None
     assert document.text.startswith("South Korea said on Monday")
+    # A dateline that names its day is one even after a long paragraph (a photo caption),
+    # which stays in the text; a bare "(Yonhap)" credit there is not.
+    assert document.dateline is not None and document.dateline.day == 2
+    assert document.text.endswith("\n\nNorth Korea fired a missile.")
+    bare = build(first + "\nSEOUL (Yonhap) -- North Korea fired a missile.")
+    assert bare.dateline is None
 
 
 # --- outlet ---------------------------------------------------------------------------------------
@@ -510,10 +525,10 @@ def test_unknown_dateline_agency_falls_through_to_other_evidence(knowledge: Know
 
 
 def test_a_dateline_year_is_kept() -> None:
-    line, rest = split_dateline("New York, Sept 24, 2025 (Yonhap) Lee spoke.")
+    line, rest = split_dateline("New York, Sept 24, 2025 (Yonhap) Lee spoke.", patterns())
     assert line is not None and (line.month, line.day, line.year) == (9, 24, 2025)
     assert rest == "Lee spoke."
-    line, _ = split_dateline("Seoul, Jan 1 (IANS) Lee spoke.")
+    line, _ = split_dateline("Seoul, Jan 1 (IANS) Lee spoke.", patterns())
     assert line is not None and line.year is None
 
 

@@ -96,3 +96,24 @@ def test_dated_roles_answer_who_held_a_title_when() -> None:
         "donald_trump"
     ]
     assert knowledge.holders("President", "USA", date(2022, 1, 1))[0].id == "joe_biden"
+
+
+def test_a_states_government_and_name_order_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "mine.csv"
+    header = "id,name,kind,country,parent,government,name_order\n"
+    body = "frd_gov,Freedonian government,organization,FRD,FRD,,\n"
+    path.write_text(header + "FRD,Freedonia,state,FRD,,frd_gov,family-given\n" + body)
+    freedonia = load_knowledge((path,)).actor("FRD")
+    assert freedonia is not None
+    assert (freedonia.government, freedonia.family_name_first) == ("frd_gov", True)
+    cases = {
+        "FRD,Freedonia,state,FRD,,frd_gov,surname-first\n": ":2: name_order 'surname-first'",
+        "FRD,Freedonia,state,FRD,,nobody,\n": ":2: unknown government 'nobody'",
+        "FRD,Freedonia,state,FRD,,kor_gov,\n": ":2: government 'kor_gov' is not a body of FRD",
+        "FRD,Freedonia,organization,,,frd_gov,\n": ":2: only a state has a government",
+    }
+    for row, message in cases.items():
+        path.write_text(header + row + body)
+        with pytest.raises(DataFileError) as info:
+            load_knowledge((path,))
+        assert message in str(info.value), row

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from peninsula.knowledge import Knowledge
+from peninsula.knowledge import Knowledge, load_knowledge
 from peninsula.nlp import load_pipeline
 from peninsula.nlp.actors import ActorFindings, find_actors
 
@@ -84,3 +85,18 @@ def test_unknown_people_are_kept_unverified_with_their_title(knowledge: Knowledg
     assert (actor.name, actor.verified) == ("Yeon Seo-ah", False)
     assert actor.described_as == ("presidential spokesperson",)
     assert ("Yeon Seo-ah", actor.id, "ner") in resolved(findings)
+
+
+@pytest.mark.parametrize(("order", "surname"), [("family-given", "Sol"), ("", "Mirae")])
+def test_a_surname_follows_the_name_order_of_the_persons_state(
+    tmp_path: Path, order: str, surname: str
+) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        "id,name,kind,country,name_order\n"
+        f"FRD,Freedonia,state,FRD,{order}\n"
+        "sol_mirae,Sol Mirae,person,FRD,\n"
+    )
+    knowledge = load_knowledge((path,))
+    found = resolved(actors_in(f"Sol Mirae arrived. Later {surname} spoke.", knowledge))
+    assert (surname, "sol_mirae", "surname") in found

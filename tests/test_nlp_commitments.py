@@ -28,7 +28,7 @@ def test_a_vow_is_a_commitment_of_its_speaker() -> None:
 
 
 def test_a_future_clause_of_the_speakers_own_side_is_a_commitment() -> None:
-    found = _analyse("Lee Jae Myung said his administration will expand child care nationwide.")
+    found = _analyse("Lee Jae Myung said his government will expand child care nationwide.")
     assert [a for a, _, _ in found] == ["lee_jae_myung"]
     assert "expand child care" in found[0][1]
 

@@ -8,17 +8,16 @@ from pathlib import Path
 import pytest
 
 from peninsula.errors import DataFileError
-from peninsula.knowledge import Knowledge, data_path, default_knowledge
-from peninsula.nlp import events_embed, load_pipeline
-from peninsula.nlp.actors import find_actors
-from peninsula.nlp.events import find_events
-from peninsula.nlp.events_data import (
-    default_event_data,
+from peninsula.knowledge import Knowledge, data_path, default_knowledge, load_knowledge
+from peninsula.knowledge.events import (
     load_cameo,
-    load_cues,
+    load_event_cues,
     load_event_data,
     load_patterns,
 )
+from peninsula.nlp import events_embed, load_pipeline
+from peninsula.nlp.actors import find_actors
+from peninsula.nlp.events import find_events
 from peninsula.pipeline import prepare
 from peninsula.records import Event, RawArticle
 
@@ -328,14 +327,14 @@ def test_no_event_without_an_interaction(knowledge: Knowledge) -> None:
 def test_rules_only_when_the_embedding_extra_is_missing(
     knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    events_embed.classifier_for.cache_clear()
+    events_embed.classifier_over.cache_clear()
     monkeypatch.setattr(events_embed, "load_model", lambda: None)
     try:
         events = events_in("Japan praised South Korea's efforts.", knowledge, embeddings=True)
         assert [e.decided_by for e in events] == ["pattern"]
-        assert events_embed.classifier_for(default_event_data()) is None
+        assert events_embed.classifier_for(knowledge.events) is None
     finally:
-        events_embed.classifier_for.cache_clear()
+        events_embed.classifier_over.cache_clear()
 
 
 def test_embeddings_label_what_no_pattern_covers(knowledge: Knowledge) -> None:
@@ -389,4 +388,50 @@ def test_bad_cameo_and_cue_rows(tmp_path: Path) -> None:
     cues = tmp_path / "cues.csv"
     cues.write_text("word,cue,sector\nsay,speech,\nmaybe,perhaps,\n")
     with pytest.raises(DataFileError, match=r"cues.csv:3: cue 'perhaps'"):
-        load_cues(cues)
+        load_event_cues(cues)
+
+
+# --- participants of phrases, on invented sentences -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        # conjoined targets
+        (
+            "South Korea signed the accord with Japan, China and Mongolia.",
+            {("KOR", "JPN"), ("KOR", "CHN"), ("KOR", "MNG")},
+        ),
+        # a noun phrase with no actor of its own stands for what it belongs to
+        ("An official from Mongolia praised South Korea.", {("MNG", "KOR")}),
+        # a passive participle: the noun it modifies is whom it happened to
+        ("Five Japanese sailors wounded by North Korea returned home.", {("PRK", "JPN")}),
+        # a source without a known target is still an event
+        ("North Korean troops blew up the roads.", {("PRK", None)}),
+    ],
+)
+def test_participants_of_phrases(
+    text: str, pairs: set[tuple[str, str | None]], knowledge: Knowledge
+) -> None:
+    assert {(e.source, e.target) for e in events_in(text, knowledge)} == pairs
+
+
+def test_violence_is_coded_by_its_means(knowledge: Knowledge) -> None:
+    events = events_in("Russia killed dozens of civilians in a drone strike on Ukraine.", knowledge)
+    killed = [e for e in events if e.trigger == "killed"]
+    assert [(e.source, e.target, e.code) for e in killed] == [("RUS", "UKR", "195")]
+
+
+def test_the_government_in_a_speakers_mouth_is_the_states_government(tmp_path: Path) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        "id,name,kind,country,parent,government\n"
+        "FRD,Freedonia,state,FRD,,frd_cabinet\n"
+        "frd_cabinet,Freedonian cabinet,organization,FRD,FRD,\n"
+        "sol_mirae,Sol Mirae,person,FRD,,\n"
+    )
+    knowledge = load_knowledge((path,))
+    events = events_in("Sol Mirae said the government would send aid to Mongolia.", knowledge)
+    assert [(e.source, e.target, e.reported_by) for e in events] == [
+        ("frd_cabinet", "MNG", "sol_mirae")
+    ]

@@ -9,15 +9,11 @@ import pytest
 
 from peninsula.errors import DataFileError
 from peninsula.knowledge import Knowledge, default_knowledge
+from peninsula.knowledge.speech import SPEECH_CUE_KINDS, load_speech_cues
 from peninsula.nlp import load_pipeline
 from peninsula.nlp.actors import find_actors
-from peninsula.nlp.statements import (
-    CUE_KINDS,
-    default_cues,
-    find_quotes,
-    find_statements,
-    load_cues,
-)
+from peninsula.nlp.quotes import find_quotes
+from peninsula.nlp.statements import find_statements
 from peninsula.pipeline import prepare
 from peninsula.records import RawArticle, Statement
 
@@ -238,7 +234,7 @@ def test_stray_and_multi_paragraph_marks() -> None:
 
 
 def test_shipped_cues_cover_the_spec() -> None:
-    cues = default_cues()
+    cues = default_knowledge().speech
     words = {" ".join(c.words) for entries in cues.by_word.values() for c in entries}
     expected = {"say", "tell", "add", "stress", "vow", "pledge", "promise", "warn", "urge"}
     assert expected | {"call on", "according to", "insist", "note", "announce"} <= words
@@ -260,7 +256,7 @@ def test_bad_cue_rows_name_file_and_line(tmp_path: Path, row: str, message: str)
     path = tmp_path / "cues.csv"
     path.write_text(f"lemma,kind,object,note\n{row}\n", encoding="utf-8")
     with pytest.raises(DataFileError) as caught:
-        load_cues(path)
+        load_speech_cues(path)
     assert message in str(caught.value)
     assert str(caught.value).startswith(f"{path}:")
     assert caught.value.line is not None and caught.value.line >= 2
@@ -270,12 +266,12 @@ def test_missing_column_is_named(tmp_path: Path) -> None:
     path = tmp_path / "cues.csv"
     path.write_text("lemma,kind\nsay,say\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="missing column"):
-        load_cues(path)
+        load_speech_cues(path)
 
 
 def test_cue_kinds_are_known() -> None:
-    kinds = {c.kind for entries in default_cues().by_word.values() for c in entries}
-    assert kinds <= CUE_KINDS
+    kinds = {c.kind for entries in default_knowledge().speech.by_word.values() for c in entries}
+    assert kinds <= SPEECH_CUE_KINDS
 
 
 def test_random_punctuation_never_crashes(knowledge: Knowledge) -> None:

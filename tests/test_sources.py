@@ -5,12 +5,18 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from peninsula import sources
 from peninsula.records import RawArticle, Skipped
 from peninsula.sources import iter_articles, sniff_kind
 
@@ -87,6 +93,15 @@ def test_huge_file_is_skipped_without_reading_it(tmp_path: Path) -> None:
     assert skipped.reason == "file too large (500 MB > 50 MB limit)"
 
 
+def test_a_huge_html_page_is_refused_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "huge.html"
+    with path.open("wb") as handle:  # sparse: 40 MB on paper
+        handle.truncate(40 * 1024 * 1024)
+    assert reasons(read(path, max_bytes=50 * 1024 * 1024)) == [
+        "HTML page too large (40 MB > 10 MB limit)"
+    ]
+
+
 def test_huge_jsonl_is_streamed_record_by_record(tmp_path: Path) -> None:
     path = tmp_path / "big.jsonl"
     good = json.dumps({"text": "Pyongyang rejected the offer on Friday.", "date": "2025-03-07"})
@@ -156,14 +171,12 @@ def _warc_bytes(compress: bool) -> bytes:
     ]:
         headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
         record = writer.create_warc_record(
-            url, "response", payload=io.BytesIO(body), http_headers=headers
+            url, "response", payload=io.BytesIO(body), length=len(body), http_headers=headers
         )
         writer.write_record(record)
     return buffer.getvalue()
 
 
-# warcio's writer (used only to build the fixture) leaves a spooled temp file to the GC.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("compress", [False, True])
 def test_warc_html_responses_become_articles(tmp_path: Path, compress: bool) -> None:
     path = tmp_path / ("crawl.warc.gz" if compress else "crawl.warc")
@@ -211,3 +224,106 @@ def test_missing_path_is_skipped(tmp_path: Path) -> None:
 )
 def test_sniffing(name: str, head: bytes, kind: str) -> None:
     assert sniff_kind(name, head) == kind
+
+
+def test_broken_links_and_special_files_in_a_folder_are_skipped(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("First article text.")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    items = read(tmp_path)
+    assert [i.text for i in items if isinstance(i, RawArticle)] == ["First article text."]
+    assert sorted((Path(i.origin).name, i.reason) for i in items if isinstance(i, Skipped)) == [
+        ("gone.txt", "broken link (its target is missing or a loop)"),
+        ("loop.txt", "broken link (its target is missing or a loop)"),
+        ("pipe.txt", "not a regular file"),
+    ]
+
+
+def test_an_unreadable_subfolder_is_skipped_and_the_rest_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.txt").write_text("First article text.")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "b.txt").write_text("Hidden article text.")
+    scandir, listdir = os.scandir, os.listdir
+
+    def refuse(scan: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def check(path: Any) -> Any:
+            if Path(path) == locked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return scan(path)
+
+        return check
+
+    monkeypatch.setattr(os, "scandir", refuse(scandir))
+    monkeypatch.setattr(os, "listdir", refuse(listdir))
+    items = read(tmp_path)
+    assert [i.text for i in items if isinstance(i, RawArticle)] == ["First article text."]
+    assert [(Path(i.origin).name, i.reason) for i in items if isinstance(i, Skipped)] == [
+        ("locked", "cannot read folder (Permission denied)")
+    ]
+
+
+def test_links_to_folders_are_followed_once(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "sub" / "a.txt").write_text("First article text.")
+    (corpus / "again").symlink_to(corpus / "sub")
+    (corpus / "sub" / "up").symlink_to(corpus)
+    items = read(corpus)
+    assert [i.text for i in items if isinstance(i, RawArticle)] == ["First article text."]
+
+
+def test_a_reader_failure_costs_one_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.txt").write_text("First article text.")
+    (tmp_path / "b.html").write_text(ARTICLE)
+    (tmp_path / "c.txt").write_text("Third article text.")
+
+    def broken(data: bytes, origin: str) -> RawArticle:
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(sources, "read_html", broken)
+    items = list(iter_articles([str(tmp_path)], 1_000_000))
+    assert [i.text for i in items if isinstance(i, RawArticle)] == [
+        "First article text.",
+        "Third article text.",
+    ]
+    assert reasons(items) == ["unreadable (KeyError: 'surprise')"]
+    with pytest.raises(KeyError):
+        list(iter_articles([str(tmp_path)], 1_000_000, strict=True))
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", SimpleNamespace(buffer=io.BytesIO(b"Lee spoke today.")))
+    [article] = list(iter_articles(["-"], 1000))
+    assert isinstance(article, RawArticle) and article.origin == "<stdin>"
+    monkeypatch.setattr(sys, "stdin", SimpleNamespace(buffer=io.BytesIO(b"")))
+    assert reasons(list(iter_articles(["-"], 1000))) == ["empty input"]
+    monkeypatch.setattr(sys, "stdin", None)
+    assert reasons(list(iter_articles(["-"], 1000))) == ["no standard input"]
+
+
+def test_an_undecodable_file_name_gives_valid_text(tmp_path: Path) -> None:
+    name = os.fsdecode(b"caf\xe9.txt")  # a surrogate escape on a UTF-8 file system
+    (tmp_path / name).write_text("Seoul said on Monday.")
+    [article] = read(tmp_path)
+    assert isinstance(article, RawArticle)
+    article.origin.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("content", "outcome"),
+    [
+        (b"\xff\xfeL\x00e\x00e\x00!", "Lee"),  # UTF-16 cut inside its last character
+        (b"\xff\xfeL\x00e\x00e\x00\x00\xd8", "Lee"),  # ... inside a surrogate pair
+        (b"\xff\xfeL\x00\x00\xd8e\x00e\x00", "invalid utf-16-le text after its byte-order mark"),
+        (b"\xef\xbb\xbfLee \xff said", "invalid utf-8 text after its byte-order mark"),
+    ],
+)
+def test_text_after_a_byte_order_mark(tmp_path: Path, content: bytes, outcome: str) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(content)
+    [item] = list(iter_articles([str(path)], 1000, strict=True))
+    assert (item.text if isinstance(item, RawArticle) else item.reason) == outcome

@@ -121,8 +121,8 @@ from peninsula.event_links import (
     default_link_model,
     features,
 )
-from peninsula.knowledge import Knowledge
-from peninsula.nlp.events_data import Cameo, default_event_data
+from peninsula.knowledge import Knowledge, default_knowledge
+from peninsula.knowledge.events import Cameo
 from peninsula.nlp.events_embed import load_model
 from peninsula.records import CommitmentStatus, Modality, Precision
 
@@ -1444,7 +1444,7 @@ def resolve_commitments(
     the last call together with the commitments' current status): see the module documentation.
     `cameo` (default: the shipped codes) maps an action to the code of the intent to do it."""
     limits = thresholds or (EMBEDDING_THRESHOLDS if embedder else LEXICAL_THRESHOLDS)
-    codes = cameo if cameo is not None else default_event_data().cameo
+    codes = cameo if cameo is not None else default_knowledge().events.cameo
     texts = _Texts(embedder)
     by_state: dict[str | None, list[EventInput]] = {}
     for event in events:

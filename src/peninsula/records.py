@@ -103,6 +103,10 @@ class Actor:
     verified: bool = True
     # For unverified actors: the titles the articles give them ("presidential spokesperson").
     described_as: tuple[str, ...] = ()
+    # States only: the actor that is the state's government ("the government" in a minister's
+    # mouth), and whether its people's romanised names put the family name first (Lee Jae Myung).
+    government: str | None = None
+    family_name_first: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 `load_knowledge()` reads and checks all of it at start (a DataFileError names the file and line);
 nothing in peninsula reads a data file at import time or anywhere else. The result is immutable.
 One module per kind of file: `files` (reading helpers), `actors` (actors, roles, titles,
-metonymy, offices, outlets, boilerplate).
+metonymy, offices, outlets, boilerplate), `time_words` (the time vocabulary), `events` (CAMEO
+codes, event patterns, event cues), `speech` (statement cues).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from peninsula.knowledge.actors import (
     ACTOR_KINDS,
     BoilerplateRule,
     Outlet,
+    check_governments,
     check_roles,
     load_actor_file,
     load_actors,
@@ -31,7 +33,10 @@ from peninsula.knowledge.actors import (
     load_roles,
     load_titles,
 )
+from peninsula.knowledge.events import EventData, load_event_data
 from peninsula.knowledge.files import Located, data_path, parse_day, read_rows
+from peninsula.knowledge.speech import CueVocabulary, load_speech_cues
+from peninsula.knowledge.time_words import TimeWords, load_time_words
 from peninsula.records import Actor, Role
 
 __all__ = [
@@ -42,6 +47,7 @@ __all__ = [
     "Located",
     "Outlet",
     "Role",
+    "TimeWords",
     "assemble",
     "check_actor_file",
     "data_path",
@@ -62,6 +68,11 @@ class Knowledge:
     titles: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     metonyms: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     offices: Mapping[tuple[str, str], str] = field(default_factory=lambda: MappingProxyType({}))
+    time_words: TimeWords = field(
+        default_factory=lambda: load_time_words(data_path("time_words.yaml"))
+    )
+    events: EventData = field(default_factory=EventData)  # cameo.csv, event patterns and cues
+    speech: CueVocabulary = field(default_factory=CueVocabulary)  # speech_cues.csv
     _by_id: Mapping[str, Actor] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     _roles_by_actor: Mapping[str, tuple[Role, ...]] = field(
         default_factory=lambda: MappingProxyType({}), repr=False
@@ -133,6 +144,7 @@ def assemble(actors: list[tuple[Actor, Located]], roles: list[tuple[Role, Locate
         if actor.parent and actor.parent not in by_id:
             raise DataFileError(where.path, where.line, f"unknown parent id {actor.parent!r}")
     check_roles(roles, by_id)
+    check_governments(actors, by_id)
     roles_by_actor: dict[str, list[Role]] = defaultdict(list)
     for role, _ in roles:
         roles_by_actor[role.actor].append(role)
@@ -145,6 +157,11 @@ def assemble(actors: list[tuple[Actor, Located]], roles: list[tuple[Role, Locate
         titles=MappingProxyType(load_titles(data_path("titles.csv"))),
         metonyms=MappingProxyType(metonyms),
         offices=MappingProxyType(load_offices(data_path("offices.csv"), by_id)),
+        time_words=load_time_words(data_path("time_words.yaml")),
+        events=load_event_data(
+            data_path("cameo.csv"), data_path("event_patterns.jsonl"), data_path("event_cues.csv")
+        ),
+        speech=load_speech_cues(data_path("speech_cues.csv")),
         _by_id=MappingProxyType(by_id),
         _roles_by_actor=MappingProxyType({k: tuple(v) for k, v in roles_by_actor.items()}),
     )

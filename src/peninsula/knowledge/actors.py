@@ -22,6 +22,9 @@ from peninsula.records import Actor, Role
 ACTOR_KINDS = frozenset({"person", "state", "organization", "igo", "group", "media"})
 BOILERPLATE_ACTIONS = frozenset({"drop_line", "cut_rest"})
 ACTOR_COLUMNS = ("id", "name", "kind")
+# How a state's people write their romanised names: "family-given" (Lee Jae Myung: the surname
+# is the first word) or "given-family" (Donald Trump: the last word), the default.
+NAME_ORDERS = frozenset({"family-given", "given-family"})
 ROLE_COLUMNS = ("actor", "title", "of", "start")
 
 
@@ -60,6 +63,12 @@ def _actor(row: Mapping[str, Any], path: Path, line: int) -> Actor:
         raise DataFileError(path, line, f"country {country!r} is not ISO 3166-1 alpha-3")
     if kind == "state" and not re.fullmatch(r"[A-Z]{3}", str(row["id"])):
         raise DataFileError(path, line, f"state id {row['id']!r} is not ISO 3166-1 alpha-3")
+    government = str(row.get("government") or "") or None
+    order = str(row.get("name_order") or "")
+    if (government or order) and kind != "state":
+        raise DataFileError(path, line, "only a state has a government or a name_order")
+    if order and order not in NAME_ORDERS:
+        raise DataFileError(path, line, f"name_order {order!r} not one of {sorted(NAME_ORDERS)}")
     return Actor(
         id=str(row["id"]),
         name=str(row["name"]),
@@ -68,6 +77,8 @@ def _actor(row: Mapping[str, Any], path: Path, line: int) -> Actor:
         aliases=_listed(row.get("aliases")),
         parent=str(row.get("parent") or "") or None,
         demonyms=_listed(row.get("demonyms")),
+        government=government,
+        family_name_first=order == "family-given",
     )
 
 
@@ -130,6 +141,20 @@ def load_actor_jsonl(
             role = _role({**item, "actor": record["id"]}, path, number)
             roles.append((role, Located(path, number)))
     return actors, roles
+
+
+def check_governments(actors: list[tuple[Actor, Located]], by_id: Mapping[str, Actor]) -> None:
+    """A state's government is a known body that belongs to that state."""
+    for actor, where in actors:
+        if actor.government is None:
+            continue
+        body = by_id.get(actor.government)
+        if body is None:
+            raise DataFileError(where.path, where.line, f"unknown government {actor.government!r}")
+        if body.kind in ("person", "state") or body.country != actor.id:
+            raise DataFileError(
+                where.path, where.line, f"government {body.id!r} is not a body of {actor.id}"
+            )
 
 
 def check_roles(roles: list[tuple[Role, Located]], by_id: Mapping[str, Actor]) -> None:

@@ -69,7 +69,7 @@ def analyse_doc(
     """The extraction stages over one parsed document."""
     on = anchor_day(document)
     found = find_actors(doc, document.id, on, knowledge)
-    timexes = find_timexes(document.text, document.date.published, doc)
+    timexes = find_timexes(document.text, document.date.published, doc, knowledge)
     published: Dated = (document.date.published, document.date.precision)
     statements = [
         _dated_statement(doc, s, timexes, published)

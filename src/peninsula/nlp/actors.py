@@ -23,8 +23,6 @@ from spacy.tokens import Doc, Span
 from peninsula.knowledge import Actor, Knowledge
 from peninsula.records import Mention
 
-# Family name first in these countries' romanised names (Lee Jae Myung, Xi Jinping).
-FAMILY_NAME_FIRST = frozenset({"KOR", "PRK", "CHN", "VNM", "TWN"})
 # A capital with one of these after it, or after one of these prepositions, is a place.
 _PLACE_NOUNS = frozenset(
     [
@@ -49,7 +47,6 @@ _LOCATIVE_PREPS = frozenset(
     ["in", "at", "near", "around", "across", "outside", "inside", "into", "throughout", "via"]
 )
 _PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
-_NOT_CURRENT = frozenset({"former", "ex", "late", "then", "outgoing", "future", "next"})
 _METHOD_RANK = {"name": 5, "metonymy": 4, "description": 3, "demonym": 2}
 
 
@@ -135,8 +132,10 @@ def _gazetteer(knowledge: Knowledge, vocab: Any) -> _Gazetteer:
     surnames: dict[str, list[str]] = {}
     for actor in knowledge.actors:
         if actor.kind == "person":
+            state = knowledge.actor(actor.country) if actor.country else None
+            family_first = state is not None and state.family_name_first
             for name in {actor.name, *actor.aliases}:
-                surname = _surname(name, actor.country)
+                surname = _surname(name, family_first)
                 if surname and actor.id not in surnames.setdefault(surname, []):
                     surnames[surname].append(actor.id)
     return _Gazetteer(
@@ -184,7 +183,7 @@ def _resolve(
     match: _Match, span: Span, on: date | None, knowledge: Knowledge, gazetteer: _Gazetteer
 ) -> list[str]:
     if match.method == "description":
-        if _preceded_by(span, _NOT_CURRENT):
+        if _preceded_by(span, knowledge.time_words.role_negators):
             return []
         title, of = gazetteer.descriptions[match.key]
         holders = knowledge.holders(title, of, on) if on else []
@@ -222,12 +221,13 @@ def _preceded_by(span: Span, words: frozenset[str]) -> bool:
     return any(w in words for w in before)
 
 
-def _surname(name: str, country: str | None) -> str | None:
+def _surname(name: str, family_first: bool) -> str | None:
+    """The family name: the first word where the state's `name_order` says so (Lee Jae Myung,
+    Kim Jong-un → Kim), else the last (Donald Trump)."""
     parts = re.split(r"\s+", name.strip())
     if len(parts) < 2:
         return None
-    surname = parts[0] if country in FAMILY_NAME_FIRST else parts[-1]
-    return surname.split("-")[0] if country in FAMILY_NAME_FIRST else surname
+    return parts[0].split("-")[0] if family_first else parts[-1]
 
 
 def _surnames(

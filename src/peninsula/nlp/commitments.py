@@ -2,13 +2,16 @@
 
 A promise is found two ways:
 
-- a `pledged` event: its committer is who reported it (the speaker of "Lee said his
-  administration would work toward restoring…") or else its source ("Guterres pledged…"); its
+- a `pledged` event: its committer is who reported it (the speaker of "the minister said her
+  government would work toward reopening…") or else its source ("the envoy pledged…"); its
   wording is what the trigger's clause promises;
-- a statement of intent: a statement whose cue is a verb of promising ("vowed to strengthen…",
-  "pledged the organization's full backing"), or whose content is a future clause (will, would,
-  shall, be going to) with the speaker's own side as subject ("Lee said his administration will
-  shift away from…"): its wording is the statement's content.
+- a statement of intent: a statement whose cue is a verb of promising ("vowed to expand…",
+  "pledged the agency's full support"), or whose content is a future clause (will, would,
+  shall, be going to) with the speaker's own side as subject ("the mayor said her office will
+  move away from…"): its wording is the statement's content.
+
+The verbs of promising (`promise`) and the nouns for the speaker's own side (`own_side`) are
+cue words of `event_cues.csv`, read from `Knowledge.events.cues`.
 
 Two promises of the same committer in one document are one commitment when their spans overlap
 (the event and the statement for the same words) or their content words mostly coincide.
@@ -22,15 +25,11 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from peninsula.knowledge import Knowledge
+from peninsula.knowledge.events import EventCues
 from peninsula.records import Commitment, CommitmentMention, Event, Mention, Statement
 
-PROMISE_CUES = frozenset(
-    {"pledge", "vow", "promise", "commit", "committing", "swear", "guarantee", "undertake",
-     "reaffirm", "reiterate", "resolve", "assure"}
-)  # fmt: skip
 _FUTURE_AUX = frozenset({"will", "would", "shall", "'ll"})
 _SELF_PRONOUNS = frozenset({"i", "we", "he", "she", "it"})
-_SELF_NOUNS = frozenset({"administration", "government", "office", "country", "nation", "party"})
 # Content words shared by two wordings of one promise, over the smaller wording's words.
 SAME_PROMISE_OVERLAP = 0.6
 _MAX_WORDS = 40
@@ -46,10 +45,11 @@ def find_commitments(
 ) -> list[Commitment]:
     """The commitments of one document; each statement and event must carry its date already."""
     found: list[tuple[str | None, str | None, CommitmentMention, frozenset[str]]] = []
+    cues = knowledge.events.cues
     for event in events:
         if event.modality != "pledged":
             continue
-        span = _promised_span(doc, event.trigger_start)
+        span = _promised_span(doc, event.trigger_start, cues)
         if span is None:
             continue
         actor = event.reported_by or event.source
@@ -87,7 +87,7 @@ def find_commitments(
     return _merge(found)
 
 
-def _promised_span(doc: Doc, trigger_start: int) -> Span | None:
+def _promised_span(doc: Doc, trigger_start: int, cues: EventCues) -> Span | None:
     """What the trigger's clause promises: the complement of a verb of promising, else the
     trigger's own phrase without its subject and auxiliaries."""
     span = doc.char_span(trigger_start, trigger_start + 1, alignment_mode="expand")
@@ -95,7 +95,7 @@ def _promised_span(doc: Doc, trigger_start: int) -> Span | None:
         return None
     trigger = span[0]
     for child in trigger.children:
-        if child.dep_ in ("xcomp", "ccomp") and trigger.lemma_.lower() in PROMISE_CUES:
+        if child.dep_ in ("xcomp", "ccomp") and cues.has(trigger.lemma_.lower(), "promise"):
             return _phrase(doc, child)
     return _phrase(doc, trigger)
 
@@ -127,7 +127,11 @@ def _is_promise(
         cue = doc.char_span(
             statement.cue_span.start, statement.cue_span.end, alignment_mode="expand"
         )
-        if cue is not None and len(cue) and cue.root.lemma_.lower() in PROMISE_CUES:
+        if (
+            cue is not None
+            and len(cue)
+            and knowledge.events.cues.has(cue.root.lemma_.lower(), "promise")
+        ):
             return True
     content = doc.char_span(statement.content.start, statement.content.end, alignment_mode="expand")
     if content is None or not len(content):
@@ -147,7 +151,8 @@ def _speaker_side(
     on: date | None,
 ) -> bool:
     """The subject is the speaker, their government, or their own side ("his administration")."""
-    if subject.lower_ in _SELF_PRONOUNS or subject.lemma_.lower() in _SELF_NOUNS:
+    own_side = knowledge.events.cues.has(subject.lemma_.lower(), "own_side")
+    if subject.lower_ in _SELF_PRONOUNS or own_side:
         return True
     mention = mentions.get(subject.left_edge.idx) or mentions.get(subject.idx)
     if mention is None or mention.actor_id is None or statement.speaker is None:

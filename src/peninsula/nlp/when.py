@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
-from peninsula.records import Precision, Timex
-
-# Calendar values only: "2025", "2025-08", "2026-01-21". Durations, sets, weeks and
-# references like PRESENT_REF do not date a happening.
-_CALENDAR = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-_PRECISION: dict[int, Precision] = {4: "year", 7: "month", 10: "day"}
+from peninsula.records import PartialDate, Precision, Timex
 
 Dated = tuple[str | None, Precision | None]
 
@@ -34,19 +28,26 @@ def sentence_date(
         return fallback
     sentence = token.sent
     candidates = [
-        t
+        (t, day)
         for t in timexes
         if t.type in ("DATE", "TIME")
         and sentence.start_char <= t.char_start < sentence.end_char
-        and _CALENDAR.match(t.value[:10])
+        and (day := _calendar_date(t)) is not None
         and not (outside and outside[0] <= t.char_start < outside[1])
     ]
     if not candidates:
         return fallback
-    attached = [t for t in candidates if _governed_by(doc, t, token)]
-    best = min(attached or candidates, key=lambda t: abs(t.char_start - trigger_char))
-    value = best.value[:10]
-    return value, _PRECISION[len(value)]
+    attached = [c for c in candidates if _governed_by(doc, c[0], token)]
+    _, best = min(attached or candidates, key=lambda c: abs(c[0].char_start - trigger_char))
+    return best.iso, best.precision
+
+
+def _calendar_date(timex: Timex) -> PartialDate | None:
+    """The calendar date a value names: "2025", "2025-08", "2026-01-21" (a time keeps its day).
+    Durations, sets, weeks, seasons and references like PRESENT_REF do not date a happening."""
+    head = timex.value[:10]
+    found = PartialDate.parse(head)
+    return found if found is not None and found.iso == head else None
 
 
 def _token_at(doc: Doc, char: int) -> Token | None:

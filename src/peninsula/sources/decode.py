@@ -30,6 +30,9 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
+# What the codecs say when the data ends inside a character.
+_CUT_SHORT = ("truncated data", "unexpected end of data")
+
 
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """Decode `data` to text or raise SourceError with a one-line reason.
@@ -41,7 +44,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
         raise SourceError("empty input")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _checked(data.decode(encoding, errors="strict"))
+            return _checked(_decode_marked(data, encoding))
     if looks_binary(data):
         raise SourceError("binary content, not text")
     try:
@@ -51,15 +54,26 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     if declared:
         try:
             return _checked(data.decode(declared))
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, ValueError):
             pass
     best = from_bytes(data[:1_000_000]).best()
     if best is None or best.encoding is None:
         raise SourceError("cannot detect the text encoding")
     try:
         return _checked(data.decode(best.encoding))
-    except (LookupError, UnicodeDecodeError):
+    except (LookupError, ValueError):
         raise SourceError(f"undecodable text (detected {best.encoding})") from None
+
+
+def _decode_marked(data: bytes, encoding: str) -> str:
+    """Text that starts with a byte-order mark. A file cut inside its last character loses that
+    character; any other invalid sequence means the mark lied, and the input is refused."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if exc.end < len(data) or exc.reason not in _CUT_SHORT:
+            raise SourceError(f"invalid {exc.encoding} text after its byte-order mark") from None
+        return data[: exc.start].decode(encoding)
 
 
 def looks_binary(data: bytes) -> bool:

@@ -1,88 +1,130 @@
 """JSON Lines and CSV/TSV: one article per record, streamed so big files use bounded memory.
 
-A record needs a `text` column (or `content`/`body`); `title`, `url`, `date` (or `published`),
-and `outlet` (or `source`) are optional. A bad record is skipped with its line number; the
-rest of the file still loads.
+A record needs a `text` column (or `content`/`body`) holding a string; `title`, `url`, `date`
+(or `published`), and `outlet` (or `source`) are optional. Lines are read with a byte cap: a
+record over the cap is skipped without being held whole. A bad record is skipped with its line
+number; the rest of the file still loads.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
-import sys
+import re
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
-from peninsula.errors import SourceError
 from peninsula.records import RawArticle, Skipped
 from peninsula.sources.decode import looks_binary, too_large
+from peninsula.sources.guard import first_line, one
+from peninsula.sources.lines import capped_lines
 
 _TEXT_KEYS = ("text", "content", "body")
 _DATE_KEYS = ("date", "published", "published_at", "pubdate")
 _OUTLET_KEYS = ("outlet", "source", "publisher", "sitename")
-
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+# A carriage return not followed by a line feed also ends a CSV line (old Mac files).
+_LONE_CR = re.compile(r"(?<=\r)(?!\n)")
 
 
 def read_jsonl(
-    stream: IO[bytes], origin: str, max_record_bytes: int
+    stream: IO[bytes], origin: str, max_record_bytes: int, strict: bool = False
 ) -> Iterator[RawArticle | Skipped]:
-    head = stream.peek(8192) if hasattr(stream, "peek") else b""
-    if looks_binary(head):
+    if looks_binary(_head(stream)):
         yield Skipped(origin, "binary content, not JSON Lines")
         return
-    for number, line in enumerate(stream, start=1):
+    blank = True
+    for number, line in capped_lines(stream, max_record_bytes):
         where = f"{origin}#L{number}"
-        if len(line) > max_record_bytes:
+        if line is None:
             yield Skipped(where, too_large("record", None, max_record_bytes))
-            continue
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            yield Skipped(where, f"malformed JSON line ({_short(exc)})")
-            continue
-        yield _from_record(record, where)
+        elif line.strip():
+            yield one(where, strict, _json_record, line, where, number == 1)
+        blank = blank and line is not None and not line.strip()
+    if blank:
+        yield Skipped(origin, "empty input")
+
+
+def _json_record(line: bytes, where: str, first: bool) -> RawArticle | Skipped:
+    try:
+        record = json.loads(line.decode("utf-8-sig" if first else "utf-8"))
+    except RecursionError:
+        return Skipped(where, "malformed JSON line (nested too deeply)")
+    except ValueError as exc:  # also UnicodeDecodeError and over-long integers
+        return Skipped(where, f"malformed JSON line ({first_line(exc)})")
+    return _from_record(record, where)
 
 
 def read_csv(
-    stream: IO[bytes], origin: str, max_record_bytes: int, delimiter: str = ","
+    stream: IO[bytes],
+    origin: str,
+    max_record_bytes: int,
+    delimiter: str = ",",
+    strict: bool = False,
 ) -> Iterator[RawArticle | Skipped]:
-    head = stream.peek(8192) if hasattr(stream, "peek") else b""
-    if looks_binary(head):
+    if looks_binary(_head(stream)):
         yield Skipped(origin, "binary content, not CSV")
         return
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
-    try:
-        yield from _csv_records(text, origin, max_record_bytes, delimiter)
-    finally:
-        text.detach()  # the caller owns and closes the byte stream
+    # Process-wide, and only the readers use csv.reader: a field may be as long as a record.
+    csv.field_size_limit(max(max_record_bytes, 1024))
+    lines = _CsvLines(stream, origin, max_record_bytes)
+    reader = csv.reader(lines, delimiter=delimiter)
+    fields: list[str] | None = None
+    noted = False
+    records = 0
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:
+            row = []
+            lines.notes.append(Skipped(lines.where, f"malformed CSV record ({first_line(exc)})"))
+        yield from lines.notes
+        noted = noted or bool(lines.notes)
+        lines.notes.clear()
+        if row is None or lines.refused:
+            if not noted and not records:
+                yield Skipped(origin, "empty input" if fields is None else "CSV with no records")
+            return
+        if not row:
+            continue
+        if fields is None:
+            fields = [name.strip().lower() for name in row]
+            if not any(name in _TEXT_KEYS for name in fields):
+                yield Skipped(origin, "CSV has no text column (text, content or body)")
+                return
+            continue
+        records += 1
+        where = lines.where
+        yield one(where, strict, _from_record, dict(zip(fields, row, strict=False)), where)
 
 
-def _csv_records(
-    text: IO[str], origin: str, max_record_bytes: int, delimiter: str
-) -> Iterator[RawArticle | Skipped]:
-    try:
-        reader = csv.DictReader(text, delimiter=delimiter)
-        if reader.fieldnames is None:
-            yield Skipped(origin, "empty input")
-            return
-        if not any(k.strip().lower() in _TEXT_KEYS for k in reader.fieldnames if k):
-            yield Skipped(origin, "CSV has no text column (text, content or body)")
-            return
-        for record in reader:
-            where = f"{origin}#L{reader.line_num}"
-            size = sum(len(v) for v in record.values() if isinstance(v, str))
-            if size > max_record_bytes:
-                yield Skipped(where, too_large("record", None, max_record_bytes))
+class _CsvLines:
+    """Decoded lines for the csv reader; a line over the cap or not in UTF-8 becomes a note
+    (a first line that is not UTF-8 refuses the file). `where` names the current line."""
+
+    def __init__(self, stream: IO[bytes], origin: str, max_record_bytes: int) -> None:
+        self.origin = origin
+        self.where = origin
+        self.notes: list[Skipped] = []
+        self.refused = False
+        self._lines = capped_lines(stream, max_record_bytes)
+        self._cap = max_record_bytes
+
+    def __iter__(self) -> Iterator[str]:
+        for number, line in self._lines:
+            self.where = f"{self.origin}#L{number}"
+            if line is None:
+                self.notes.append(Skipped(self.where, too_large("record", None, self._cap)))
                 continue
-            yield _from_record(record, where)
-    except UnicodeDecodeError:
-        yield Skipped(origin, "CSV is not valid UTF-8")
-    except csv.Error as exc:
-        yield Skipped(origin, f"malformed CSV ({_short(exc)})")
+            try:
+                text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                if number == 1:
+                    self.notes.append(Skipped(self.origin, "CSV is not valid UTF-8"))
+                    self.refused = True
+                    return
+                self.notes.append(Skipped(self.where, "line is not valid UTF-8"))
+                continue
+            yield from (part for part in _LONE_CR.split(text) if part)
 
 
 def _from_record(record: Any, where: str) -> RawArticle | Skipped:
@@ -91,31 +133,45 @@ def _from_record(record: Any, where: str) -> RawArticle | Skipped:
     fields = {str(k).strip().lower(): v for k, v in record.items() if k is not None}
     text = _first(fields, _TEXT_KEYS)
     if not text:
+        present = [fields[k] for k in _TEXT_KEYS if fields.get(k) not in (None, "")]
+        if present and not any(isinstance(value, str) for value in present):
+            return Skipped(where, f"record text is not a string ({_kind(present[0])})")
         return Skipped(where, "record has no text")
     date = _first(fields, _DATE_KEYS)
-    try:
-        return RawArticle(
-            origin=where,
-            text=text,
-            title=_first(fields, ("title", "headline")),
-            url=_first(fields, ("url", "link")),
-            outlet=_first(fields, _OUTLET_KEYS),
-            metadata_dates=(("column:date", date),) if date else (),
-            source_kind="record",
-        )
-    except SourceError as exc:
-        return Skipped(where, str(exc))
+    if date is None:
+        number = next((fields[k] for k in _DATE_KEYS if _is_int(fields.get(k))), None)
+        date = None if number is None else str(number)
+    return RawArticle(
+        origin=where,
+        text=text,
+        title=_first(fields, ("title", "headline")),
+        url=_first(fields, ("url", "link")),
+        outlet=_first(fields, _OUTLET_KEYS),
+        metadata_dates=(("column:date", date),) if date else (),
+        source_kind="record",
+    )
 
 
 def _first(fields: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
+    """The first non-blank string among `keys`, stripped."""
     for key in keys:
         value = fields.get(key)
         if isinstance(value, str) and value.strip():
             return value.strip()
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return str(value)
     return None
 
 
-def _short(exc: Exception) -> str:
-    return str(exc).splitlines()[0][:80]
+def _is_int(value: Any) -> bool:
+    """A whole number a date column may hold (a compact date or a Unix time)."""
+    return isinstance(value, int) and not isinstance(value, bool) and len(str(value)) <= 20
+
+
+def _kind(value: Any) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", list: "a list"}.get(
+        type(value), "an object" if isinstance(value, Mapping) else type(value).__name__
+    )
+
+
+def _head(stream: IO[bytes]) -> bytes:
+    peek = getattr(stream, "peek", None)
+    return peek(8192)[:8192] if peek is not None else b""

@@ -7,14 +7,14 @@ All three are validated as they load; every problem is a DataFileError naming th
   the code the target gets the other way round (a visit is hosted: 042 → 043; talks are mutual).
 - `event_patterns.jsonl`: one pattern per line. `verbs` or `nouns` (lemmas) trigger it; `objects`
   (lemmas or lemma phrases, any one) must appear in the trigger's complement, and so must one of
-  `also` when given; `subjects` (lemmas) constrain the subject's head word ("forces killed" is
-  military force, not murder); `preps` (any one)
-  must hang off the trigger. `governs: "intent"` lets an embedded action refine the code ("agreed
-  to hold talks" → 036), `modality: "pledged"` marks pledge verbs, `target_required` keeps a noun
-  trigger only when it names a target. `examples` are hand-written sentences that label the
-  embedding classifier.
-- `event_cues.csv`: speech verbs, modality cues, words for "the speaker's own government", and
-  agent nouns that may stand for a participant the knowledge base does not know.
+  `also` when given; `subjects` (lemmas) constrain the subject's head word ("tanks hit" is
+  military force, not assault); `preps` (any one) must hang off the trigger. `governs:
+  "intent"` lets an embedded action refine the code ("agreed to hold talks" → 036), `modality:
+  "pledged"` marks pledge verbs, `target_required` keeps a noun trigger only when it names a
+  target. `examples` are hand-written sentences that label the embedding classifier.
+- `event_cues.csv`: speech verbs, modality cues, words for "the speaker's own government", agent
+  nouns that may stand for a participant the knowledge base does not know, and the words the
+  commitment finder reads (verbs of promising, nouns for the speaker's own side).
 """
 
 from __future__ import annotations
@@ -23,13 +23,12 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from peninsula.errors import DataFileError
-from peninsula.knowledge import data_path, read_rows
+from peninsula.knowledge.files import read_rows
 
 # PLOVER event types (draft 0.8). CAMEO 01 has none: PLOVER dropped public statements.
 PLOVER_TYPES = frozenset(
@@ -52,7 +51,14 @@ PLOVER_TYPES = frozenset(
         "ASSAULT",
     ]
 )
-CUE_KINDS = frozenset({"speech", "pledged", "hypothetical", "negated", "own_government", "agent"})
+# speech: a reporting verb; pledged, hypothetical, negated: modality cues; own_government: words
+# for the speaker's own government; agent: a noun that may stand for an unknown participant (with
+# its sector); promise: a verb of promising (what it cues or governs is a commitment); own_side:
+# a noun for the speaker's own side as the subject of a promise ("her office will").
+EVENT_CUE_KINDS = frozenset(
+    {"speech", "pledged", "hypothetical", "negated", "own_government", "agent", "promise",
+     "own_side"}
+)  # fmt: skip
 _PATTERN_KEYS = frozenset(
     {"code", "verbs", "nouns", "objects", "also", "preps", "subjects", "governs", "modality",
      "target_required", "examples", "note"}
@@ -98,9 +104,9 @@ class Pattern:
 
 
 @dataclass(frozen=True, slots=True)
-class Cues:
-    words: Mapping[str, frozenset[str]]  # word -> cue kinds
-    sectors: Mapping[str, str]  # agent noun -> sector code
+class EventCues:
+    words: Mapping[str, frozenset[str]] = field(default_factory=dict)  # word -> cue kinds
+    sectors: Mapping[str, str] = field(default_factory=dict)  # agent noun -> sector code
 
     def has(self, word: str, kind: str) -> bool:
         return kind in self.words.get(word, frozenset())
@@ -108,19 +114,14 @@ class Cues:
 
 @dataclass(frozen=True, slots=True, eq=False)  # compared and hashed by identity, for caches
 class EventData:
-    cameo: Mapping[str, Cameo]
-    patterns: tuple[Pattern, ...]
-    cues: Cues
+    """What the event coder reads: CAMEO codes, trigger patterns and cue words."""
+
+    cameo: Mapping[str, Cameo] = field(default_factory=dict)
+    patterns: tuple[Pattern, ...] = ()
+    cues: EventCues = field(default_factory=EventCues)
     # word -> the patterns it may trigger, in file order: a token looks at a handful, not all
     by_verb: Mapping[str, tuple[Pattern, ...]] = field(default_factory=dict)
     by_noun: Mapping[str, tuple[Pattern, ...]] = field(default_factory=dict)
-
-
-@cache
-def default_event_data() -> EventData:
-    return load_event_data(
-        data_path("cameo.csv"), data_path("event_patterns.jsonl"), data_path("event_cues.csv")
-    )
 
 
 def load_event_data(cameo_path: Path, patterns_path: Path, cues_path: Path) -> EventData:
@@ -129,7 +130,7 @@ def load_event_data(cameo_path: Path, patterns_path: Path, cues_path: Path) -> E
     return EventData(
         cameo,
         patterns,
-        load_cues(cues_path),
+        load_event_cues(cues_path),
         by_verb=_index(patterns, lambda p: p.verbs),
         by_noun=_index(patterns, lambda p: p.nouns),
     )
@@ -257,16 +258,18 @@ def _words(record: dict[str, Any], key: str, path: Path, line: int) -> list[str]
     return [v.strip() for v in value]
 
 
-def load_cues(path: Path) -> Cues:
+def load_event_cues(path: Path) -> EventCues:
     words: dict[str, set[str]] = {}
     sectors: dict[str, str] = {}
     for line, row in read_rows(path, ("word", "cue")):
-        if row["cue"] not in CUE_KINDS:
-            raise DataFileError(path, line, f"cue {row['cue']!r} not one of {sorted(CUE_KINDS)}")
+        if row["cue"] not in EVENT_CUE_KINDS:
+            raise DataFileError(
+                path, line, f"cue {row['cue']!r} not one of {sorted(EVENT_CUE_KINDS)}"
+            )
         words.setdefault(row["word"].lower(), set()).add(row["cue"])
         if row["cue"] == "agent":
             if not row.get("sector"):
                 raise DataFileError(path, line, "an agent needs a sector")
             sectors[row["word"].lower()] = row["sector"]
     frozen = {k: frozenset(v) for k, v in words.items()}
-    return Cues(MappingProxyType(frozen), MappingProxyType(sectors))
+    return EventCues(MappingProxyType(frozen), MappingProxyType(sectors))

@@ -1,0 +1,72 @@
+"""Modality: whether an event happened, was promised, is only possible, or was denied.
+
+Read from the words that govern the trigger, up to the clause that reports it, against the cue
+words of `event_cues.csv`: `negated` (not, never, few signs of, failed to), `hypothetical`
+(may, could, if, expected, analysts suggest), `pledged` (will, would, vowed to, pledged). A
+pledged action is coded as the intent to do it (a pledge to meet is 036), as CAMEO does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from spacy.tokens import Token
+
+from peninsula.knowledge.events import EventCues, EventData, Pattern
+from peninsula.nlp.participants import CIRCUMSTANCE_PREPS, dep
+from peninsula.records import Modality
+
+_CLAUSE_BREAKS = frozenset({"relcl", "parataxis"})
+_MODALITY_CHILD_DEPS = frozenset(
+    {"aux", "auxpass", "neg", "mark", "det", "amod", "advmod", "acomp"}
+)
+_MODALITY_KINDS = frozenset({"pledged", "hypothetical", "negated"})
+
+
+def modality(trigger: Token, pattern: Pattern | None, cues: EventCues) -> Modality:
+    """The trigger's modality: `actual` unless a cue above it says otherwise."""
+    flags: set[str] = {"pledged"} if pattern is not None and pattern.pledge else set()
+    node = trigger
+    for _ in range(12):
+        for child in node.children:
+            if child.dep_ in _MODALITY_CHILD_DEPS:
+                flags.update(_cue_kinds(child, cues.words))
+        if node.i != trigger.i:
+            if cues.has(node.lemma_.lower(), "speech"):
+                break
+            flags.update(_cue_kinds(node, cues.words))
+        if dep(node) in _CLAUSE_BREAKS or node.head.i == node.i:
+            break
+        if node.dep_ == "prep" and node.lower_ in CIRCUMSTANCE_PREPS:
+            break
+        node = node.head
+    if "negated" in flags and _rules_out(trigger):
+        flags = (flags - {"negated"}) | {"hypothetical"}  # "did not rule out meeting"
+    elif _rules_out(trigger):
+        flags.add("negated")  # "ruled out talks"
+    ranked: tuple[Modality, ...] = ("negated", "hypothetical", "pledged")
+    return next((kind for kind in ranked if kind in flags), "actual")
+
+
+def _rules_out(trigger: Token) -> bool:
+    """ "ruled out meeting Kim": the governing verb denies the trigger."""
+    head = trigger.head if trigger.dep_ in ("dobj", "xcomp", "pcomp") else None
+    return (
+        head is not None
+        and head.lemma_.lower() in ("rule", "exclude")
+        and (head.lemma_.lower() == "exclude" or any(c.lower_ == "out" for c in head.children))
+    )
+
+
+def _cue_kinds(token: Token, words: Mapping[str, frozenset[str]]) -> set[str]:
+    kinds = words.get(token.lower_, frozenset()) | words.get(token.lemma_.lower(), frozenset())
+    return set(kinds & _MODALITY_KINDS)
+
+
+def coded_as(code: str, modality: Modality, data: EventData) -> str:
+    """A pledged action is the expressed intent to do it: CAMEO 03 for cooperation, 13 (a
+    threat) for coercion and force."""
+    entry = data.cameo[code]
+    if modality == "pledged" and entry.intent:
+        return entry.intent
+    return code
