@@ -4,7 +4,8 @@
 nothing in peninsula reads a data file at import time or anywhere else. The result is immutable.
 One module per kind of file: `files` (reading helpers), `actors` (actors, roles, titles,
 metonymy, offices, outlets, boilerplate), `time_words` (the time vocabulary), `events` (CAMEO
-codes, event patterns, event cues), `speech` (statement cues).
+codes, event patterns, event cues), `speech` (statement cues), `models` (the learned event-type
+model's weights).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from peninsula.knowledge.actors import (
 )
 from peninsula.knowledge.events import EventData, load_event_data
 from peninsula.knowledge.files import Located, data_path, parse_day, read_rows
+from peninsula.knowledge.models import EventTypeModels, load_shipped_event_type_models
 from peninsula.knowledge.speech import CueVocabulary, load_speech_cues
 from peninsula.knowledge.time_words import TimeWords, load_time_words
 from peninsula.records import Actor, Role
@@ -43,6 +45,7 @@ __all__ = [
     "ACTOR_KINDS",
     "Actor",
     "BoilerplateRule",
+    "EventTypeModels",
     "Knowledge",
     "Located",
     "Outlet",
@@ -73,6 +76,8 @@ class Knowledge:
     )
     events: EventData = field(default_factory=EventData)  # cameo.csv, event patterns and cues
     speech: CueVocabulary = field(default_factory=CueVocabulary)  # speech_cues.csv
+    # The learned event-type model (event_types.json, event_types_lexical.json); none: rules only
+    event_types: EventTypeModels = field(default_factory=EventTypeModels)
     _by_id: Mapping[str, Actor] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     _roles_by_actor: Mapping[str, tuple[Role, ...]] = field(
         default_factory=lambda: MappingProxyType({}), repr=False
@@ -162,6 +167,7 @@ def assemble(actors: list[tuple[Actor, Located]], roles: list[tuple[Role, Locate
             data_path("cameo.csv"), data_path("event_patterns.jsonl"), data_path("event_cues.csv")
         ),
         speech=load_speech_cues(data_path("speech_cues.csv")),
+        event_types=load_shipped_event_type_models(),
         _by_id=MappingProxyType(by_id),
         _roles_by_actor=MappingProxyType({k: tuple(v) for k, v in roles_by_actor.items()}),
     )

