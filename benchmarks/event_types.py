@@ -18,11 +18,9 @@ THREATEN, negated cooperation -> REJECT, REQUEST -> DEMAND, ACCUSE -> INVESTIGAT
 else DISAPPROVE, ASSAULT -> FIGHT for CAMEO 19 and 20 (and 192), as `plover.py` does for the
 product. A NONE answer is a miss.
 
-`--product` also runs the product's CAMEO pattern coder (`plover.py`'s logic: parse, actors, the
-event highest in the parse) on the same held-out sentences and dev sentences, for comparison,
-and scores two combinations (`product_figures`): "pattern first" (the pattern's category where a
-pattern decided, else the model's) and "model when sure" (the model's where its confidence
-reaches a floor chosen on the dev split, else pattern first).
+`--product` also runs the product's event coder (`find_events` with the model wired in as
+`nlp.events` does, over embeddings unless `--lexical`; the main event per sentence as `plover.py`
+picks it) on the same held-out and dev sentences, and the patterns alone for comparison.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/event_types.py [--lexical] [--product]
 
@@ -199,11 +197,13 @@ def embedder() -> Callable[[Sequence[str]], Any] | None:
     return encode
 
 
-def product_events(texts: Sequence[str]) -> list[Any]:
-    """The product's pattern coder on each text: its main event (`plover.py`), or None."""
+def product_events(texts: Sequence[str], *, model: bool, embeddings: bool) -> list[Any]:
+    """The product's event coder on each text: its main event (`plover.py`), or None. Without
+    `model`, the patterns alone (the knowledge's event-type model removed)."""
     import tempfile
+    from dataclasses import replace
 
-    from peninsula.knowledge import default_knowledge, load_knowledge
+    from peninsula.knowledge import EventTypeModels, default_knowledge, load_knowledge
     from peninsula.nlp import load_pipeline
     from peninsula.nlp.actors import find_actors
     from peninsula.nlp.events import find_events
@@ -211,76 +211,44 @@ def product_events(texts: Sequence[str]) -> list[Any]:
 
     with tempfile.TemporaryDirectory() as folder:
         knowledge = load_knowledge((world_actor_file(Path(folder), default_knowledge()),))
+    if not model:
+        knowledge = replace(knowledge, event_types=EventTypeModels())
     nlp = load_pipeline(MODEL)
     found = []
     for index, doc in enumerate(nlp.pipe(texts)):
         mentions = find_actors(doc, f"s{index}", None, knowledge).mentions
-        found.append(main_event(doc, find_events(doc, f"s{index}", mentions, knowledge, None)))
+        events = find_events(doc, f"s{index}", mentions, knowledge, None, embeddings=embeddings)
+        found.append(main_event(doc, events))
     return found
 
 
 def product_figures(
-    records: Sequence[dict[str, Any]],
-    rows: Sequence[dict[str, Any]],
-    predictions: Sequence[EventTypePrediction],
+    records: Sequence[dict[str, Any]], rows: Sequence[dict[str, Any]], *, embeddings: bool
 ) -> dict[str, Any]:
-    """The product's pattern coder alone, and combined with the model: "pattern first" takes
-    the pattern's category where a pattern decided, else the model's; "model when sure" takes the
-    model's when its confidence reaches a floor (the best on the dev split), else pattern first.
-    Modality is the model's in both combinations."""
+    """The product's event coder (`find_events`, main event per sentence as `plover.py` picks
+    it) with the event-type model wired in, and with the patterns alone, on the same sentences.
+    A sentence without an event is NONE; modality is scored over the dev events."""
     from plover import gsr_type
 
-    started = time.perf_counter()
-    events = product_events([r["text"] for r in records] + [r["text"] for r in rows])
-    seconds = round(time.perf_counter() - started, 1)
-    held, dev = events[: len(records)], events[len(records) :]
-    held_model, dev_model = predictions[: len(records)], predictions[len(records) :]
-    with_event = [i for i, r in enumerate(rows) if r["event"] != "NONE"]
-
-    def pattern(event: Any, prediction: EventTypePrediction, floor: float) -> bool:
-        decided = event is not None and event.decided_by == "pattern"
-        return decided and prediction.confidence < floor
-
-    def combined(floor: float) -> dict[str, list[str]]:
-        """Labels with the model deciding where no pattern did or it is at least `floor` sure."""
-        held_pairs = list(zip(held, held_model, strict=True))
-        dev_pairs = list(zip(dev, dev_model, strict=True))
-        return {
-            "held": [
-                gsr_type(e)
-                if pattern(e, p, floor)
-                else gold_vocabulary(p.category, p.modality, p.best_cameo)
-                for e, p in held_pairs
-            ],
-            "held08": [e.category if pattern(e, p, floor) else p.category for e, p in held_pairs],
-            "dev": [e.category if pattern(e, p, floor) else p.category for e, p in dev_pairs],
-            "modality": [dev_model[i].modality for i in with_event],
-        }
-
-    patterns = {
-        "held": [gsr_type(e) if e else "NONE" for e in held],
-        "held08": [(e.category or "NONE") if e else "NONE" for e in held],
-        "dev": [(e.category or "NONE") if e else "NONE" for e in dev],
-        "modality": [dev[i].modality if dev[i] else "" for i in with_event],
-    }
-    dev_gold = [r["event"] for r in rows]
-    floors = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
-    by_floor = {f: accuracy(dev_gold, combined(f)["dev"]) for f in floors}
-    floor = max(floors, key=lambda f: by_floor[f])
     figures: dict[str, Any] = {}
-    for name, labels in (
-        ("patterns", patterns),
-        ("pattern_first_then_model", combined(2.0)),
-        ("model_when_sure", combined(floor)),
-    ):
+    texts = [r["text"] for r in records] + [r["text"] for r in rows]
+    with_event = [i for i, r in enumerate(rows) if r["event"] != "NONE"]
+    for name, model in (("with_model", True), ("patterns_only", False)):
+        started = time.perf_counter()
+        events = product_events(texts, model=model, embeddings=embeddings)
+        held, dev = events[: len(records)], events[len(records) :]
+        labels = {
+            "held": [gsr_type(e) if e else "NONE" for e in held],
+            "held08": [(e.category or "NONE") if e else "NONE" for e in held],
+            "dev": [(e.category or "NONE") if e else "NONE" for e in dev],
+            "modality": [dev[i].modality if dev[i] else "" for i in with_event],
+        }
         figures[name] = scores(records, rows, labels)
-    figures["model_when_sure"]["floor"] = floor
-    figures["model_when_sure"]["dev_accuracy_by_floor"] = by_floor
-    figures["decided_by_pattern"] = {
-        "plover_heldout": sum(e is not None and e.decided_by == "pattern" for e in held),
-        "training_dev": sum(e is not None and e.decided_by == "pattern" for e in dev),
-    }
-    figures["seconds"] = seconds
+        figures[name]["training_dev"]["event_found"] = round(
+            sum(dev[i] is not None for i in with_event) / len(with_event), 4
+        )
+        figures[name]["seconds"] = round(time.perf_counter() - started, 1)
+    figures["embeddings"] = embeddings
     return figures
 
 
@@ -340,7 +308,7 @@ def main() -> None:
         else None,
     }
     if args.product:
-        figures["product"] = product_figures(records, rows, predictions)
+        figures["product"] = product_figures(records, rows, embeddings=encode is not None)
     print(f"{len(texts)} sentences", file=sys.stderr)
     emit(figures)
 
