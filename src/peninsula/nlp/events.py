@@ -11,10 +11,11 @@ Events inside reported speech keep their own source; `reported_by` is who said i
 
 The learned event-type model (`nlp.event_types`; over sentence embeddings when `embeddings` is
 on and the extra is installed, else over words) reads each sentence with a trigger or with a
-main predicate linking actors: its modality decides the main trigger's when it is sure
-(`MODALITY_FLOOR`), its category replaces the pattern's only when it is very sure
-(`OVERRIDE_FLOOR`: patterns are the precise part), and where no pattern matched it codes the
-main predicate's event when sure (`NEW_EVENT_FLOOR`: "the North fired a missile").
+main predicate linking actors. Where no pattern coded an event, it codes the main predicate's
+when sure (`NEW_EVENT_FLOOR`: "the North fired a missile"); its category replaces the main
+pattern's only when it is very sure (`OVERRIDE_FLOOR`: patterns are the precise part); where the
+cue words find the main trigger actual, its modality is taken when sure (`MODALITY_FLOOR`). A
+pledged deed is then coded as the intent to do it (`coded_as`: AGREE for cooperation).
 `decided_by` says which path typed each event ("embedding": the learned model). Everything the
 coder reads comes from the `Knowledge` passed in (`Knowledge.events`, `Knowledge.event_types`).
 """
