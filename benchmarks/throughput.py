@@ -41,10 +41,10 @@ The last stdout line is one JSON object:
 `{"articles", "articles_per_s", "spacy_articles_per_s", "ratio_to_spacy", "peak_rss_mb",
 "spacy_peak_rss_mb", "cpu_s_per_article", "spacy_cpu_s_per_article", "cores", "events",
 "merge_s_per_1000_events", "add_one_article_s"}`: `merge_s_per_1000_events` is the wall time of
-cross-document merging (`linking.Linker.link`, sentence embeddings included) per 1,000 extracted
+cross-document merging (`merge.Linker.link`, sentence embeddings included) per 1,000 extracted
 events; `add_one_article_s` is the wall time of a second `build()` in the same process that adds
-one bundled example article to the finished store, as a later incremental build would (rebuilding
-the stored clusters included, the models already loaded; its share for the clusters is on stderr).
+one bundled example article to the finished store, as a later incremental build would (reading
+the stored merge state included, the models already loaded; its share for that is on stderr).
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ STAGES = (
     "clean + date (pipeline.prepare)",
     "store.new_document_ids",
     "store.write_batch",
-    "cross-document merging (linking.Linker)",
+    "cross-document merging (merge.Linker.link)",
 )
 EXTRACTION = "  of which extraction (the rest of analyse)"
 
@@ -187,7 +187,7 @@ class Timers:
 
 def _instrument(timers: Timers, store: Any) -> None:
     """Timers around the build's stages, where the modules still have the names this expects."""
-    import peninsula.linking
+    import peninsula.merge
     import peninsula.nlp
     import peninsula.pipeline
 
@@ -207,7 +207,7 @@ def _instrument(timers: Timers, store: Any) -> None:
         (peninsula.pipeline, "prepare", STAGES[2], timers.wrap),
         (store, "new_document_ids", STAGES[3], timers.wrap),
         (store, "write_batch", STAGES[4], timers.wrap),
-        (peninsula.linking.Linker, "link", STAGES[5], timers.wrap),
+        (peninsula.merge.Linker, "link", STAGES[5], timers.wrap),
     )
     for owner, attribute, stage, wrap in targets:
         if hasattr(owner, attribute):
@@ -250,18 +250,16 @@ def child_build(folder: Path, workers: int, profile: str | None) -> dict[str, An
         events = store.counts()["events"]
         stages = _with_extraction(dict(timers.seconds))
         # Then one more article into the same store, as a later `peninsula build` would add
-        # it: the cost of an incremental build (rebuilding the stored clusters included).
-        import peninsula.linking
+        # it: the cost of an incremental build (reading the stored merge state included).
+        import peninsula.pipeline
 
         regroup = Timers()
-        linker = peninsula.linking.Linker
-        original = linker.__dict__["from_store"]
-        timed = classmethod(regroup.wrap("regroup", original.__func__))
-        linker.from_store = timed  # type: ignore[method-assign,assignment]
+        original = peninsula.pipeline.linker_for
+        peninsula.pipeline.linker_for = regroup.wrap("regroup", original)
         started = time.perf_counter()
         build([str(ONE_MORE)], store, knowledge, settings, date.today())
         add_seconds = time.perf_counter() - started
-        linker.from_store = original  # type: ignore[method-assign]
+        peninsula.pipeline.linker_for = original
     return {
         "events": events,
         "add_one_seconds": add_seconds,
@@ -433,7 +431,7 @@ def main() -> None:
     print(f"  {'rest (reading, bookkeeping)':<42} {rest:7.1f}s", file=log)
     print(
         f"then one more article into that store: {built['add_one_seconds']:.1f}s, of which"
-        f" {built['regroup_seconds']:.1f}s rebuilding the stored clusters (Linker.from_store,"
+        f" {built['regroup_seconds']:.1f}s reading the stored merge state (pipeline.linker_for,"
         " embedding model already loaded)",
         file=log,
     )

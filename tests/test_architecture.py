@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 import peninsula
 
@@ -18,13 +22,12 @@ LAYERS = [
     {"documents"},
     {"dating"},
     {"nlp"},
-    {"merge", "event_links"},
+    {"merge"},
     {"store"},
-    {"linking"},
     {"pipeline"},
     {"query"},
     {"report"},
-    {"cli", "__init__"},
+    {"cli", "__init__", "__main__"},
 ]
 
 
@@ -80,3 +83,29 @@ def test_public_names_are_pinned() -> None:
          "PeninsulaError", "RawArticle", "SettingsError", "Settings", "Skipped", "SourceError",
          "Store", "StoreError", "build", "default_knowledge", "load_knowledge", "prepare"]
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "module", ["peninsula", "peninsula.cli", "peninsula.store", "peninsula.query"]
+)
+def test_the_read_side_loads_neither_spacy_nor_torch(module: str) -> None:
+    """Queries, exports and `--help` start fast: the language models load with the build."""
+    heavy = ("spacy", "torch", "sentence_transformers", "transformers")
+    code = f"import sys, {module}; print([m for m in {heavy!r} if m in sys.modules])"
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert found == "[]", found
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    found = subprocess.run(
+        [sys.executable, "-m", "peninsula", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "build" in found
+
+
+def test_no_module_is_over_600_lines() -> None:
+    for _, path in _modules():
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        assert lines <= 600, f"{path.relative_to(PACKAGE)} has {lines} lines"

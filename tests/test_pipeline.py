@@ -9,7 +9,7 @@ import pytest
 import peninsula.pipeline as pipeline
 from peninsula.knowledge import Knowledge
 from peninsula.settings import Settings
-from peninsula.store import Store
+from peninsula.store import Store, StoredRole
 from tests.conftest import TODAY
 
 
@@ -24,19 +24,17 @@ def test_examples_get_their_publication_dates(
     report = run([examples], settings, knowledge)
     assert (report.read, report.added, report.skipped) == (3, 3, [])
     with Store(settings.db_path, read_only=True) as store:
-        docs = {Path(d["path"]).name[:3]: d for d in store.documents()}
+        docs = {Path(d.path).name[:3]: d for d in store.documents()}
         counts = store.counts()
-    assert {k: d["published"] for k, d in docs.items()} == {
+    assert {k: d.published for k, d in docs.items()} == {
         "000": "2026-01-01",
         "001": "2026-01-21",
         "003": "2025-09-24",
     }
-    assert all(d["date_precision"] == "day" for d in docs.values())
-    assert {k: v for k, v in docs["003"]["date_conflicts"][0].items() if k != "reason"} == {
-        "signal": "date-line",
-        "value": "2024-01-02",
-    }
-    assert "2025-06-04" in docs["003"]["date_conflicts"][0]["reason"]
+    assert all(d.date_precision == "day" for d in docs.values())
+    conflict = docs["003"].date_conflicts[0]
+    assert (conflict.signal, conflict.value) == ("date-line", "2024-01-02")
+    assert "2025-06-04" in conflict.reason
     assert counts["mentions"] > 0
 
 
@@ -46,8 +44,8 @@ def test_examples_resolve_their_actors(
     run([examples], settings, knowledge)
     with Store(settings.db_path, read_only=True) as store:
         mentions = store.mentions()
-        actors = {a["id"]: a for a in store.actors()}
-    resolved = {(m["text"], m["actor_id"]) for m in mentions}
+        actors = {a.id: a for a in store.actors()}
+    resolved = {(m.text, m.actor_id) for m in mentions}
     for text, actor in [
         ("Pyongyang", "prk_gov"),
         ("Seoul", "kor_gov"),
@@ -62,9 +60,9 @@ def test_examples_resolve_their_actors(
     for actor_id in ("lee_jae_myung", "donald_trump", "kim_jong_un", "antonio_guterres"):
         assert actor_id in actors
     for state in ("KOR", "PRK", "USA", "RUS", "CHN"):
-        assert actors[state]["kind"] == "state"
-    lee_roles = actors["lee_jae_myung"]["roles"]
-    assert {"title": "President", "of": "KOR", "start": "2025-06-04", "end": None} in lee_roles
+        assert actors[state].kind == "state"
+    lee_roles = actors["lee_jae_myung"].roles
+    assert StoredRole("President", "KOR", "2025-06-04", None) in lee_roles
 
 
 def test_rebuilding_adds_nothing(examples: Path, settings: Settings, knowledge: Knowledge) -> None:
@@ -86,7 +84,7 @@ def test_same_text_from_two_places_is_one_document_with_both_origins(
     assert (report.added, report.merged) == (0, 1)
     with Store(settings.db_path, read_only=True) as store:
         [doc] = store.documents()
-    assert [Path(o).name for o in doc["origins"]] == ["a.txt", "b.txt"]
+    assert [Path(o).name for o in doc.origins] == ["a.txt", "b.txt"]
 
 
 def test_bad_inputs_are_skipped_and_good_ones_kept(

@@ -13,8 +13,16 @@ import peninsula.pipeline as pipeline
 from peninsula.errors import NotFound, SettingsError
 from peninsula.knowledge import Knowledge, default_knowledge, load_knowledge
 from peninsula.query import DyadMonth, dyads, resolve_actor, timeline
+from peninsula.records import (
+    EventEvidence,
+    MergedCommitment,
+    MergedEvent,
+    MergedStatement,
+    StatementEvidence,
+    Wording,
+)
 from peninsula.settings import Settings
-from peninsula.store import Store
+from peninsula.store import Store, StoredActor, StoredDocument
 from tests.conftest import EXAMPLES, TODAY
 
 
@@ -29,15 +37,15 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 
 class FakeStore:
-    """The read side of Store, over hand-made rows."""
+    """The read side of Store, over hand-made records."""
 
     def __init__(
         self,
-        events: list[dict[str, Any]] | None = None,
-        statements: list[dict[str, Any]] | None = None,
-        commitments: list[dict[str, Any]] | None = None,
-        documents: list[dict[str, Any]] | None = None,
-        actors: list[dict[str, Any]] | None = None,
+        events: list[MergedEvent] | None = None,
+        statements: list[MergedStatement] | None = None,
+        commitments: list[MergedCommitment] | None = None,
+        documents: list[StoredDocument] | None = None,
+        actors: list[StoredActor] | None = None,
     ) -> None:
         self._events = events or []
         self._statements = statements or []
@@ -45,19 +53,19 @@ class FakeStore:
         self._documents = documents or []
         self._actors = actors or []
 
-    def merged_events(self) -> list[dict[str, Any]]:
+    def merged_events(self) -> list[MergedEvent]:
         return self._events
 
-    def statements(self) -> list[dict[str, Any]]:
+    def merged_statements(self) -> list[MergedStatement]:
         return self._statements
 
-    def merged_commitments(self) -> list[dict[str, Any]]:
+    def merged_commitments(self) -> list[MergedCommitment]:
         return self._commitments
 
-    def documents(self) -> list[dict[str, Any]]:
+    def documents(self) -> list[StoredDocument]:
         return self._documents
 
-    def actors(self) -> list[dict[str, Any]]:
+    def actors(self) -> list[StoredActor]:
         return self._actors
 
 
@@ -66,35 +74,53 @@ def event(
     source: str | None,
     target: str | None,
     date: str | None,
-    modality: str = "actual",
+    modality: Any = "actual",
     goldstein: float = 1.0,
     code: str = "040",
     doc: str = "d1",
     at: int | None = None,
     reported_by: str | None = None,
-) -> dict[str, Any]:
+    sentence: str | None = None,
+    end: int | None = None,
+) -> MergedEvent:
     start = at if at is not None else abs(hash(id)) % 1000
-    return {
-        "id": id, "source": source, "target": target, "code": code, "root": code[:2],
-        "category": "X", "modality": modality, "goldstein": goldstein, "date": date,
-        "date_precision": None, "summary": f"{source} → {target}: {code}",
-        "evidence": [{"document_id": doc, "sentence": f"sentence of {id}", "char_start": start,
-                      "char_end": start + 10, "event_id": id, "outlet": None,
-                      "published": "2025-12-01"}],
-        "sources": 1, "reports": 1, "first_reported": "2025-12-01", "statement_id": None,
-        "reported_by": reported_by, "source_text": None, "target_text": None,
-    }  # fmt: skip
+    evidence = EventEvidence(
+        event_id=id, document_id=doc, sentence=sentence or f"sentence of {id}", char_start=start,
+        char_end=end if end is not None else start + 10, trigger="met", trigger_start=start,
+        published="2025-12-01",
+    )  # fmt: skip
+    return MergedEvent(
+        id=id, source=source, target=target, code=code, root=code[:2], category="X", mode=None,
+        modality=modality, goldstein=goldstein, date=date, date_precision=None,
+        first_reported="2025-12-01", sources=1, reports=1, summary=f"{source} → {target}: {code}",
+        reported_by=reported_by, source_text=None, target_text=None, mirror=None,
+        evidence=(evidence,),
+    )  # fmt: skip
 
 
 def statement(
-    id: str, merged_id: str, doc: str, speaker: str, date: str | None, start: int = 0
-) -> dict[str, Any]:
-    return {
-        "id": id, "document_id": doc, "speaker": speaker, "speaker_text": None,
-        "kind": "direct", "text": "we will talk", "cue": "said", "date": date,
-        "char_start": start, "char_end": start + 12, "cue_start": None, "cue_end": None,
-        "source_start": None, "source_end": None, "merged_id": merged_id,
+    id: str, docs: tuple[str, ...], speaker: str, date: str | None, start: int = 0
+) -> MergedStatement:
+    evidence = tuple(
+        StatementEvidence(f"{d}:s{start}", d, "we will talk", start, start + 12, date, d.upper())
+        for d in docs
+    )
+    return MergedStatement(
+        id=id, speaker=speaker, speaker_text=None, kind="direct", cue="said", text="we will talk",
+        date=date, date_precision=None, first_reported=None, sources=len(set(docs)),
+        reports=len(docs), evidence=evidence,
+    )  # fmt: skip
+
+
+def document(id: str, text: str, **kw: Any) -> StoredDocument:
+    values: dict[str, Any] = {
+        "path": f"/x/{id}.txt", "origins": (f"/x/{id}.txt",), "url": None, "outlet": None,
+        "title": None, "published": "2025-10-02", "date_precision": "day",
+        "date_confidence": 0.9, "date_evidence": (), "date_conflicts": (), "dateline": None,
+        "header_lines": (), "source_kind": "text",
     }  # fmt: skip
+    values.update(kw)
+    return StoredDocument(id=id, text=text, **values)
 
 
 def _dated(rows: list[Any]) -> list[str]:
@@ -217,24 +243,25 @@ def test_since_and_until_compare_on_the_date_prefix() -> None:
 
 
 def test_a_commitment_is_kept_while_it_is_being_stated() -> None:
+    wordings = (
+        Wording("a:c20:lee", "a", "to talk", "2025-06-01", 20, 27),
+        Wording("a:c20:lee", "a", "to talk", "2026-01-01", 0, 7),
+    )
     fake = FakeStore(
         commitments=[
-            {"id": "c1", "actor": "lee_jae_myung", "actor_text": "Lee", "text": "to talk",
-             "first_stated": "2025-06-01", "last_stated": "2026-01-01", "status": "open",
-             "status_evidence": None, "sources": 1, "repeats": 2,
-             "mentions": [
-                 {"document_id": "a", "date": "2026-01-01", "statement_id": None,
-                  "event_id": None, "text": "to talk", "char_start": 0, "char_end": 7},
-                 {"document_id": "a", "date": "2025-06-01", "statement_id": None,
-                  "event_id": None, "text": "to talk", "char_start": 20, "char_end": 27},
-             ]},
+            MergedCommitment(
+                id="c1", actor="lee_jae_myung", actor_text="Lee", target=None, text="to talk",
+                code=None, root=None, category=None, status="open", status_evidence=None,
+                first_stated="2025-06-01", last_stated="2026-01-01", count=2, sources=1,
+                members=("a:c20:lee",), mentions=wordings,
+            )
         ],
-        documents=[{"id": "a", "text": "x" * 40, "outlet": None, "published": "2026-01-01"}],
     )  # fmt: skip
     knowledge = default_knowledge()
     (row,) = timeline(fake, knowledge, since="2025-12")  # type: ignore[arg-type]
     assert (row.date, row.modality, row.sources) == ("2025-06-01", "pledged", 1)
     assert [e.date for e in row.evidence] == ["2025-06-01", "2026-01-01"]  # wordings in order
+    assert row.extra["repeats"] == 2
     assert timeline(fake, knowledge, since="2026-02") == []  # type: ignore[arg-type]
     assert timeline(fake, knowledge, until="2025-05") == []  # type: ignore[arg-type]
 
@@ -248,23 +275,19 @@ def test_kinds_select_and_unknown_kind_fails(store: Store) -> None:
         timeline(store, knowledge, kinds=("events",))
 
 
-def test_statements_are_one_row_per_merged_id() -> None:
+def test_statements_are_one_row_per_merged_statement() -> None:
     fake = FakeStore(
         statements=[
-            statement("a:s0", "a:s0", "a", "lee_jae_myung", "2025-10-01"),
-            statement("b:s5", "a:s0", "b", "lee_jae_myung", "2025-10-01", start=5),
-            statement("c:s9", "c:s9", "c", "kim_jong_un", "2025-10-02", start=9),
-        ],
-        documents=[
-            {"id": d, "text": "x" * 40, "outlet": d.upper(), "published": "2025-10-02"}
-            for d in "abc"
+            statement("a:s0", ("a", "b"), "lee_jae_myung", "2025-10-01"),
+            statement("c:s9", ("c",), "kim_jong_un", "2025-10-02", start=9),
         ],
     )
     rows = timeline(fake, default_knowledge())  # type: ignore[arg-type]
     assert [(r.id, r.sources) for r in rows] == [("a:s0", 2), ("c:s9", 1)]
-    assert [e.document_id for e in rows[0].evidence] == ["a", "b"]
+    assert [(e.document_id, e.outlet) for e in rows[0].evidence] == [("a", "A"), ("b", "B")]
     assert rows[0].modality == "direct"
     assert rows[0].actors[0].name == "Lee Jae Myung"
+    assert rows[0].summary == "Lee Jae Myung said: we will talk"
 
 
 def test_json_ready_rows(store: Store) -> None:
@@ -273,14 +296,14 @@ def test_json_ready_rows(store: Store) -> None:
     assert {"date", "kind", "summary", "sources", "actors", "modality", "evidence"} <= set(
         payload[0]
     )
-    documents = {d["id"]: d["text"] for d in store.documents()}
+    documents = {d.id: d.text for d in store.documents()}
     for item in payload:
         for e in item["evidence"]:
             assert documents[e["document_id"]][e["char_start"] : e["char_end"]].strip()
 
 
 def test_event_evidence_is_the_sentence_at_its_offsets(store: Store) -> None:
-    documents = {d["id"]: d["text"] for d in store.documents()}
+    documents = {d.id: d.text for d in store.documents()}
     for row in timeline(store, default_knowledge(), kinds=("event", "commitment")):
         for e in row.evidence:
             assert documents[e.document_id][e.char_start : e.char_end].strip() == e.sentence
@@ -296,13 +319,13 @@ def test_dyads_on_the_examples(store: Store) -> None:
     september = months[("KOR", "PRK", "2025-09")]
     assert september.count >= 1
     assert any("lee_jae_myung>PRK" in e for e in september.event_ids)  # Lee counts for KOR
-    events = {e["id"]: e for e in store.merged_events()}
+    events = {e.id: e for e in store.merged_events()}
     for m in months.values():
-        assert all(events[e]["modality"] == "actual" for e in m.event_ids)
-        assert all(events[e]["modality"] != "actual" for e in m.other_ids)
+        assert all(events[e].modality == "actual" for e in m.event_ids)
+        assert all(events[e].modality != "actual" for e in m.other_ids)
         assert m.pledged + m.hypothetical + m.negated == len(m.other_ids)
         if m.event_ids:
-            scores = [events[e]["goldstein"] for e in m.event_ids]
+            scores = [events[e].goldstein or 0.0 for e in m.event_ids]
             assert m.mean_goldstein == pytest.approx(sum(scores) / len(scores), abs=1e-3)
 
 

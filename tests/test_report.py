@@ -5,6 +5,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,13 @@ import pytest
 import peninsula.pipeline as pipeline
 from peninsula.knowledge import default_knowledge
 from peninsula.query import timeline
+from peninsula.records import DateEvidence
 from peninsula.report import write_report
 from peninsula.settings import Settings
 from peninsula.store import Store
 from tests.conftest import EXAMPLES, TODAY
 from tests.test_query import FakeStore, event
+from tests.test_query import document as stored_document
 
 
 class Page(HTMLParser):
@@ -88,7 +91,7 @@ def test_the_pages_are_written(built: dict[str, Any]) -> None:
     assert (out / "actors" / "lee_jae_myung.html").exists()
     assert (out / "actors" / "KOR.html").exists()
     for document in built["documents"]:
-        assert (out / "documents" / f"{document['id']}.html").exists()
+        assert (out / "documents" / f"{document.id}.html").exists()
     actors_in_rows = {a.id for r in built["rows"] for a in r.actors}
     assert {p.stem for p in (out / "actors").glob("*.html")} == actors_in_rows
 
@@ -123,7 +126,7 @@ def test_every_link_lands_on_a_page_and_anchor(built: dict[str, Any]) -> None:
 def test_every_fact_links_to_its_sentence(built: dict[str, Any]) -> None:
     out: Path = built["out"]
     index = (out / "index.html").read_text(encoding="utf-8")
-    texts = {d["id"]: d["text"] for d in built["documents"]}
+    texts = {d.id: d.text for d in built["documents"]}
     for row in built["rows"]:
         for e in row.evidence:
             href = f"documents/{e.document_id}.html#ev-{e.char_start}-{e.char_end}"
@@ -138,13 +141,13 @@ def test_every_fact_links_to_its_sentence(built: dict[str, Any]) -> None:
 def test_document_page_keeps_the_whole_text_and_its_date(built: dict[str, Any]) -> None:
     out: Path = built["out"]
     for document in built["documents"]:
-        html = (out / "documents" / f"{document['id']}.html").read_text("utf-8")
+        html = (out / "documents" / f"{document.id}.html").read_text("utf-8")
         page = Page(html)
-        assert document["published"] in html
-        for item in document["date_evidence"]:
-            assert item["signal"] in html
+        assert document.published and document.published in html
+        for item in document.date_evidence:
+            assert item.signal in html
         body = html.split('<div class="doctext">', 1)[1].split("</div>", 1)[0]
-        assert html_lib.unescape(re.sub(r"<[^>]+>", "", body)) == document["text"]
+        assert html_lib.unescape(re.sub(r"<[^>]+>", "", body)) == document.text
         assert page.marks
 
 
@@ -161,23 +164,22 @@ def test_ledger_and_chart_are_on_the_index(built: dict[str, Any]) -> None:
 def _fake_store() -> FakeStore:
     text = 'Kim said <script>alert("x")</script> & more. Lee met Kim.\n\nThen nothing.'
     start = text.index("Lee met Kim.")
-    hostile = event("ev<1>", "lee_jae_myung", "kim_jong_un", "2025-10-03", at=start)
-    hostile["evidence"][0].update(
-        sentence="Lee met Kim.", char_end=start + len("Lee met Kim."), document_id="d1"
+    hostile = event(
+        "ev<1>", "lee_jae_myung", "kim_jong_un", "2025-10-03", at=start,
+        sentence="Lee met Kim.", end=start + len("Lee met Kim."),
+    )  # fmt: skip
+    hostile = replace(hostile, summary="Lee <b>met</b> Kim")
+    pledge = event(
+        "p", "lee_jae_myung", "PRK", "2025-10-04", "pledged", 9.0, at=0, sentence=text[:44], end=44
     )
-    hostile["summary"] = "Lee <b>met</b> Kim"
-    pledge = event("p", "lee_jae_myung", "PRK", "2025-10-04", "pledged", 9.0, at=0)
-    pledge["evidence"][0].update(sentence=text[:44], char_end=44, document_id="d1")
     return FakeStore(
         events=[hostile, pledge],
         documents=[
-            {
-                "id": "d1", "path": "/x/<d1>.txt", "outlet": "A&B", "title": "<i>Title</i>",
-                "published": "2025-10-05", "date_precision": "day", "date_confidence": 0.9,
-                "date_evidence": [{"signal": "meta<x>", "value": "2025-10-05", "weight": 1}],
-                "date_conflicts": [], "header_lines": [], "dateline": None, "url": None,
-                "text": text,
-            }
+            stored_document(
+                "d1", text, path="/x/<d1>.txt", outlet="A&B", title="<i>Title</i>",
+                published="2025-10-05",
+                date_evidence=(DateEvidence("meta<x>", "2025-10-05", 1.0),),
+            )
         ],
     )  # fmt: skip
 
@@ -201,7 +203,7 @@ def test_no_highlight_across_a_paragraph_break(built: dict[str, Any]) -> None:
 def test_overlapping_spans_and_the_pledge_off_the_chart(tmp_path: Path) -> None:
     index = write_report(_fake_store(), default_knowledge(), tmp_path)  # type: ignore[arg-type]
     page = Page((tmp_path / "documents" / "d1.html").read_text(encoding="utf-8"))
-    start = _fake_store().documents()[0]["text"].index("Lee met Kim.")
+    start = _fake_store().documents()[0].text.index("Lee met Kim.")
     assert "".join(page.marks[f"ev-{start}-{start + 12}"]) == "Lee met Kim."
     assert {"ev-0-44", f"ev-{start}-{start + 12}"} <= page.ids
     html = index.read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ from peninsula.nlp import EMPTY
 from peninsula.pipeline import prepare
 from peninsula.records import Document, Mention, RawArticle
 from peninsula.store import EXPORT_COLUMNS, Store
+from peninsula.store.writes import Writer
 
 
 def doc(text: str, knowledge: Knowledge) -> Document:
@@ -33,14 +34,14 @@ def test_a_failing_batch_is_rolled_back_whole(
     mention = Mention(second.id, 0, 9, "Pyongyang", "GPE", None, "ner")
     with Store(tmp_path / "kb.duckdb") as store:
         store.write_batch([(first, EMPTY)])
-        original = Store._insert_mentions
+        original = Writer.insert_mentions
 
-        def crash(self: Store, mentions: object) -> None:
+        def crash(self: Writer, mentions: object) -> None:
             if mentions:
                 raise KeyboardInterrupt
             original(self, mentions)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(Store, "_insert_mentions", crash)
+        monkeypatch.setattr(Writer, "insert_mentions", crash)
         with pytest.raises(KeyboardInterrupt):
             store.write_batch([(third, EMPTY), (second, replace(EMPTY, mentions=[mention]))])
         assert store.counts() == {**store.counts(), "documents": 1, "mentions": 0}
@@ -87,6 +88,6 @@ def test_document_by_prefix(tmp_path: Path, knowledge: Knowledge) -> None:
     document = doc("Seoul said on Monday it would talk.", knowledge)
     with Store(tmp_path / "kb.duckdb") as store:
         store.write_batch([(document, EMPTY)])
-        assert store.document(document.id[:6])["id"] == document.id
+        assert store.document(document.id[:6]).id == document.id
         with pytest.raises(NotFound):
             store.document("zzzz")

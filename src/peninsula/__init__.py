@@ -3,6 +3,8 @@
 The library is the product; the CLI is a thin layer over these names.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from peninsula.errors import (
     DataFileError,
     NotFound,
@@ -12,10 +14,23 @@ from peninsula.errors import (
     StoreError,
 )
 from peninsula.knowledge import Knowledge, default_knowledge, load_knowledge
-from peninsula.pipeline import BuildReport, build, prepare
 from peninsula.records import DateDecision, Document, RawArticle, Skipped
 from peninsula.settings import Settings
 from peninsula.store import Store
+
+if TYPE_CHECKING:
+    from peninsula.pipeline import BuildReport, build, prepare
+
+_LAZY = frozenset({"BuildReport", "build", "prepare"})  # the build loads spaCy: on first use
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from peninsula import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'peninsula' has no attribute {name!r}")
+
 
 __all__ = [
     "BuildReport",

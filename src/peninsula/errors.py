@@ -5,6 +5,7 @@ PeninsulaError
 ├── SourceError          an input that cannot become an article (binary, empty, undecodable, ...)
 ├── DataFileError        a knowledge file is invalid; names the file and line
 ├── StoreError           the database cannot be opened or written
+│   └── StoreOutdated    a store built by an older peninsula, opened read-only
 └── NotFound             an id or name that is not in the store
 """
 
@@ -38,6 +39,11 @@ class DataFileError(PeninsulaError):
 
 class StoreError(PeninsulaError):
     """The store could not be opened, read or written."""
+
+
+class StoreOutdated(StoreError):
+    """A store of an older schema was opened read-only: it must be opened for writing once
+    (migrated, its merged records computed) before it can be read."""
 
 
 class NotFound(PeninsulaError):

@@ -1,17 +1,22 @@
-"""The build: sources → documents → dating → nlp → store, batch by batch."""
+"""The build: sources → documents → dating → nlp → merge → store, batch by batch."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from itertools import islice
+from typing import Any
+
+from numpy.typing import NDArray
 
 from peninsula.dating import resolve
 from peninsula.documents import build_document
 from peninsula.knowledge import Knowledge
-from peninsula.linking import Linker
+from peninsula.merge import Embedder, Linker
 from peninsula.nlp import EMPTY, analyse
+from peninsula.nlp.events_embed import load_model
 from peninsula.records import Document, RawArticle, Skipped
 from peninsula.settings import Settings
 from peninsula.sources import input_files, iter_articles
@@ -43,7 +48,8 @@ def build(
     """Ingest every path into `store`. Bad inputs are reported in `skipped`, never raised."""
     report = BuildReport()
     store.write_actors(knowledge)
-    linker = Linker.from_store(store, knowledge, settings.embeddings)
+    linker = linker_for(store, knowledge, settings.embeddings)
+    _merge_pending(store, linker)
     own_files = (store.path, store.path.with_name(store.path.name + ".wal"))
     inputs = list(input_files(paths, exclude=own_files))
     report.inputs = len(inputs)
@@ -73,6 +79,54 @@ def build(
         [{"origin": s.origin, "reason": s.reason} for s in report.skipped],
     )
     return report
+
+
+def update(store: Store, knowledge: Knowledge, settings: Settings) -> int:
+    """Merge the rows an older store left without a merged record (migration 7 dropped the
+    merged views): the merged tables a fresh build of the same documents would have. Returns
+    the number of rows merged; a store without such rows is left as it is."""
+    return _merge_pending(store, linker_for(store, knowledge, settings.embeddings))
+
+
+def _merge_pending(store: Store, linker: Linker) -> int:
+    if not linker.has_pending:
+        return 0
+    pending = linker.pending
+    count = len(pending.events) + len(pending.statements) + len(pending.commitments)
+    store.write_links(linker.link([]))  # rows of an older store, merged again
+    return count
+
+
+def linker_for(store: Store, knowledge: Knowledge, embeddings: bool) -> Linker:
+    """Merging over what `store` holds, with sentence embeddings when asked and installed."""
+    embedder = default_embedder() if embeddings else None
+    return Linker.from_state(
+        store.merge_state(),
+        knowledge,
+        embedder,
+        intents={code: entry.intent for code, entry in knowledge.events.cameo.items()},
+        vectors=store.text_vectors() if embedder is not None else None,
+    )
+
+
+@cache
+def default_embedder() -> Embedder | None:
+    """all-MiniLM-L6-v2 from the optional `embeddings` extra, or None when it cannot load."""
+    model = load_model()  # shared with the event coder's classifier: one copy in memory
+    if model is None:
+        return None
+
+    def embed(texts: Sequence[str]) -> NDArray[Any]:
+        encoded: NDArray[Any] = model.encode(
+            list(texts),
+            batch_size=64,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return encoded
+
+    return embed
 
 
 def prepare(raw: RawArticle, knowledge: Knowledge, today: date) -> Document:

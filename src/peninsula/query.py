@@ -1,8 +1,9 @@
 """Questions over a built knowledge base: the timeline and the dyad scores. No SQL here.
 
-Everything reads through `Store` (its merged views for events and commitments, so a happening
-reported by several documents is one row with all its evidence) and `Knowledge` (names, aliases,
-and the state a person or government belongs to on a given day).
+Everything reads the store's merged records (`merged_events`, `merged_statements`,
+`merged_commitments`: what merging decided, so a happening reported by several documents is one
+row with all its evidence) and `Knowledge` (names, aliases, and the state a person or government
+belongs to on a given day).
 
 Dates are ISO strings with their precision in their length: "2025", "2025-08", "2025-08-05".
 They sort as strings, which puts a partial date before the days it contains and after the days
@@ -21,7 +22,8 @@ from typing import Any
 
 from peninsula.errors import NotFound, SettingsError
 from peninsula.knowledge import Knowledge
-from peninsula.store import Store
+from peninsula.records import MergedCommitment, MergedEvent, MergedStatement
+from peninsula.store import Store, StoredActor
 
 __all__ = [
     "KINDS",
@@ -142,14 +144,14 @@ class DyadMonth:
 class _Names:
     """Display names and states, from the store's actors over the knowledge base."""
 
-    def __init__(self, store_actors: Sequence[Mapping[str, Any]], knowledge: Knowledge) -> None:
+    def __init__(self, store_actors: Sequence[StoredActor], knowledge: Knowledge) -> None:
         self.knowledge = knowledge
-        self.rows: dict[str, Mapping[str, Any]] = {a["id"]: a for a in store_actors}
+        self.rows: dict[str, StoredActor] = {a.id: a for a in store_actors}
 
     def name(self, actor_id: str, fallback: str | None = None) -> str:
         row = self.rows.get(actor_id)
         if row is not None:
-            return str(row["name"])
+            return row.name
         actor = self.knowledge.actor(actor_id)
         if actor is not None:
             return actor.name
@@ -160,7 +162,7 @@ class _Names:
         if actor is not None:
             return actor.kind
         row = self.rows.get(actor_id)
-        return str(row["kind"]) if row is not None else None
+        return row.kind if row is not None else None
 
     def state(self, actor_id: str, when: str | None) -> str | None:
         """The state of `actor_id` on the date `when` (a partial date tries its first day, then
@@ -173,9 +175,9 @@ class _Names:
         row = self.rows.get(actor_id)
         if row is None:
             return None
-        if row["kind"] == "state":
+        if row.kind == "state":
             return actor_id
-        return str(row["country"]) if row["country"] else None
+        return row.country or None
 
 
 def resolve_actor(name: str, store: Store, knowledge: Knowledge) -> str:
@@ -199,8 +201,8 @@ def _resolve(name: str, names: _Names) -> str:
         seen.add(actor.id)
         candidates.append((actor.id, actor.name, actor.aliases))
     for row in names.rows.values():
-        if row["id"] not in seen:
-            candidates.append((row["id"], row["name"], row.get("aliases") or ()))
+        if row.id not in seen:
+            candidates.append((row.id, row.name, row.aliases))
     for tier in (0, 1, 2):
         found = sorted(
             {
@@ -248,15 +250,14 @@ def timeline(
     names = _Names(store.actors(), knowledge)
     actor_id = _resolve(actor, names) if actor is not None else None
     pair = (_resolve(dyad[0], names), _resolve(dyad[1], names)) if dyad is not None else None
-    documents = {d["id"]: d for d in store.documents()}
 
     rows: list[TimelineRow] = []
     if "event" in kinds:
         rows += _event_rows(store.merged_events(), names)
     if "statement" in kinds and pair is None:
-        rows += _statement_rows(store.statements(), names, documents)
+        rows += _statement_rows(store.merged_statements(), names)
     if "commitment" in kinds and pair is None:
-        rows += _commitment_rows(store.merged_commitments(), names, documents)
+        rows += _commitment_rows(store.merged_commitments(), names)
 
     if actor_id is not None:
         rows = [r for r in rows if actor_id in r.actor_ids()]
@@ -291,29 +292,28 @@ def dyads(
     _check_bounds(since, until)
     names = _Names(store.actors(), knowledge)
     wanted = _state_pair(pair, names) if pair is not None else None
-    buckets: dict[tuple[str, str, str], dict[tuple[Any, ...], dict[str, Any]]] = defaultdict(dict)
+    buckets: dict[tuple[str, str, str], dict[tuple[Any, ...], MergedEvent]] = defaultdict(dict)
     for event in store.merged_events():
-        month = _month_of(event["date"])
-        if month is None or not event["source"] or not event["target"]:
+        month = _month_of(event.date)
+        if month is None or not event.source or not event.target:
             continue
         if (since and _cmp_prefix(month, since) < 0) or (until and _cmp_prefix(month, until) > 0):
             continue
-        a = names.state(event["source"], event["date"])
-        b = names.state(event["target"], event["date"])
+        a = names.state(event.source, event.date)
+        b = names.state(event.target, event.date)
         if a is None or b is None or a == b:
             continue
         low, high = sorted((a, b))
         if wanted is not None and (low, high) != wanted:
             continue
-        evidence = event["evidence"] or []
-        where = min(((e["document_id"], e["char_start"]) for e in evidence), default=event["id"])
-        key = (event["code"], event["modality"], where)
+        where = min(((e.document_id, e.char_start) for e in event.evidence), default=event.id)
+        key = (event.code, event.modality, where)
         buckets[(low, high, month)].setdefault(key, event)
     out = []
     for (low, high, month), happenings in buckets.items():
-        actual = [e for e in happenings.values() if e["modality"] == "actual"]
-        scored = [float(e["goldstein"]) for e in actual if e["goldstein"] is not None]
-        others = [e for e in happenings.values() if e["modality"] != "actual"]
+        actual = [e for e in happenings.values() if e.modality == "actual"]
+        scored = [float(e.goldstein) for e in actual if e.goldstein is not None]
+        others = [e for e in happenings.values() if e.modality != "actual"]
         out.append(
             DyadMonth(
                 a=low,
@@ -321,11 +321,11 @@ def dyads(
                 month=month,
                 mean_goldstein=round(sum(scored) / len(scored), 3) if scored else None,
                 count=len(actual),
-                pledged=sum(e["modality"] == "pledged" for e in others),
-                hypothetical=sum(e["modality"] == "hypothetical" for e in others),
-                negated=sum(e["modality"] == "negated" for e in others),
-                event_ids=tuple(e["id"] for e in actual),
-                other_ids=tuple(e["id"] for e in others),
+                pledged=sum(e.modality == "pledged" for e in others),
+                hypothetical=sum(e.modality == "hypothetical" for e in others),
+                negated=sum(e.modality == "negated" for e in others),
+                event_ids=tuple(e.id for e in actual),
+                other_ids=tuple(e.id for e in others),
             )
         )
     return sorted(out, key=lambda d: (d.a, d.b, d.month))
@@ -351,154 +351,119 @@ def _state_pair(pair: tuple[str, str], names: _Names) -> tuple[str, str]:
     return (low, high)
 
 
-def _event_rows(events: Iterable[Mapping[str, Any]], names: _Names) -> list[TimelineRow]:
+def _event_rows(events: Iterable[MergedEvent], names: _Names) -> list[TimelineRow]:
     rows = []
     for e in events:
         actors = []
-        if e["source"]:
-            actors.append(
-                ActorRef(e["source"], names.name(e["source"], e["source_text"]), "source")
-            )
-        if e["target"]:
-            actors.append(
-                ActorRef(e["target"], names.name(e["target"], e["target_text"]), "target")
-            )
-        reporter = e.get("reported_by")
-        if reporter and reporter not in (e["source"], e["target"]):
-            actors.append(ActorRef(reporter, names.name(reporter), "reported_by"))
+        if e.source:
+            actors.append(ActorRef(e.source, names.name(e.source, e.source_text), "source"))
+        if e.target:
+            actors.append(ActorRef(e.target, names.name(e.target, e.target_text), "target"))
+        if e.reported_by and e.reported_by not in (e.source, e.target):
+            actors.append(ActorRef(e.reported_by, names.name(e.reported_by), "reported_by"))
         evidence = tuple(
             Evidence(
-                document_id=x["document_id"],
-                sentence=(x["sentence"] or "").strip(),
-                char_start=int(x["char_start"]),
-                char_end=int(x["char_end"]),
-                outlet=x.get("outlet"),
-                published=x.get("published"),
-                date=e["date"],
-                record_id=x.get("event_id"),
+                document_id=x.document_id,
+                sentence=x.sentence.strip(),
+                char_start=x.char_start,
+                char_end=x.char_end,
+                outlet=x.outlet,
+                published=x.published,
+                date=e.date,
+                record_id=x.event_id,
             )
-            for x in e["evidence"] or []
+            for x in e.evidence
         )
         rows.append(
             TimelineRow(
-                id=e["id"],
+                id=e.id,
                 kind="event",
-                date=e["date"],
-                date_precision=e["date_precision"],
+                date=e.date,
+                date_precision=e.date_precision,
                 actors=tuple(actors),
-                summary=e["summary"] or e["code"],
-                modality=e["modality"],
-                sources=len({x.document_id for x in evidence}),
+                summary=e.summary or e.code or "",
+                modality=e.modality,
+                sources=e.sources,
                 evidence=evidence,
-                code=e["code"],
-                goldstein=e["goldstein"],
-                extra={"category": e.get("category"), "root": e.get("root")},
+                code=e.code,
+                goldstein=e.goldstein,
+                extra={"category": e.category, "root": e.root},
             )
         )
     return rows
 
 
-def _statement_rows(
-    statements: Iterable[Mapping[str, Any]],
-    names: _Names,
-    documents: Mapping[str, Mapping[str, Any]],
-) -> list[TimelineRow]:
-    groups: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    for s in statements:
-        groups[s.get("merged_id") or s["id"]].append(s)
+def _statement_rows(statements: Iterable[MergedStatement], names: _Names) -> list[TimelineRow]:
     rows = []
-    for merged_id, members in groups.items():
-        head = next((s for s in members if s["id"] == merged_id), members[0])
-        dated = [s["date"] for s in members if s["date"]]
-        when = head["date"] or (max(dated, key=len) if dated else None)
-        evidence = tuple(_statement_evidence(s, documents) for s in members)
-        speaker = head["speaker"]
-        who = names.name(speaker, head["speaker_text"]) if speaker else head["speaker_text"]
-        actors = (ActorRef(speaker, who or speaker, "speaker"),) if speaker else ()
-        cue = head["cue"] or "said"
+    for s in statements:
+        who = names.name(s.speaker, s.speaker_text) if s.speaker else s.speaker_text
+        actors = (ActorRef(s.speaker, who or s.speaker, "speaker"),) if s.speaker else ()
+        evidence = tuple(
+            Evidence(
+                document_id=x.document_id,
+                sentence=x.text,
+                char_start=x.char_start,
+                char_end=x.char_end,
+                outlet=x.outlet,
+                published=x.published,
+                date=x.date,
+                record_id=x.statement_id,
+            )
+            for x in s.evidence
+        )
         rows.append(
             TimelineRow(
-                id=merged_id,
+                id=s.id,
                 kind="statement",
-                date=when,
-                date_precision=_precision(when),
+                date=s.date,
+                date_precision=s.date_precision,
                 actors=actors,
-                summary=f"{who or 'someone'} {cue}: {head['text']}",
-                modality=head["kind"],
-                sources=len({x.document_id for x in evidence}),
+                summary=f"{who or 'someone'} {s.cue or 'said'}: {s.text}",
+                modality=s.kind,
+                sources=s.sources,
                 evidence=evidence,
-                extra={"cue": head["cue"], "text": head["text"]},
+                extra={"cue": s.cue, "text": s.text},
             )
         )
     return rows
 
 
-def _statement_evidence(
-    s: Mapping[str, Any], documents: Mapping[str, Mapping[str, Any]]
-) -> Evidence:
-    """The whole attribution, speaker and cue included, when its offsets are known."""
-    starts = [s["char_start"], s.get("source_start"), s.get("cue_start")]
-    ends = [s["char_end"], s.get("source_end"), s.get("cue_end")]
-    start = min(v for v in starts if v is not None)
-    end = max(v for v in ends if v is not None)
-    document = documents.get(s["document_id"], {})
-    text = document.get("text") or ""
-    sentence = text[start:end] if 0 <= start < end <= len(text) else s["text"]
-    return Evidence(
-        document_id=s["document_id"],
-        sentence=sentence,
-        char_start=start,
-        char_end=end,
-        outlet=document.get("outlet"),
-        published=document.get("published"),
-        date=s["date"],
-        record_id=s["id"],
-    )
-
-
-def _commitment_rows(
-    commitments: Iterable[Mapping[str, Any]],
-    names: _Names,
-    documents: Mapping[str, Mapping[str, Any]],
-) -> list[TimelineRow]:
+def _commitment_rows(commitments: Iterable[MergedCommitment], names: _Names) -> list[TimelineRow]:
     rows = []
     for c in commitments:
-        who = names.name(c["actor"], c["actor_text"]) if c["actor"] else c["actor_text"]
-        actors = (ActorRef(c["actor"], who or c["actor"], "committer"),) if c["actor"] else ()
-        mentions = sorted(
-            c["mentions"] or [], key=lambda m: (m.get("date") is None, m.get("date") or "")
-        )
+        who = names.name(c.actor, c.actor_text) if c.actor else c.actor_text
+        actors = (ActorRef(c.actor, who or c.actor, "committer"),) if c.actor else ()
         evidence = tuple(
             Evidence(
-                document_id=m["document_id"],
-                sentence=m["text"],
-                char_start=int(m["char_start"]),
-                char_end=int(m["char_end"]),
-                outlet=documents.get(m["document_id"], {}).get("outlet"),
-                published=documents.get(m["document_id"], {}).get("published"),
-                date=m.get("date"),
-                record_id=m.get("statement_id") or m.get("event_id"),
+                document_id=w.document_id,
+                sentence=w.text,
+                char_start=w.char_start,
+                char_end=w.char_end,
+                outlet=w.outlet,
+                published=w.published,
+                date=w.date,
+                record_id=w.statement_id or w.event_id,
             )
-            for m in mentions
+            for w in c.mentions
         )
         rows.append(
             TimelineRow(
-                id=c["id"],
+                id=c.id,
                 kind="commitment",
-                date=c["first_stated"],
-                date_precision=_precision(c["first_stated"]),
+                date=c.first_stated,
+                date_precision=_precision(c.first_stated),
                 actors=actors,
-                summary=f"{who or 'someone'} committed: {c['text']}",
+                summary=f"{who or 'someone'} committed: {c.text}",
                 modality="pledged",
-                sources=len({x.document_id for x in evidence}),
+                sources=c.sources,
                 evidence=evidence,
-                status=c["status"],
+                status=c.status,
                 extra={
-                    "text": c["text"],
-                    "first_stated": c["first_stated"],
-                    "last_stated": c["last_stated"],
-                    "repeats": c["repeats"],
-                    "status_evidence": c["status_evidence"],
+                    "text": c.text,
+                    "first_stated": c.first_stated,
+                    "last_stated": c.last_stated,
+                    "repeats": c.count,
+                    "status_evidence": c.status_evidence,
                 },
             )
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -373,3 +374,196 @@ class Analysis:
 EMPTY_ANALYSIS = Analysis(
     mentions=[], new_actors=[], timexes=[], statements=[], events=[], commitments=[]
 )
+
+
+# --- cross-document merging: its inputs, its records, what a batch writes ----------------------
+
+
+def document_context(title: str | None, text: str) -> str:
+    """A document's headline and lead paragraph: the story a report belongs to."""
+    lead = text.strip().split("\n\n", 1)[0]
+    return f"{title or ''}\n{lead}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentHead:
+    """What merging and the merged records need of an item's document."""
+
+    id: str
+    published: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    context: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventEvidence:
+    """One report of a merged event, located in its document."""
+
+    event_id: str
+    document_id: str
+    sentence: str
+    char_start: int
+    char_end: int
+    trigger: str
+    trigger_start: int
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MergedEvent:
+    """One happening with every report of it. `mirror`: the other direction of a symmetric
+    event (CAMEO 04 coded both ways from one trigger), stored as a merged event of its own."""
+
+    id: str
+    source: str | None
+    target: str | None
+    code: str | None
+    root: str | None
+    category: str | None
+    mode: str | None
+    modality: Modality
+    goldstein: float | None
+    date: str | None
+    date_precision: Precision | None
+    first_reported: str | None
+    sources: int
+    reports: int
+    summary: str | None
+    reported_by: str | None
+    source_text: str | None
+    target_text: str | None
+    mirror: str | None
+    evidence: tuple[EventEvidence, ...]
+
+    @property
+    def member_ids(self) -> tuple[str, ...]:
+        return tuple(e.event_id for e in self.evidence)
+
+
+@dataclass(frozen=True, slots=True)
+class StatementEvidence:
+    """One report of a merged statement: the whole attribution, located in its document."""
+
+    statement_id: str
+    document_id: str
+    text: str
+    char_start: int
+    char_end: int
+    date: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MergedStatement:
+    """One quote or paraphrase with every report of it; `text` is its fullest wording."""
+
+    id: str
+    speaker: str | None
+    speaker_text: str | None
+    kind: str
+    cue: str | None
+    text: str
+    date: str | None
+    date_precision: Precision | None
+    first_reported: str | None
+    sources: int
+    reports: int
+    evidence: tuple[StatementEvidence, ...]
+
+    @property
+    def member_ids(self) -> tuple[str, ...]:
+        return tuple(e.statement_id for e in self.evidence)
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """One place a merged commitment was stated."""
+
+    commitment_id: str
+    document_id: str
+    text: str
+    date: str | None
+    char_start: int
+    char_end: int
+    statement_id: str | None = None
+    event_id: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MergedCommitment:
+    """One pledge with every wording of it; `status_evidence` is the deciding event's id."""
+
+    id: str
+    actor: str | None
+    actor_text: str | None
+    target: str | None
+    text: str
+    code: str | None
+    root: str | None
+    category: str | None
+    status: CommitmentStatus
+    status_evidence: str | None
+    first_stated: str | None
+    last_stated: str | None
+    count: int
+    sources: int
+    members: tuple[str, ...]
+    mentions: tuple[Wording, ...]  # every wording, in order of date
+
+    @property
+    def member_ids(self) -> tuple[str, ...]:
+        return self.members
+
+
+LinkKind = Literal["event", "statement", "commitment", "mirror"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """Two items that may be one: `score` reaches `floor` (participants named and agreeing on
+    both sides) or `floor_unknown`. A `mirror` edge joins the two directions of one symmetric
+    event, which never merge but are always re-clustered together."""
+
+    kind: LinkKind
+    a: str
+    b: str
+    score: float
+    floor: float
+    floor_unknown: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoredState:
+    """What the store holds for merging: the items merged so far and their merged ids (None:
+    not merged yet, e.g. stored by an older version), the edges between them, and the heads of
+    their documents."""
+
+    documents: Mapping[str, DocumentHead]
+    events: tuple[Event, ...]
+    statements: tuple[tuple[Statement, str], ...]  # with the whole attribution's text
+    commitments: tuple[Commitment, ...]
+    merged_ids: Mapping[str, str | None]
+    edges: tuple[Edge, ...]
+    statuses: Mapping[str, tuple[CommitmentStatus, str | None]]  # by merged commitment id
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """What merging decided for a batch, written in its transaction: the merged records that are
+    new or changed, the merged ids that no longer exist, each row's merged id where it is new or
+    changed, the new edges and the new sentence embeddings (by text key)."""
+
+    events: tuple[MergedEvent, ...] = ()
+    statements: tuple[MergedStatement, ...] = ()
+    commitments: tuple[MergedCommitment, ...] = ()
+    removed: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    merged_ids: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    edges: tuple[Edge, ...] = ()
+    vectors: Mapping[str, list[float]] = field(default_factory=dict)

@@ -19,14 +19,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
 from peninsula.errors import SettingsError
 from peninsula.knowledge import Knowledge
 from peninsula.query import DyadMonth, Evidence, TimelineRow, dyads, timeline
-from peninsula.store import Store
+from peninsula.store import Store, StoredActor, StoredRole
 
 __all__ = ["write_report"]
 
@@ -98,15 +97,19 @@ def write_report(store: Store, knowledge: Knowledge, out_dir: Path) -> Path:
     rows = timeline(store, knowledge)
     months = dyads(store, knowledge)
     documents = store.documents()
-    actor_rows = {a["id"]: a for a in store.actors()}
+    actor_rows = {a.id: a for a in store.actors()}
 
-    doc_pages = _unique_names(d["id"] for d in documents)
-    anchors = _anchors(rows, {d["id"]: d["text"] for d in documents})
+    doc_pages = _unique_names(d.id for d in documents)
+    anchors = _anchors(rows, {d.id: d.text for d in documents})
     appearing = sorted({a.id for r in rows for a in r.actors})
     actor_pages = _unique_names(appearing)
-    names = {a["id"]: a["name"] for a in actor_rows.values()}
+    names = {a.id: a.name for a in actor_rows.values()}
     names.update({a.id: a.name for r in rows for a in r.actors})
     rows_by_id = {r.id: r for r in rows}
+    for row in rows:  # a commitment's status evidence is one report of a merged event
+        for e in row.evidence:
+            if row.kind == "event" and e.record_id:
+                rows_by_id.setdefault(e.record_id, row)
     links = _Links(doc_pages, actor_pages, anchors)
     notes: dict[str, list[str]] = defaultdict(list)
     for row in rows:
@@ -126,7 +129,7 @@ def write_report(store: Store, knowledge: Knowledge, out_dir: Path) -> Path:
     env = _environment(links)
     common = {
         "names": names,
-        "documents": {d["id"]: d for d in documents},
+        "documents": {d.id: d for d in documents},
         "rows_by_id": rows_by_id,
     }
     try:
@@ -172,13 +175,13 @@ def write_report(store: Store, knowledge: Knowledge, out_dir: Path) -> Path:
                 encoding="utf-8",
             )
         for document in documents:
-            spans = anchors.get(document["id"], set())
-            facts = by_document.get(document["id"], [])
-            (out_dir / "documents" / f"{doc_pages[document['id']]}.html").write_text(
+            spans = anchors.get(document.id, set())
+            facts = by_document.get(document.id, [])
+            (out_dir / "documents" / f"{doc_pages[document.id]}.html").write_text(
                 env.get_template("document.html").render(
                     root="../",
                     document=document,
-                    segments=_segments(document["text"], spans, notes),
+                    segments=_segments(document.text, spans, notes),
                     anchor_ids=sorted(_anchor_id(s, e) for s, e in spans),
                     facts=facts,
                     **common,
@@ -299,26 +302,24 @@ def _unique_names(ids: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def _roles(
-    actor_id: str, record: Mapping[str, Any] | None, knowledge: Knowledge
-) -> list[dict[str, Any]]:
-    if record is not None and record.get("roles"):
-        return list(record["roles"])
+def _roles(actor_id: str, record: StoredActor | None, knowledge: Knowledge) -> list[StoredRole]:
+    if record is not None and record.roles:
+        return list(record.roles)
     return [
-        {
-            "title": r.title,
-            "of": r.of,
-            "start": r.start.isoformat() if r.start else None,
-            "end": r.end.isoformat() if r.end else None,
-        }
+        StoredRole(
+            r.title,
+            r.of,
+            r.start.isoformat() if r.start else None,
+            r.end.isoformat() if r.end else None,
+        )
         for r in knowledge.roles_of(actor_id)
     ]
 
 
-def _state(actor_id: str, knowledge: Knowledge, record: Mapping[str, Any] | None) -> str | None:
+def _state(actor_id: str, knowledge: Knowledge, record: StoredActor | None) -> str | None:
     found = knowledge.state_of(actor_id)
     if found is None and record is not None:
-        found = record.get("country")
+        found = record.country
     return found if found != actor_id else None
 
 

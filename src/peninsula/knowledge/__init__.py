@@ -4,8 +4,8 @@
 nothing in peninsula reads a data file at import time or anywhere else. The result is immutable.
 One module per kind of file: `files` (reading helpers), `actors` (actors, roles, titles,
 metonymy, offices, outlets, boilerplate), `time_words` (the time vocabulary), `events` (CAMEO
-codes, event patterns, event cues), `speech` (statement cues), `models` (the learned event-type
-model's weights).
+codes, event patterns, event cues), `speech` (statement cues), `links` (the event link models),
+`models` (the learned event-type model's weights).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from peninsula.knowledge.actors import (
 )
 from peninsula.knowledge.events import EventData, load_event_data
 from peninsula.knowledge.files import Located, data_path, parse_day, read_rows
+from peninsula.knowledge.links import LinkModel, LinkModels, load_link_models
 from peninsula.knowledge.models import EventTypeModels, load_shipped_event_type_models
 from peninsula.knowledge.speech import CueVocabulary, load_speech_cues
 from peninsula.knowledge.time_words import TimeWords, load_time_words
@@ -47,6 +48,8 @@ __all__ = [
     "BoilerplateRule",
     "EventTypeModels",
     "Knowledge",
+    "LinkModel",
+    "LinkModels",
     "Located",
     "Outlet",
     "Role",
@@ -71,6 +74,7 @@ class Knowledge:
     titles: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     metonyms: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     offices: Mapping[tuple[str, str], str] = field(default_factory=lambda: MappingProxyType({}))
+    links: LinkModels | None = None  # the event link models (`knowledge.links`)
     time_words: TimeWords = field(
         default_factory=lambda: load_time_words(data_path("time_words.yaml"))
     )
@@ -162,6 +166,7 @@ def assemble(actors: list[tuple[Actor, Located]], roles: list[tuple[Role, Locate
         titles=MappingProxyType(load_titles(data_path("titles.csv"))),
         metonyms=MappingProxyType(metonyms),
         offices=MappingProxyType(load_offices(data_path("offices.csv"), by_id)),
+        links=load_link_models(),
         time_words=load_time_words(data_path("time_words.yaml")),
         events=load_event_data(
             data_path("cameo.csv"), data_path("event_patterns.jsonl"), data_path("event_cues.csv")

@@ -1,4 +1,5 @@
-"""Linking during the build: merged ids across builds, embeddings kept in the store."""
+"""Merging during the build: only new items are compared, embeddings are kept in the store,
+stores of older versions are merged again, merged ids do not depend on how builds were split."""
 
 from __future__ import annotations
 
@@ -7,15 +8,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-import peninsula.linking as linking
+import peninsula.merge.events as event_merge
+import peninsula.merge.wordings as wordings
 import peninsula.pipeline as pipeline
+from peninsula.errors import StoreError
 from peninsula.knowledge import default_knowledge
 from peninsula.settings import Settings
 from peninsula.store import Store
+from peninsula.store.migrations import LATEST, MIGRATIONS
 from tests.conftest import EXAMPLES, TODAY
 
 
@@ -36,7 +41,7 @@ def test_a_later_build_embeds_only_new_texts(
         embedded.extend(texts)
         return _bag_of_words(texts)
 
-    monkeypatch.setattr(linking, "default_embedder", lambda: fake)
+    monkeypatch.setattr(pipeline, "default_embedder", lambda: fake)
     db = tmp_path / "kb.duckdb"
     settings = Settings(db_path=db, workers=1, batch_size=8, embeddings=True)
     first, second, third = sorted(EXAMPLES.glob("*.txt"))
@@ -59,35 +64,20 @@ def test_without_embeddings_nothing_is_embedded_or_stored(tmp_path: Path) -> Non
         assert store.counts()["events merged"] < store.counts()["events"]
 
 
-def _new_items_passed(monkeypatch: pytest.MonkeyPatch, merge: str) -> list[int]:
-    """How many new items each call of `linking.<merge>` is given, from now on."""
-    calls: list[int] = []
-    original = getattr(linking, merge)
-
-    def counting(existing: Any, new: Any, **kw: Any) -> Any:
-        calls.append(len(new))
-        return original(existing, new, **kw)
-
-    monkeypatch.setattr(linking, merge, counting)
-    return calls
-
-
 QUOTE = (
     'President Lee Jae Myung said, "We will pursue dialogue with North Korea without '
     'preconditions and with patience, whatever it takes."'
 )
 
 
-def test_stored_statements_are_regrouped_not_merged_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A later build rebuilds the statement clusters from the stored merged ids (no comparison)
-    and still merges a new report of a stored quote into its cluster."""
+def test_only_new_items_are_compared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A later build compares its new items with the stored ones, never two stored ones again,
+    and a new report of a stored quote joins its merged statement."""
     others = {
         "a": "Seoul, Jan 5 (Agency) -- Markets rose on Monday as exporters gained.",
         "b": "Seoul, Jan 6 (Wire) -- The ruling party met on Tuesday to discuss the budget.",
         "c": "Seoul, Jan 9 (Daily) -- Heavy snow closed schools across the capital region.",
-    }  # distinct articles (near-duplicate documents are dropped before linking)
+    }  # distinct articles (near-duplicate documents are dropped before merging)
     for name, lead in others.items():
         (tmp_path / f"{name}.txt").write_text(
             f"News of the week {name}\n\n{lead}\n\n{QUOTE}\n", encoding="utf-8"
@@ -95,54 +85,59 @@ def test_stored_statements_are_regrouped_not_merged_again(
     db = tmp_path / "kb.duckdb"
     settings = Settings(db_path=db, workers=1, batch_size=8, embeddings=False)
     knowledge = default_knowledge()
+    compared: list[str] = []
+    real_events, real_worded = event_merge.edges, wordings.edges
+
+    def events_seen(new: Sequence[Any], *args: Any) -> Any:
+        compared.extend(e.document_id for e in new)
+        return real_events(new, *args)
+
+    def worded_seen(kind: Any, new: Sequence[Any], *args: Any) -> Any:
+        compared.extend(i.document_id for i in new)
+        return real_worded(kind, new, *args)
+
+    monkeypatch.setattr(event_merge, "edges", events_seen)
+    monkeypatch.setattr(wordings, "edges", worded_seen)
     with Store(db) as store:
         pipeline.build([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")], store, knowledge,
                        settings, TODAY)  # fmt: skip
-        merged_calls = _new_items_passed(monkeypatch, "merge_statements")
-        linker = linking.Linker.from_store(store, knowledge, embeddings=False)
-        assert not any(merged_calls)  # nothing stored is compared again
-        rows = store.merge_state()["statements"]
-        quoted = [r for r in rows if "without preconditions" in r["text"]]
-        assert len(quoted) == 2 and len({r["merged_id"] for r in quoted}) == 1
-        assert any(len(s.members) == 2 for s in linker.statements)
-
+        stored = {d.id for d in store.documents()}
+        compared.clear()
         pipeline.build([str(tmp_path / "c.txt")], store, knowledge, settings, TODAY)
-        rows = store.merge_state()["statements"]
-        quoted = [r for r in rows if "without preconditions" in r["text"]]
-        assert len(quoted) == 3 and len({r["merged_id"] for r in quoted}) == 1
+        assert compared and not stored & set(compared)
+        quoted = [s for s in store.merged_statements() if "without preconditions" in s.text]
+    assert len(quoted) == 1 and quoted[0].sources == 3
 
 
-def test_stored_events_are_regrouped_not_merged_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_store_of_an_older_version_is_merged_again(tmp_path: Path) -> None:
+    """Rows without a merged id (a store from before the merged tables) are merged by the next
+    build, even one that adds nothing, into the records a fresh build makes."""
+    old = tmp_path / "old.duckdb"
+    with duckdb.connect(str(old)) as con:
+        con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
+                    " applied_at TIMESTAMP DEFAULT current_timestamp)")  # fmt: skip
+        for version, script in MIGRATIONS[:6]:
+            con.execute(script)
+            con.execute("INSERT INTO schema_migrations (version) VALUES (?)", [version])
+    with pytest.raises(StoreError, match="older peninsula"):
+        Store(old, read_only=True)
     db = tmp_path / "kb.duckdb"
     settings = Settings(db_path=db, workers=1, batch_size=8, embeddings=False)
     knowledge = default_knowledge()
+    with Store(old) as migrated:
+        assert migrated.counts()["events merged"] == 0
     with Store(db) as store:
         pipeline.build([str(EXAMPLES)], store, knowledge, settings, TODAY)
-        calls = _new_items_passed(monkeypatch, "merge_events")
-        linker = linking.Linker.from_store(store, knowledge, embeddings=False)
-        assert not any(calls)
-        rows = store.merge_state()["events"]
-        assert all(r["cluster_id"] for r in rows)
-        regrouped = {m.id: c.id for c in linker.events for m in c.members}
-        assert regrouped == {r["id"]: r["cluster_id"] for r in rows}
-        assert len(linker.events) < len(rows)  # the seeds' repeated summit, among others
-        ledger = {c.id.split("#")[0]: (c.status, c.status_evidence) for c in linker.commitments}
-        stored_ledger = {
-            r["merged_id"]: (r["status"], r["status_evidence"])
-            for r in store.merge_state()["commitments"]
-        }
-        assert ledger == stored_ledger
-        # A store written before cluster ids existed is regrouped by merged id, the two
-        # directions of a symmetric event (one merged id) split apart again.
-        store._con.execute("UPDATE events SET cluster_id = NULL")
-        again = linking.Linker.from_store(store, knowledge, embeddings=False)
-        assert not any(calls)
-        assert {frozenset(c.member_ids) for c in again.events} == {
-            frozenset(c.member_ids) for c in linker.events
-        }
-        assert again.named == linker.named
+        fresh = store.merged_events(), store.merged_statements(), store.merged_commitments()
+        for table in ("events", "statements", "commitments"):
+            store._con.execute(f"UPDATE {table} SET merged_id = NULL")
+            store._con.execute(f"DELETE FROM merged_{table}")
+        store._con.execute("DELETE FROM edges")
+        report = pipeline.build([str(EXAMPLES)], store, knowledge, settings, TODAY)
+        assert report.added == 0
+        again = store.merged_events(), store.merged_statements(), store.merged_commitments()
+    assert again == fresh
+    assert MIGRATIONS[-1][0] == LATEST
 
 
 GUTERRES = """S. Korea wants UN support for Korean Peninsula dialogue peace initiative
@@ -157,8 +152,8 @@ Assembly, Lee presented his plan centered on exchange, normalization and denucle
 
 
 def test_merged_ids_do_not_depend_on_how_the_builds_were_split(tmp_path: Path) -> None:
-    """A symmetric event is coded both ways and stored under one merged id; a later report of
-    it takes that id whether it comes in the same build or a later one."""
+    """A symmetric event is coded both ways and stored as one merged record; a later report of
+    it joins that record whether it comes in the same build or a later one."""
     (tmp_path / "more").mkdir()
     later = tmp_path / "more" / "yonhap.txt"
     later.write_text(GUTERRES, encoding="utf-8")
@@ -171,8 +166,8 @@ def test_merged_ids_do_not_depend_on_how_the_builds_were_split(tmp_path: Path) -
         with Store(db) as store:
             for paths in builds:
                 pipeline.build(paths, store, knowledge, settings, TODAY)
-            rows = store.merge_state()["events"]
-            found.append({r["id"]: r["merged_id"] for r in rows if ":040:" in r["id"]})
+            merged = store.merged_ids("events")
+            found.append({k: v for k, v in merged.items() if ":040:" in k})
     once, twice = found
     assert once == twice
     assert len({once[k] for k in once if "antonio_guterres" in k}) == 1, once

@@ -1,4 +1,4 @@
-"""The event link model: its features, its scores, and the shipped file's validation."""
+"""The event link models: their features, their scores, and the shipped files' validation."""
 
 from __future__ import annotations
 
@@ -9,13 +9,9 @@ import numpy as np
 import pytest
 
 from peninsula.errors import DataFileError
-from peninsula.event_links import (
-    FEATURES,
-    LinkModel,
-    default_link_model,
-    features,
-    load_link_model,
-)
+from peninsula.knowledge import default_knowledge
+from peninsula.knowledge.links import FEATURES, LinkModel, load_link_model
+from peninsula.merge.link_model import features
 
 
 def test_features_are_one_column_per_name() -> None:
@@ -38,7 +34,9 @@ def test_scores_are_bias_plus_weighted_features() -> None:
 
 @pytest.mark.parametrize("lexical", [False, True])
 def test_the_shipped_models_load_and_read_context_as_evidence(lexical: bool) -> None:
-    model = default_link_model(lexical=lexical)
+    links = default_knowledge().links
+    assert links is not None
+    model = links.pick(lexical=lexical)
     assert set(model.weights) == set(FEATURES)
     assert model.weights["context"] > 0 and model.weights["sentence"] > 0
     assert model.agreed_threshold < model.threshold

@@ -1,15 +1,12 @@
-"""How strongly two event reports read as one happening: a linear scorer over pair features.
+"""The event link models: how strongly two event reports read as one happening.
 
-`merge.merge_events` scores a new event against each member of a candidate cluster (once the hard
-cues, modality, codes, date and participants, have let it through) and joins the cluster whose
-best member clears the floor by the widest margin. The score is `bias + Σ weight × feature` over
-`FEATURES`; the floor is `threshold`, or `agreed_threshold` when the participants are named and
-compatible on both sides (then the text need only be about the same thing).
-
-The weights are a logistic regression trained on the ECB+ *training* topics, and the threshold
-chosen on its *development* topics, by `benchmarks/ecbplus_train.py`: `data/event_links.json`
-over sentence-embedding similarities, `data/event_links_lexical.json` over word overlaps, for
-when no embedder is installed (`--lexical`). Each file says how it was made.
+A linear scorer over pair features: `score = bias + Σ weight × feature` over `FEATURES`; a pair
+links when the score reaches `threshold`, or `agreed_threshold` when the participants are named
+and compatible on both sides. Two files, both written by `benchmarks/ecbplus_train.py` (weights
+from the ECB+ training topics, threshold from its development topics; each file says how it was
+made): `event_links.json` over sentence-embedding similarities, `event_links_lexical.json` over
+word overlaps, for when no embedder is installed. `peninsula.merge.link_model` computes the
+features.
 """
 
 from __future__ import annotations
@@ -18,7 +15,6 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +22,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from peninsula.errors import DataFileError
-from peninsula.knowledge import data_path
-
-__all__ = ["FEATURES", "LinkModel", "default_link_model", "features", "load_link_model"]
+from peninsula.knowledge.files import data_path
 
 FEATURES = (
     "sentence",  # similarity of the two sentences
     "context",  # of the two documents' headline and lead (the sentences' when one has none)
-    "names",  # share of names and numbers in common, weighed by rarity (`merge.names`)
+    "names",  # share of names and numbers in common (`merge.similarity.names`)
     "trigger_lemma",  # similarity of the triggers' lemmas
     "trigger_phrase",  # of the triggers' words ("opened fire")
     "same_lemma",  # 1 when the lemmas are equal
@@ -60,25 +54,22 @@ class LinkModel:
         return scored
 
 
-def features(
-    sentence: Matrix,
-    context: Matrix,
-    names: Matrix,
-    trigger_lemma: Matrix,
-    trigger_phrase: Matrix,
-    same_lemma: Matrix,
-    same_document: Matrix,
-) -> Matrix:
-    """One row per pair, one column per name in `FEATURES` (arguments: one value per pair)."""
-    columns = [sentence, context, names, trigger_lemma, trigger_phrase, same_lemma, same_document]
-    columns += [sentence * same_document, context * names]
-    return np.stack([np.asarray(c, dtype=np.float64) for c in columns], axis=1)
+@dataclass(frozen=True, slots=True)
+class LinkModels:
+    """The shipped models: over embedding similarities, and over word overlaps."""
+
+    embedded: LinkModel
+    lexical: LinkModel
+
+    def pick(self, *, lexical: bool) -> LinkModel:
+        return self.lexical if lexical else self.embedded
 
 
-@cache
-def default_link_model(*, lexical: bool = False) -> LinkModel:
-    """The shipped model: over embedding similarities, or over word overlaps (`lexical`)."""
-    return load_link_model(data_path("event_links_lexical.json" if lexical else "event_links.json"))
+def load_link_models() -> LinkModels:
+    return LinkModels(
+        load_link_model(data_path("event_links.json")),
+        load_link_model(data_path("event_links_lexical.json")),
+    )
 
 
 def load_link_model(path: Path) -> LinkModel:

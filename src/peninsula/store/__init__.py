@@ -1,0 +1,380 @@
+"""The DuckDB store: schema, migrations, parameterised writes, typed reads, exports. The only
+package with SQL.
+
+Writes happen per batch inside one transaction, so an interrupted build leaves either the whole
+batch or nothing, and never touches what was stored before. A batch writes its documents, what
+was found in them and what merging decided (`records.Links`): the merged records of the
+components it touched, each row's merged id, the new edges. Reads return typed records:
+`records` types for what the pipeline made, `store.rows` types for the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from peninsula.errors import NotFound, StoreError, StoreOutdated
+from peninsula.knowledge import Knowledge
+from peninsula.records import (
+    Analysis,
+    Commitment,
+    Document,
+    DocumentHead,
+    Edge,
+    Event,
+    Links,
+    MergedCommitment,
+    MergedEvent,
+    MergedStatement,
+    Statement,
+    StoredState,
+    document_context,
+)
+from peninsula.store import rows, writes
+from peninsula.store.export import EXPORT_COLUMNS, ExportFormat, export
+from peninsula.store.migrations import LATEST, MIGRATIONS
+from peninsula.store.rows import (
+    StoredActor,
+    StoredDocument,
+    StoredMention,
+    StoredRole,
+    StoredTimex,
+)
+
+__all__ = [
+    "EXPORT_COLUMNS",
+    "BatchResult",
+    "ExportFormat",
+    "Store",
+    "StoredActor",
+    "StoredDocument",
+    "StoredMention",
+    "StoredRole",
+    "StoredTimex",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    added: int
+    unchanged: int
+    merged: int
+
+
+class Store:
+    """An open DuckDB knowledge base. Use as a context manager or call `close()`."""
+
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        self.path = path
+        if read_only and not path.exists():
+            raise NotFound(f"no database at {path}; run 'peninsula build' first")
+        try:
+            self._con = duckdb.connect(str(path), read_only=read_only)
+            self._writer = writes.Writer(self._con)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open {path}: {_first_line(exc)}") from None
+        if not read_only:
+            self._migrate()
+        elif self._version() < LATEST:
+            self._con.close()
+            raise StoreOutdated(
+                f"{path} was built by an older peninsula: run 'peninsula build' to update it"
+            )
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._con.close()
+
+    def _version(self) -> int:
+        try:
+            row = self._con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        except duckdb.Error:
+            return 0
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def _migrate(self) -> None:
+        self._con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+            " applied_at TIMESTAMP DEFAULT current_timestamp)"
+        )
+        applied = {
+            row[0] for row in self._con.execute("SELECT version FROM schema_migrations").fetchall()
+        }
+        for version, script in MIGRATIONS:
+            if version in applied:
+                continue
+            with self._transaction():
+                self._con.execute(script)
+                self._con.execute("INSERT INTO schema_migrations (version) VALUES (?)", [version])
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        self._con.execute("COMMIT")
+
+    # --- writes ----------------------------------------------------------------------------
+
+    def new_document_ids(self, ids: Sequence[str]) -> set[str]:
+        """The ids not stored yet, so unchanged documents skip the costly stages."""
+        if not ids:
+            return set()
+        placeholders = ", ".join("?" for _ in ids)
+        rows_ = self._con.execute(
+            f"SELECT id FROM documents WHERE id IN ({placeholders})", list(ids)
+        )
+        return set(ids) - {row[0] for row in rows_.fetchall()}
+
+    def write_batch(
+        self, batch: Sequence[tuple[Document, Analysis]], links: Links | None = None
+    ) -> BatchResult:
+        """Store one batch and what merging decided for it, atomically.
+
+        A known text gains the new origin; a known origin is unchanged.
+        """
+        added = unchanged = merged = 0
+        try:
+            with self._transaction():
+                for document, analysis in batch:
+                    row = self._con.execute(
+                        "SELECT origins FROM documents WHERE id = ?", [document.id]
+                    ).fetchone()
+                    if row is None:
+                        self._writer.insert_analysis(document, analysis)
+                        added += 1
+                        continue
+                    origins = json.loads(row[0])
+                    new = [o for o in document.origins if o not in origins]
+                    if not new:
+                        unchanged += 1
+                        continue
+                    self._con.execute(
+                        "UPDATE documents SET origins = ? WHERE id = ?",
+                        [json.dumps(origins + new), document.id],
+                    )
+                    merged += 1
+                if links is not None:
+                    self._writer.apply_links(links)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot write to {self.path}: {_first_line(exc)}") from None
+        return BatchResult(added, unchanged, merged)
+
+    def write_links(self, links: Links) -> None:
+        """What merging decided outside a batch (stored rows merged again), atomically."""
+        self.write_batch([], links)
+
+    def write_actors(self, knowledge: Knowledge) -> None:
+        """Make the verified actors those of the knowledge base in use, roles included.
+
+        Unverified actors found in articles stay; a verified one replaces its namesake.
+        """
+        found = [
+            writes.actor_row(actor, knowledge.roles_of(actor.id)) for actor in knowledge.actors
+        ]
+        with self._transaction():
+            self._con.execute("DELETE FROM actors WHERE verified")
+            if found:  # a verified actor replaces its namesake found in articles
+                marks = ", ".join("?" for _ in found)
+                self._con.execute(
+                    f"DELETE FROM actors WHERE id IN ({marks})", [r[0] for r in found]
+                )
+            self._writer.insert_many("actors", writes.ACTORS_COLUMNS, found)
+
+    def record_run(
+        self, added: int, unchanged: int, merged: int, skipped: list[dict[str, str]]
+    ) -> None:
+        with self._transaction():
+            next_id = self._con.execute("SELECT coalesce(max(id), 0) + 1 FROM runs").fetchone()
+            self._con.execute(
+                "INSERT INTO runs VALUES (?, current_timestamp, current_timestamp, ?, ?, ?, ?)",
+                [next_id[0] if next_id else 1, added, unchanged, merged, json.dumps(skipped)],
+            )
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def merge_state(self) -> StoredState:
+        """Everything merging starts a build from (see `records.StoredState`)."""
+        heads = {
+            r["id"]: DocumentHead(
+                r["id"],
+                r["published"],
+                r["outlet"],
+                r["url"],
+                document_context(r["title"], r["text"]),
+            )
+            for r in self._dicts("SELECT id, published, outlet, url, title, text FROM documents")
+        }
+        statements = [
+            (rows.statement(r), r["said"])
+            for r in self._dicts(
+                "SELECT s.*, CASE WHEN lo >= 0 AND lo < hi AND hi <= length(d.text)"
+                " THEN substring(d.text, lo + 1, hi - lo) ELSE s.text END AS said"
+                " FROM (SELECT *, least(char_start, source_start, cue_start) AS lo,"
+                " greatest(char_end, source_end, cue_end) AS hi FROM statements) s"
+                " JOIN documents d ON d.id = s.document_id ORDER BY s.id"
+            )
+        ]
+        merged: dict[str, str | None] = {}
+        for table in ("events", "statements", "commitments"):
+            merged.update(self._con.execute(f"SELECT id, merged_id FROM {table}").fetchall())
+        return StoredState(
+            documents=heads,
+            events=tuple(rows.event(r) for r in self._dicts("SELECT * FROM events ORDER BY rowid")),
+            statements=tuple(statements),
+            commitments=tuple(self.commitments()),
+            merged_ids=merged,
+            edges=tuple(
+                Edge(*r)
+                for r in self._con.execute(
+                    f"SELECT {', '.join(writes.EDGES_COLUMNS)} FROM edges"
+                ).fetchall()
+            ),
+            statuses={
+                r[0]: (r[1], r[2])
+                for r in self._con.execute(
+                    "SELECT id, status, status_evidence FROM merged_commitments"
+                ).fetchall()
+            },
+        )
+
+    def text_vectors(self) -> dict[str, list[float]]:
+        """Every stored sentence embedding, by text key."""
+        found = self._con.execute("SELECT key, vector FROM text_vectors").fetchall()
+        return {key: vector for key, vector in found}
+
+    def statements(self, document_id: str | None = None) -> list[Statement]:
+        return [rows.statement(r) for r in self._rows_of("statements", document_id)]
+
+    def events(self, document_id: str | None = None) -> list[Event]:
+        return [rows.event(r) for r in self._rows_of("events", document_id)]
+
+    def timexes(self, document_id: str | None = None) -> list[StoredTimex]:
+        return [rows.plain(StoredTimex, r) for r in self._rows_of("timexes", document_id)]
+
+    def commitments(self) -> list[Commitment]:
+        """Commitments as found per document (`merged_commitments` is the ledger)."""
+        return [
+            rows.commitment(r)
+            for r in self._dicts("SELECT * FROM commitments ORDER BY first_stated NULLS LAST, id")
+        ]
+
+    def merged_ids(self, table: str) -> dict[str, str | None]:
+        """Each row of `table` (events, statements, commitments) to its merged record."""
+        if table not in ("events", "statements", "commitments"):
+            raise ValueError(f"no merged ids in {table!r}")
+        return dict(self._con.execute(f"SELECT id, merged_id FROM {table}").fetchall())
+
+    def merged_events(self) -> list[MergedEvent]:
+        """One record per happening, with every report of it as evidence, in date order."""
+        return [
+            rows.merged_event(r)
+            for r in self._dicts("SELECT * FROM merged_events ORDER BY date NULLS LAST, id")
+        ]
+
+    def merged_statements(self) -> list[MergedStatement]:
+        """One record per quote or paraphrase, with every report of it, in date order."""
+        return [
+            rows.merged_statement(r)
+            for r in self._dicts("SELECT * FROM merged_statements ORDER BY date NULLS LAST, id")
+        ]
+
+    def merged_commitments(self) -> list[MergedCommitment]:
+        """The commitments ledger: one record per promise with every wording of it."""
+        return [
+            rows.merged_commitment(r)
+            for r in self._dicts(
+                "SELECT * FROM merged_commitments ORDER BY first_stated NULLS LAST, id"
+            )
+        ]
+
+    def _rows_of(self, table: str, document_id: str | None) -> list[dict[str, Any]]:
+        # `table` is one of this module's own table names, never user input.
+        order = "document_id, char_start" if table != "events" else "document_id, trigger_start"
+        if document_id is None:
+            return self._dicts(f"SELECT * FROM {table} ORDER BY {order}")
+        return self._dicts(
+            f"SELECT * FROM {table} WHERE document_id = ? ORDER BY {order}", [document_id]
+        )
+
+    def known_origins(self) -> set[str]:
+        found = self._con.execute("SELECT origins FROM documents").fetchall()
+        return {origin for (raw,) in found for origin in json.loads(raw)}
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        tables = (
+            "documents",
+            "actors",
+            "mentions",
+            "timexes",
+            "statements",
+            "events",
+            "commitments",
+        )
+        for table in tables:
+            row = self._con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            out[table] = int(row[0]) if row else 0
+        for merged, members in writes.MERGED.values():
+            # Distinct happenings, quotes and pledges once reports are merged across documents.
+            row = self._con.execute(f"SELECT count(*) FROM {merged}").fetchone()
+            out[f"{members} merged"] = int(row[0]) if row else 0
+        return out
+
+    def document(self, doc_id: str) -> StoredDocument:
+        """One document by id or unique id prefix."""
+        found = self._dicts(
+            "SELECT * FROM documents WHERE id = ? OR starts_with(id, ?) ORDER BY id LIMIT 2",
+            [doc_id, doc_id],
+        )
+        if not found:
+            raise NotFound(f"no document {doc_id!r}")
+        if len(found) > 1 and found[0]["id"] != doc_id:
+            raise NotFound(f"document id prefix {doc_id!r} is ambiguous")
+        return rows.document(found[0])
+
+    def mentions(self, document_id: str | None = None) -> list[StoredMention]:
+        if document_id is None:
+            found = self._dicts("SELECT * FROM mentions ORDER BY document_id, char_start")
+        else:
+            found = self._dicts(
+                "SELECT * FROM mentions WHERE document_id = ? ORDER BY char_start", [document_id]
+            )
+        return [rows.plain(StoredMention, r) for r in found]
+
+    def actors(self) -> list[StoredActor]:
+        return [
+            rows.actor(r) for r in self._dicts("SELECT * FROM actors ORDER BY verified DESC, id")
+        ]
+
+    def documents(self) -> list[StoredDocument]:
+        return [
+            rows.document(r)
+            for r in self._dicts("SELECT * FROM documents ORDER BY published NULLS LAST, id")
+        ]
+
+    def export(self, out_dir: Path, fmt: ExportFormat) -> list[Path]:
+        return export(self._con, out_dir, fmt)
+
+    def _dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self._con.execute(sql, list(params))
+        names = [d[0] for d in cursor.description or []]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

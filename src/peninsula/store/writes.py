@@ -1,0 +1,342 @@
+"""The write side of the store: a `Writer` inserts a document and what was found in it, and
+applies what merging decided (`records.Links`), inside the caller's transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from peninsula.records import (
+    Actor,
+    Analysis,
+    Commitment,
+    Document,
+    Event,
+    Links,
+    Mention,
+    MergedCommitment,
+    MergedEvent,
+    MergedStatement,
+    Role,
+    Statement,
+    Timex,
+)
+from peninsula.store import rows
+
+TIMEXES_COLUMNS = (
+    "id",
+    "document_id",
+    "text",
+    "type",
+    "value",
+    "mod",
+    "char_start",
+    "char_end",
+    "anchored",
+)
+STATEMENTS_COLUMNS = (
+    "id",
+    "document_id",
+    "speaker",
+    "speaker_text",
+    "kind",
+    "text",
+    "cue",
+    "date",
+    "char_start",
+    "char_end",
+    "cue_start",
+    "cue_end",
+    "source_start",
+    "source_end",
+    "merged_id",
+    "date_precision",
+)
+EVENTS_COLUMNS = (
+    "id",
+    "source",
+    "target",
+    "code",
+    "category",
+    "modality",
+    "goldstein",
+    "date",
+    "summary",
+    "evidence",
+    "statement_id",
+    "document_id",
+    "root",
+    "date_precision",
+    "trigger",
+    "trigger_start",
+    "decided_by",
+    "mode",
+    "reported_by",
+    "source_text",
+    "target_text",
+    "merged_id",
+)
+COMMITMENTS_COLUMNS = (
+    "id",
+    "actor",
+    "text",
+    "first_stated",
+    "last_stated",
+    "status",
+    "status_evidence",
+    "mentions",
+    "actor_text",
+    "key",
+    "merged_id",
+)
+ACTORS_COLUMNS = ("id", "name", "kind", "country", "aliases", "roles", "verified")
+EDGES_COLUMNS = ("kind", "a", "b", "score", "floor", "floor_unknown")
+# The table of each kind of merged record, and that of its members.
+MERGED = {
+    "event": ("merged_events", "events"),
+    "statement": ("merged_statements", "statements"),
+    "commitment": ("merged_commitments", "commitments"),
+}
+ROWS_PER_INSERT = 200
+
+
+class Writer:
+    """Parameterised inserts and updates on one connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def insert_analysis(self, document: Document, analysis: Analysis) -> None:
+        """A new document and everything found in it (merged ids come with the links)."""
+        self.insert_document(document)
+        self.insert_mentions(analysis.mentions)
+        self.insert_new_actors(analysis.new_actors)
+        self.insert_timexes(document.id, analysis.timexes)
+        self.insert_statements(analysis.statements)
+        self.insert_events(analysis.events)
+        self.insert_commitments(analysis.commitments)
+
+    def apply_links(self, links: Links) -> None:
+        if links.vectors:
+            self.insert_many("text_vectors", ("key", "vector"), list(links.vectors.items()))
+        if links.edges:
+            self.insert_many(
+                "edges",
+                EDGES_COLUMNS,
+                [[e.kind, e.a, e.b, e.score, e.floor, e.floor_unknown] for e in links.edges],
+            )
+        written: dict[str, Sequence[MergedEvent | MergedStatement | MergedCommitment]] = {
+            "event": links.events,
+            "statement": links.statements,
+            "commitment": links.commitments,
+        }
+        for kind, (table, members) in MERGED.items():
+            records = written[kind]
+            gone = sorted({*links.removed.get(kind, ()), *(r.id for r in records)})
+            for start in range(0, len(gone), ROWS_PER_INSERT):
+                chunk = gone[start : start + ROWS_PER_INSERT]
+                marks = ", ".join("?" for _ in chunk)
+                self.con.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)
+            if records:
+                self.insert_many(
+                    table, rows.MERGED_COLUMNS[table], [rows.merged_row(r) for r in records]
+                )
+            changed = sorted(links.merged_ids.get(kind, {}).items())
+            for start in range(0, len(changed), ROWS_PER_INSERT):
+                chunk = changed[start : start + ROWS_PER_INSERT]
+                values = ", ".join("(?, ?)" for _ in chunk)
+                self.con.execute(
+                    f"UPDATE {members} SET merged_id = v.merged_id FROM (VALUES {values})"
+                    f" v(id, merged_id) WHERE {members}.id = v.id",
+                    [x for pair in chunk for x in pair],
+                )
+
+    def insert_document(self, d: Document) -> None:
+        decision = d.date
+        self.con.execute(
+            "INSERT INTO documents (id, path, origins, url, outlet, title, published,"
+            " date_precision, date_confidence, date_evidence, date_conflicts, dateline,"
+            " header_lines, source_kind, text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                d.id,
+                d.origins[0],
+                json.dumps(list(d.origins)),
+                d.url,
+                d.outlet,
+                d.title,
+                decision.published,
+                decision.precision,
+                decision.confidence,
+                json.dumps([asdict(e) for e in decision.evidence]),
+                json.dumps([asdict(c) for c in decision.conflicts]),
+                json.dumps(asdict(d.dateline)) if d.dateline else None,
+                json.dumps(list(d.header_lines)),
+                d.raw.source_kind,
+                d.text,
+            ],
+        )
+
+    def insert_new_actors(self, actors: Sequence[Actor]) -> None:
+        self.insert_many("actors", ACTORS_COLUMNS, [actor_row(actor, ()) for actor in actors])
+
+    def insert_mentions(self, mentions: Sequence[Mention]) -> None:
+        self.insert_many(
+            "mentions",
+            ("id", "document_id", "actor_id", "text", "char_start", "char_end", "method"),
+            [
+                [m.id, m.document_id, m.actor_id, m.text, m.char_start, m.char_end, m.method]
+                for m in mentions
+            ],
+        )
+
+    def insert_many(
+        self, table: str, columns: tuple[str, ...], values: Sequence[Sequence[Any]]
+    ) -> None:
+        """Rows in a few multi-row statements: DuckDB runs `executemany` one row at a time."""
+        for start in range(0, len(values), ROWS_PER_INSERT):
+            chunk = values[start : start + ROWS_PER_INSERT]
+            self.con.execute(insert_sql(table, columns, len(chunk)), [v for r in chunk for v in r])
+
+    def insert_timexes(self, document_id: str, timexes: Sequence[Timex]) -> None:
+        self.insert_many(
+            "timexes",
+            TIMEXES_COLUMNS,
+            [
+                [
+                    f"{document_id}:t{t.char_start}-{t.char_end}",
+                    document_id,
+                    t.text,
+                    t.type,
+                    t.value,
+                    t.mod,
+                    t.char_start,
+                    t.char_end,
+                    t.anchored,
+                ]
+                for t in timexes
+            ],
+        )
+
+    def insert_statements(self, statements: Sequence[Statement]) -> None:
+        self.insert_many(
+            "statements",
+            STATEMENTS_COLUMNS,
+            [
+                [
+                    s.id,
+                    s.document_id,
+                    s.speaker,
+                    s.speaker_text,
+                    s.kind,
+                    s.text,
+                    s.cue,
+                    s.date,
+                    s.content.start,
+                    s.content.end,
+                    s.cue_span.start if s.cue_span else None,
+                    s.cue_span.end if s.cue_span else None,
+                    s.source.start if s.source else None,
+                    s.source.end if s.source else None,
+                    None,
+                    s.date_precision,
+                ]
+                for s in statements
+            ],
+        )
+
+    def insert_events(self, events: Sequence[Event]) -> None:
+        self.insert_many(
+            "events",
+            EVENTS_COLUMNS,
+            [
+                [
+                    e.id,
+                    e.source,
+                    e.target,
+                    e.code,
+                    e.category,
+                    e.modality,
+                    e.goldstein,
+                    e.date,
+                    e.summary,
+                    json.dumps([_evidence(e)], ensure_ascii=False),
+                    e.statement_id,
+                    e.document_id,
+                    e.root,
+                    e.date_precision,
+                    e.trigger,
+                    e.trigger_start,
+                    e.decided_by,
+                    e.mode,
+                    e.reported_by,
+                    e.source_text,
+                    e.target_text,
+                    None,
+                ]
+                for e in events
+            ],
+        )
+
+    def insert_commitments(self, commitments: Sequence[Commitment]) -> None:
+        self.insert_many(
+            "commitments",
+            COMMITMENTS_COLUMNS,
+            [
+                [
+                    c.id,
+                    c.actor,
+                    c.text,
+                    c.first_stated,
+                    c.last_stated,
+                    c.status,
+                    None,
+                    json.dumps([asdict(m) for m in c.mentions], ensure_ascii=False),
+                    c.actor_text,
+                    c.key,
+                    None,
+                ]
+                for c in commitments
+            ],
+        )
+
+
+def actor_row(actor: Actor, roles: Sequence[Role]) -> list[Any]:
+    described = [{"title": t, "of": None, "start": None, "end": None} for t in actor.described_as]
+    role_rows = [
+        {"title": r.title, "of": r.of, "start": _day(r.start), "end": _day(r.end)} for r in roles
+    ]
+    return [
+        actor.id,
+        actor.name,
+        actor.kind,
+        actor.country,
+        json.dumps(list(actor.aliases), ensure_ascii=False),
+        json.dumps(role_rows if actor.verified else described, ensure_ascii=False),
+        actor.verified,
+    ]
+
+
+def insert_sql(table: str, columns: tuple[str, ...], count: int = 1) -> str:
+    """An insert of `count` rows of `columns`; table and column names are this module's own."""
+    row = "(" + ", ".join("?" for _ in columns) + ")"
+    values = ", ".join(row for _ in range(count))
+    return f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES {values}"
+
+
+def _evidence(event: Event) -> dict[str, Any]:
+    return {
+        "document_id": event.document_id,
+        "sentence": event.sentence.strip(),
+        "char_start": event.char_start,
+        "char_end": event.char_end,
+    }
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
