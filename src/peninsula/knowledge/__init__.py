@@ -6,7 +6,8 @@ One module per kind of file: `files` (reading helpers), `actors` (actors, roles,
 metonymy, offices, outlets, boilerplate), `references` (words that refer to actors without
 naming them), `time_words` (the time vocabulary), `events` (CAMEO codes, event patterns, event
 cues), `speech` (statement cues), `links` (the event link models), `models_speakers` (the
-attribution model, `speaker_model.json`, as `Knowledge.speakers`).
+attribution model, `speaker_model.json`, as `Knowledge.speakers`), `models` (the learned
+event-type model's weights, as `Knowledge.event_types`).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from peninsula.knowledge.actors import (
 from peninsula.knowledge.events import EventData, load_event_data
 from peninsula.knowledge.files import Located, data_path, parse_day, read_rows
 from peninsula.knowledge.links import LinkModel, LinkModels, load_link_models
+from peninsula.knowledge.models import EventTypeModels, load_shipped_event_type_models
 from peninsula.knowledge.models_speakers import SpeakerModel, load_speaker_model
 from peninsula.knowledge.references import References, load_references
 from peninsula.knowledge.speech import CueVocabulary, load_speech_cues
@@ -49,6 +51,7 @@ __all__ = [
     "ACTOR_KINDS",
     "Actor",
     "BoilerplateRule",
+    "EventTypeModels",
     "Knowledge",
     "LinkModel",
     "LinkModels",
@@ -85,6 +88,8 @@ class Knowledge:
     speakers: SpeakerModel | None = None  # speaker_model.json; None: the rules alone
     title_ranks: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     references: References = field(default_factory=References)  # references.csv
+    # The learned event-type model (event_types.json, event_types_lexical.json); none: rules only
+    event_types: EventTypeModels = field(default_factory=EventTypeModels)
     _by_id: Mapping[str, Actor] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     _roles_by_actor: Mapping[str, tuple[Role, ...]] = field(
         default_factory=lambda: MappingProxyType({}), repr=False
@@ -178,6 +183,7 @@ def assemble(actors: list[tuple[Actor, Located]], roles: list[tuple[Role, Locate
         speakers=load_speaker_model(data_path("speaker_model.json")),
         title_ranks=MappingProxyType(load_title_ranks(data_path("titles.csv"))),
         references=load_references(data_path("references.csv")),
+        event_types=load_shipped_event_type_models(),
         _by_id=MappingProxyType(by_id),
         _roles_by_actor=MappingProxyType({k: tuple(v) for k, v in roles_by_actor.items()}),
     )
