@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -27,7 +26,10 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from peninsula.api import check_inputs
 from peninsula.errors import PeninsulaError, SettingsError, StoreOutdated
+from peninsula.eventdata import event_rows, plover_records, write_events_tsv, write_plover
+from peninsula.filters import EventFilter, date_range
 from peninsula.knowledge import Knowledge, check_actor_file, load_knowledge
 from peninsula.query import KINDS, DyadMonth, TimelineRow, dyads, timeline
 from peninsula.report import write_report
@@ -37,7 +39,8 @@ from peninsula.store import Store, StoredDocument
 if TYPE_CHECKING:
     from peninsula.pipeline import BuildReport
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+_HELP = {"help_option_names": ["-h", "--help"]}
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, context_settings=_HELP)
 console = Console()
 errors = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -94,25 +97,46 @@ def _fails_cleanly(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def example_corpus() -> Path:
-    return Path(str(resources.files("peninsula") / "examples"))
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("peninsula")
+        except PackageNotFoundError:
+            found = "0+unknown"
+        console.print(f"peninsula {found}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit"
+        ),
+    ] = False,
+) -> None:
+    """peninsula: news articles to a sourced, time-resolved knowledge base."""
 
 
 @app.command("build")
 @_fails_cleanly
 def build_command(
     paths: Annotated[
-        list[str] | None, typer.Argument(help="Files, folders (recursive) or - for stdin")
+        list[str] | None,
+        typer.Argument(help="Files, folders (recursive) or - for stdin; e.g. examples/"),
     ] = None,
     db: DbOption = None,
     actors: ActorsOption = None,
 ) -> None:
-    """Ingest articles into the knowledge base; with no PATH, the bundled example corpus."""
+    """Ingest articles into the knowledge base (the demo: peninsula build examples/)."""
     from peninsula.pipeline import build  # spaCy and the embedder load with the build only
 
     settings = Settings.from_env()
+    inputs = check_inputs(paths or [])
     knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
-    inputs = paths or [str(example_corpus())]
     with Store(db or settings.db_path) as store, _progress() as progress:
         task = progress.add_task("building", total=None)
 
@@ -131,19 +155,73 @@ def build_command(
     _print_documents(documents)
 
 
+_EVENT_FORMATS = {"events-tsv": "events.tsv", "plover": "events.plover.jsonl"}
+_EXPORT_FORMATS = ("jsonl", "parquet", "csv", *_EVENT_FORMATS)
+
+
 @app.command("export")
 @_fails_cleanly
 def export_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the export files")],
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl, parquet or csv")] = "jsonl",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="jsonl, parquet or csv (every table); events-tsv (events.tsv, one merged event"
+            " per row, ICEWS-like) or plover (events.plover.jsonl, PLOVER-style records)",
+        ),
+    ] = "jsonl",
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE", help="Events from this date")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="DATE", help="Events up to this date")
+    ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--actor", metavar="NAME", help="Events with this actor (a state: its people)"
+        ),
+    ] = None,
+    code: Annotated[
+        str | None, typer.Option("--code", metavar="CAMEO", help="CAMEO code or prefix: 03, 036")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", metavar="TYPE", help="PLOVER event type: AGREE")
+    ] = None,
+    modality: Annotated[
+        str | None,
+        typer.Option("--modality", help="actual, pledged, hypothetical or negated"),
+    ] = None,
+    actors: ActorsOption = None,
 ) -> None:
-    """Write documents, actors, statements, events and commitments files."""
-    if fmt not in ("jsonl", "parquet", "csv"):
-        raise typer.BadParameter("--format must be jsonl, parquet or csv")
+    """Write the knowledge base's files: every table (jsonl, parquet, csv) or the events."""
+    if fmt not in _EXPORT_FORMATS:
+        raise SettingsError(f"--format must be one of {', '.join(_EXPORT_FORMATS)}, got {fmt!r}")
+    where = EventFilter(since, until, actor, code, category, modality)
+    filtered = where != EventFilter()
+    if filtered and fmt not in _EVENT_FORMATS:
+        raise SettingsError("the filters apply to --format events-tsv or plover only")
+    where = where.checked()
     settings = Settings.from_env()
-    with _reading(db or settings.db_path, settings) as store:
-        written = store.export(out, fmt)  # type: ignore[arg-type]
+    if fmt in _EVENT_FORMATS:
+        knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
+        with _reading(db or settings.db_path, settings) as store:
+            if fmt == "plover":
+                records = plover_records(store, knowledge, where)
+            else:
+                records = event_rows(store, knowledge, where)
+        if out.exists() and not out.is_dir():
+            raise SettingsError(f"--out must be a folder, {out} is a file")
+        out.mkdir(parents=True, exist_ok=True)
+        target = out / _EVENT_FORMATS[fmt]
+        write = write_plover if fmt == "plover" else write_events_tsv
+        written = [write(records, target)]
+    else:
+        with _reading(db or settings.db_path, settings) as store:
+            written = store.export(out, fmt)  # type: ignore[arg-type]
     for path in written:
         console.print(str(path), highlight=False, soft_wrap=True)
 
@@ -204,7 +282,11 @@ def timeline_command(
     ] = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", metavar="DATE", help="From this date: YYYY, YYYY-MM, YYYY-MM-DD"),
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="From this date: YYYY, YYYY-MM, YYYY-MM-DD or words ('June 2025')",
+        ),
     ] = None,
     until: Annotated[
         str | None, typer.Option("--until", metavar="DATE", help="Up to this date, inclusive")
@@ -220,6 +302,7 @@ def timeline_command(
 ) -> None:
     """Events, statements and commitments in date order, with their sources."""
     settings, knowledge = _for_query(fmt, actors)
+    since, until = date_range(since, until)
     with _reading(db or settings.db_path, settings) as store:
         rows = timeline(
             store,
@@ -258,6 +341,7 @@ def dyads_command(
 ) -> None:
     """Relations per pair of states per month: mean Goldstein over actual events, and counts."""
     settings, knowledge = _for_query(fmt, actors)
+    since, until = date_range(since, until)
     with _reading(db or settings.db_path, settings) as store:
         months = dyads(store, knowledge, pair=pair, since=since, until=until)
     records = [_dyad_record(m) for m in months]
@@ -341,24 +425,40 @@ def actors_check_command(
 def actors_list_command(
     db: DbOption = None,
     unverified: Annotated[bool, typer.Option(help="Only actors found in articles")] = False,
+    fmt: FormatOption = "table",
 ) -> None:
     """The actors in the knowledge base, with their dated roles."""
+    if fmt not in ("table", "json", "csv"):
+        raise SettingsError(f"--format must be table, json or csv, got {fmt!r}")
     settings = Settings.from_env()
     with _reading(db or settings.db_path, settings) as store:
-        rows = store.actors()
+        rows = [a for a in store.actors() if not (unverified and a.verified)]
+    if fmt == "json":
+        payload = [asdict(a) for a in rows]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(("id", "name", "kind", "country", "aliases", "roles", "verified"))
+        for actor in rows:
+            aliases = "; ".join(actor.aliases)
+            roles = json.dumps([asdict(r) for r in actor.roles], ensure_ascii=False)
+            writer.writerow(
+                (actor.id, actor.name, actor.kind, actor.country or "", aliases, roles,
+                 str(actor.verified).lower())
+            )  # fmt: skip
+        return
     table = Table()
     for column in ("id", "name", "kind", "country", "roles"):
         table.add_column(column)
     for actor in rows:
-        if unverified and actor.verified:
-            continue
-        roles = "; ".join(
+        roles_text = "; ".join(
             f"{r.title}{' of ' + r.of if r.of else ''}"
             f"{' ' + (r.start or '…') + '–' + (r.end or '') if r.start else ''}"
             for r in actor.roles
         )
         name = actor.name + ("" if actor.verified else " (unverified)")
-        table.add_row(actor.id, name, actor.kind, actor.country or "", roles)
+        table.add_row(actor.id, name, actor.kind, actor.country or "", roles_text)
     console.print(table)
 
 

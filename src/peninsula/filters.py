@@ -2,9 +2,9 @@
 the event filter of the exports.
 
 A date bound is YYYY, YYYY-MM or YYYY-MM-DD naming a real day, month or year ("2025-02-30" and
-"2025-13" are refused), or words dateparser reads ("June 2025" is "2025-06"); it is returned as
-an ISO partial date, its precision in its length. A range must be ordered: `until` may not end
-before `since` starts.
+"2025-13" are refused), or words dateparser reads that name a year ("June 2025" is "2025-06";
+"last week" is refused: a bound means the same tomorrow). It is returned as an ISO partial date,
+its precision in its length. A range must be ordered: `until` may not end before `since` starts.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ __all__ = ["MODALITIES", "EventFilter", "date_bound", "date_range"]
 
 MODALITIES: tuple[str, ...] = get_args(Modality)
 _NUMERIC = re.compile(r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$")
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")  # words must name the year: no "June", "last week"
 
 
 def date_bound(value: str, label: str = "date") -> str:
@@ -30,7 +31,7 @@ def date_bound(value: str, label: str = "date") -> str:
         if found is None:
             raise SettingsError(f"--{label}: {value!r} is not a calendar date")
         return found.iso
-    if text and not text.isdigit():
+    if _YEAR.search(text) and not text.isdigit():
         read = _words_date(text)
         if read is not None:
             return read
@@ -58,10 +59,14 @@ def _padded(text: str) -> str:
 def _words_date(text: str) -> str | None:
     from dateparser.date import DateDataParser  # dateparser loads its languages on first use
 
-    data = DateDataParser(languages=["en"]).get_date_data(text)
+    parser = DateDataParser(languages=["en"], settings={"PARSERS": ["absolute-time"]})
+    data = parser.get_date_data(text)
     if data.date_obj is None:
         return None
     precision = {"year": "year", "month": "month"}.get(data.period or "day", "day")
+    numbers = {int(n) for n in re.findall(r"\d+", text)}
+    if precision == "day" and data.date_obj.day not in numbers:
+        return None  # a day the text does not name ("Q3 2025"): a guess, not a reading
     return PartialDate.of(data.date_obj.date(), precision).iso  # type: ignore[arg-type]
 
 
