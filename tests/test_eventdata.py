@@ -13,6 +13,7 @@ import pytest
 from peninsula.errors import NotFound, SettingsError
 from peninsula.eventdata import (
     EVENT_COLUMNS,
+    PLOVER_KEYS,
     event_rows,
     plover_records,
     select_events,
@@ -149,3 +150,13 @@ def test_plover_records(store: FakeStore, world: Knowledge, tmp_path: Path) -> N
         "AGREE", "AAA", "BBB",
     )  # fmt: skip
     assert first["date"] == "2025-03-01" and first["context"] == []
+
+
+def test_docs_describe_every_export_column() -> None:
+    from peninsula.store import EXPORT_COLUMNS
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "columns.md").read_text()
+    wanted = {c for columns in EXPORT_COLUMNS.values() for c in columns}
+    wanted |= set(EVENT_COLUMNS) | set(PLOVER_KEYS)
+    missing = sorted(c for c in wanted if f"`{c}`" not in text)
+    assert not missing, missing
