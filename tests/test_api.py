@@ -69,6 +69,8 @@ def test_timeline_statements_commitments_dyads_actors(db: str) -> None:
     assert set(kb.statements()["kind"]) == {"statement"}
     assert set(kb.commitments()["kind"]) <= {"commitment"}
     assert {"a", "b", "month", "mean_goldstein"} <= set(kb.dyads().columns)
+    table = kb.dyad_table(by="year", modality="actual")
+    assert not table.empty and set(table["period"].str.len()) == {4}
     actors = kb.actors()
     assert "lee_jae_myung" in set(actors["id"])
 

@@ -312,6 +312,19 @@ def test_export_plover_with_filters(example_db: str, tmp_path: Path) -> None:
     assert {"event_type", "mode", "context", "actor", "recipient", "date"} <= set(some[0])
 
 
+def test_export_dyads_tsv_directed_by_year(example_db: str, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["export", "--db", example_db, "--out", str(tmp_path), "--format", "dyads-tsv",
+         "--directed", "--by", "year"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "dyads.tsv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter="\t"))
+    assert rows and all(len(r["period"]) == 4 and r["directed"] == "true" for r in rows)
+    assert any(r["a"] == "PRK" for r in rows) and any(r["b"] == "PRK" for r in rows)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -12,8 +12,10 @@ import pytest
 
 from peninsula.errors import NotFound, SettingsError
 from peninsula.eventdata import (
+    DYAD_COLUMNS,
     EVENT_COLUMNS,
     PLOVER_KEYS,
+    dyad_rows,
     event_rows,
     plover_records,
     select_events,
@@ -157,6 +159,28 @@ def test_docs_describe_every_export_column() -> None:
 
     text = (Path(__file__).resolve().parents[1] / "docs" / "columns.md").read_text()
     wanted = {c for columns in EXPORT_COLUMNS.values() for c in columns}
-    wanted |= set(EVENT_COLUMNS) | set(PLOVER_KEYS)
+    wanted |= set(EVENT_COLUMNS) | set(PLOVER_KEYS) | set(DYAD_COLUMNS)
     missing = sorted(c for c in wanted if f"`{c}`" not in text)
     assert not missing, missing
+
+
+def test_dyads_directed_undirected_by_month_and_year(store: FakeStore, world: Knowledge) -> None:
+    by_month = dyad_rows(store, world)  # type: ignore[arg-type]
+    assert [(r["a"], r["b"], r["period"]) for r in by_month] == [
+        ("AAA", "BBB", "2025-03"),
+        ("AAA", "BBB", "2025-08"),
+    ]  # fmt: skip  (the year-dated pledge has no month; the undated event no period)
+    march = by_month[0]
+    assert tuple(march) == DYAD_COLUMNS
+    assert (march["events"], march["quad_1"], march["goldstein_sum"]) == (1, 1, 4.0)
+    directed = dyad_rows(store, world, directed=True)  # type: ignore[arg-type]
+    assert [(r["a"], r["b"]) for r in directed] == [("AAA", "BBB"), ("BBB", "AAA")]
+    assert directed[1]["quad_3"] == 1
+    by_year = dyad_rows(store, world, by="year")  # type: ignore[arg-type]
+    assert len(by_year) == 1
+    year = by_year[0]
+    assert (year["period"], year["events"], year["pledged"], year["goldstein_mean"]) == (
+        "2025", 2, 1, 4.0,
+    )  # fmt: skip
+    with pytest.raises(SettingsError):
+        dyad_rows(store, world, by="week")  # type: ignore[arg-type]

@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from peninsula.errors import NotFound, SettingsError
-from peninsula.eventdata import EVENT_COLUMNS, event_rows, plover_records
+from peninsula.eventdata import (
+    DYAD_COLUMNS,
+    EVENT_COLUMNS,
+    dyad_rows,
+    event_rows,
+    plover_records,
+)
 from peninsula.filters import EventFilter, date_range
 from peninsula.knowledge import Knowledge, load_knowledge
 from peninsula.query import KINDS, dyads, timeline
@@ -126,6 +132,17 @@ class KnowledgeBase:
         with self._store() as store:
             rows = plover_records(store, self.knowledge, EventFilter(**filters))
         return _frame(rows, ())
+
+    def dyad_table(
+        self, *, directed: bool = False, by: str = "month", **filters: Any
+    ) -> pd.DataFrame:
+        """Pairs of states per month or year (`export --format dyads-tsv`): quad-class counts,
+        Goldstein sum and mean over actual events; `events`' filters."""
+        with self._store() as store:
+            rows = dyad_rows(
+                store, self.knowledge, EventFilter(**filters), directed=directed, by=by
+            )
+        return _frame(rows, DYAD_COLUMNS)
 
     def timeline(
         self,

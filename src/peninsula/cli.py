@@ -28,7 +28,14 @@ from rich.text import Text
 
 from peninsula.api import check_inputs
 from peninsula.errors import PeninsulaError, SettingsError, StoreOutdated
-from peninsula.eventdata import event_rows, plover_records, write_events_tsv, write_plover
+from peninsula.eventdata import (
+    dyad_rows,
+    event_rows,
+    plover_records,
+    write_dyads_tsv,
+    write_events_tsv,
+    write_plover,
+)
 from peninsula.filters import EventFilter, date_range
 from peninsula.knowledge import Knowledge, check_actor_file, load_knowledge
 from peninsula.query import KINDS, DyadMonth, TimelineRow, dyads, timeline
@@ -155,7 +162,11 @@ def build_command(
     _print_documents(documents)
 
 
-_EVENT_FORMATS = {"events-tsv": "events.tsv", "plover": "events.plover.jsonl"}
+_EVENT_FORMATS = {
+    "events-tsv": "events.tsv",
+    "plover": "events.plover.jsonl",
+    "dyads-tsv": "dyads.tsv",
+}
 _EXPORT_FORMATS = ("jsonl", "parquet", "csv", *_EVENT_FORMATS)
 
 
@@ -170,7 +181,8 @@ def export_command(
             "--format",
             metavar="FORMAT",
             help="jsonl, parquet or csv (every table); events-tsv (events.tsv, one merged event"
-            " per row, ICEWS-like) or plover (events.plover.jsonl, PLOVER-style records)",
+            " per row, ICEWS-like), plover (events.plover.jsonl, PLOVER-style records) or"
+            " dyads-tsv (dyads.tsv: pairs of states per --by period)",
         ),
     ] = "jsonl",
     since: Annotated[
@@ -195,6 +207,8 @@ def export_command(
         str | None,
         typer.Option("--modality", help="actual, pledged, hypothetical or negated"),
     ] = None,
+    directed: Annotated[bool, typer.Option(help="dyads-tsv: source state first")] = False,
+    by: Annotated[str, typer.Option("--by", help="dyads-tsv: month or year")] = "month",
     actors: ActorsOption = None,
 ) -> None:
     """Write the knowledge base's files: every table (jsonl, parquet, csv) or the events."""
@@ -203,7 +217,7 @@ def export_command(
     where = EventFilter(since, until, actor, code, category, modality)
     filtered = where != EventFilter()
     if filtered and fmt not in _EVENT_FORMATS:
-        raise SettingsError("the filters apply to --format events-tsv or plover only")
+        raise SettingsError("the filters apply to --format events-tsv, plover or dyads-tsv only")
     where = where.checked()
     settings = Settings.from_env()
     if fmt in _EVENT_FORMATS:
@@ -211,13 +225,15 @@ def export_command(
         with _reading(db or settings.db_path, settings) as store:
             if fmt == "plover":
                 records = plover_records(store, knowledge, where)
+            elif fmt == "dyads-tsv":
+                records = dyad_rows(store, knowledge, where, directed=directed, by=by)
             else:
                 records = event_rows(store, knowledge, where)
         if out.exists() and not out.is_dir():
             raise SettingsError(f"--out must be a folder, {out} is a file")
         out.mkdir(parents=True, exist_ok=True)
         target = out / _EVENT_FORMATS[fmt]
-        write = write_plover if fmt == "plover" else write_events_tsv
+        write = {"plover": write_plover, "dyads-tsv": write_dyads_tsv}.get(fmt, write_events_tsv)
         written = [write(records, target)]
     else:
         with _reading(db or settings.db_path, settings) as store:

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from peninsula.errors import SettingsError
 from peninsula.filters import EventFilter
 from peninsula.knowledge import Knowledge
 from peninsula.query import _cmp_prefix, _Names, _resolve
@@ -24,11 +25,14 @@ from peninsula.records import MergedEvent, PartialDate
 from peninsula.store import Store
 
 __all__ = [
+    "DYAD_COLUMNS",
     "EVENT_COLUMNS",
     "PLOVER_KEYS",
+    "dyad_rows",
     "event_rows",
     "plover_records",
     "select_events",
+    "write_dyads_tsv",
     "write_events_tsv",
     "write_plover",
 ]
@@ -149,14 +153,85 @@ def plover_records(
     ]
 
 
+DYAD_COLUMNS = (
+    "a", "b", "directed", "period", "events", "quad_1", "quad_2", "quad_3", "quad_4",
+    "goldstein_sum", "goldstein_mean", "pledged", "hypothetical", "negated", "event_ids",
+)  # fmt: skip
+
+
+def dyad_rows(
+    store: Store,
+    knowledge: Knowledge,
+    where: EventFilter | None = None,
+    *,
+    directed: bool = False,
+    by: str = "month",
+) -> list[dict[str, Any]]:
+    """Pairs of states per month or year, from the events `where` keeps (keys `DYAD_COLUMNS`).
+
+    Sides roll up to their state on the event's date; events with a side of no state, or both
+    in one state, are passed over, as are undated ones (and year-dated ones by month). Directed:
+    `a` is the source's state; else `a` < `b`. Quad-class counts, the Goldstein sum and mean are
+    over actual events; pledged, hypothetical and negated ones are counted apart. Roll-up
+    duplicates of one happening (same code and modality, same sentence, same pair) count once.
+    """
+    if by not in ("month", "year"):
+        raise SettingsError(f"--by must be month or year, got {by!r}")
+    names = _Names(store.actors(), knowledge)
+    size = 7 if by == "month" else 4
+    buckets: dict[tuple[str, str, str], dict[tuple[Any, ...], MergedEvent]] = {}
+    for event in select_events(store, knowledge, where):
+        if not event.date or len(event.date) < size or not event.source or not event.target:
+            continue
+        a, b = names.state(event.source, event.date), names.state(event.target, event.date)
+        if a is None or b is None or a == b:
+            continue
+        if not directed:
+            a, b = sorted((a, b))
+        spot = min(((x.document_id, x.char_start) for x in event.evidence), default=event.id)
+        bucket = buckets.setdefault((a, b, event.date[:size]), {})
+        bucket.setdefault((event.code, event.modality, spot), event)
+    out = []
+    for (a, b, period), happenings in sorted(buckets.items()):
+        actual = [e for e in happenings.values() if e.modality == "actual"]
+        scores = [e.goldstein for e in actual if e.goldstein is not None]
+        quads = [knowledge.events.quad_class(e.code) for e in actual]
+        out.append(
+            {
+                "a": a,
+                "b": b,
+                "directed": directed,
+                "period": period,
+                "events": len(actual),
+                **{f"quad_{q}": quads.count(q) for q in (1, 2, 3, 4)},
+                "goldstein_sum": round(sum(scores), 3) if scores else None,
+                "goldstein_mean": round(sum(scores) / len(scores), 3) if scores else None,
+                **{
+                    m: sum(e.modality == m for e in happenings.values())
+                    for m in ("pledged", "hypothetical", "negated")
+                },
+                "event_ids": [e.id for e in happenings.values()],
+            }
+        )
+    return out
+
+
+def write_dyads_tsv(rows: Iterable[dict[str, Any]], path: Path) -> Path:
+    return _write_tsv(rows, DYAD_COLUMNS, path)
+
+
 def write_events_tsv(rows: Iterable[dict[str, Any]], path: Path) -> Path:
     """Tab-separated, one event per line; lists joined by " | "; tabs and newlines in text become
     spaces. Read CAMEO codes as text: `pandas.read_csv(path, sep="\\t", dtype=str)`."""
+    return _write_tsv(rows, EVENT_COLUMNS, path)
+
+
+def _write_tsv(rows: Iterable[dict[str, Any]], columns: Sequence[str], path: Path) -> Path:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(EVENT_COLUMNS)
+        writer.writerow(columns)
         for row in rows:
-            writer.writerow([_cell(row[c]) for c in EVENT_COLUMNS])
+            writer.writerow([_cell(row[c]) for c in columns])
     return path
 
 
@@ -202,6 +277,8 @@ def _urls(event: MergedEvent, by_document: dict[str, str]) -> list[str]:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return str(value).lower()
     if isinstance(value, list):
         value = " | ".join(str(v) for v in value)
     return " ".join(str(value).split()) if isinstance(value, str) else str(value)
