@@ -123,3 +123,9 @@ def test_import_peninsula_and_open_load_neither_spacy_nor_torch(tmp_path: Path) 
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()
     assert found[0] == "[]", found
+
+
+def test_no_module_is_over_600_lines() -> None:
+    for _, path in _modules():
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        assert lines <= 600, f"{path.relative_to(PACKAGE)} has {lines} lines"

@@ -278,3 +278,26 @@ def test_a_headline_infinitive_is_still_to_come(nlp: Any) -> None:
     text = "Ministers to meet again on Monday"
     found = find_timexes(text, "2026-01-21", nlp(text))
     assert [(t.text, t.value) for t in found] == [("Monday", "2026-01-26")]
+
+
+def test_last_month_name_is_the_previous_years(nlp: Any) -> None:
+    # News style names this year's June "in June"; "last June" is the year before's.
+    assert values("The pact was signed last June.", "2025-09-03", nlp) == {
+        "last June": ("DATE", "2024-06", None)
+    }
+
+
+def test_infinitive_after_a_noun_under_a_past_verb_takes_the_nearest_day(nlp: Any) -> None:
+    past = "The envoy expressed readiness to resume talks on Monday."
+    assert values(past, "2025-07-29", nlp) == {"Monday": ("DATE", "2025-07-28", None)}
+    plan = "The envoy has plans to resume talks on Monday."
+    assert values(plan, "2025-07-29", nlp) == {"Monday": ("DATE", "2025-08-04", None)}
+
+
+def test_month_of_that_year_takes_the_anaphors_year(nlp: Any) -> None:
+    text = "The mission began in 2019, and the envoys met in May of that year."
+    assert values(text, "2024-10-17", nlp) == {
+        "2019": ("DATE", "2019", None),
+        "May": ("DATE", "2019-05", None),
+        "that year": ("DATE", "2019", None),
+    }

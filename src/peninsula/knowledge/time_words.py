@@ -77,6 +77,8 @@ class TimeWords:
     weekday_cues: frozenset[str]
     role_negators: frozenset[str]
     past_role_cues: frozenset[str]
+    bounding_words: frozenset[str]
+    simultaneity_words: frozenset[str]
 
     @property
     def date_labels(self) -> frozenset[str]:
@@ -277,6 +279,8 @@ def load_time_words(path: Path) -> TimeWords:
         weekday_cues=r.words("weekday_cues"),
         role_negators=r.words("role_negators"),
         past_role_cues=r.words("past_role_cues"),
+        bounding_words=r.words("bounding_words"),
+        simultaneity_words=r.words("simultaneity_words"),
     )
 
 

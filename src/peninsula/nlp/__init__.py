@@ -1,14 +1,13 @@
 """The spaCy stage: parse documents in parallel and run the extraction components over each Doc.
 
 Per document, in order: actors (mentions), time expressions, statements, events (tied to the
-statement they are reported in), each dated by its own sentence else the publication date, then
-the commitments those statements and events make.
+statement they are reported in), each dated by its own clause (`when.Dater`), then the
+commitments those statements and events make.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from datetime import date
 from functools import cache
 from typing import Any, TypeVar
@@ -23,9 +22,9 @@ from peninsula.nlp.commitments import find_commitments
 from peninsula.nlp.events import find_events
 from peninsula.nlp.statements import find_statements
 from peninsula.nlp.timexes import find_timexes
-from peninsula.nlp.when import Dated, sentence_date
+from peninsula.nlp.when import Dater
 from peninsula.records import EMPTY_ANALYSIS as EMPTY
-from peninsula.records import Analysis, Commitment, Document, Event, Statement, Timex
+from peninsula.records import Analysis, Commitment, Document, Event, Statement
 
 _MIN_DOCS_PER_PROCESS = 16
 _Identified = TypeVar("_Identified", Statement, Event, Commitment)
@@ -70,13 +69,14 @@ def analyse_doc(
     on = anchor_day(document)
     found = find_actors(doc, document.id, on, knowledge)
     timexes = find_timexes(document.text, document.date.published, doc, knowledge)
-    published: Dated = (document.date.published, document.date.precision)
+    dater = Dater(
+        doc, timexes, (document.date.published, document.date.precision), knowledge.time_words
+    )
     statements = [
-        _dated_statement(doc, s, timexes, published)
-        for s in find_statements(doc, document.id, found.mentions, knowledge)
+        dater.statement(s) for s in find_statements(doc, document.id, found.mentions, knowledge)
     ]
     events = [
-        _dated_event(doc, e, timexes, published, statements)
+        dater.event(e, statements)
         for e in find_events(
             doc, document.id, found.mentions, knowledge, on, embeddings=event_classifier
         )
@@ -98,50 +98,6 @@ def _unique(records: Sequence[_Identified]) -> list[_Identified]:
     for record in records:
         first.setdefault(record.id, record)
     return list(first.values())
-
-
-def _dated_statement(
-    doc: Doc, statement: Statement, timexes: Sequence[Timex], published: Dated
-) -> Statement:
-    at = statement.cue_span.start if statement.cue_span else statement.content.start
-    content = (statement.content.start, statement.content.end)
-    value, precision = sentence_date(doc, at, timexes, published, outside=content)
-    if _contains(value, published[0]):
-        # "this year" under a 2026-01-01 dateline: the statement was made on the day published.
-        value, precision = published
-    return replace(statement, date=value, date_precision=precision)
-
-
-def _contains(coarse: str | None, fine: str | None) -> bool:
-    return bool(coarse and fine and len(fine) > len(coarse) and fine.startswith(coarse))
-
-
-def _dated_event(
-    doc: Doc,
-    event: Event,
-    timexes: Sequence[Timex],
-    published: Dated,
-    statements: Sequence[Statement],
-) -> Event:
-    value, precision = sentence_date(doc, event.trigger_start, timexes, published)
-    said_in = next(
-        (s for s in statements if _within(event.trigger_start, s)),
-        None,
-    )
-    return replace(
-        event,
-        date=value,
-        date_precision=precision,
-        statement_id=said_in.id if said_in else None,
-        reported_by=event.reported_by or (said_in.speaker if said_in else None),
-    )
-
-
-def _within(char: int, statement: Statement) -> bool:
-    if statement.content.start <= char < statement.content.end:
-        return True
-    cue = statement.cue_span
-    return cue is not None and cue.start <= char < cue.end
 
 
 def anchor_day(document: Document) -> date | None:

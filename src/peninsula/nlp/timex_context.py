@@ -105,7 +105,7 @@ class Context:
         if not path:
             return None
         verb = path[-1]
-        tense = _verb_tense(verb, self.words)
+        tense = verb_tense(verb, self.words)
         until = any(t.lower_ in self.words.future_prepositions for t in path)
         perfect = any(c.lower_ in ("has", "have", "'ve") for c in verb.children)
         if until and (perfect or tense != PAST):
@@ -163,11 +163,11 @@ def _path_to_verb(token: Token) -> list[Token]:
     return []
 
 
-def _verb_tense(verb: Token, words: TimeWords) -> int | None:
+def verb_tense(verb: Token, words: TimeWords) -> int | None:
     aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     auxiliaries = {a.lower_.replace("’", "'") for a in aux}
     if verb.dep_ == "conj" and not aux and verb.head.pos_ in ("VERB", "AUX"):
-        return _verb_tense(verb.head, words)  # "will begin Monday and run through March 19"
+        return verb_tense(verb.head, words)  # "will begin Monday and run through March 19"
     if auxiliaries & words.future_auxiliaries:
         return FUTURE
     if any(a.tag_ == "TO" for a in aux):  # "to run", "to be opened"
@@ -176,10 +176,16 @@ def _verb_tense(verb: Token, words: TimeWords) -> int | None:
         head = verb.head
         if head.i == verb.i:  # spaCy builds a new Token each time: compare positions
             return FUTURE  # headline style: "Ministers to meet again on Friday"
-        if head.lemma_.lower() in words.future_verbs or head.pos_ in ("NOUN", "PROPN", "ADJ"):
+        if head.lemma_.lower() in words.future_verbs:
             return FUTURE
+        if head.pos_ in ("NOUN", "PROPN", "ADJ"):
+            # "expressed willingness to talk on Monday": a wish stated in the past may be
+            # about either side of it, so the nearest; "plans to meet on Monday": to come.
+            governing = _path_to_verb(head.head) if head.head.i != head.i else []
+            past = bool(governing) and verb_tense(governing[-1], words) == PAST
+            return PRESENT if past else FUTURE
         # After any other verb it is later than that verb's event, not necessarily past.
-        return FUTURE if _verb_tense(head, words) == FUTURE else PRESENT
+        return FUTURE if verb_tense(head, words) == FUTURE else PRESENT
     perfect = auxiliaries & {"have", "has", "'ve"} and verb.tag_ == "VBN"
     if any(a.tag_ == "VBD" for a in aux) or perfect:
         return PAST  # "was held", "has met", "could have met"

@@ -117,14 +117,15 @@ def month_relative_year(m: re.Match[str], ctx: Context) -> Value | None:
 
 
 def relative_month(m: re.Match[str], ctx: Context) -> Value | None:
-    """ "last July": the last July before the anchor's month; "next July" the first after it."""
+    """ "last July": July of the year before the anchor's (news style names this year's July "in
+    July", not "last July"); "next July" the first July after the anchor's month."""
     month = month_number(m["mon"], ctx.words)
     offset = ctx.words.relative_words[m["rel"].lower()]
     anchor = ctx.anchor
     if anchor is None or anchor.month is None:
         return Value("DATE", f"XXXX-{month:02d}", dmod(m, ctx))
     if offset < 0:
-        year = anchor.year if month < anchor.month else anchor.year - 1
+        year = anchor.year - 1
     elif offset > 0:
         year = anchor.year if month > anchor.month else anchor.year + 1
     else:

@@ -129,8 +129,15 @@ def _resolve_anaphora(chosen: list[_Candidate], ctx: Context) -> list[_Candidate
     reference time), or from the anchor when none was precise enough."""
     out: list[_Candidate] = []
     last: PartialDate | None = ctx.anchor
-    for c in chosen:
+    for index, c in enumerate(chosen):
         value = c.value
+        following = chosen[index + 1] if index + 1 < len(chosen) else None
+        if following is not None and _of_that_year(c, following, ctx):
+            # "in March of that year": the month in the year the anaphor names.
+            assert following.value.shift is not None
+            year = shifted(last, *following.value.shift, None).value
+            value = replace(value, value=year + value.value[4:7], anchored=True)
+            c = replace(c, value=value)
         if value.shift is not None:
             unit, count = value.shift
             value = shifted(last, unit, count, value.mod)
@@ -142,6 +149,20 @@ def _resolve_anaphora(chosen: list[_Candidate], ctx: Context) -> list[_Candidate
             last = mentioned
         out.append(c)
     return out
+
+
+_OF = re.compile(r"\s+of\s+")
+_MONTH_VALUE = re.compile(r"(\d{4}|XXXX)-\d\d$")
+
+
+def _of_that_year(month: _Candidate, year: _Candidate, ctx: Context) -> bool:
+    """ "March of that year": a month, "of", then an anaphoric year."""
+    return (
+        _MONTH_VALUE.match(month.value.value) is not None
+        and year.value.shift is not None
+        and year.value.shift[0] == "Y"
+        and _OF.fullmatch(ctx.text[month.end : year.start]) is not None
+    )
 
 
 _DAY_VALUE = re.compile(r"(\d{4}-\d\d-\d\d|XXXX-WXX-\d|XXXX-XX-XX)$")
