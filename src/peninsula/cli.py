@@ -28,26 +28,27 @@ from rich.text import Text
 
 from peninsula.api import check_inputs
 from peninsula.errors import PeninsulaError, SettingsError, StoreOutdated
-from peninsula.eventdata import (
-    dyad_rows,
-    event_rows,
-    plover_records,
-    write_dyads_tsv,
-    write_events_tsv,
-    write_plover,
-)
+from peninsula.eventdata import EVENT_FORMATS, export_events
 from peninsula.filters import EventFilter, date_range
 from peninsula.knowledge import Knowledge, check_actor_file, load_knowledge
 from peninsula.query import KINDS, DyadMonth, TimelineRow, dyads, timeline
 from peninsula.report import write_report
-from peninsula.settings import Settings
+from peninsula.settings import ENVIRONMENT, Settings
 from peninsula.store import Store, StoredDocument
 
 if TYPE_CHECKING:
     from peninsula.pipeline import BuildReport
 
 _HELP = {"help_option_names": ["-h", "--help"]}
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, context_settings=_HELP)
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help=__doc__,
+    context_settings=_HELP,
+    epilog="Environment: "
+    + "; ".join(f"{name}: {what}" for name, what in ENVIRONMENT.items())
+    + ".",
+)
 console = Console()
 errors = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -57,7 +58,8 @@ ActorsOption = Annotated[
     typer.Option("--actors", help="Extra actor file (CSV or JSONL); repeat for several"),
 ]
 DbOption = Annotated[
-    Path | None, typer.Option("--db", help="DuckDB file [default: ./peninsula.duckdb]")
+    Path | None,
+    typer.Option("--db", help="DuckDB file [default: $PENINSULA_DB or ./peninsula.duckdb]"),
 ]
 FormatOption = Annotated[str, typer.Option("--format", metavar="FORMAT", help="table, json or csv")]
 
@@ -162,12 +164,7 @@ def build_command(
     _print_documents(documents)
 
 
-_EVENT_FORMATS = {
-    "events-tsv": "events.tsv",
-    "plover": "events.plover.jsonl",
-    "dyads-tsv": "dyads.tsv",
-}
-_EXPORT_FORMATS = ("jsonl", "parquet", "csv", *_EVENT_FORMATS)
+_EXPORT_FORMATS = ("jsonl", "parquet", "csv", *EVENT_FORMATS)
 
 
 @app.command("export")
@@ -216,25 +213,14 @@ def export_command(
         raise SettingsError(f"--format must be one of {', '.join(_EXPORT_FORMATS)}, got {fmt!r}")
     where = EventFilter(since, until, actor, code, category, modality)
     filtered = where != EventFilter()
-    if filtered and fmt not in _EVENT_FORMATS:
+    if filtered and fmt not in EVENT_FORMATS:
         raise SettingsError("the filters apply to --format events-tsv, plover or dyads-tsv only")
     where = where.checked()
     settings = Settings.from_env()
-    if fmt in _EVENT_FORMATS:
+    if fmt in EVENT_FORMATS:
         knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
         with _reading(db or settings.db_path, settings) as store:
-            if fmt == "plover":
-                records = plover_records(store, knowledge, where)
-            elif fmt == "dyads-tsv":
-                records = dyad_rows(store, knowledge, where, directed=directed, by=by)
-            else:
-                records = event_rows(store, knowledge, where)
-        if out.exists() and not out.is_dir():
-            raise SettingsError(f"--out must be a folder, {out} is a file")
-        out.mkdir(parents=True, exist_ok=True)
-        target = out / _EVENT_FORMATS[fmt]
-        write = {"plover": write_plover, "dyads-tsv": write_dyads_tsv}.get(fmt, write_events_tsv)
-        written = [write(records, target)]
+            written = [export_events(store, knowledge, out, fmt, where, directed=directed, by=by)]
     else:
         with _reading(db or settings.db_path, settings) as store:
             written = store.export(out, fmt)  # type: ignore[arg-type]

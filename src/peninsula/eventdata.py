@@ -27,9 +27,11 @@ from peninsula.store import Store
 __all__ = [
     "DYAD_COLUMNS",
     "EVENT_COLUMNS",
+    "EVENT_FORMATS",
     "PLOVER_KEYS",
     "dyad_rows",
     "event_rows",
+    "export_events",
     "plover_records",
     "select_events",
     "write_dyads_tsv",
@@ -214,6 +216,41 @@ def dyad_rows(
             }
         )
     return out
+
+
+EVENT_FORMATS = {
+    "events-tsv": "events.tsv",
+    "plover": "events.plover.jsonl",
+    "dyads-tsv": "dyads.tsv",
+}
+
+
+def export_events(
+    store: Store,
+    knowledge: Knowledge,
+    out_dir: Path,
+    fmt: str,
+    where: EventFilter | None = None,
+    *,
+    directed: bool = False,
+    by: str = "month",
+) -> Path:
+    """Write one `EVENT_FORMATS` file into `out_dir` (made when missing); its path."""
+    if fmt not in EVENT_FORMATS:
+        raise SettingsError(f"unknown event format {fmt!r}: use {', '.join(EVENT_FORMATS)}")
+    if fmt == "plover":
+        records = plover_records(store, knowledge, where)
+    elif fmt == "dyads-tsv":
+        records = dyad_rows(store, knowledge, where, directed=directed, by=by)
+    else:
+        records = event_rows(store, knowledge, where)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise SettingsError(f"--out must be a folder, {out_dir} is a file")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / EVENT_FORMATS[fmt]
+    if fmt == "plover":
+        return write_plover(records, target)
+    return _write_tsv(records, DYAD_COLUMNS if fmt == "dyads-tsv" else EVENT_COLUMNS, target)
 
 
 def write_dyads_tsv(rows: Iterable[dict[str, Any]], path: Path) -> Path:
