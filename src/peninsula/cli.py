@@ -32,7 +32,6 @@ from peninsula.eventdata import EVENT_FORMATS, export_events
 from peninsula.filters import EventFilter, date_range
 from peninsula.knowledge import Knowledge, check_actor_file, load_knowledge
 from peninsula.query import KINDS, DyadMonth, TimelineRow, dyads, timeline
-from peninsula.report import write_report
 from peninsula.settings import ENVIRONMENT, Settings
 from peninsula.store import Store, StoredDocument
 
@@ -401,6 +400,8 @@ def report_command(
     actors: ActorsOption = None,
 ) -> None:
     """Write a self-contained HTML report (timeline, commitments, actors, documents, dyads)."""
+    from peninsula.report import write_report  # jinja2 loads with the report only
+
     settings = Settings.from_env()
     knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
     with _reading(db or settings.db_path, settings) as store:

@@ -45,6 +45,7 @@ EVENT_COLUMNS = (
     "target_id", "target_name", "target_country", "target_sector",
     "cameo_code", "cameo_root", "quad_class", "goldstein", "plover_event_type", "plover_mode",
     "modality", "num_sources", "num_articles", "first_reported", "source_urls", "evidence",
+    "mirror_id",
 )  # fmt: skip
 PLOVER_KEYS = (
     "id", "event_type", "mode", "context", "actor", "actor_name", "actor_country", "recipient",
@@ -121,6 +122,7 @@ def event_rows(
                 "first_reported": e.first_reported,
                 "source_urls": _urls(e, urls),
                 "evidence": [x.sentence.strip() for x in e.evidence],
+                "mirror_id": e.mirror,
             }
         )
     return out
