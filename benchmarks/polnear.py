@@ -10,7 +10,8 @@ a discontinuous span is the union of its fragments).
 
 Prediction: every text goes through the project's spaCy model (`nlp.pipe`) and
 `peninsula.nlp.statements.find_statements` with no actor mentions (speakers do not change the
-spans). Predicted spans, per role:
+spans), with the shipped attribution model (`Knowledge.speakers`), or without it
+(`--rules-only`: the hand-written rules alone). Predicted spans, per role:
 
 - source: the distinct `Statement.source` spans;
 - cue: the distinct `Statement.cue_span` spans;
@@ -50,7 +51,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -83,16 +84,13 @@ def alnum_offsets(text: str, fragments: Iterable[tuple[int, int]]) -> frozenset[
 
 
 def read_articles(split_dir: Path) -> Iterator[Article]:
-    annotations: dict[str, list[Path]] = defaultdict(list)
-    for path in (split_dir / "attributions").glob("*.ann"):
-        article = path.stem.rsplit("_", 1)[0]
-        annotations[article].append(path)
+    annotations = annotation_files(split_dir)
     for text_path in sorted((split_dir / "text").glob("*.txt")):
-        files = sorted(annotations.get(text_path.stem, []), key=lambda p: p.stem.rsplit("_", 1)[1])
-        if not files:
+        path = annotations.get(text_path.stem)
+        if path is None:
             continue
         text = text_path.read_text(encoding="utf-8")
-        yield Article(text_path.stem, text, read_gold(files[0], text))
+        yield Article(text_path.stem, text, read_gold(path, text))
 
 
 def read_gold(path: Path, text: str) -> dict[str, list[frozenset[int]]]:
@@ -112,13 +110,70 @@ def read_gold(path: Path, text: str) -> dict[str, list[frozenset[int]]]:
     return gold
 
 
-def predicted_spans(doc: Any, name: str, knowledge: Any) -> dict[str, list[frozenset[int]]]:
-    from peninsula.nlp.statements import find_statements
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """One gold attribution relation: character fragments of its source (None when the
+    relation has none), cue and content."""
+
+    source: tuple[tuple[int, int], ...] | None
+    cue: tuple[tuple[int, int], ...]
+    content: tuple[tuple[int, int], ...]
+
+
+def read_relations(path: Path) -> list[Relation]:
+    """The E-lines of a brat file as relations (a relation without a cue or content is
+    skipped)."""
+    spans: dict[str, tuple[tuple[int, int], ...]] = {}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        parts = line.split("\t")
+        if len(parts) >= 2 and re.fullmatch(r"T\d+", parts[0]):
+            _, _, ranges = parts[1].partition(" ")
+            try:
+                spans[parts[0]] = tuple(
+                    (int(a), int(b)) for a, b in (f.split() for f in ranges.split(";"))
+                )
+            except ValueError:
+                continue
+    relations = []
+    for line in lines:
+        parts = line.split("\t")
+        if len(parts) < 2 or not re.fullmatch(r"E\d+", parts[0]):
+            continue
+        roles = dict(arg.split(":", 1) for arg in parts[1].split() if ":" in arg)
+        cue, content = spans.get(roles.get("Cue", "")), spans.get(roles.get("Content", ""))
+        if cue is None or content is None:
+            continue
+        relations.append(Relation(spans.get(roles.get("Source", "")), cue, content))
+    return relations
+
+
+def annotation_files(split_dir: Path) -> dict[str, Path]:
+    """Article name -> its annotation file (the first annotator ID in sorted order)."""
+    annotations: dict[str, list[Path]] = defaultdict(list)
+    for path in (split_dir / "attributions").glob("*.ann"):
+        annotations[path.stem.rsplit("_", 1)[0]].append(path)
+    return {
+        name: sorted(files, key=lambda p: p.stem.rsplit("_", 1)[1])[0]
+        for name, files in annotations.items()
+    }
+
+
+def predicted_spans(
+    doc: Any, name: str, knowledge: Any, finder: Any = None
+) -> dict[str, list[frozenset[int]]]:
+    """The spans `finder(doc, name, knowledge)` (default: `find_statements` with no actor
+    mentions) gives, per role."""
+    if finder is None:
+        from peninsula.nlp.statements import find_statements
+
+        def finder(doc: Any, name: str, knowledge: Any) -> Any:
+            return find_statements(doc, name, [], knowledge)
 
     text = doc.text
     spans: dict[str, set[frozenset[int]]] = {role: set() for role in ROLES}
     relations: dict[Any, list[Any]] = defaultdict(list)
-    for statement in find_statements(doc, name, [], knowledge):
+    for statement in finder(doc, name, knowledge):
         if statement.source is not None:
             spans["source"].add(alnum_offsets(text, [_pair(statement.source)]))
         if statement.cue_span is not None:
@@ -219,6 +274,9 @@ def main() -> None:
     parser.add_argument("--split", default="test", choices=["train", "dev", "test"])
     parser.add_argument("--errors", type=int, default=0, help="list errors (dev/train only)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N articles")
+    parser.add_argument(
+        "--rules-only", action="store_true", help="the hand-written rules without the model"
+    )
     args = parser.parse_args()
     if args.errors and args.split == "test":
         parser.error("error listings are for dev or train; test is only scored")
@@ -243,6 +301,8 @@ def main() -> None:
         baseline_reason = "textacy is not installed"
     ours = {role: Tally() for role in ROLES}
     base = {role: Tally() for role in ROLES}
+    if args.rules_only:
+        knowledge = replace(knowledge, speakers=None)
     docs = nlp.pipe((a.text for a in articles), batch_size=16)
     for article, doc in zip(articles, docs, strict=True):
         tally(ours, article, predicted_spans(doc, article.name, knowledge))
@@ -276,6 +336,7 @@ def main() -> None:
     result |= ours_figures | base_figures
     result |= {
         "split": args.split,
+        "rules_only": args.rules_only,
         "articles": len(articles),
         "gold_sources": ours["source"].gold,
         "gold_cues": ours["cue"].gold,

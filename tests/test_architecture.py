@@ -16,7 +16,7 @@ PACKAGE = Path(peninsula.__file__).resolve().parent
 
 # Each layer may import only from its own layer and the layers listed before it.
 LAYERS = [
-    {"errors", "records", "settings"},
+    {"errors", "records", "settings", "outputs"},
     {"knowledge"},
     {"sources"},
     {"documents"},

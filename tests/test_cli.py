@@ -341,3 +341,15 @@ def test_export_errors_are_one_line(
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(message), lines
+
+
+def test_event_export_replaces_safely_and_refuses_a_file_as_folder(
+    example_db: str, tmp_path: Path
+) -> None:
+    args = ["export", "--db", example_db, "--format", "events-tsv", "--out", str(tmp_path)]
+    assert runner.invoke(app, args).exit_code == 0
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0 and "replaced:" in again.stderr
+    a_file = tmp_path / "events.tsv"
+    result = runner.invoke(app, [*args[:-1], str(a_file)])
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1

@@ -218,6 +218,8 @@ def test_missing_path_is_skipped(tmp_path: Path) -> None:
         ("x", b'<?xml version="1.0"?><rss version="2.0">', "feed"),
         ("x", b"<!DOCTYPE html><html>", "html"),
         ("x", b'{"text": "a"}\n', "jsonl"),
+        ("x", b'[\n  {\n    "text": "a"', "jsonl"),
+        ("x", b"[Photo] Seoul, Jan 1 text", "text"),
         ("x", b"Seoul, Jan 1 (IANS) text", "text"),
         ("x.warc.gz", b"\x1f\x8b", "warc"),
     ],

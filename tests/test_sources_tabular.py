@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from peninsula.records import RawArticle, Skipped
 from peninsula.sources import iter_articles
@@ -138,3 +140,64 @@ def test_csv_that_cannot_be_read(tmp_path: Path, content: bytes, reason: str) ->
     path = tmp_path / "a.csv"
     path.write_bytes(content)
     assert reasons(read(path)) == [reason]
+
+
+_RECORD = st.fixed_dictionaries(
+    {"text": st.sampled_from(["Ruritania recalled its envoy on Monday.", "Talks resumed."])},
+    optional={"title": st.text(max_size=20), "date": st.sampled_from(["2025-03-07", "x"])},
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(records=st.lists(_RECORD, min_size=1, max_size=5), indent=st.sampled_from([1, 2, 4, "\t"]))
+def test_a_pretty_printed_json_document_is_read_whole(
+    tmp_path_factory: pytest.TempPathFactory, records: list[dict[str, str]], indent: int | str
+) -> None:
+    path = tmp_path_factory.mktemp("json") / "a.json"
+    document: object = records if len(records) > 1 else records[0]
+    path.write_text(json.dumps(document, indent=indent, ensure_ascii=False))
+    items = read(path)
+    assert reasons(items) == []
+    assert texts(items) == [r["text"] for r in records]
+
+
+@settings(max_examples=60, deadline=None)
+@given(records=st.lists(_RECORD, min_size=1, max_size=4), cut=st.integers(min_value=1))
+def test_a_broken_pretty_json_document_is_one_skipped_line(
+    tmp_path_factory: pytest.TempPathFactory, records: list[dict[str, str]], cut: int
+) -> None:
+    whole = json.dumps(records, indent=2)
+    path = tmp_path_factory.mktemp("json") / "a.json"
+    path.write_text(whole[: 2 + cut % (len(whole) - 2)])  # never the whole document
+    items = read(path)
+    assert len(items) == 1 and isinstance(items[0], Skipped)
+    assert items[0].reason.startswith("malformed JSON document")
+
+
+def test_json_documents_of_other_shapes(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text('[\n  {"text": "Talks resumed."},\n  7\n]\n')
+    items = read(path)
+    assert texts(items) == ["Talks resumed."]
+    assert [(Path(i.origin).name, i.reason) for i in items if isinstance(i, Skipped)] == [
+        ("a.json#R2", "record is not an object")
+    ]
+    path.write_text("[\n]\n")
+    assert reasons(read(path)) == ["JSON document with no records"]
+    path.write_text("{\n" + '"text": "' + "word " * 400 + '"\n}\n')
+    assert reasons(read(path, max_bytes=1000)) == ["JSON document larger than 1000 bytes"]
+
+
+def test_a_one_line_list_of_records_gives_each_record(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps([{"text": "Talks resumed."}, {"text": "Ruritania spoke."}]))
+    assert texts(read(path)) == ["Talks resumed.", "Ruritania spoke."]
+
+
+def test_a_broken_first_record_still_reads_the_lines_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"text": "cut short\n' + GOOD + "\n")
+    items = read(path)
+    [reason] = reasons(items)
+    assert reason.startswith("malformed JSON line (")
+    assert len(texts(items)) == 1

@@ -80,7 +80,7 @@ def test_reading_a_missing_database_says_so(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.duckdb"
     path.write_text("just text")
-    with pytest.raises(StoreError, match="cannot open"):
+    with pytest.raises(StoreError, match="is a text file, not a DuckDB database"):
         Store(path)
 
 
@@ -91,3 +91,51 @@ def test_document_by_prefix(tmp_path: Path, knowledge: Knowledge) -> None:
         assert store.document(document.id[:6]).id == document.id
         with pytest.raises(NotFound):
             store.document("zzzz")
+
+
+def test_connections_never_fetch_nor_load_extensions(tmp_path: Path) -> None:
+    with Store(tmp_path / "kb.duckdb") as store:
+        settings = store._con.execute(
+            "SELECT current_setting('autoinstall_known_extensions'),"
+            " current_setting('autoload_known_extensions')"
+        ).fetchone()
+    assert settings == (False, False)
+
+
+def test_csv_export_cells_are_inert_and_links_are_refused(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    document = doc(
+        '=HYPERLINK("http://invented.example/x","open")\n+cmd|\' /C calc\'!A0 is what it said.'
+        "\n@SUM(1+1) was typed in Seoul on Monday.",
+        knowledge,
+    )
+    out = tmp_path / "out"
+    replaced: list[Path] = []
+    with Store(tmp_path / "kb.duckdb") as store:
+        store.write_batch([(document, EMPTY)])
+        store.export(out, "csv", on_replace=replaced.append)
+        assert replaced == []
+        store.export(out, "csv", on_replace=replaced.append)
+        assert replaced == [out / f"{t}.csv" for t in EXPORT_COLUMNS]
+        victim = tmp_path / "victim.txt"
+        victim.write_text("keep")
+        (out / "actors.csv").unlink()
+        (out / "actors.csv").symlink_to(victim)
+        with pytest.raises(StoreError, match="symbolic link"):
+            store.export(out, "csv")
+    assert victim.read_text() == "keep"
+    with (out / "documents.csv").open(newline="") as handle:
+        [row] = list(csv.DictReader(handle))
+    assert row["title"].startswith("'=HYPERLINK(")
+    assert row["text"].startswith("'+cmd|")
+    for cells in _csv_cells(out):
+        assert not any(c[:1] in ("=", "+", "@", "\t", "\r") for c in cells)
+
+
+def _csv_cells(folder: Path) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for path in folder.glob("*.csv"):
+        with path.open(newline="") as handle:
+            rows.extend(csv.reader(handle))
+    return rows

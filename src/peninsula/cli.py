@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -26,11 +27,13 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+import peninsula
 from peninsula.api import check_inputs
 from peninsula.errors import PeninsulaError, SettingsError, StoreOutdated
 from peninsula.eventdata import EVENT_FORMATS, export_events
 from peninsula.filters import EventFilter, date_range
 from peninsula.knowledge import Knowledge, check_actor_file, load_knowledge
+from peninsula.outputs import neutralise_cell
 from peninsula.query import KINDS, DyadMonth, TimelineRow, dyads, timeline
 from peninsula.settings import ENVIRONMENT, Settings
 from peninsula.store import Store, StoredDocument
@@ -98,6 +101,10 @@ def _fails_cleanly(command: F) -> F:
         except PeninsulaError as exc:
             errors.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
+        except (duckdb.Error, OSError) as exc:
+            # What the store did not name itself: a damaged database, a full or read-only disk.
+            errors.print(f"error: {_one_line(exc)}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             errors.print("interrupted: the batch in progress was rolled back", highlight=False)
             raise typer.Exit(130) from None
@@ -105,15 +112,21 @@ def _fails_cleanly(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _say_replaced(path: Path) -> None:
+    errors.print(f"replaced: {path}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror}"
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _print_version(value: bool) -> None:
     if value:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            found = version("peninsula")
-        except PackageNotFoundError:
-            found = "0+unknown"
-        console.print(f"peninsula {found}", highlight=False)
+        console.print(f"peninsula {peninsula.__version__}", highlight=False)
         raise typer.Exit()
 
 
@@ -219,10 +232,15 @@ def export_command(
     if fmt in EVENT_FORMATS:
         knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
         with _reading(db or settings.db_path, settings) as store:
-            written = [export_events(store, knowledge, out, fmt, where, directed=directed, by=by)]
+            written = [
+                export_events(
+                    store, knowledge, out, fmt, where, directed=directed, by=by,
+                    on_replace=_say_replaced,
+                )
+            ]  # fmt: skip
     else:
         with _reading(db or settings.db_path, settings) as store:
-            written = store.export(out, fmt)  # type: ignore[arg-type]
+            written = store.export(out, fmt, on_replace=_say_replaced)  # type: ignore[arg-type]
     for path in written:
         console.print(str(path), highlight=False, soft_wrap=True)
 
@@ -354,7 +372,7 @@ def dyads_command(
         for record in records:
             writer.writerow(
                 [
-                    "; ".join(v) if isinstance(v, list) else "" if v is None else v
+                    neutralise_cell("; ".join(v) if isinstance(v, list) else "" if v is None else v)
                     for v in (record[c] for c in _DYAD_COLUMNS)
                 ]
             )
@@ -405,7 +423,7 @@ def report_command(
     settings = Settings.from_env()
     knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
     with _reading(db or settings.db_path, settings) as store:
-        index = write_report(store, knowledge, out)
+        index = write_report(store, knowledge, out, on_replace=_say_replaced)
     console.print(str(index), highlight=False, soft_wrap=True)
 
 
@@ -473,23 +491,22 @@ def _write_timeline_csv(rows: list[TimelineRow]) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(_CSV_COLUMNS)
     for row in rows:
-        writer.writerow(
-            [
-                row.date or "",
-                row.date_precision or "",
-                row.kind,
-                row.summary,
-                row.modality,
-                row.sources,
-                "; ".join(a.name for a in row.actors),
-                "; ".join(a.id for a in row.actors),
-                "; ".join(dict.fromkeys(e.document_id for e in row.evidence)),
-                "" if row.goldstein is None else row.goldstein,
-                row.code or "",
-                row.status or "",
-                row.id,
-            ]
-        )
+        cells = [
+            row.date or "",
+            row.date_precision or "",
+            row.kind,
+            row.summary,
+            row.modality,
+            row.sources,
+            "; ".join(a.name for a in row.actors),
+            "; ".join(a.id for a in row.actors),
+            "; ".join(dict.fromkeys(e.document_id for e in row.evidence)),
+            "" if row.goldstein is None else row.goldstein,
+            row.code or "",
+            row.status or "",
+            row.id,
+        ]
+        writer.writerow([neutralise_cell(cell) for cell in cells])
 
 
 def _print_timeline(rows: list[TimelineRow]) -> None:

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from peninsula.errors import SettingsError
 from peninsula.filters import EventFilter
 from peninsula.knowledge import Knowledge
+from peninsula.outputs import neutralise_cell, open_output
 from peninsula.query import _cmp_prefix, _Names, _resolve
 from peninsula.records import MergedEvent, PartialDate
 from peninsula.store import Store
@@ -236,8 +237,10 @@ def export_events(
     *,
     directed: bool = False,
     by: str = "month",
+    on_replace: Callable[[Path], None] | None = None,
 ) -> Path:
-    """Write one `EVENT_FORMATS` file into `out_dir` (made when missing); its path."""
+    """Write one `EVENT_FORMATS` file into `out_dir` (made when missing; never through a
+    symbolic link, `outputs.open_output`); its path. `on_replace` hears of a file replaced."""
     if fmt not in EVENT_FORMATS:
         raise SettingsError(f"unknown event format {fmt!r}: use {', '.join(EVENT_FORMATS)}")
     if fmt == "plover":
@@ -246,13 +249,15 @@ def export_events(
         records = dyad_rows(store, knowledge, where, directed=directed, by=by)
     else:
         records = event_rows(store, knowledge, where)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise SettingsError(f"--out must be a folder, {out_dir} is a file")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    with open_output(out_dir, EVENT_FORMATS[fmt], newline="") as (handle, replaced):
+        if fmt == "plover":
+            _plover_lines(records, handle)
+        else:
+            _tsv_lines(records, DYAD_COLUMNS if fmt == "dyads-tsv" else EVENT_COLUMNS, handle)
     target = out_dir / EVENT_FORMATS[fmt]
-    if fmt == "plover":
-        return write_plover(records, target)
-    return _write_tsv(records, DYAD_COLUMNS if fmt == "dyads-tsv" else EVENT_COLUMNS, target)
+    if replaced and on_replace is not None:
+        on_replace(target)
+    return target
 
 
 def write_dyads_tsv(rows: Iterable[dict[str, Any]], path: Path) -> Path:
@@ -261,24 +266,33 @@ def write_dyads_tsv(rows: Iterable[dict[str, Any]], path: Path) -> Path:
 
 def write_events_tsv(rows: Iterable[dict[str, Any]], path: Path) -> Path:
     """Tab-separated, one event per line; lists joined by " | "; tabs and newlines in text become
-    spaces. Read CAMEO codes as text: `pandas.read_csv(path, sep="\\t", dtype=str)`."""
+    spaces; a cell a spreadsheet would run as a formula gets a leading "'". Read CAMEO codes as
+    text: `pandas.read_csv(path, sep="\\t", dtype=str)`."""
     return _write_tsv(rows, EVENT_COLUMNS, path)
-
-
-def _write_tsv(rows: Iterable[dict[str, Any]], columns: Sequence[str], path: Path) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_cell(row[c]) for c in columns])
-    return path
 
 
 def write_plover(records: Iterable[dict[str, Any]], path: Path) -> Path:
     with path.open("w", encoding="utf-8") as handle:
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        _plover_lines(records, handle)
     return path
+
+
+def _write_tsv(rows: Iterable[dict[str, Any]], columns: Sequence[str], path: Path) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        _tsv_lines(rows, columns, handle)
+    return path
+
+
+def _tsv_lines(rows: Iterable[dict[str, Any]], columns: Sequence[str], handle: IO[str]) -> None:
+    writer = csv.writer(handle, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([neutralise_cell(_cell(row[c])) for c in columns])
+
+
+def _plover_lines(records: Iterable[dict[str, Any]], handle: IO[str]) -> None:
+    for record in records:
+        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def _side(actor: str | None, text: str | None, event: MergedEvent, names: _Names) -> dict[str, Any]:

@@ -13,11 +13,12 @@ from numpy.typing import NDArray
 
 from peninsula.dating import resolve
 from peninsula.documents import build_document
+from peninsula.errors import DataFileError, SettingsError, StoreError
 from peninsula.knowledge import Knowledge
 from peninsula.merge import Embedder, Linker
 from peninsula.nlp import EMPTY, analyse
 from peninsula.nlp.events_embed import load_model
-from peninsula.records import Document, RawArticle, Skipped
+from peninsula.records import Analysis, Document, RawArticle, Skipped
 from peninsula.settings import Settings
 from peninsula.sources import input_files, iter_articles
 from peninsula.store import Store
@@ -35,6 +36,8 @@ class BuildReport:
 
 
 Progress = Callable[[BuildReport], None]
+# What stops a run: a bad setting or knowledge file, a store that cannot be written.
+_STOPS = (SettingsError, DataFileError, StoreError)
 
 
 def build(
@@ -63,7 +66,12 @@ def build(
                 report.skipped.append(item)
                 continue
             report.read += 1
-            documents.append(prepare(item, knowledge, today))
+            try:
+                documents.append(prepare(item, knowledge, today))
+            except _STOPS:
+                raise
+            except Exception as exc:  # one document's failure must not cost the batch
+                report.skipped.append(Skipped(item.origin, _failed("clean or date", exc)))
         _store_batch(_merge_duplicates(documents), store, knowledge, settings, linker, report)
         # The last input of a chunk may still have records to come: count it when the next starts.
         report.inputs_done = max(0, len(seen_inputs) - 1)
@@ -145,20 +153,52 @@ def _store_batch(
 ) -> None:
     new_ids = store.new_document_ids([d.id for d in documents])
     fresh = [d for d in documents if d.id in new_ids]
-    found = analyse(
-        fresh,
-        knowledge,
-        settings.spacy_model,
-        settings.workers,
-        event_classifier=settings.event_classifier,
-    )
-    analysed = {document.id: analysis for document, analysis in found}
-    batch = [(d, analysed.get(d.id, EMPTY)) for d in documents]
+    analysed, failed = _analyse_each(fresh, knowledge, settings, report)
+    batch = [(d, analysed.get(d.id, EMPTY)) for d in documents if d.id not in failed]
     links = linker.link([(d, analysed[d.id]) for d in fresh if d.id in analysed])
     result = store.write_batch(batch, links)
     report.added += result.added
     report.unchanged += result.unchanged
     report.merged += result.merged
+
+
+def _analyse_each(
+    documents: Sequence[Document], knowledge: Knowledge, settings: Settings, report: BuildReport
+) -> tuple[dict[str, Analysis], set[str]]:
+    """The analysis of each document by id, and the ids of those whose analysis failed: each
+    failure is one skipped line and the analysis goes on with the next document."""
+    analysed: dict[str, Analysis] = {}
+    failed: set[str] = set()
+    rest = list(documents)
+    while rest:
+        found = analyse(
+            rest,
+            knowledge,
+            settings.spacy_model,
+            settings.workers,
+            event_classifier=settings.event_classifier,
+        )
+        done = 0
+        try:
+            for document, analysis in found:  # in input order
+                analysed[document.id] = analysis
+                done += 1
+        except _STOPS:
+            raise
+        except Exception as exc:
+            bad = rest[done]
+            failed.add(bad.id)
+            report.skipped.append(Skipped(bad.origins[0], _failed("analyse", exc)))
+            rest = rest[done + 1 :]
+            continue
+        break
+    return analysed, failed
+
+
+def _failed(stage: str, exc: Exception) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    message = f": {lines[0][:80]}" if lines else ""
+    return f"cannot {stage} it ({type(exc).__name__}{message})"
 
 
 def _merge_duplicates(documents: list[Document]) -> list[Document]:

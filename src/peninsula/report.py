@@ -16,7 +16,7 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,7 @@ import jinja2
 
 from peninsula.errors import SettingsError
 from peninsula.knowledge import Knowledge
+from peninsula.outputs import open_output, output_folder
 from peninsula.query import DyadMonth, Evidence, TimelineRow, dyads, timeline
 from peninsula.store import Store, StoredActor, StoredRole
 
@@ -92,8 +93,16 @@ class Chart:
     months: tuple[DyadMonth, ...]
 
 
-def write_report(store: Store, knowledge: Knowledge, out_dir: Path) -> Path:
-    """Write the report into `out_dir` (created if missing) and return the path of index.html."""
+def write_report(
+    store: Store,
+    knowledge: Knowledge,
+    out_dir: Path,
+    on_replace: Callable[[Path], None] | None = None,
+) -> Path:
+    """Write the report into `out_dir` (created if missing) and return the path of index.html.
+
+    No page is written through a symbolic link (a link in its place is an error); `on_replace`
+    hears of each page that existed before and was overwritten."""
     rows = timeline(store, knowledge)
     months = dyads(store, knowledge)
     documents = store.documents()
@@ -132,11 +141,19 @@ def write_report(store: Store, knowledge: Knowledge, out_dir: Path) -> Path:
         "documents": {d.id: d for d in documents},
         "rows_by_id": rows_by_id,
     }
+
+    def write(folder: Path, name: str, page: str) -> None:
+        with open_output(folder, name) as (stream, replaced):
+            stream.write(page)
+        if replaced and on_replace is not None:
+            on_replace(folder / name)
+
     try:
-        (out_dir / "actors").mkdir(parents=True, exist_ok=True)
-        (out_dir / "documents").mkdir(parents=True, exist_ok=True)
+        output_folder(out_dir)
         index = out_dir / "index.html"
-        index.write_text(
+        write(
+            out_dir,
+            "index.html",
             env.get_template("index.html").render(
                 root="",
                 rows=rows,
@@ -154,11 +171,12 @@ def write_report(store: Store, knowledge: Knowledge, out_dir: Path) -> Path:
                 shown_per_month=SHOWN_PER_MONTH,
                 **common,
             ),
-            encoding="utf-8",
         )
         for actor_id in appearing:
             mine = by_actor[actor_id]
-            (out_dir / "actors" / f"{actor_pages[actor_id]}.html").write_text(
+            write(
+                out_dir / "actors",
+                f"{actor_pages[actor_id]}.html",
                 env.get_template("actor.html").render(
                     root="../",
                     actor_id=actor_id,
@@ -172,12 +190,13 @@ def write_report(store: Store, knowledge: Knowledge, out_dir: Path) -> Path:
                     commitments=[r for r in mine if r.kind == "commitment"],
                     **common,
                 ),
-                encoding="utf-8",
             )
         for document in documents:
             spans = anchors.get(document.id, set())
             facts = by_document.get(document.id, [])
-            (out_dir / "documents" / f"{doc_pages[document.id]}.html").write_text(
+            write(
+                out_dir / "documents",
+                f"{doc_pages[document.id]}.html",
                 env.get_template("document.html").render(
                     root="../",
                     document=document,
@@ -186,7 +205,6 @@ def write_report(store: Store, knowledge: Knowledge, out_dir: Path) -> Path:
                     facts=facts,
                     **common,
                 ),
-                encoding="utf-8",
             )
     except OSError as exc:
         raise SettingsError(f"cannot write the report to {out_dir}: {exc.strerror}") from None

@@ -4,7 +4,8 @@
 nothing in peninsula reads a data file at import time or anywhere else. The result is immutable.
 One module per kind of file: `files` (reading helpers), `actors` (actors, roles, titles,
 metonymy, offices, outlets, boilerplate), `time_words` (the time vocabulary), `events` (CAMEO
-codes, event patterns, event cues), `speech` (statement cues), `links` (the event link models).
+codes, event patterns, event cues), `speech` (statement cues), `links` (the event link models),
+`models_speakers` (the attribution model, `speaker_model.json`, as `Knowledge.speakers`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from peninsula.knowledge.actors import (
 from peninsula.knowledge.events import EventData, load_event_data
 from peninsula.knowledge.files import Located, data_path, parse_day, read_rows
 from peninsula.knowledge.links import LinkModel, LinkModels, load_link_models
+from peninsula.knowledge.models_speakers import SpeakerModel, load_speaker_model
 from peninsula.knowledge.speech import CueVocabulary, load_speech_cues
 from peninsula.knowledge.time_words import TimeWords, load_time_words
 from peninsula.records import Actor, Role
@@ -77,6 +79,7 @@ class Knowledge:
     )
     events: EventData = field(default_factory=EventData)  # cameo.csv, event patterns and cues
     speech: CueVocabulary = field(default_factory=CueVocabulary)  # speech_cues.csv
+    speakers: SpeakerModel | None = None  # speaker_model.json; None: the rules alone
     _by_id: Mapping[str, Actor] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     _roles_by_actor: Mapping[str, tuple[Role, ...]] = field(
         default_factory=lambda: MappingProxyType({}), repr=False
@@ -170,6 +173,7 @@ def assemble(actors: list[tuple[Actor, Located]], roles: list[tuple[Role, Locate
             data_path("quad_classes.csv"),
         ),
         speech=load_speech_cues(data_path("speech_cues.csv")),
+        speakers=load_speaker_model(data_path("speaker_model.json")),
         _by_id=MappingProxyType(by_id),
         _roles_by_actor=MappingProxyType({k: tuple(v) for k, v in roles_by_actor.items()}),
     )

@@ -7,6 +7,13 @@ commitments those statements and events make.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import warnings
 from collections.abc import Iterator, Sequence
 from datetime import date
 from functools import cache
@@ -56,10 +63,62 @@ def analyse(
     """Each document with what the extraction stages found in it, in input order."""
     nlp = load_pipeline(model)
     processes = max(1, min(workers, len(documents) // _MIN_DOCS_PER_PROCESS))
+    if processes > 1:
+        _workers_die_with_parent()
     texts = ((d.text, i) for i, d in enumerate(documents))
-    for doc, index in nlp.pipe(texts, as_tuples=True, n_process=processes, batch_size=batch_size):
-        document = documents[index]
-        yield document, analyse_doc(doc, document, knowledge, event_classifier=event_classifier)
+    pipe = nlp.pipe(texts, as_tuples=True, n_process=processes, batch_size=batch_size)
+    try:
+        for doc, index in pipe:
+            document = documents[index]
+            yield document, analyse_doc(doc, document, knowledge, event_classifier=event_classifier)
+    except BaseException:
+        if processes > 1:
+            # spaCy's pool, left early, waits for its workers, and a worker whose results are no
+            # longer read blocks on a full pipe: end them first, or that wait never ends.
+            for worker in multiprocessing.active_children():
+                worker.terminate()
+            close = getattr(pipe, "close", None)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # spaCy's W127: they were ended on purpose
+                if close is not None:
+                    close()
+        raise
+
+
+@cache
+def _workers_die_with_parent() -> None:
+    """Have every process forked from now on (spaCy's workers) killed when its parent dies,
+    even by SIGKILL, so that no worker outlives a killed build, and leave Ctrl-C to the parent.
+    Linux only; elsewhere a no-op. Registered once, before the first pool starts."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return
+    parent: list[int] = []
+
+    def before() -> None:
+        parent[:] = [os.getpid()]
+
+    def in_child() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if parent and os.getppid() != parent[0]:  # the parent died before prctl took effect
+            os._exit(1)
+        # Ctrl-C reaches the whole process group: the parent handles it (it stops the pool and
+        # rolls back its batch) and a worker just ends, without a traceback of its own. Ignoring
+        # it instead would hang: spaCy's parent then waits for workers blocked on a full pipe.
+        with contextlib.suppress(ValueError):  # only the main thread may set a handler
+            signal.signal(signal.SIGINT, _end_quietly)
+
+    os.register_at_fork(before=before, after_in_child=in_child)
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _end_quietly(*_: object) -> None:
+    os._exit(0)
 
 
 def analyse_doc(

@@ -19,12 +19,27 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Token
 
 from peninsula.knowledge.speech import CueVocabulary
-from peninsula.nlp.cues import Found, bare_clause, cue_tokens, match_cue, source_bounds, subject
+from peninsula.nlp.cues import (
+    Found,
+    bare_clause,
+    cue_tokens,
+    match_cue,
+    source_bounds,
+    subject,
+    subordinate,
+)
 from peninsula.nlp.quotes import Paragraphs, Quote, QuoteIndex
 
 # '"…" ― Mina Cho' at a paragraph's end; "Lee: '…'" at its start.
 _DASH_SIGNATURE = re.compile(r"[ \t]*([―—–]|--?)[ \t]*([^\W\d][^\n.!?\"“”]{0,60}?)[ \t.]*(?=\n|$)")
-_COLON_HEADING = re.compile(r"[ \t]*([^\W\d][^\n:\"“”]{0,60}?)[ \t]*(:)[ \t]*(?=\S)")
+# A quotation continuing an earlier statement has at least this many words.
+_MIN_WORDS = 4
+# "[Sound bite: Mina Cho (translated)]": a transcript's label line naming who speaks next.
+_LABEL_LINE = re.compile(
+    r"[ \t]*\[(?P<cue>[^\W\d][^\]\[:\n]{0,30}):[ \t]*(?P<name>[^\W\d][^\]\[:()\n]{0,60}?)"
+    r"[ \t]*(?:\([^\n)]*\)?)?[ \t]*\]?[ \t]*"
+)
+_COLON_HEADING = re.compile(r"[ \t]*[\"“]?([^\W\d][^\n:\"“”]{0,60}?)[ \t]*(:)[ \t]*(?=\S)")
 
 
 def asides(found: list[Found]) -> list[Found]:
@@ -71,13 +86,28 @@ def nest(found: list[Found]) -> list[Found]:
             kept.append(item)
             continue
         same = [o for o in outer if o.source is not None and o.source == item.source]
-        if not same or len(same) < len(outer) or item.cue_token.dep_ not in ("advcl", "conj"):
+        carriers = [o for o in outer if _carrier(o, item)]
+        if carriers and len(carriers) == len(outer):
+            same = carriers  # '"…," the envoy said, according to the radio'
+        elif not same or len(same) < len(outer) or item.cue_token.dep_ not in ("advcl", "conj"):
             continue  # another speaker's words, or what the outer cue says ("vowed to support")
         clause = {t.i for t in item.cue_token.subtree}
         for o in same:
             o.content -= clause
         kept.append(item)
     return [f for f in kept if f.content or f.chars is not None]
+
+
+def _carrier(outer: Found, inner: Found) -> bool:
+    """ "according to X" around a cue with a subject of its own: X carries the inner
+    speaker's words."""
+    cue, own = outer.cue_token, inner.cue_token
+    if cue is None or own is None or inner.source is None:
+        return False
+    prepositional = cue.dep_ == "prep" or cue.pos_ == "ADP"
+    return (
+        prepositional and inner.source.head == own and inner.source.dep_ in ("nsubj", "nsubjpass")
+    )
 
 
 def from_quotes(
@@ -115,7 +145,7 @@ def from_quotes(
         nearest = _nearest_cue(
             span.start, span.end - 1, sentences.values(), vocabulary, index, paragraphs
         )
-        item: Found | None = _signed(doc, quote, paragraphs)
+        item: Found | None = _signed(doc, quote, paragraphs) or _labelled(doc, quote)
         if item is not None:
             pass
         elif nearest is not None:
@@ -137,12 +167,56 @@ def from_quotes(
                 previous.cue_token,
                 previous.source_tokens,
             )
+        if item is None:
+            ranges = [*zip(found, covered, strict=True), *((a, char_range(doc, a)) for a in added)]
+            prior = _prior(doc.text, quote, ranges, quotes)
+            if prior is not None:
+                # the same source; no cue of its own
+                item = Found(
+                    set(),
+                    (quote.inner_start, quote.inner_end),
+                    [],
+                    prior.source,
+                    prior.cue_token,
+                    prior.source_tokens,
+                )
         if item is not None:
             added.append(item)
             previous, previous_end = item, _sentence_end(doc, quote.end)
         else:
             previous, previous_end = None, -1
     return added
+
+
+def _prior(
+    text: str,
+    quote: Quote,
+    items: list[tuple[Found, tuple[int, int]]],
+    quotes: list[Quote],
+) -> Found | None:
+    """The statement a quotation with no attribution of its own continues: the last one
+    before it in its paragraph; for a paragraph that is only the quotation, the last one with
+    quoted words in the two paragraphs before."""
+    line_start = text.rfind("\n", 0, quote.start) + 1
+    line_end = text.find("\n", quote.end)
+    line_end = len(text) if line_end < 0 else line_end
+    alone = not text[line_start : quote.start].strip() and not text[quote.end : line_end].strip(
+        " \t.,;"
+    )
+    if len(re.findall(r"\w+", text[quote.inner_start : quote.inner_end])) < _MIN_WORDS:
+        return None  # a scare quote or a name
+    best: tuple[int, Found] | None = None
+    for item, (start, end) in items:
+        if item.source is None or start >= end or end > quote.start:
+            continue
+        between = text[end:line_start].split("\n")  # paragraphs between: 0 = the same one
+        distance = 0 if len(between) < 2 else 1 + sum(1 for x in between[1:-1] if x.strip())
+        quoted = item.chars is not None or any(q.start < end and start < q.end for q in quotes)
+        if (distance == 0 or (alone and distance <= 2 and quoted)) and (
+            best is None or end > best[0]
+        ):
+            best = (end, item)
+    return None if best is None else best[1]
 
 
 def _signed(doc: Doc, quote: Quote, paragraphs: Paragraphs) -> Found | None:
@@ -158,9 +232,29 @@ def _signed(doc: Doc, quote: Quote, paragraphs: Paragraphs) -> Found | None:
     return None
 
 
+def _labelled(doc: Doc, quote: Quote) -> Found | None:
+    """A quotation opening a paragraph right under a label line that names its speaker: a
+    transcript's "[Sound bite: Mina Cho (translated)]"."""
+    text = doc.text
+    line_start = text.rfind("\n", 0, quote.start) + 1
+    if text[line_start : quote.start].strip():
+        return None
+    before = text[:line_start].rstrip()
+    label_start = before.rfind("\n") + 1
+    label = _LABEL_LINE.fullmatch(before, label_start)
+    if label is None:
+        return None
+    name = doc.char_span(label.start("name"), label.end("name"), alignment_mode="expand")
+    cue = doc.char_span(label.start("cue"), label.end("cue"), alignment_mode="expand")
+    if name is None or cue is None or not _is_name(name) or any(t.pos_ == "VERB" for t in name):
+        return None
+    chars = (quote.inner_start, quote.inner_end)
+    return Found(set(), chars, list(cue), name.root, cue[0], (name.start, name.end))
+
+
 def headed(doc: Doc, paragraphs: Paragraphs) -> list[Found]:
     """A paragraph headed by a name and a colon: a headline ("Lee: Peace is growth"), a
-    transcript ("KIM: We are ready."), a quotation ('Lee Jae Myung: "…"')."""
+    transcript ("KIM: We are ready.", quoted or not), a quotation ('Lee Jae Myung: "…"')."""
     text = doc.text
     found: list[Found] = []
     for paragraph in re.finditer(r"[^\n]+", text):
@@ -208,6 +302,8 @@ def _nearest_cue(
                 continue
             if token.pos_ not in ("VERB", "AUX") or match_cue(vocabulary, token) is None:
                 continue
+            if token.i > end and subordinate(token):
+                continue  # '"…," after the towns announced a deal': not its words
             source = subject(token, paragraphs)
             if source is None or not paragraphs.same(token, token.doc[start]):
                 continue

@@ -14,23 +14,47 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
+from peninsula.knowledge.models_speakers import SpeakerModel
 from peninsula.knowledge.speech import Cue, CueVocabulary
+from peninsula.nlp.cue_source import (
+    owners,
+    rule_source,
+    source_bounds,
+    span_tokens,
+    subject,
+)
 from peninsula.nlp.quotes import Paragraphs, QuoteIndex
+from peninsula.nlp.speaker_model import CUE_POS, Context, choose_source, cue_features
 
+__all__ = [
+    "Found",
+    "bare_clause",
+    "cue_tokens",
+    "find_cues",
+    "from_cue",
+    "match_cue",
+    "rule_source",
+    "source_bounds",
+    "subject",
+    "subordinate",
+]
+
+_REST_DEPS = frozenset(
+    {"dobj", "prep", "dative", "attr", "oprd", "acomp", "xcomp", "ccomp", "advcl", "pcomp"}
+)
 _SUBJECTS = frozenset({"nsubj", "csubj"})
 _PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
-# A cue without a subject shares the subject of the clause it continues.
-_CONTINUING = frozenset({"advcl", "conj", "xcomp"})
 _PARTICLE_DEPS = frozenset({"prep", "prt", "agent"})
 _BETWEEN_QUOTE_AND_CUE = " \t,;:—–-"
-_MAX_CLIMB = 4
 _TOPIC_PREPOSITIONS = frozenset({"about", "on", "of"})
+_SUBORDINATORS = frozenset(
+    {"after", "before", "when", "while", "because", "since", "until", "once", "if", "unless"}
+)
 # "described the plan as…", "blamed the envoy for…", "accused the board of…": part of what
 # was said
 _OBJECT_PREPOSITIONS = frozenset({"as", "for", "of", "over", "about", "with"})
-_SOURCE_BREAKS = frozenset({"-", "--", "—", "–", ":"})
 
 
 @dataclass(slots=True)
@@ -84,13 +108,60 @@ def _forms(token: Token) -> Iterator[str]:
                 yield word[: -len(suffix)] + replacement
 
 
+def find_cues(
+    doc: Doc,
+    vocabulary: CueVocabulary,
+    quotes: QuoteIndex,
+    paragraphs: Paragraphs,
+    model: SpeakerModel | None = None,
+) -> list[Found]:
+    """The attribution of every cue word outside quotation marks, in text order."""
+    context = Context(doc, paragraphs) if model is not None else None
+    return [
+        f
+        for token in doc
+        if not quotes.inside(token.idx)
+        for f in [from_cue(token, vocabulary, quotes, paragraphs, model, context)]
+        if f is not None
+    ]
+
+
 def from_cue(
-    token: Token, vocabulary: CueVocabulary, quotes: QuoteIndex, paragraphs: Paragraphs
+    token: Token,
+    vocabulary: CueVocabulary,
+    quotes: QuoteIndex,
+    paragraphs: Paragraphs,
+    model: SpeakerModel | None = None,
+    context: Context | None = None,
 ) -> Found | None:
+    """The attribution `token` heads, or None. Without a model, a cue is a word of the
+    vocabulary and its source the rules' choice; with one, the cue model decides which words
+    are cues and the source model chooses among the candidates, the rules' choice among its
+    features."""
     matched = match_cue(vocabulary, token)
-    if matched is None:
+    learned = False
+    if model is not None:
+        context = context or Context(token.doc, paragraphs)
+        entry = matched[0] if matched is not None else None
+        if token.pos_ not in CUE_POS:
+            return None
+        score = model.cue.score(cue_features(token, entry, context))
+        if score < (model.cue.threshold if entry is None else model.vocabulary_threshold):
+            return None
+        if matched is None:
+            matched, learned = (Cue((token.lemma_.lower(),), "say", "content"), []), True
+    carried = _carried(token) if _carries(token, vocabulary) else None
+    if matched is None or (carried is None and _carries(token, vocabulary)):
         return None
     entry, particles = matched
+
+    def choose(rule: Token | None) -> Token | None:
+        if carried is not None:
+            return carried  # "the radio quoted the mayor as saying": the mayor's words
+        if model is None or context is None or (rule is not None and model.rules_first):
+            return rule
+        return choose_source(token, rule, context, model)
+
     if token.dep_ == "prep" or token.pos_ == "ADP":
         found = _prepositional(token, particles)
     elif token.pos_ == "NOUN":
@@ -100,15 +171,19 @@ def from_cue(
     else:
         found = None
     if found is not None:
+        found.source = choose(found.source)
         found.content = _within(found.content, token, paragraphs)
-        return found if found.content else None
+        return found if found.content and found.source is not None else None
     if token.pos_ not in ("VERB", "AUX") or _purpose(token):
         return None
-    source = subject(token, paragraphs)
+    source = choose(subject(token, paragraphs))
     if source is None:
         return None
     cue = cue_tokens(token, particles)
     content = _complement(token, entry, particles) or _inserted(token)
+    if content and max(content) < token.i and subordinate(token):
+        return None  # "…, after the two towns announced a deal": a parse that hung the
+        # sentence on the subordinate cue
     anchor = token
     chars = None
     if not content:
@@ -118,9 +193,11 @@ def from_cue(
         anchor = token.doc[min(content)] if content else token
     if not content and chars is None:
         content = _topic(token)
+    if not content and chars is None and learned:
+        content = _rest(token)  # "admires the envoy as…", "did not respond to requests"
     if not content and chars is None:
         return None
-    content -= set(_span_tokens(source, token)) | {t.i for t in cue}
+    content -= set(span_tokens(source, token)) | {t.i for t in cue}
     following = [i for i in content if i > token.i and not token.doc[i].is_space]
     if following and not _within(content, anchor, paragraphs) and _introduces(token, paragraphs):
         anchor = token.doc[min(following)]  # "The agency reports:" ¶ "…"
@@ -134,11 +211,9 @@ def _predicative(token: Token, paragraphs: Paragraphs) -> Found | None:
     """ "The minister is confident that…", "was critical of the deal": the copula's subject
     holds the view its adjective states."""
     verb = token.head
-    if verb is token:
+    if verb.i == token.i:
         return None
     source = subject(verb, paragraphs)
-    if source is None:
-        return None
     clauses = [c for c in token.children if c.dep_ in ("ccomp", "xcomp") and c.i > token.i]
     if not clauses:
         clauses = [
@@ -168,24 +243,16 @@ def _purpose(token: Token) -> bool:
 def _nominal(token: Token) -> Found | None:
     """ "the mayor's claim that…", "warnings from the ministry that…": a cue noun with its owner
     and a clause."""
-    owners = [c for c in token.children if c.dep_ == "poss"]
-    if not owners:
-        owners = [
-            o
-            for c in token.children
-            if c.dep_ == "prep" and c.lower_ in ("by", "from")
-            for o in c.children
-            if o.dep_ == "pobj"
-        ]
+    holders = owners(token)
     clauses = [
         c
         for c in token.children
         if c.dep_ in ("acl", "ccomp", "relcl") and c.i > token.i and _that_clause(c)
     ]
-    if not owners or not clauses:
+    if not clauses:
         return None
     content = {t.i for c in clauses for t in c.subtree}
-    return Found(content, None, [token], owners[0], token)
+    return Found(content, None, [token], holders[0] if holders else None, token)
 
 
 def _that_clause(clause: Token) -> bool:
@@ -225,7 +292,7 @@ def _prepositional(token: Token, particles: list[Token]) -> Found | None:
         return None
     objects = [c for c in particles[-1].children if c.dep_ in ("pobj", "pcomp")]
     clause = token.head
-    if not objects or clause is token:
+    if not objects or clause.i == token.i:
         return None
     phrase = {t.i for t in token.subtree}
     rest = {t.i for t in clause.subtree} - phrase
@@ -238,88 +305,30 @@ def _prepositional(token: Token, particles: list[Token]) -> Found | None:
     return Found(content, None, [token, *particles], objects[0], token)
 
 
-def subject(verb: Token, paragraphs: Paragraphs) -> Token | None:
-    """The head of the cue's source, in the cue's paragraph and outside quotations, or
-    None."""
-    found = _subject_anywhere(verb, paragraphs)
-    quotes = paragraphs.quotes
-    if found is not None and quotes.inside(found.idx) and not quotes.inside(verb.idx):
-        found = _beside_quote(verb, quotes)  # a parse that took a quoted word for the subject
-    if found is None or not paragraphs.same(found, verb) or not _wordy(found):
-        return None
-    return found
+def _carries(token: Token, vocabulary: CueVocabulary) -> bool:
+    """ "KCNA quoted Kim as saying": the verb carries words another source speaks."""
+    return any(
+        match_cue(vocabulary, g) is not None
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ == "as"
+        for g in c.children
+        if g.dep_ == "pcomp" and g.pos_ in ("VERB", "AUX")
+    )
 
 
-def _beside_quote(verb: Token, quotes: QuoteIndex) -> Token | None:
-    """'"…," the deputy mayor said' / '"…," said Tomas Varga': the words between the
-    quotation and the cue, or right after the cue up to the sentence's end."""
-    doc = verb.doc
-    before = []
-    for i in range(verb.i - 1, verb.sent.start - 1, -1):
-        if quotes.inside(doc[i].idx) or doc[i].is_quote:
-            break
-        before.append(i)
-    words = [i for i in before if not doc[i].is_punct and doc[i].dep_ not in ("aux", "neg")]
-    if not words:
-        words = []
-        for i in range(verb.i + 1, verb.sent.end):
-            if doc[i].is_punct or quotes.inside(doc[i].idx):
-                break
-            words.append(i)
-    if not words:
-        return None
-    span = doc[min(words) : max(words) + 1]
-    root: Token = span.root
-    return root if root.pos_ in ("PROPN", "NOUN", "PRON") else None
+def subordinate(token: Token) -> bool:
+    """The cue heads a clause of time or reason ("after", "before", "when", "because")."""
+    return any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in token.children)
 
 
-def _wordy(token: Token) -> bool:
-    return any(ch.isalpha() for ch in token.text) and token.lower_ not in ("'s", "’s")
-
-
-def _subject_anywhere(verb: Token, paragraphs: Paragraphs) -> Token | None:
-    current = verb
-    for _ in range(_MAX_CLIMB):
-        children = list(current.children)
-        for child in children:
-            if child.dep_ == "agent":
-                objects = [c for c in child.children if c.dep_ == "pobj"]
-                if objects:
-                    return objects[0]
-        for child in children:
-            if child.dep_ in _SUBJECTS:
-                if child.pos_ == "PRON" and child.lower_ in ("it", "there") and _expletive(child):
-                    return None
-                return child
-        if any(c.dep_ in _PASSIVE_SUBJECTS for c in children):
-            return None  # "is expected to", "was told": no source in the clause
-        if (
-            current.dep_ == "acl"
-            and current.tag_ == "VBG"
-            and current.head.pos_ in ("NOUN", "PROPN")
-        ):
-            return current.head  # "a statement saying", "reports claiming"
-        head = current.head
-        if current.dep_ == "xcomp":
-            objects = [c for c in head.children if c.dep_ == "dobj" and c.i < current.i]
-            if objects:
-                return objects[0]  # "left the farmers feeling that", "urged Seoul to"
-        if current.dep_ == "pcomp" and head.dep_ == "prep":
-            head = head.head  # "by saying", "after telling"
-        elif current.dep_ not in _CONTINUING:
-            return None
-        if head is current or not paragraphs.same(head, verb):
-            return None
-        if paragraphs.quotes.inside(head.idx) and not paragraphs.quotes.inside(verb.idx):
-            return None  # the quoted words are not the clause the cue continues
-        current = head
+def _carried(token: Token) -> Token | None:
+    """Whose words a carrying verb gives: its object or passive subject before "as"."""
+    before = next((c.i for c in token.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+    for dep in ("dobj", "nsubjpass"):
+        found = [c for c in token.children if c.dep_ == dep and before is not None and c.i < before]
+        if found:
+            return found[0]
     return None
-
-
-def _expletive(pronoun: Token) -> bool:
-    """ "it is said that": an `it` subject with a clausal complement after a form of be."""
-    verb = pronoun.head
-    return verb.lemma_ == "be" or any(c.dep_ == "auxpass" for c in verb.children)
 
 
 def cue_tokens(token: Token, particles: list[Token]) -> list[Token]:
@@ -432,7 +441,7 @@ def _inserted(token: Token) -> set[int]:
     ):
         return set()
     head = token.head
-    if head is token:
+    if head.i == token.i:
         return set()
     return {t.i for t in head.subtree} - {t.i for t in token.subtree}
 
@@ -463,6 +472,14 @@ def _adjacent_quote(token: Token, source: Token, quotes: QuoteIndex) -> tuple[in
     return None if quote is None else (quote.inner_start, quote.inner_end)
 
 
+def _rest(token: Token) -> set[int]:
+    """What follows a cue the model found outside the vocabulary: its objects, predicates,
+    prepositional phrases and clauses after it."""
+    return {
+        t.i for c in token.children if c.i > token.i and c.dep_ in _REST_DEPS for t in c.subtree
+    }
+
+
 def _introduces(token: Token, paragraphs: Paragraphs) -> bool:
     """The cue's paragraph ends with a colon: what follows is what was said."""
     doc = token.doc
@@ -487,43 +504,3 @@ def _after_colon(token: Token) -> set[int]:
         return set(range(colon.i + 1, sentence.end))
     following = doc[colon.i + 1].sent
     return set(range(following.start, following.end))
-
-
-def _span_tokens(head: Token, cue: Token) -> list[int]:
-    """The source's tokens: the head's subtree without any part that holds the cue."""
-    left, right = source_bounds(head, cue)
-    return list(range(left, right))
-
-
-def source_bounds(
-    head: Token, cue: Token, other_cues: frozenset[int] = frozenset()
-) -> tuple[int, int]:
-    """The source's tokens: the head's subtree, in the head's paragraph, without the part that
-    holds the cue, a clause set off by a comma that reports something itself ("The mayor, who
-    stressed that…, said") or is a participle ("The envoy, speaking to farmers, said"), and
-    anything before a dash ("LIMA - Trade ministers")."""
-    excluded: set[int] = set()
-    doc = head.doc
-    for child in head.children:
-        subtree = {t.i for t in child.subtree}
-        first = min(subtree)
-        set_off = first > 0 and doc[first - 1].text == ","
-        reports = child.dep_ in ("relcl", "acl") and not other_cues.isdisjoint(subtree)
-        participle = set_off and child.dep_ == "acl" and child.tag_ in ("VBG", "VBN")
-        if cue.i in subtree or reports or participle:
-            excluded |= subtree
-    members = {t.i for t in head.subtree} - excluded
-    left = right = head.i
-    while left - 1 in members and "\n" not in doc[left - 1].text_with_ws:
-        left -= 1
-    while right + 1 in members and "\n" not in doc[right].text_with_ws:
-        right += 1
-    for i in range(head.i - 1, left - 1, -1):
-        if doc[i].text in _SOURCE_BREAKS and (doc[i].text != "-" or doc[i].whitespace_):
-            left = i + 1
-            break
-    while left < right and (doc[left].is_punct or doc[left].dep_ in ("cc", "preconj")):
-        left += 1
-    while right > left and (doc[right].is_punct or doc[right].dep_ == "cc"):
-        right -= 1
-    return left, right + 1

@@ -54,7 +54,7 @@ def find_quotes(text: str) -> list[Quote]:
 def _pair(text: str, lo: int, hi: int, marks: list[re.Match[str]], unclosed: bool) -> list[Quote]:
     found: list[Quote] = []
     opened: re.Match[str] | None = None
-    for mark in marks:
+    for n, mark in enumerate(marks):
         direction = _direction(text, mark, lo, hi)
         if direction == "none":
             continue
@@ -62,6 +62,11 @@ def _pair(text: str, lo: int, hi: int, marks: list[re.Match[str]], unclosed: boo
             if direction != "close":
                 opened = mark
         elif direction != "open":
+            found.append(Quote(opened.start(), mark.end(), opened.end(), mark.start(), True))
+            opened = None
+        elif unclosed and n == len(marks) - 1 and mark.group() == '"':
+            # '“We are ready, " the mayor said': the paragraph's last mark closes, a space
+            # typed before it
             found.append(Quote(opened.start(), mark.end(), opened.end(), mark.start(), True))
             opened = None
         else:

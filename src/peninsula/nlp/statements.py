@@ -46,7 +46,7 @@ from spacy.tokens import Doc, Token
 
 from peninsula.knowledge import Knowledge
 from peninsula.nlp.attribution import asides, char_range, from_quotes, headed, nest
-from peninsula.nlp.cues import Found, from_cue, source_bounds
+from peninsula.nlp.cues import Found, find_cues, source_bounds
 from peninsula.nlp.quotes import Paragraphs, Quote, QuoteIndex, find_quotes
 from peninsula.records import Mention, Span, Statement, StatementKind
 
@@ -70,13 +70,7 @@ def find_statements(
     quotes = find_quotes(doc.text)
     inner = QuoteIndex(quotes)
     paragraphs = Paragraphs(doc.text, inner)
-    found = [
-        f
-        for token in doc
-        if not inner.inside(token.idx)
-        for f in [from_cue(token, vocabulary, inner, paragraphs)]
-        if f is not None
-    ]
+    found = find_cues(doc, vocabulary, inner, paragraphs, knowledge.speakers)
     found = asides(nest(found))
     headings = headed(doc, paragraphs)
     found += from_quotes(doc, quotes, [*headings, *found], vocabulary, inner, paragraphs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import re
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
@@ -47,6 +48,7 @@ _BY_SUFFIX = {
 }
 _CORPUS_DOCS = ("README", "CREDITS", "LICENSE", "PROVENANCE", "NOTICE")
 _STREAMED = {"jsonl", "csv", "tsv", "warc"}
+_JSON_LIST = re.compile(rb"\[\s*\{")  # a JSON list of records
 
 
 def input_files(paths: Iterable[str], exclude: Iterable[Path] = ()) -> Iterator[str]:
@@ -170,7 +172,7 @@ def sniff_kind(name: str, head: bytes) -> str:
         return "feed"
     if start.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head[:4096].lower():
         return "html"
-    if start.startswith(b"{"):
+    if start.startswith(b"{") or _JSON_LIST.match(start):
         return "jsonl"
     return "text"
 

@@ -29,29 +29,103 @@ _LONE_CR = re.compile(r"(?<=\r)(?!\n)")
 def read_jsonl(
     stream: IO[bytes], origin: str, max_record_bytes: int, strict: bool = False
 ) -> Iterator[RawArticle | Skipped]:
+    """JSON Lines, or one JSON document (an object or a list of objects, pretty-printed or not)
+    when the first line is not a whole JSON value but opens one."""
     if looks_binary(_head(stream)):
         yield Skipped(origin, "binary content, not JSON Lines")
         return
+    opening = _document_opening(stream, max_record_bytes)
+    if opening is not None:
+        document = _json_document(stream, origin, max_record_bytes, opening)
+        if document is not None:
+            for index, item in enumerate(document, start=1):
+                where = f"{origin}#R{index}" if len(document) > 1 else origin
+                yield (
+                    item
+                    if isinstance(item, Skipped)
+                    else one(where, strict, _from_record, item, where)
+                )
+            return
+        stream.seek(0)
     blank = True
     for number, line in capped_lines(stream, max_record_bytes):
         where = f"{origin}#L{number}"
         if line is None:
             yield Skipped(where, too_large("record", None, max_record_bytes))
         elif line.strip():
-            yield one(where, strict, _json_record, line, where, number == 1)
+            yield from _json_records(line, where, number == 1, strict)
         blank = blank and line is not None and not line.strip()
     if blank:
         yield Skipped(origin, "empty input")
 
 
-def _json_record(line: bytes, where: str, first: bool) -> RawArticle | Skipped:
+def _document_opening(stream: IO[bytes], cap: int) -> bytes | None:
+    """The first non-blank line when it opens a JSON value it does not close (a pretty-printed
+    document), else None; the stream is back at its start either way."""
+    if not stream.seekable():
+        return None
+    first = None
+    for _, line in capped_lines(stream, cap):
+        if line is None or line.strip():
+            first = line
+            break
+    stream.seek(0)
+    if first is None:
+        return None
+    stripped = first.strip().removeprefix(b"\xef\xbb\xbf").strip()
+    if not stripped.startswith((b"{", b"[")):
+        return None
     try:
-        record = json.loads(line.decode("utf-8-sig" if first else "utf-8"))
+        json.loads(stripped.decode("utf-8"))
+    except RecursionError:
+        return None
+    except ValueError:
+        return stripped
+    return None
+
+
+def _json_document(stream: IO[bytes], origin: str, cap: int, opening: bytes) -> list[Any] | None:
+    """The records of a whole JSON document, or None to read the stream as JSON Lines after all
+    (its first line was a broken record rather than the opening of a document)."""
+    plainly = opening in (b"{", b"[")  # nothing else on the opening line: a pretty document
+    data = stream.read(cap + 1)
+    if len(data) > cap:
+        return [Skipped(origin, too_large("JSON document", None, cap))] if plainly else None
+    try:
+        value = json.loads(data.decode("utf-8-sig"))
+    except RecursionError:
+        return [Skipped(origin, "malformed JSON document (nested too deeply)")] if plainly else None
+    except ValueError as exc:
+        return (
+            [Skipped(origin, f"malformed JSON document ({first_line(exc)})")] if plainly else None
+        )
+    if isinstance(value, list):
+        return value if value else [Skipped(origin, "JSON document with no records")]
+    return [value]
+
+
+def _json_records(
+    line: bytes, where: str, first: bool, strict: bool
+) -> Iterator[RawArticle | Skipped]:
+    """The record of one line; a line holding a list of objects gives one record per object."""
+    value = one(where, strict, _json_value, line, where, first)
+    if isinstance(value, Skipped):
+        yield value
+    elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+        for index, record in enumerate(value, start=1):
+            here = f"{where}:{index}"
+            yield one(here, strict, _from_record, record, here)
+    else:
+        yield one(where, strict, _from_record, value, where)
+
+
+def _json_value(line: bytes, where: str, first: bool) -> Any:
+    try:
+        return json.loads(line.decode("utf-8-sig" if first else "utf-8"))
     except RecursionError:
         return Skipped(where, "malformed JSON line (nested too deeply)")
     except ValueError as exc:  # also UnicodeDecodeError and over-long integers
         return Skipped(where, f"malformed JSON line ({first_line(exc)})")
-    return _from_record(record, where)
 
 
 def read_csv(

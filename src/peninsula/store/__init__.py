@@ -11,7 +11,7 @@ components it touched, each row's merged id, the new edges. Reads return typed r
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +21,7 @@ import duckdb
 
 from peninsula.errors import NotFound, StoreError, StoreOutdated
 from peninsula.knowledge import Knowledge
+from peninsula.outputs import database_problem
 from peninsula.records import (
     Analysis,
     Commitment,
@@ -60,6 +61,14 @@ __all__ = [
 ]
 
 
+# Offline always: DuckDB never installs nor loads an extension by itself (a SQLite file would
+# otherwise make it download its scanner).
+_OFFLINE: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class BatchResult:
     added: int
@@ -72,19 +81,33 @@ class Store:
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = path
-        if read_only and not path.exists():
+        if read_only and not path.exists() and not path.is_symlink():
             raise NotFound(f"no database at {path}; run 'peninsula build' first")
+        problem = database_problem(path)
+        if problem is not None:
+            raise StoreError(problem)
         try:
-            self._con = duckdb.connect(str(path), read_only=read_only)
+            # Offline always: DuckDB never fetches nor loads an extension by itself.
+            self._con = duckdb.connect(str(path), read_only=read_only, config=_OFFLINE)
             self._writer = writes.Writer(self._con)
-        except duckdb.Error as exc:
+        except (duckdb.Error, OSError) as exc:
             raise StoreError(f"cannot open {path}: {_first_line(exc)}") from None
-        if not read_only:
-            self._migrate()
-        elif self._version() < LATEST:
+        try:
+            self._migrate() if not read_only else self._check_version()
+        except duckdb.Error as exc:
             self._con.close()
+            raise StoreError(f"cannot use {path}: {_first_line(exc)}") from None
+        except StoreError:
+            self._con.close()
+            raise
+
+    def _check_version(self) -> None:
+        tables = {row[0] for row in self._con.execute("SHOW TABLES").fetchall()}
+        if "schema_migrations" not in tables:
+            raise StoreError(f"{self.path} is a DuckDB database but not a peninsula knowledge base")
+        if self._version() < LATEST:
             raise StoreOutdated(
-                f"{path} was built by an older peninsula: run 'peninsula build' to update it"
+                f"{self.path} was built by an older peninsula: run 'peninsula build' to update it"
             )
 
     def __enter__(self) -> Store:
@@ -367,13 +390,19 @@ class Store:
             for r in self._dicts("SELECT * FROM documents ORDER BY published NULLS LAST, id")
         ]
 
-    def export(self, out_dir: Path, fmt: ExportFormat) -> list[Path]:
-        return export(self._con, out_dir, fmt)
+    def export(
+        self, out_dir: Path, fmt: ExportFormat, on_replace: Callable[[Path], None] | None = None
+    ) -> list[Path]:
+        return export(self._con, out_dir, fmt, on_replace)
 
     def _dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        cursor = self._con.execute(sql, list(params))
-        names = [d[0] for d in cursor.description or []]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        try:
+            cursor = self._con.execute(sql, list(params))
+            names = [d[0] for d in cursor.description or []]
+            found = cursor.fetchall()
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot read {self.path}: {_first_line(exc)}") from None
+        return [dict(zip(names, row, strict=True)) for row in found]
 
 
 def _first_line(exc: BaseException) -> str:

@@ -6,12 +6,17 @@ its evidence); statements as found per document, each with the merged statement 
 
 from __future__ import annotations
 
+import csv
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import IO, Any, Literal
 
 import duckdb
 
 from peninsula.errors import StoreError
+from peninsula.outputs import neutralise_cell, open_output, output_folder
 
 ExportFormat = Literal["jsonl", "parquet", "csv"]
 
@@ -95,27 +100,69 @@ JSON_COLUMNS = frozenset(
         "members",
     }
 )
-_OPTIONS = {"jsonl": "FORMAT json", "parquet": "FORMAT parquet", "csv": "FORMAT csv, HEADER true"}
+_OPTIONS = {"jsonl": "FORMAT json", "parquet": "FORMAT parquet"}
 
 
-def export(con: duckdb.DuckDBPyConnection, out_dir: Path, fmt: ExportFormat) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
+def export(
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    fmt: ExportFormat,
+    on_replace: Callable[[Path], None] | None = None,
+) -> list[Path]:
+    """One file per contract table in `out_dir`. Files are never written through a symbolic
+    link; CSV cells a spreadsheet would run as formulas are made inert (`outputs`).
+    `on_replace` hears of each file that existed before and was overwritten."""
+    output_folder(out_dir)
     written = []
-    for table, columns in EXPORT_COLUMNS.items():
-        target = out_dir / f"{table}.{fmt}"
-        select = ", ".join(
-            f"CAST({c} AS VARCHAR) AS {c}" if fmt == "csv" and c in JSON_COLUMNS else c
-            for c in columns
-        )
-        # COPY takes no parameter for its target: the path is quoted, the rest is fixed.
-        quoted = str(target).replace("'", "''")
-        try:
-            con.execute(
-                f"COPY (SELECT {select} FROM {_EXPORT_FROM.get(table, table)} ORDER BY id)"
-                f" TO '{quoted}' ({_OPTIONS[fmt]})"
+    with tempfile.TemporaryDirectory(prefix="peninsula-export-") as scratch:
+        for table, columns in EXPORT_COLUMNS.items():
+            name = f"{table}.{fmt}"
+            select = ", ".join(
+                f"CAST({c} AS VARCHAR) AS {c}" if fmt == "csv" and c in JSON_COLUMNS else c
+                for c in columns
             )
-        except duckdb.Error as exc:
-            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise StoreError(f"cannot export {table}: {message}") from None
-        written.append(target)
+            query = f"SELECT {select} FROM {_EXPORT_FROM.get(table, table)} ORDER BY id"
+            try:
+                if fmt == "csv":
+                    with open_output(out_dir, name, newline="") as (stream, replaced):
+                        _write_csv(con, query, columns, stream)
+                else:
+                    # DuckDB writes a private scratch file, copied out without following a link.
+                    # COPY takes no parameter for its target: the path is quoted, the rest fixed.
+                    staged = Path(scratch) / name
+                    quoted = str(staged).replace("'", "''")
+                    con.execute(f"COPY ({query}) TO '{quoted}' ({_OPTIONS[fmt]})")
+                    with (
+                        staged.open("rb") as source,
+                        open_output(out_dir, name, binary=True) as (stream, replaced),
+                    ):
+                        shutil.copyfileobj(source, stream)
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot export {table}: {_first_line(exc)}") from None
+            except OSError as exc:
+                raise StoreError(f"cannot export {table}: {exc.strerror or exc}") from None
+            written.append(out_dir / name)
+            if replaced and on_replace is not None:
+                on_replace(out_dir / name)
     return written
+
+
+def _write_csv(
+    con: duckdb.DuckDBPyConnection, query: str, columns: Sequence[str], stream: IO[str]
+) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(columns)
+    cursor = con.execute(query)
+    while found := cursor.fetchmany(1000):
+        writer.writerows([neutralise_cell(_csv_value(v)) for v in row] for row in found)
+
+
+def _csv_value(value: Any) -> Any:
+    """A value as DuckDB's own CSV writer spells it: booleans in lower case, NULL empty."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
