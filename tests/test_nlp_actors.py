@@ -55,7 +55,7 @@ def test_former_holders_are_not_resolved_by_date(knowledge: Knowledge) -> None:
 
 def test_description_before_a_name_is_a_title(knowledge: Knowledge) -> None:
     found = resolved(actors_in("North Korean leader Kim Jong Un fired a missile.", knowledge))
-    assert found == [("Kim Jong Un", "kim_jong_un", "name")]
+    assert found == [("leader", "kim_jong_un", "title"), ("Kim Jong Un", "kim_jong_un", "name")]
 
 
 def test_the_un_leader_and_his_office(knowledge: Knowledge) -> None:

@@ -68,3 +68,57 @@ def _dates(text: str) -> list[list[str | None]]:
     doc = load_pipeline(MODEL)(text)
     analysis = analyse_doc(doc, document, default_knowledge(), event_classifier=False)
     return [[m.date for m in c.mentions] for c in analysis.commitments]
+
+
+def test_a_pledge_reported_of_another_side_is_that_sides() -> None:
+    found = _analyse("Kim Yo Jong said Donald Trump would meet Kim Jong Un again soon.")
+    assert [a for a, _, _ in found if a] in ([], ["donald_trump"])
+
+
+def test_an_outlet_never_commits() -> None:
+    found = _analyse("KCNA said Kim Jong Un vowed to expand the navy.")
+    assert "kcna" not in [a for a, _, _ in found]
+
+
+def _events(
+    text: str, published: str = "2025-10-29", targets: bool = False
+) -> list[tuple[str | None, str]]:
+    raw = RawArticle(origin="t.txt", text=text, source_kind="text")
+    document = Document(
+        id="d", origins=("t.txt",), text=text, title=None, outlet=None, url=None,
+        dateline=None, header_lines=(), raw=raw,
+        date=DateDecision(published=published, precision="day", confidence=1.0),
+    )  # fmt: skip
+    doc = load_pipeline(MODEL)(text)
+    analysis = analyse_doc(doc, document, default_knowledge(), event_classifier=False)
+    return [(e.source, (e.target or "") if targets else e.trigger) for e in analysis.events]
+
+
+def test_we_in_a_leaders_quotation_acts_as_the_leader() -> None:
+    text = '"We will resume talks with North Korea soon," Lee Jae Myung said on Monday.'
+    sources = [s for s, t in _events(text) if t != "said"]
+    assert sources and set(sources) == {"lee_jae_myung"}
+
+
+def test_his_administration_acts_as_him() -> None:
+    text = "Lee Jae Myung said his administration will expand cooperation with China."
+    sources = [s for s, t in _events(text) if t != "said"]
+    assert sources and set(sources) == {"lee_jae_myung"}
+
+
+def test_an_attack_after_a_temporal_preposition_is_not_the_subjects() -> None:
+    text = "The US State Department advised against travel to Peru after the hotel bombing."
+    assert [s for s, t in _events(text) if t == "bombing"] in ([], [None])
+
+
+def test_an_unknown_body_of_a_state_acts_as_that_state() -> None:
+    text = "Japan vowed to expel the leaders of China's Harbor Lantern movement."
+    events = _events(text, targets=True)
+    assert ("JPN", "CHN") in events
+
+
+def test_a_statement_dismissing_talks_is_its_authors_act() -> None:
+    text = (
+        "Talks stalled after Kim Yo Jong's statement dismissing the offer from the United States."
+    )
+    assert ("kim_yo_jong", "dismissing") in _events(text)

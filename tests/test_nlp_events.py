@@ -15,7 +15,7 @@ from peninsula.knowledge.events import (
     load_event_data,
     load_patterns,
 )
-from peninsula.nlp import events_embed, load_pipeline
+from peninsula.nlp import events, load_pipeline
 from peninsula.nlp.actors import find_actors
 from peninsula.nlp.events import find_events
 from peninsula.pipeline import prepare
@@ -154,7 +154,7 @@ def test_every_event_has_its_evidence(
     for event in new_year + press_conference + guterres:
         assert event.sentence.strip() and event.trigger in event.sentence
         assert event.char_end - event.char_start == len(event.sentence)
-        assert event.summary and event.decided_by == "pattern"
+        assert event.summary and event.decided_by in ("pattern", "embedding")
         assert event.statement_id is None and event.date is None
         assert event.code.startswith(event.root)
 
@@ -324,17 +324,18 @@ def test_no_event_without_an_interaction(knowledge: Knowledge) -> None:
 # --- the embedding path and its fallback -----------------------------------------------------
 
 
-def test_rules_only_when_the_embedding_extra_is_missing(
+def test_words_only_model_when_the_embedding_extra_is_missing(
     knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    events_embed.classifier_over.cache_clear()
-    monkeypatch.setattr(events_embed, "load_model", lambda: None)
+    events.model_for.cache_clear()
+    monkeypatch.setattr(events, "load_model", lambda: None)
     try:
-        events = events_in("Japan praised South Korea's efforts.", knowledge, embeddings=True)
-        assert [e.decided_by for e in events] == ["pattern"]
-        assert events_embed.classifier_for(knowledge.events) is None
+        model = events.model_for(knowledge.event_types, embeddings=True)
+        assert model is not None and not model.needs_embeddings
+        found = events_in("Japan praised South Korea's efforts.", knowledge, embeddings=True)
+        assert [e.decided_by for e in found] == ["pattern"]
     finally:
-        events_embed.classifier_over.cache_clear()
+        events.model_for.cache_clear()
 
 
 def test_embeddings_label_what_no_pattern_covers(knowledge: Knowledge) -> None:

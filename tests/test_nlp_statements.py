@@ -296,3 +296,26 @@ def test_random_punctuation_never_crashes(knowledge: Knowledge) -> None:
             assert statement.kind in ("direct", "indirect", "mixed")
             if statement.source is not None:
                 assert 0 <= statement.source.start < statement.source.end <= len(doc.text)
+
+
+# --- carriers: an outlet is not the speaker of the words it carries ---------------------------
+
+
+def test_an_outlet_gives_way_to_the_speaker_it_quotes(knowledge: Knowledge) -> None:
+    text = '"We will answer firmly," Kim Jong Un said, according to the AP.'
+    assert said(statements_in(text, knowledge), "We will answer firmly").speaker == "kim_jong_un"
+
+
+def test_an_outlet_citing_someone_carries_their_words(knowledge: Knowledge) -> None:
+    text = "Seoul must stop the leaflets at once, state media KCNA said, citing Kim Yo Jong."
+    statement = said(statements_in(text, knowledge), "stop the leaflets")
+    assert statement.speaker == "kim_yo_jong"
+
+
+def test_a_group_speaks_through_its_first_member(knowledge: Knowledge) -> None:
+    text = (
+        "Antony Blinken, Yoko Kamikawa and Park Jin met in Jakarta. "
+        "The three ministers said the launch was a grave threat."
+    )
+    statement = said(statements_in(text, knowledge, date(2023, 11, 8)), "grave threat")
+    assert statement.speaker in ("antony_blinken", "yoko_kamikawa", "park_jin")

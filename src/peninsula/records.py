@@ -108,6 +108,10 @@ class Actor:
     # mouth), and whether its people's romanised names put the family name first (Lee Jae Myung).
     government: str | None = None
     family_name_first: bool = False
+    # People: "male" or "female" where public (actors.csv), or as the text gives it (Mr., "she").
+    gender: str | None = None
+    # Unverified people: the body the text places them in ("spokesman of the Defense Ministry").
+    affiliation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +210,13 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A stretch of a document's text that names an actor; `actor_id` is None until resolved."""
+    """A stretch of a document's text that names an actor; `actor_id` is None until resolved.
+
+    `method` names the resolver's sieve that resolved it (`nlp.actors`). `carrier` is True for
+    a news outlet (an actor of kind `media`), which carries others' words, and for the source of
+    an "according to": statements and events prefer a person or body named as the one speaking,
+    and a carrier takes no part in the events it reports.
+    """
 
     document_id: str
     char_start: int
@@ -215,6 +225,7 @@ class Mention:
     label: str
     actor_id: str | None
     method: str
+    carrier: bool = False
 
     @property
     def id(self) -> str:

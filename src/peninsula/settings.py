@@ -25,8 +25,8 @@ class Settings:
     actors_files: tuple[Path, ...] = ()
     # Sentence embeddings for cross-document merging; off falls back to lexical similarity.
     embeddings: bool = True
-    # The embedding classifier for sentences the event patterns miss. Off by default: on PLOVER it
-    # adds 0.003 accuracy (0.8385 -> 0.8416) for about four times the CPU per article (ECB+).
+    # Which learned event-type model runs: off (default) the words-only one; on, the one over
+    # sentence embeddings (better on every figure, about 7x the extraction CPU per article).
     event_classifier: bool = False
 
     @classmethod

@@ -3,9 +3,11 @@
 `load_knowledge()` reads and checks all of it at start (a DataFileError names the file and line);
 nothing in peninsula reads a data file at import time or anywhere else. The result is immutable.
 One module per kind of file: `files` (reading helpers), `actors` (actors, roles, titles,
-metonymy, offices, outlets, boilerplate), `time_words` (the time vocabulary), `events` (CAMEO
-codes, event patterns, event cues), `speech` (statement cues), `links` (the event link models),
-`models_speakers` (the attribution model, `speaker_model.json`, as `Knowledge.speakers`).
+metonymy, offices, outlets, boilerplate), `references` (words that refer to actors without
+naming them), `time_words` (the time vocabulary), `events` (CAMEO codes, event patterns, event
+cues), `speech` (statement cues), `links` (the event link models), `models_speakers` (the
+attribution model, `speaker_model.json`, as `Knowledge.speakers`), `models` (the learned
+event-type model's weights, as `Knowledge.event_types`).
 """
 
 from __future__ import annotations
@@ -32,12 +34,15 @@ from peninsula.knowledge.actors import (
     load_offices,
     load_outlets,
     load_roles,
+    load_title_ranks,
     load_titles,
 )
 from peninsula.knowledge.events import EventData, load_event_data
 from peninsula.knowledge.files import Located, data_path, parse_day, read_rows
 from peninsula.knowledge.links import LinkModel, LinkModels, load_link_models
+from peninsula.knowledge.models import EventTypeModels, load_shipped_event_type_models
 from peninsula.knowledge.models_speakers import SpeakerModel, load_speaker_model
+from peninsula.knowledge.references import References, load_references
 from peninsula.knowledge.speech import CueVocabulary, load_speech_cues
 from peninsula.knowledge.time_words import TimeWords, load_time_words
 from peninsula.records import Actor, Role
@@ -46,6 +51,7 @@ __all__ = [
     "ACTOR_KINDS",
     "Actor",
     "BoilerplateRule",
+    "EventTypeModels",
     "Knowledge",
     "LinkModel",
     "LinkModels",
@@ -80,6 +86,10 @@ class Knowledge:
     events: EventData = field(default_factory=EventData)  # cameo.csv, event patterns and cues
     speech: CueVocabulary = field(default_factory=CueVocabulary)  # speech_cues.csv
     speakers: SpeakerModel | None = None  # speaker_model.json; None: the rules alone
+    title_ranks: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    references: References = field(default_factory=References)  # references.csv
+    # The learned event-type model (event_types.json, event_types_lexical.json); none: rules only
+    event_types: EventTypeModels = field(default_factory=EventTypeModels)
     _by_id: Mapping[str, Actor] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     _roles_by_actor: Mapping[str, tuple[Role, ...]] = field(
         default_factory=lambda: MappingProxyType({}), repr=False
@@ -174,6 +184,9 @@ def assemble(actors: list[tuple[Actor, Located]], roles: list[tuple[Role, Locate
         ),
         speech=load_speech_cues(data_path("speech_cues.csv")),
         speakers=load_speaker_model(data_path("speaker_model.json")),
+        title_ranks=MappingProxyType(load_title_ranks(data_path("titles.csv"))),
+        references=load_references(data_path("references.csv")),
+        event_types=load_shipped_event_type_models(),
         _by_id=MappingProxyType(by_id),
         _roles_by_actor=MappingProxyType({k: tuple(v) for k, v in roles_by_actor.items()}),
     )

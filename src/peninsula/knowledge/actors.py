@@ -25,6 +25,7 @@ ACTOR_COLUMNS = ("id", "name", "kind")
 # How a state's people write their romanised names: "family-given" (Lee Jae Myung: the surname
 # is the first word) or "given-family" (Donald Trump: the last word), the default.
 NAME_ORDERS = frozenset({"family-given", "given-family"})
+GENDERS = frozenset({"male", "female"})
 ROLE_COLUMNS = ("actor", "title", "of", "start")
 
 
@@ -69,6 +70,11 @@ def _actor(row: Mapping[str, Any], path: Path, line: int) -> Actor:
         raise DataFileError(path, line, "only a state has a government or a name_order")
     if order and order not in NAME_ORDERS:
         raise DataFileError(path, line, f"name_order {order!r} not one of {sorted(NAME_ORDERS)}")
+    gender = str(row.get("gender") or "") or None
+    if gender and kind != "person":
+        raise DataFileError(path, line, "only a person has a gender")
+    if gender and gender not in GENDERS:
+        raise DataFileError(path, line, f"gender {gender!r} not one of {sorted(GENDERS)}")
     return Actor(
         id=str(row["id"]),
         name=str(row["name"]),
@@ -79,6 +85,7 @@ def _actor(row: Mapping[str, Any], path: Path, line: int) -> Actor:
         demonyms=_listed(row.get("demonyms")),
         government=government,
         family_name_first=order == "family-given",
+        gender=gender,
     )
 
 
@@ -188,6 +195,27 @@ def load_titles(path: Path) -> dict[str, tuple[str, ...]]:
         row["title"]: split_list(row.get("aliases", "").lower())
         for _, row in read_rows(path, ("title",))
     }
+
+
+# A title with no rank counts as the least prominent.
+LOWEST_RANK = 9
+
+
+def load_title_ranks(path: Path) -> dict[str, int]:
+    """How prominent each title is, 1 (a head of state) to 9: it breaks a tie between two
+    people a bare surname or a description could mean ("Lee": the president, not the spy
+    chief)."""
+    if not path.exists():
+        return {}
+    ranks: dict[str, int] = {}
+    for line, row in read_rows(path, ("title",)):
+        value = row.get("rank", "")
+        if not value:
+            continue
+        if not value.isdigit() or not 1 <= int(value) <= LOWEST_RANK:
+            raise DataFileError(path, line, f"rank {value!r} is not a whole number 1-9")
+        ranks[row["title"]] = int(value)
+    return ranks
 
 
 def load_metonyms(path: Path, by_id: Mapping[str, Actor]) -> dict[str, tuple[str, ...]]:

@@ -1,8 +1,9 @@
 """The spaCy stage: parse documents in parallel and run the extraction components over each Doc.
 
-Per document, in order: actors (mentions), time expressions, statements, events (tied to the
-statement they are reported in), each dated by its own clause (`when.Dater`), then the
-commitments those statements and events make.
+Per document, in order: actors (the entity resolver: every mention resolved once, for all
+later stages), time expressions, statements (then a quoted "we"/"I" is its speaker), events
+(tied to the statement they are reported in), each dated by its own clause (`when.Dater`), then
+the commitments those statements and events make.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from spacy.tokens import Doc
 
 from peninsula.errors import SettingsError
 from peninsula.knowledge import Knowledge
-from peninsula.nlp.actors import find_actors
+from peninsula.nlp.actors import country_hints, find_actors, own_words
 from peninsula.nlp.commitments import find_commitments
 from peninsula.nlp.events import find_events
 from peninsula.nlp.statements import find_statements
@@ -126,7 +127,7 @@ def analyse_doc(
 ) -> Analysis:
     """The extraction stages over one parsed document."""
     on = anchor_day(document)
-    found = find_actors(doc, document.id, on, knowledge)
+    found = find_actors(doc, document.id, on, knowledge, country_hints(document, knowledge))
     timexes = find_timexes(document.text, document.date.published, doc, knowledge)
     dater = Dater(
         doc, timexes, (document.date.published, document.date.precision), knowledge.time_words
@@ -134,15 +135,17 @@ def analyse_doc(
     statements = [
         dater.statement(s) for s in find_statements(doc, document.id, found.mentions, knowledge)
     ]
+    mentions = sorted(
+        [*found.mentions, *own_words(doc, statements, found.mentions, knowledge)],
+        key=lambda m: (m.char_start, m.char_end),
+    )
     events = [
         dater.event(e, statements)
-        for e in find_events(
-            doc, document.id, found.mentions, knowledge, on, embeddings=event_classifier
-        )
+        for e in find_events(doc, document.id, mentions, knowledge, on, embeddings=event_classifier)
     ]
-    commitments = find_commitments(doc, statements, events, found.mentions, knowledge, on)
+    commitments = find_commitments(doc, statements, events, mentions, knowledge, on)
     return Analysis(
-        found.mentions,
+        mentions,
         found.new_actors,
         timexes,
         _unique(statements),

@@ -2,8 +2,10 @@
 
 A promise is found two ways:
 
-- a `pledged` event: its committer is who reported it (the speaker of "the minister said her
-  government would work toward reopening…") or else its source ("the envoy pledged…"); its
+- a `pledged` event: its committer is who reported it when the pledge is their own side's (the
+  speaker of "the minister said her government would work toward reopening…"), else its source
+  ("the envoy pledged…", "the envoy said Tokyo remains willing to…"; an outlet only carries a
+  pledge); its
   wording is what the trigger's clause promises;
 - a statement of intent: a statement whose cue is a verb of promising ("vowed to expand…",
   "pledged the agency's full support"), or whose content is a future clause (will, would,
@@ -52,7 +54,7 @@ def find_commitments(
         span = _promised_span(doc, event.trigger_start, cues)
         if span is None:
             continue
-        actor = event.reported_by or event.source
+        actor = _committer(event, knowledge, on)
         owner = _statement_of(event, statements)
         mention = CommitmentMention(
             document_id=event.document_id,
@@ -85,6 +87,20 @@ def find_commitments(
         )
         found.append((statement.speaker, statement.speaker_text, mention, _words(content)))
     return _merge(found)
+
+
+def _committer(event: Event, knowledge: Knowledge, on: date | None) -> str | None:
+    """Who reported the pledge when it is their own or their side's ("the minister said her
+    government would..."), else who made it: "the envoy said Tokyo remains willing to talk" is
+    Tokyo's pledge, and an outlet only carries one."""
+    reporter = knowledge.actor(event.reported_by) if event.reported_by else None
+    if event.reported_by is None or (reporter is not None and reporter.kind == "media"):
+        return event.source or event.reported_by
+    source = event.source
+    if source is None or source == event.reported_by:
+        return event.reported_by
+    side = knowledge.state_of(event.reported_by, on)
+    return event.reported_by if side is None or knowledge.state_of(source, on) == side else source
 
 
 def _promised_span(doc: Doc, trigger_start: int, cues: EventCues) -> Span | None:

@@ -9,23 +9,33 @@ hosted the other way round (the `paired` code of `cameo.csv`).
 
 Events inside reported speech keep their own source; `reported_by` is who said it.
 
-Where no pattern matches but the sentence's main predicate links actors, the optional
-embedding classifier (`events_embed`) may label it with the closest hand-written example;
-`decided_by` says which path decided each event. Everything the coder reads comes from the
-`Knowledge` passed in (`Knowledge.events`).
+The learned event-type model (`nlp.event_types`; over sentence embeddings when `embeddings` is
+on and the extra is installed, else over words) reads each sentence with a trigger or with a
+main predicate linking actors. Where no pattern coded an event, it codes the main predicate's
+when sure (`NEW_EVENT_FLOOR`: "the North fired a missile"); its category replaces the main
+pattern's only when it is very sure (`OVERRIDE_FLOOR`: patterns are the precise part); where the
+cue words find the main trigger actual, its modality is taken when sure (`MODALITY_FLOOR`). A
+pledged deed is then coded as the intent to do it (`coded_as`: AGREE for cooperation).
+`decided_by` says which path typed each event ("embedding": the learned model). Everything the
+coder reads comes from the `Knowledge` passed in (`Knowledge.events`, `Knowledge.event_types`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import date
-from functools import partial
+from functools import cache, partial
+from types import MappingProxyType
+from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
 from peninsula.knowledge import Knowledge
-from peninsula.knowledge.events import Cameo, Pattern
-from peninsula.nlp.events_embed import MIN_SIMILARITY, classifier_for
+from peninsula.knowledge.events import Cameo, EventData, Pattern
+from peninsula.knowledge.models import CATEGORY_NONE, EventTypeModels
+from peninsula.nlp.event_types import EventTypeModel, EventTypePrediction
+from peninsula.nlp.events_embed import load_model
 from peninsula.nlp.modality import coded_as, modality
 from peninsula.nlp.participants import (
     Context,
@@ -38,6 +48,18 @@ from peninsula.nlp.participants import (
 from peninsula.nlp.triggers import sentence_hits
 from peninsula.records import DecidedBy, Event, Mention, Modality
 
+# Where the learned model (`nlp.event_types`, weights in `Knowledge.event_types`) decides; chosen
+# on the PLOVER gold set's training part and the training sentences' dev split
+# (`benchmarks/event_types.py --product`), never on a test set.
+# A pattern's category stands unless the model is at least this sure of another one.
+OVERRIDE_FLOOR = 0.9
+# Where no pattern coded an event, the model codes the main predicate's when at least this sure;
+# so is a pattern's event that lacks the target it asks for, when a known actor did it.
+NEW_EVENT_FLOOR = 0.5
+# Cue words say when an event is not actual ("may", "vowed", "not"); where they say nothing, the
+# model's modality is taken when at least this sure. (The model over the cues measured worse.)
+MODALITY_FLOOR = 0.7
+
 
 def find_events(
     doc: Doc,
@@ -48,28 +70,97 @@ def find_events(
     *,
     embeddings: bool = True,
 ) -> list[Event]:
-    """The events `doc` reports. `embeddings=False` forces the rules-only path."""
+    """The events `doc` reports. `embeddings=False` runs the words-only event-type model."""
     context = Context(document_id, knowledge, on, knowledge.events, actors_by_token(doc, mentions))
-    classifier = classifier_for(context.data) if embeddings else None
+    sentences = list(doc.sents)
+    hits = [sentence_hits(sentence, context.data) for sentence in sentences]
+    predicates = [_main_predicate(sentence, context) for sentence in sentences]
+    candidates = [
+        i
+        for i, predicate in enumerate(predicates)
+        if hits[i] or (predicate is not None and has_participants(find_parties(predicate, context)))
+    ]
+    model = model_for(knowledge.event_types, embeddings=embeddings)
+    guesses: dict[int, EventTypePrediction] = {}
+    if model is not None and candidates:
+        found = model.predict([sentences[i].text for i in candidates])
+        guesses = dict(zip(candidates, found, strict=True))
     events: list[Event] = []
-    unmatched: list[tuple[Span, Token]] = []
-    for sentence in doc.sents:
-        found = [
-            event
-            for hit in sentence_hits(sentence, context.data)
-            for event in _events_for(sentence, hit.token, hit.code, hit.pattern, "pattern", context)
-        ]
-        events += found
-        predicate = None if found else _main_predicate(sentence, context)
-        if predicate is not None and has_participants(find_parties(predicate, context)):
-            unmatched.append((sentence, predicate))
-    if classifier is not None and unmatched:
-        labels = classifier.nearest([s.text for s, _ in unmatched])
-        for (sentence, predicate), (code, score) in zip(unmatched, labels, strict=True):
-            if score >= MIN_SIMILARITY:
-                events += _events_for(sentence, predicate, code, None, "embedding", context)
+    for i, sentence in enumerate(sentences):
+        guess = guesses.get(i)
+        coded: list[Event] = []
+        if hits[i]:
+            main = min(hits[i], key=lambda hit: _height(hit.token))
+            for hit in hits[i]:
+                heard = guess if hit is main else None
+                coded += _events_for(sentence, hit.token, hit.code, hit.pattern, context, heard)
+        predicate = predicates[i]
+        new = guess is not None and _confident(guess, NEW_EVENT_FLOOR)
+        if not coded and predicate is not None and guess is not None and new:
+            code = model_code(guess, context.data)
+            coded = _events_for(sentence, predicate, code, None, context, guess)
+        events += coded
     events.sort(key=lambda e: e.char_start)
     return events
+
+
+@cache
+def model_for(models: EventTypeModels, *, embeddings: bool) -> EventTypeModel | None:
+    """The event-type model to run: over sentence embeddings when asked for and available,
+    else over words; None when neither is shipped."""
+    if embeddings and models.embedding is not None:
+        encoder = load_model()
+        if encoder is not None:
+            return EventTypeModel(models.embedding, partial(_encode, encoder))
+    return EventTypeModel(models.lexical) if models.lexical is not None else None
+
+
+def _encode(encoder: Any, texts: Sequence[str]) -> Any:
+    return encoder.encode(
+        list(texts), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+    )
+
+
+def _confident(guess: EventTypePrediction, floor: float) -> bool:
+    return guess.category != CATEGORY_NONE and guess.confidence >= floor
+
+
+def model_code(guess: EventTypePrediction, data: EventData) -> str:
+    """The CAMEO code for the model's category: its code head's when it gives one, else the
+    category's broadest code (`EventData.broadest`)."""
+    for code in (guess.cameo, guess.best_cameo):
+        entry = data.cameo.get(code or "")
+        if entry is not None and entry.plover == guess.category:
+            return entry.code
+    return _broadest(data)[guess.category]
+
+
+@cache
+def _broadest(data: EventData) -> Mapping[str, str]:
+    """Each PLOVER category's broadest CAMEO code: the root code holding most of the category's
+    codes, else its shortest code ("045" for a category with no root)."""
+    codes: dict[str, list[str]] = defaultdict(list)
+    for entry in data.cameo.values():
+        if entry.plover:
+            codes[entry.plover].append(entry.code)
+    best = {}
+    for category, found in codes.items():
+        roots = [c for c in found if len(c) == 2]
+        if roots:
+            best[category] = max(
+                roots, key=lambda r: (sum(c.startswith(r) for c in found), -int(r))
+            )
+        else:
+            best[category] = min(found, key=lambda c: (len(c), c))
+    return MappingProxyType(best)
+
+
+def _height(token: Token) -> int:
+    """How many steps below its sentence's root `token` sits."""
+    steps = 0
+    while token.head.i != token.i and steps < 50:
+        token, steps = token.head, steps + 1
+    return steps
 
 
 def _events_for(
@@ -77,14 +168,28 @@ def _events_for(
     trigger: Token,
     code: str,
     pattern: Pattern | None,
-    decided_by: DecidedBy,
     context: Context,
+    guess: EventTypePrediction | None = None,
 ) -> list[Event]:
+    """The events of one trigger. `guess`, the model's reading of the sentence when the trigger
+    is its main one, decides the modality when sure, and the category over a pattern's when very
+    sure."""
     speaker = reporters(trigger, context)
     parties = find_parties(trigger, context, speaker, code)
-    if not _worth_coding(parties, pattern):
+    if not _worth_coding(parties, pattern, guess):
         return []
+    decided_by: DecidedBy = "pattern" if pattern is not None else "embedding"
+    entry = context.data.cameo[code]
+    sure = guess is not None and _confident(guess, OVERRIDE_FLOOR)
+    if pattern is not None and guess is not None and sure and guess.category != entry.plover:
+        code, decided_by = model_code(guess, context.data), "embedding"
     mode = modality(trigger, pattern, context.data.cues)
+    if (
+        mode == "actual"
+        and guess is not None
+        and guess.modalities[guess.modality] >= MODALITY_FLOOR
+    ):
+        mode = guess.modality
     code = coded_as(code, mode, context.data)
     entry = context.data.cameo[code]
     reporter = speaker[0] if speaker else None
@@ -111,16 +216,21 @@ def _same_side(source: str | None, target: str | None, context: Context) -> bool
     return state(source, context.on) == target or state(target, context.on) == source
 
 
-def _worth_coding(parties: Parties, pattern: Pattern | None) -> bool:
+def _worth_coding(
+    parties: Parties, pattern: Pattern | None, guess: EventTypePrediction | None
+) -> bool:
     """An event needs a participant; unknown ones (an agent noun, a named entity) only on a
-    pattern's word, and a bare pledge ("pledged to strengthen safety") needs a target."""
+    pattern's word, and a bare pledge ("pledged to strengthen safety") needs a target. Without
+    a pattern, the model's confident reading of a deed needs a known actor on either side."""
     known = bool(parties.sources or parties.targets)
     if not known and not (parties.source_text or parties.target_text):
         return False
     if parties.targets:
         return True
     if pattern is None:
-        return False
+        return known and guess is not None
+    if parties.sources and guess is not None and _confident(guess, NEW_EVENT_FLOOR):
+        return True  # "the North fired a missile off its coast": no target, but surely a deed
     return not pattern.target_required and not (pattern.pledge and not pattern.objects)
 
 

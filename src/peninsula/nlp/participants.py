@@ -8,8 +8,9 @@ Lima"), plus its conjuncts ("Peru, Chile and Bolivia"). An event noun in a conce
 circumstantial phrase ("despite stalled talks with X", "amid ...") is the clause's background:
 it borrows no participant from the clause and keeps only its own ("with X"). Temporal phrases
 ("after talks with Trump, Lee said") do borrow the subject. Within reported speech, "the
-government" or "we" in a speaker's mouth is the speaker's government (the `government` of their
-state in actors.csv).
+government" or "we" in a speaker's mouth that the resolver left unresolved is the speaker's
+government (the `government` of their state in actors.csv); one it resolved stays ("his
+administration": the president; a quoted "we": the quote's speaker).
 """
 
 from __future__ import annotations
@@ -81,6 +82,10 @@ _CLIMB_FOR_SUBJECT = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp", "acl
 _BACKGROUND_PREPS = frozenset(
     ["despite", "in spite of", "notwithstanding", "amid", "amidst", "given"]
 )
+# A conflict noun (threats, protests, force, coercion, attacks: CAMEO 13-20) after a temporal
+# preposition is background too ("advised against travel after the shooting"): the subject did
+# not shoot. Talks and visits there stay the subject's own.
+_CONFLICT_ROOTS = frozenset({"13", "14", "15", "16", "17", "18", "19", "20"})
 # Prepositions of circumstance: what hangs off them is not the trigger's object ...
 _ADJUNCT_PREPS = frozenset(
     [
@@ -150,10 +155,11 @@ def has_participants(parties: Parties) -> bool:
 
 
 def actors_by_token(doc: Doc, mentions: Iterable[Mention]) -> dict[int, tuple[str, ...]]:
-    """The actor ids each token's mentions resolve to."""
+    """The actor ids each token's mentions resolve to; an outlet carries what it reports and
+    takes no part in it."""
     found: dict[int, list[str]] = {}
     for mention in mentions:
-        if not mention.actor_id:
+        if not mention.actor_id or mention.carrier:
             continue
         span = doc.char_span(mention.char_start, mention.char_end, alignment_mode="expand")
         for token in span or ():
@@ -186,6 +192,11 @@ def _opens_background(prep: Token) -> bool:
     return of is not None and f"{prep.lower_} {obj.lower_} {of.lower_}" in _BACKGROUND_PREPS
 
 
+def _after_prep(noun: Token) -> bool:
+    """ "after the shooting", "following the attack": the object of a temporal preposition."""
+    return noun.dep_ == "pobj" and noun.head.lower_ in _ADJUNCT_PREPS
+
+
 def _in_background(noun: Token) -> bool:
     """The noun sits in a concessive or circumstantial phrase ("despite stalled talks", "amid
     the collapse of talks", "the talks notwithstanding"), below no verb of its own."""
@@ -211,7 +222,8 @@ def find_parties(
     and demands are addressed to whoever must act: "demanded that Japan withdraw")."""
     addressed = code[:2] in _ADDRESSED_ROOTS
     if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ != "ROOT":
-        return _noun_parties(trigger, context, addressed)
+        background = code[:2] in _CONFLICT_ROOTS and _after_prep(trigger)
+        return _noun_parties(trigger, context, addressed, background)
     return _verb_parties(trigger, context, speaker, addressed)
 
 
@@ -235,8 +247,8 @@ def _verb_parties(
     sources = list(_np_actors(source_head, context)) if source_head is not None else []
     if not sources and source_head is not None and _speaker_pronoun(source_head, context):
         sources = list(speaker)  # "NATO said it would ...": it is the speaker
-    if source_head is not None and _says_government(source_head, context):
-        sources = list(_own_government(sources or list(speaker), context)) or sources
+    if not sources and source_head is not None and _says_government(source_head, context):
+        sources = list(_own_government(speaker, context))
     targets += _object_actors(verb, context, exclude=sources)
     if not targets:
         reported = addressed or context.data.cues.has(verb.lemma_.lower(), "speech")
@@ -249,13 +261,17 @@ def _verb_parties(
     )
 
 
-def _noun_parties(noun: Token, context: Context, addressed: bool) -> Parties:
+def _noun_parties(
+    noun: Token, context: Context, addressed: bool, background: bool = False
+) -> Parties:
     sources: list[str] = []
     for child in noun.children:
         if child.dep_ in ("poss", "compound", "amod", "nmod") and child.i < noun.i:
             sources += _np_actors(child, context)
     subject = None
-    if not sources and not _in_background(noun):  # "despite stalled talks": not the subject's
+    if (
+        not sources and not background and not _in_background(noun)
+    ):  # "despite stalled talks": not the subject's
         verb = _governing_verb(noun)
         subject = _subject(verb) if verb is not None else None
         sources = list(_np_actors(subject, context)) if subject is not None else []
@@ -300,8 +316,8 @@ def _subject(verb: Token) -> Token | None:
             if subject.lower_ in _RELATIVE_PRONOUNS and node.dep_ == "relcl":
                 return node.head
             return subject
-        if dep(node) == "relcl":
-            return node.head
+        if dep(node) == "relcl" or (node.dep_ == "acl" and node.tag_ == "VBG"):
+            return node.head  # "the statement dismissing talks": the statement dismisses
         is_verb = node.pos_ in ("VERB", "AUX")
         if node.head.i == node.i or (is_verb and dep(node) not in _CLIMB_FOR_SUBJECT):
             return None
@@ -339,8 +355,12 @@ def _np_actors(head: Token, context: Context) -> tuple[str, ...]:
     if not found:
         found = [a for c in modifiers for a in context.actors.get(c.i, ())]
     if not found or all(context.knowledge.actor(a) is None for a in found):
-        # "Chilean President Ana Soto", a person the knowledge base lacks: Chile acts
+        # "Chilean President Ana Soto", "Peru's Solidarity Front", an actor the knowledge base
+        # lacks: Chile, Peru acts
         states = [a for c in (head, *modifiers) for a in _demonym_actors(c, context.knowledge)]
+        states += [
+            a for c in modifiers for a in context.actors.get(c.i, ()) if _is_state(a, context)
+        ]
         found = states or found
     if not found:
         found = _owner_actors(head, context)
@@ -348,6 +368,11 @@ def _np_actors(head: Token, context: Context) -> tuple[str, ...]:
         if child.dep_ == "conj" or (child.dep_ == "appos" and child.i in context.actors):
             found += _np_actors(child, context)  # "Peru, Chile and Bolivia"
     return tuple(dict.fromkeys(found))
+
+
+def _is_state(actor_id: str, context: Context) -> bool:
+    actor = context.knowledge.actor(actor_id)
+    return actor is not None and actor.kind == "state"
 
 
 def _owner_actors(head: Token, context: Context) -> list[str]:

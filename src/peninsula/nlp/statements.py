@@ -34,13 +34,18 @@ three modules, run in this order by `find_statements`:
 
 The speaker is the actor of a mention overlapping the source's head token (a name, "the UN
 leader", "he", "his office"); with none, or with several different ones (unless exactly one is
-a person), `speaker` is None and the source text stays in `speaker_text`. `date` is left None:
-the pipeline dates statements.
+a person), `speaker` is None and the source text stays in `speaker_text`. Several actors the
+resolver found as one group ("the three ministers") speak through the first. An outlet (a
+`carrier` mention) gives way to a person or body named as saying the same words: the object of
+its cue ("KCNA quoted the envoy as saying"), of a "citing" beside it, the subject of another
+speech verb in the sentence ("..., the envoy said, according to AP"), or the speaker of an
+overlapping statement in the paragraph. `date` is left None: the pipeline dates statements.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
@@ -53,6 +58,8 @@ from peninsula.records import Mention, Span, Statement, StatementKind
 __all__ = ["find_quotes", "find_statements"]
 
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
+# Sieves of the entity resolver whose several actors on one span are one group speaking.
+_GROUP_METHODS = frozenset({"group", "statement", "pronoun"})
 _EDGE_PUNCT = " \t\n,;:—–-"
 
 
@@ -79,9 +86,78 @@ def find_statements(
     statements: dict[tuple[int, int], Statement] = {}
     for item in found:
         statement = _statement(doc, document_id, item, quotes, mentions, knowledge, cue_tokens)
-        if statement is not None:
-            statements.setdefault((statement.content.start, statement.content.end), statement)
-    return sorted(statements.values(), key=lambda s: (s.content.start, s.content.end))
+        if statement is None:
+            continue
+        key = (statement.content.start, statement.content.end)
+        if key not in statements or _outranks(statement, statements[key], knowledge):
+            statements[key] = statement
+    ordered = sorted(statements.values(), key=lambda s: (s.content.start, s.content.end))
+    return [_uncarried(s, ordered, doc.text, knowledge) for s in ordered]
+
+
+def _carrier(actor_id: str | None, knowledge: Knowledge) -> bool:
+    actor = knowledge.actor(actor_id) if actor_id else None
+    return actor is not None and actor.kind == "media"
+
+
+def _carried(cue: Token, mentions: Sequence[Mention], knowledge: Knowledge) -> str | None:
+    """Whose words an outlet carries: the object of its cue or of a "citing"/"quoting" beside
+    it ("KCNA quoted the envoy as saying", "state media said, citing the minister"), else the
+    subject of another speech verb in the sentence ("'...,' the envoy said, according to AP")."""
+    cues = knowledge.speech.by_word
+    heads = [cue] + [c for c in cue.children if c.dep_ in ("advcl", "xcomp", "conj")]
+    for head in heads:
+        if head is not cue and head.lemma_.lower() not in cues:
+            continue
+        for obj in (c for c in head.children if c.dep_ == "dobj"):
+            found = _speaking(obj, mentions, knowledge)
+            if found:
+                return found
+    for verb in cue.sent:
+        if verb is cue or verb.pos_ != "VERB" or verb.lemma_.lower() not in cues:
+            continue
+        for subject in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+            found = _speaking(subject, mentions, knowledge)
+            if found:
+                return found
+    return None
+
+
+def _speaking(token: Token, mentions: Sequence[Mention], knowledge: Knowledge) -> str | None:
+    """The actor named on `token` that can speak for itself: not an outlet."""
+    for mention in _covering(token, mentions):
+        if mention.actor_id and not _carrier(mention.actor_id, knowledge):
+            return mention.actor_id
+    return None
+
+
+def _outranks(new: Statement, old: Statement, knowledge: Knowledge) -> bool:
+    """Two attributions of the same words ("Kim said, according to the AP"): the speaker
+    wins over the outlet that carries the words, and any speaker over none."""
+    if new.speaker is None:
+        return False
+    return old.speaker is None or (
+        _carrier(old.speaker, knowledge) and not _carrier(new.speaker, knowledge)
+    )
+
+
+def _uncarried(
+    statement: Statement, statements: Sequence[Statement], text: str, knowledge: Knowledge
+) -> Statement:
+    """An outlet is not the speaker of words a person or body in the same paragraph is
+    named as saying: "the envoy said ..., state media reported" is the envoy's."""
+    if not _carrier(statement.speaker, knowledge):
+        return statement
+    content = statement.content
+    paragraph = text.count("\n", 0, content.start)
+    for other in statements:
+        if other is statement or other.speaker is None or _carrier(other.speaker, knowledge):
+            continue
+        if text.count("\n", 0, other.content.start) != paragraph:
+            continue
+        if other.content.start < content.end and content.start < other.content.end:
+            return replace(statement, speaker=other.speaker)
+    return statement
 
 
 def _statement(
@@ -118,6 +194,8 @@ def _statement(
             left, right = source_bounds(named, item.source.head, cue_tokens)
             speaker_text = doc[left:right].text
         speaker = _speaker(named, mentions, knowledge)
+        if _carrier(speaker, knowledge):
+            speaker = _carried(item.cue_token, mentions, knowledge) or speaker
     cue_span = cue_text = None
     if item.cue:
         first, last = item.cue[0], item.cue[-1]
@@ -165,13 +243,24 @@ def _antecedent(source: Token) -> Token:
 
 
 def _speaker(head: Token, mentions: Sequence[Mention], knowledge: Knowledge) -> str | None:
-    start, end = head.idx, head.idx + len(head)
-    ids = list(
-        dict.fromkeys(
-            m.actor_id for m in mentions if m.actor_id and m.char_start < end and start < m.char_end
-        )
-    )
+    """The actor of the mentions on the source's head token, else on its apposition ("the
+    vice minister, Kim Su-ji,"). Several actors on one span that the resolver found as a
+    group ("the three ministers", "It" for their joint statement): its first member speaks
+    for all. Otherwise several actors are no one, unless exactly one is a person."""
+    found = _covering(head, mentions)
+    for child in head.children if not found else ():
+        if child.dep_ == "appos":
+            found = found or _covering(child, mentions)
+    ids = list(dict.fromkeys(m.actor_id for m in found if m.actor_id))
     if len(ids) == 1:
         return ids[0]
-    people = [i for i in ids if (a := knowledge.actor(i)) is not None and a.kind == "person"]
+    spans = {(m.char_start, m.char_end) for m in found}
+    if ids and len(spans) == 1 and all(m.method in _GROUP_METHODS for m in found):
+        return ids[0]
+    people = [i for i in ids if (a := knowledge.actor(i)) is None or a.kind == "person"]
     return people[0] if len(people) == 1 else None
+
+
+def _covering(token: Token, mentions: Sequence[Mention]) -> list[Mention]:
+    start, end = token.idx, token.idx + len(token)
+    return [m for m in mentions if m.actor_id and m.char_start < end and start < m.char_end]
