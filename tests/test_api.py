@@ -44,7 +44,8 @@ def test_events_have_the_export_columns_and_text_codes(db: str) -> None:
         "event_id", "event_date", "date_start", "date_end", "date_precision",
     ]  # fmt: skip
     codes = events["cameo_code"].dropna()
-    assert all(isinstance(c, str) and c.isdigit() and len(c) >= 3 for c in codes)
+    assert all(isinstance(c, str) and c.isdigit() and 2 <= len(c) <= 4 for c in codes)
+    assert any(c.startswith("0") for c in codes)  # zero-padded text, not numbers
     assert set(events["quad_class"].dropna()) <= {1, 2, 3, 4}
 
 

