@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: install
-	$(BIN)/peninsula build --db $(DB)
+	$(BIN)/peninsula build examples --db $(DB)
 	$(BIN)/peninsula export --db $(DB) --out out
 	$(BIN)/peninsula report --db $(DB) --out out/report
 	@echo "knowledge base: $(DB); exports in out/; report: out/report/index.html"

@@ -25,9 +25,10 @@ LAYERS = [
     {"merge"},
     {"store"},
     {"pipeline"},
-    {"query"},
+    {"query", "filters", "eventdata"},
     {"report"},
-    {"cli", "__init__", "__main__"},
+    {"api"},
+    {"cli", "cli_output", "__init__", "__main__"},
 ]
 
 
@@ -79,14 +80,16 @@ def test_only_the_store_writes_sql() -> None:
 
 def test_public_names_are_pinned() -> None:
     assert sorted(peninsula.__all__) == sorted(
-        ["BuildReport", "DataFileError", "DateDecision", "Document", "Knowledge", "NotFound",
-         "PeninsulaError", "RawArticle", "SettingsError", "Settings", "Skipped", "SourceError",
-         "Store", "StoreError", "build", "default_knowledge", "load_knowledge", "prepare"]
+        ["BuildReport", "DataFileError", "DateDecision", "Document", "Knowledge",
+         "KnowledgeBase", "NotFound", "PeninsulaError", "RawArticle", "SettingsError", "Settings",
+         "Skipped", "SourceError", "Store", "StoreError", "build", "default_knowledge",
+         "load_knowledge", "open", "prepare"]
     )  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    "module", ["peninsula", "peninsula.cli", "peninsula.store", "peninsula.query"]
+    "module",
+    ["peninsula", "peninsula.cli", "peninsula.store", "peninsula.query", "peninsula.api"],
 )
 def test_the_read_side_loads_neither_spacy_nor_torch(module: str) -> None:
     """Queries, exports and `--help` start fast: the language models load with the build."""
@@ -103,6 +106,23 @@ def test_python_dash_m_runs_the_cli() -> None:
         [sys.executable, "-m", "peninsula", "--help"], capture_output=True, text=True, check=True
     ).stdout
     assert "build" in found
+
+
+def test_import_peninsula_and_open_load_neither_spacy_nor_torch(tmp_path: Path) -> None:
+    """`import peninsula` and `peninsula.open` (on an empty store) stay on the read side."""
+    heavy = ("spacy", "torch", "sentence_transformers", "transformers")
+    db = tmp_path / "kb.duckdb"
+    code = (
+        "import sys, peninsula\n"
+        f"peninsula.Store(peninsula.Settings().db_path.__class__({str(db)!r})).close()\n"
+        f"kb = peninsula.open({str(db)!r})\n"
+        "assert kb.actors().empty and kb.events().empty\n"
+        f"print([m for m in {heavy!r} if m in sys.modules], peninsula.__version__)"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert found[0] == "[]", found
 
 
 def test_no_module_is_over_600_lines() -> None:

@@ -11,16 +11,17 @@ import pytest
 from typer.testing import CliRunner
 
 from peninsula.cli import app
+from tests.conftest import EXAMPLES
 
 runner = CliRunner()
 
 
 def test_build_show_export_on_the_example_corpus(tmp_path: Path) -> None:
     db = str(tmp_path / "kb.duckdb")
-    result = runner.invoke(app, ["build", "--db", db])
+    result = runner.invoke(app, ["build", str(EXAMPLES), "--db", db])
     assert result.exit_code == 0, result.output
     assert "documents" in result.output and "skipped inputs" in result.output
-    again = runner.invoke(app, ["build", "--db", db])
+    again = runner.invoke(app, ["build", str(EXAMPLES), "--db", db])
     assert "3 unchanged" in again.output
     shown = runner.invoke(app, ["show", "e888", "--db", db, "--json"])
     assert shown.exit_code == 0, shown.output
@@ -98,7 +99,7 @@ def test_build_with_an_extra_actor_file(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def example_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     db = str(tmp_path_factory.mktemp("cli") / "kb.duckdb")
-    result = runner.invoke(app, ["build", "--db", db])
+    result = runner.invoke(app, ["build", str(EXAMPLES), "--db", db])
     assert result.exit_code == 0, result.output
     return db
 
@@ -148,7 +149,12 @@ def test_timeline_table_and_kinds(example_db: str) -> None:
     [
         (["--actor", "Nobody Known"], "error: no actor named 'Nobody Known'"),
         (["--kind", "events"], "error: unknown kind 'events'"),
-        (["--since", "last week"], "error: --since must be YYYY, YYYY-MM or YYYY-MM-DD"),
+        (["--since", "last week"], "error: --since must be YYYY, YYYY-MM, YYYY-MM-DD"),
+        (["--since", "2025-13"], "error: --since: '2025-13' is not a calendar date"),
+        (["--since", "2025-02-30"], "error: --since: '2025-02-30' is not a calendar date"),
+        (["--since", "2026", "--until", "2025"], "error: --until 2025 is before --since 2026"),
+        (["--actor", "Kim"], "error: actor name 'Kim' is ambiguous: "),
+        (["--actor", "Lee Jae Myng"], "error: no actor named 'Lee Jae Myng' (did you mean"),
         (["--format", "xml"], "error: --format must be table, json or csv, got 'xml'"),
     ],
 )
@@ -217,3 +223,140 @@ def test_dyads_table_json_csv_and_pair(example_db: str) -> None:
 def test_dyads_of_one_state_is_an_error(example_db: str) -> None:
     result = runner.invoke(app, ["dyads", "--db", example_db, "--pair", "lee_jae_myung", "KOR"])
     assert result.exit_code != 0 and "a dyad is two states" in result.output
+
+
+# --- issue 16: the CLI never reports success on a mistake; the event-data exports ---
+
+
+def test_build_without_a_path_or_with_a_missing_one_is_an_error(tmp_path: Path) -> None:
+    db = tmp_path / "kb.duckdb"
+    result = runner.invoke(app, ["build", "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith("error: no input: name files or folders")
+    missing = tmp_path / "no" / "such"
+    result = runner.invoke(app, ["build", str(missing), "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: no such file or folder: {missing}"
+    assert not db.exists()
+
+
+def test_version_and_short_help() -> None:
+    from peninsula import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"peninsula {__version__}"
+    for args in (["-h"], ["export", "-h"], ["actors", "list", "-h"]):
+        shown = runner.invoke(app, args)
+        assert shown.exit_code == 0 and "Usage" in shown.output, args
+
+
+def test_dates_in_words_and_hyphen_free_names(example_db: str) -> None:
+    words = runner.invoke(
+        app, ["timeline", "--db", example_db, "--since", "September 2025", "--format", "json"]
+    )
+    iso = runner.invoke(
+        app, ["timeline", "--db", example_db, "--since", "2025-09", "--format", "json"]
+    )
+    assert words.exit_code == 0, words.output
+    assert json.loads(words.stdout) == json.loads(iso.stdout)
+    name = runner.invoke(app, ["timeline", "--db", example_db, "--actor", "leejaemyung"])
+    assert name.exit_code == 0, name.output
+    bad = runner.invoke(app, ["dyads", "--db", example_db, "--since", "2025-00"])
+    assert bad.exit_code == 1 and "not a calendar date" in bad.stderr
+
+
+def test_actors_list_as_csv_and_json(example_db: str) -> None:
+    as_csv = runner.invoke(app, ["actors", "list", "--db", example_db, "--format", "csv"])
+    assert as_csv.exit_code == 0, as_csv.output
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert {"id", "name", "kind", "country", "aliases", "roles", "verified"} == set(rows[0])
+    lee = next(r for r in rows if r["id"] == "lee_jae_myung")
+    assert json.loads(lee["roles"])[0]["title"]
+    as_json = runner.invoke(app, ["actors", "list", "--db", example_db, "--format", "json"])
+    assert {a["id"] for a in json.loads(as_json.stdout)} == {r["id"] for r in rows}
+    bad = runner.invoke(app, ["actors", "list", "--db", example_db, "--format", "xml"])
+    assert bad.exit_code == 1 and bad.stderr.startswith("error: --format must be")
+
+
+def test_export_events_tsv_keeps_codes_as_text(example_db: str, tmp_path: Path) -> None:
+    import pandas as pd
+
+    result = runner.invoke(
+        app, ["export", "--db", example_db, "--out", str(tmp_path), "--format", "events-tsv"]
+    )
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(tmp_path / "events.tsv", sep="\t", dtype=str, keep_default_na=False)
+    assert {"event_date", "source_country", "cameo_code", "quad_class", "evidence"} <= set(
+        frame.columns
+    )
+    assert len(frame) > 10
+    codes = [c for c in frame["cameo_code"] if c]
+    assert all(2 <= len(c) <= 4 and c.isdigit() for c in codes)
+    assert any(c.startswith("0") for c in codes)  # zeros kept
+    assert all(len(d) == 8 for d in frame["event_date"] if d)
+
+
+def test_export_plover_with_filters(example_db: str, tmp_path: Path) -> None:
+    every = runner.invoke(
+        app, ["export", "--db", example_db, "--out", str(tmp_path / "a"), "--format", "plover"]
+    )
+    assert every.exit_code == 0, every.output
+    filtered = runner.invoke(
+        app,
+        ["export", "--db", example_db, "--out", str(tmp_path / "b"), "--format", "plover",
+         "--since", "2025-09", "--modality", "actual", "--actor", "South Korea"],
+    )  # fmt: skip
+    assert filtered.exit_code == 0, filtered.output
+
+    def read(folder: str) -> list[dict[str, object]]:
+        text = (tmp_path / folder / "events.plover.jsonl").read_text()
+        return [json.loads(line) for line in text.splitlines()]
+
+    everything, some = read("a"), read("b")
+    assert 0 < len(some) < len(everything)
+    assert all(r["modality"] == "actual" for r in some)
+    assert all("KOR" in (r["actor_country"], r["recipient_country"]) for r in some)
+    assert {"event_type", "mode", "context", "actor", "recipient", "date"} <= set(some[0])
+
+
+def test_export_dyads_tsv_directed_by_year(example_db: str, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["export", "--db", example_db, "--out", str(tmp_path), "--format", "dyads-tsv",
+         "--directed", "--by", "year"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "dyads.tsv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter="\t"))
+    assert rows and all(len(r["period"]) == 4 and r["directed"] == "true" for r in rows)
+    assert any(r["a"] == "PRK" for r in rows) and any(r["b"] == "PRK" for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "xlsx"], "error: --format must be one of jsonl, parquet, csv"),
+        (["--format", "csv", "--since", "2025"], "error: the filters apply to --format"),
+        (["--format", "plover", "--code", "abc"], "error: --code must be a CAMEO code"),
+        (["--format", "plover", "--until", "2025-02-30"], "error: --until: '2025-02-30'"),
+    ],
+)
+def test_export_errors_are_one_line(
+    example_db: str, tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = runner.invoke(app, ["export", "--db", example_db, "--out", str(tmp_path), *args])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message), lines
+
+
+def test_event_export_replaces_safely_and_refuses_a_file_as_folder(
+    example_db: str, tmp_path: Path
+) -> None:
+    args = ["export", "--db", example_db, "--format", "events-tsv", "--out", str(tmp_path)]
+    assert runner.invoke(app, args).exit_code == 0
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0 and "replaced:" in again.stderr
+    a_file = tmp_path / "events.tsv"
+    result = runner.invoke(app, [*args[:-1], str(a_file)])
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1

@@ -95,7 +95,9 @@ def test_duckdb_itself_never_fetches_an_extension(
 def test_a_foreign_file_as_db_says_what_it_is(tmp_path: Path, make: Any, what: str) -> None:
     db = tmp_path / "kb.duckdb"
     make(db)
-    for command in (["timeline"], ["build", str(tmp_path / "none.txt")]):
+    article = tmp_path / "article.txt"  # an input that exists: a missing one is its own error
+    article.write_text("Seoul said so.\n")
+    for command in (["timeline"], ["build", str(article)]):
         line = _one_error_line(runner.invoke(app, [*command, "--db", str(db)]))
         assert line == f"error: {db} {what}"
 

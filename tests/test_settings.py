@@ -40,3 +40,18 @@ def test_bad_embeddings_switch_is_refused() -> None:
 def test_event_classifier_is_off_unless_asked() -> None:
     assert Settings.from_env({}).event_classifier is False
     assert Settings.from_env({"PENINSULA_EVENT_CLASSIFIER": "on"}).event_classifier is True
+
+
+def test_every_environment_variable_is_described_and_shown_in_help() -> None:
+    import re
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    import peninsula.settings as module
+    from peninsula.cli import app
+
+    read = set(re.findall(r'"(PENINSULA_[A-Z_]+)"', Path(module.__file__).read_text()))
+    assert read == set(module.ENVIRONMENT)
+    shown = CliRunner().invoke(app, ["--help"], terminal_width=200).output
+    assert all(name in shown for name in module.ENVIRONMENT)

@@ -1,8 +1,14 @@
 """peninsula: news articles to a sourced, time-resolved knowledge base of a diplomatic situation.
 
-The library is the product; the CLI is a thin layer over these names.
+The library is the product; the CLI is a thin layer over these names. In a notebook:
+
+    import peninsula
+    peninsula.build(["articles/"], db="kb.duckdb")
+    kb = peninsula.open("kb.duckdb")
+    kb.events(actor="North Korea", since="June 2025")  # a pandas DataFrame
 """
 
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from peninsula.errors import (
@@ -19,16 +25,27 @@ from peninsula.settings import Settings
 from peninsula.store import Store
 
 if TYPE_CHECKING:
-    from peninsula.pipeline import BuildReport, build, prepare
+    from peninsula.api import KnowledgeBase, build, open
+    from peninsula.pipeline import BuildReport, prepare
 
-_LAZY = frozenset({"BuildReport", "build", "prepare"})  # the build loads spaCy: on first use
+try:
+    __version__ = version("peninsula")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+_FROM_PIPELINE = frozenset({"BuildReport", "prepare"})  # the build loads spaCy: on first use
+_FROM_API = frozenset({"KnowledgeBase", "build", "open"})  # pandas loads with the first query
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
+    if name in _FROM_PIPELINE:
         from peninsula import pipeline
 
         return getattr(pipeline, name)
+    if name in _FROM_API:
+        from peninsula import api
+
+        return getattr(api, name)
     raise AttributeError(f"module 'peninsula' has no attribute {name!r}")
 
 
@@ -38,6 +55,7 @@ __all__ = [
     "DateDecision",
     "Document",
     "Knowledge",
+    "KnowledgeBase",
     "NotFound",
     "PeninsulaError",
     "RawArticle",
@@ -50,5 +68,6 @@ __all__ = [
     "build",
     "default_knowledge",
     "load_knowledge",
+    "open",
     "prepare",
 ]

@@ -10,38 +10,48 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import duckdb
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
-from rich.text import Text
 
+import peninsula
+from peninsula.api import check_inputs
+from peninsula.cli_output import (
+    DYAD_COLUMNS,
+    console,
+    dyad_record,
+    errors,
+    print_documents,
+    print_summary,
+    print_timeline,
+    progress_bar,
+    write_timeline_csv,
+)
 from peninsula.errors import PeninsulaError, SettingsError, StoreOutdated
+from peninsula.eventdata import EVENT_FORMATS, export_events
+from peninsula.filters import EventFilter, date_range
 from peninsula.knowledge import Knowledge, check_actor_file, load_knowledge
 from peninsula.outputs import neutralise_cell
-from peninsula.query import KINDS, DyadMonth, TimelineRow, dyads, timeline
-from peninsula.report import write_report
-from peninsula.settings import Settings
-from peninsula.store import Store, StoredDocument
+from peninsula.query import KINDS, dyads, timeline
+from peninsula.settings import ENVIRONMENT, Settings
+from peninsula.store import Store
 
 if TYPE_CHECKING:
     from peninsula.pipeline import BuildReport
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-console = Console()
-errors = Console(stderr=True)
+_HELP = {"help_option_names": ["-h", "--help"]}
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help=__doc__,
+    context_settings=_HELP,
+    epilog="Environment: "
+    + "; ".join(f"{name}: {what}" for name, what in ENVIRONMENT.items())
+    + ".",
+)
 F = TypeVar("F", bound=Callable[..., Any])
 
 ActorsOption = Annotated[
@@ -49,7 +59,8 @@ ActorsOption = Annotated[
     typer.Option("--actors", help="Extra actor file (CSV or JSONL); repeat for several"),
 ]
 DbOption = Annotated[
-    Path | None, typer.Option("--db", help="DuckDB file [default: ./peninsula.duckdb]")
+    Path | None,
+    typer.Option("--db", help="DuckDB file [default: $PENINSULA_DB or ./peninsula.duckdb]"),
 ]
 FormatOption = Annotated[str, typer.Option("--format", metavar="FORMAT", help="table, json or csv")]
 
@@ -112,26 +123,41 @@ def _one_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def example_corpus() -> Path:
-    return Path(str(resources.files("peninsula") / "examples"))
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(f"peninsula {peninsula.__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit"
+        ),
+    ] = False,
+) -> None:
+    """peninsula: news articles to a sourced, time-resolved knowledge base."""
 
 
 @app.command("build")
 @_fails_cleanly
 def build_command(
     paths: Annotated[
-        list[str] | None, typer.Argument(help="Files, folders (recursive) or - for stdin")
+        list[str] | None,
+        typer.Argument(help="Files, folders (recursive) or - for stdin; e.g. examples/"),
     ] = None,
     db: DbOption = None,
     actors: ActorsOption = None,
 ) -> None:
-    """Ingest articles into the knowledge base; with no PATH, the bundled example corpus."""
+    """Ingest articles into the knowledge base (the demo: peninsula build examples/)."""
     from peninsula.pipeline import build  # spaCy and the embedder load with the build only
 
     settings = Settings.from_env()
+    inputs = check_inputs(paths or [])
     knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
-    inputs = paths or [str(example_corpus())]
-    with Store(db or settings.db_path) as store, _progress() as progress:
+    with Store(db or settings.db_path) as store, progress_bar() as progress:
         task = progress.add_task("building", total=None)
 
         def update(report: BuildReport) -> None:
@@ -145,8 +171,11 @@ def build_command(
         report = build(inputs, store, knowledge, settings, date.today(), on_progress=update)
         counts = store.counts()
         documents = store.documents()
-    _print_summary(report, counts, db or settings.db_path)
-    _print_documents(documents)
+    print_summary(report, counts, db or settings.db_path)
+    print_documents(documents)
+
+
+_EXPORT_FORMATS = ("jsonl", "parquet", "csv", *EVENT_FORMATS)
 
 
 @app.command("export")
@@ -154,25 +183,74 @@ def build_command(
 def export_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the export files")],
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl, parquet or csv")] = "jsonl",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="jsonl, parquet or csv (every table); events-tsv (events.tsv, one merged event"
+            " per row, ICEWS-like), plover (events.plover.jsonl, PLOVER-style records) or"
+            " dyads-tsv (dyads.tsv: pairs of states per --by period)",
+        ),
+    ] = "jsonl",
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE", help="Events from this date")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="DATE", help="Events up to this date")
+    ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--actor", metavar="NAME", help="Events with this actor (a state: its people)"
+        ),
+    ] = None,
+    code: Annotated[
+        str | None, typer.Option("--code", metavar="CAMEO", help="CAMEO code or prefix: 03, 036")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", metavar="TYPE", help="PLOVER event type: AGREE")
+    ] = None,
+    modality: Annotated[
+        str | None,
+        typer.Option("--modality", help="actual, pledged, hypothetical or negated"),
+    ] = None,
+    directed: Annotated[bool, typer.Option(help="dyads-tsv: source state first")] = False,
+    by: Annotated[str, typer.Option("--by", help="dyads-tsv: month or year")] = "month",
     partition: Annotated[
         str | None,
         typer.Option("--partition", help="month: a Hive-style Parquet lake (year=/month=)"),
     ] = None,
+    actors: ActorsOption = None,
 ) -> None:
-    """Write documents, actors, statements, events and commitments files."""
-    if fmt not in ("jsonl", "parquet", "csv"):
-        raise typer.BadParameter("--format must be jsonl, parquet or csv")
+    """Write the knowledge base's files: every table (jsonl, parquet, csv) or the events."""
+    if fmt not in _EXPORT_FORMATS:
+        raise SettingsError(f"--format must be one of {', '.join(_EXPORT_FORMATS)}, got {fmt!r}")
+    where = EventFilter(since, until, actor, code, category, modality)
+    filtered = where != EventFilter()
+    if filtered and fmt not in EVENT_FORMATS:
+        raise SettingsError("the filters apply to --format events-tsv, plover or dyads-tsv only")
+    where = where.checked()
     if partition not in (None, "month") or (partition and fmt != "parquet"):
         raise typer.BadParameter("--partition month goes with --format parquet")
     settings = Settings.from_env()
-    with _reading(db or settings.db_path, settings) as store:
-        written = store.export(
-            out,
-            fmt,  # type: ignore[arg-type]
-            on_replace=_say_replaced,
-            partition=partition,  # type: ignore[arg-type]
-        )
+    if fmt in EVENT_FORMATS:
+        knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
+        with _reading(db or settings.db_path, settings) as store:
+            written = [
+                export_events(
+                    store, knowledge, out, fmt, where, directed=directed, by=by,
+                    on_replace=_say_replaced,
+                )
+            ]  # fmt: skip
+    else:
+        with _reading(db or settings.db_path, settings) as store:
+            written = store.export(
+                out,
+                fmt,  # type: ignore[arg-type]
+                on_replace=_say_replaced,
+                partition=partition,  # type: ignore[arg-type]
+            )
     for path in written:
         console.print(str(path), highlight=False, soft_wrap=True)
 
@@ -233,7 +311,11 @@ def timeline_command(
     ] = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", metavar="DATE", help="From this date: YYYY, YYYY-MM, YYYY-MM-DD"),
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="From this date: YYYY, YYYY-MM, YYYY-MM-DD or words ('June 2025')",
+        ),
     ] = None,
     until: Annotated[
         str | None, typer.Option("--until", metavar="DATE", help="Up to this date, inclusive")
@@ -249,6 +331,7 @@ def timeline_command(
 ) -> None:
     """Events, statements and commitments in date order, with their sources."""
     settings, knowledge = _for_query(fmt, actors)
+    since, until = date_range(since, until)
     with _reading(db or settings.db_path, settings) as store:
         rows = timeline(
             store,
@@ -263,9 +346,9 @@ def timeline_command(
         payload = [row.as_dict() for row in rows]
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
-        _write_timeline_csv(rows)
+        write_timeline_csv(rows)
     else:
-        _print_timeline(rows)
+        print_timeline(rows)
 
 
 @app.command("dyads")
@@ -287,19 +370,20 @@ def dyads_command(
 ) -> None:
     """Relations per pair of states per month: mean Goldstein over actual events, and counts."""
     settings, knowledge = _for_query(fmt, actors)
+    since, until = date_range(since, until)
     with _reading(db or settings.db_path, settings) as store:
         months = dyads(store, knowledge, pair=pair, since=since, until=until)
-    records = [_dyad_record(m) for m in months]
+    records = [dyad_record(m) for m in months]
     if fmt == "json":
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(_DYAD_COLUMNS)
+        writer.writerow(DYAD_COLUMNS)
         for record in records:
             writer.writerow(
                 [
                     neutralise_cell("; ".join(v) if isinstance(v, list) else "" if v is None else v)
-                    for v in (record[c] for c in _DYAD_COLUMNS)
+                    for v in (record[c] for c in DYAD_COLUMNS)
                 ]
             )
     else:
@@ -315,27 +399,6 @@ def dyads_command(
         console.print(table)
 
 
-_DYAD_COLUMNS = (
-    "a", "b", "month", "mean_goldstein", "actual", "pledged", "hypothetical", "negated",
-    "event_ids", "other_ids",
-)  # fmt: skip
-
-
-def _dyad_record(month: DyadMonth) -> dict[str, Any]:
-    return {
-        "a": month.a,
-        "b": month.b,
-        "month": month.month,
-        "mean_goldstein": month.mean_goldstein,
-        "actual": month.count,
-        "pledged": month.pledged,
-        "hypothetical": month.hypothetical,
-        "negated": month.negated,
-        "event_ids": list(month.event_ids),
-        "other_ids": list(month.other_ids),
-    }
-
-
 @app.command("report")
 @_fails_cleanly
 def report_command(
@@ -344,6 +407,8 @@ def report_command(
     actors: ActorsOption = None,
 ) -> None:
     """Write a self-contained HTML report (timeline, commitments, actors, documents, dyads)."""
+    from peninsula.report import write_report  # jinja2 loads with the report only
+
     settings = Settings.from_env()
     knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
     with _reading(db or settings.db_path, settings) as store:
@@ -370,130 +435,38 @@ def actors_check_command(
 def actors_list_command(
     db: DbOption = None,
     unverified: Annotated[bool, typer.Option(help="Only actors found in articles")] = False,
+    fmt: FormatOption = "table",
 ) -> None:
     """The actors in the knowledge base, with their dated roles."""
+    if fmt not in ("table", "json", "csv"):
+        raise SettingsError(f"--format must be table, json or csv, got {fmt!r}")
     settings = Settings.from_env()
     with _reading(db or settings.db_path, settings) as store:
-        rows = store.actors()
+        rows = [a for a in store.actors() if not (unverified and a.verified)]
+    if fmt == "json":
+        payload = [asdict(a) for a in rows]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(("id", "name", "kind", "country", "aliases", "roles", "verified"))
+        for actor in rows:
+            aliases = "; ".join(actor.aliases)
+            roles = json.dumps([asdict(r) for r in actor.roles], ensure_ascii=False)
+            writer.writerow(
+                (actor.id, actor.name, actor.kind, actor.country or "", aliases, roles,
+                 str(actor.verified).lower())
+            )  # fmt: skip
+        return
     table = Table()
     for column in ("id", "name", "kind", "country", "roles"):
         table.add_column(column)
     for actor in rows:
-        if unverified and actor.verified:
-            continue
-        roles = "; ".join(
+        roles_text = "; ".join(
             f"{r.title}{' of ' + r.of if r.of else ''}"
             f"{' ' + (r.start or '…') + '–' + (r.end or '') if r.start else ''}"
             for r in actor.roles
         )
         name = actor.name + ("" if actor.verified else " (unverified)")
-        table.add_row(actor.id, name, actor.kind, actor.country or "", roles)
+        table.add_row(actor.id, name, actor.kind, actor.country or "", roles_text)
     console.print(table)
-
-
-_CSV_COLUMNS = ("date", "date_precision", "kind", "summary", "modality", "sources", "actors",
-                "actor_ids", "documents", "goldstein", "code", "status", "id")  # fmt: skip
-
-
-def _write_timeline_csv(rows: list[TimelineRow]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(_CSV_COLUMNS)
-    for row in rows:
-        cells = [
-            row.date or "",
-            row.date_precision or "",
-            row.kind,
-            row.summary,
-            row.modality,
-            row.sources,
-            "; ".join(a.name for a in row.actors),
-            "; ".join(a.id for a in row.actors),
-            "; ".join(dict.fromkeys(e.document_id for e in row.evidence)),
-            "" if row.goldstein is None else row.goldstein,
-            row.code or "",
-            row.status or "",
-            row.id,
-        ]
-        writer.writerow([neutralise_cell(cell) for cell in cells])
-
-
-def _print_timeline(rows: list[TimelineRow]) -> None:
-    table = Table(title=f"timeline ({len(rows)} rows)")
-    table.add_column("date", no_wrap=True)
-    table.add_column("kind", no_wrap=True)
-    table.add_column("actors", max_width=24)
-    table.add_column("summary", min_width=30)
-    table.add_column("modality", no_wrap=True)
-    table.add_column("src", justify="right")
-    for row in rows:
-        # Text cells: a summary's "[pledged]" is data, not Rich markup.
-        table.add_row(
-            Text(row.date or "undated"),
-            Text(row.kind),
-            Text(", ".join(a.name for a in row.actors if a.role != "reported_by")),
-            Text(row.summary),
-            Text(row.modality),
-            Text(str(row.sources)),
-        )
-    console.print(table)
-
-
-def _progress() -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("inputs"),
-        TimeElapsedColumn(),
-        console=errors,
-        transient=True,
-    )
-
-
-def _print_documents(documents: list[StoredDocument], limit: int = 20) -> None:
-    table = Table(title=f"documents ({len(documents)}; newest {min(limit, len(documents))} shown)")
-    for column, width in (
-        ("id", 8),
-        ("outlet", 6),
-        ("published", 10),
-        ("precision", 9),
-        ("conf.", 5),
-    ):
-        table.add_column(column, no_wrap=True, min_width=width)
-    table.add_column("title or lead", no_wrap=True, overflow="ellipsis", max_width=40)
-    newest = sorted(documents, key=lambda d: d.published or "", reverse=True)[:limit]
-    for d in newest:
-        table.add_row(
-            d.id[:8],
-            d.outlet or "-",
-            d.published or "unknown",
-            d.date_precision or "-",
-            f"{d.date_confidence:.2f}",
-            d.title or d.text[:80],
-        )
-    console.print(table)
-
-
-def _print_summary(report: BuildReport, counts: dict[str, int], db: Path) -> None:
-    table = Table(title=f"peninsula knowledge base: {db}")
-    table.add_column("what")
-    table.add_column("count", justify="right")
-    for name in ("documents", "actors", "mentions"):
-        table.add_row(name, str(counts[name]))
-    for name in ("statements", "events", "commitments"):
-        merged = counts.get(f"{name} merged", counts[name])
-        table.add_row(name, f"{counts[name]} found, {merged} after merging")
-    table.add_section()
-    table.add_row("articles read this run", str(report.read))
-    table.add_row("added", str(report.added))
-    table.add_row("unchanged", str(report.unchanged))
-    table.add_row("same text, new origin", str(report.merged))
-    table.add_row("skipped inputs", str(len(report.skipped)))
-    console.print(table)
-    if report.unchanged and not report.added:
-        console.print(f"{report.unchanged} unchanged: nothing new to add", highlight=False)
-    for item in report.skipped:
-        console.print(
-            f"skipped: {item.origin}: {item.reason}", highlight=False, markup=False, soft_wrap=True
-        )

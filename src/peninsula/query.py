@@ -203,26 +203,67 @@ def _resolve(name: str, names: _Names) -> str:
     for row in names.rows.values():
         if row.id not in seen:
             candidates.append((row.id, row.name, row.aliases))
-    for tier in (0, 1, 2):
-        found = sorted(
-            {
-                actor_id
-                for actor_id, actor_name, aliases in candidates
-                if key
-                in (
-                    {_norm(actor_id)}
-                    if tier == 0
-                    else {_norm(actor_name)}
-                    if tier == 1
-                    else {_norm(a) for a in aliases}
-                )
-            }
-        )
-        if len(found) == 1:
-            return found[0]
-        if len(found) > 1:
-            raise NotFound(f"actor name {name!r} is ambiguous: {', '.join(found)}")
-    raise NotFound(f"no actor named {name!r} (try 'peninsula actors list')")
+    # Exact (normalised) first, then with spaces dropped: "Chung Dongyoung", "Chung Dong-young".
+    for norm in (_norm, _squashed):
+        wanted_key = norm(wanted)
+        for tier in (0, 1, 2):
+            found = sorted(
+                {
+                    actor_id
+                    for actor_id, actor_name, aliases in candidates
+                    if wanted_key
+                    in (
+                        {norm(actor_id)}
+                        if tier == 0
+                        else {norm(actor_name)}
+                        if tier == 1
+                        else {norm(a) for a in aliases}
+                    )
+                }
+            )
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                raise NotFound(f"actor name {name!r} is ambiguous: {_listed(found, names)}")
+    partial = sorted(
+        {
+            actor_id
+            for actor_id, actor_name, aliases in candidates
+            if any(key in _norm(n).split() for n in (actor_name, *aliases)) and " " not in key
+        }
+    )
+    if len(partial) > 1:
+        raise NotFound(f"actor name {name!r} is ambiguous: {_listed(partial, names)}")
+    if len(partial) == 1:
+        return partial[0]
+    hint = _did_you_mean(key, candidates, names)
+    raise NotFound(f"no actor named {name!r}" + (f" (did you mean {hint}?)" if hint else "")
+                   + " (try 'peninsula actors list')")  # fmt: skip
+
+
+def _squashed(text: str) -> str:
+    return _norm(text).replace(" ", "")
+
+
+def _listed(ids: Sequence[str], names: _Names, limit: int = 8) -> str:
+    shown = [f"{names.name(i)} ({i})" for i in ids[:limit]]
+    more = f" and {len(ids) - limit} more" if len(ids) > limit else ""
+    return ", ".join(shown) + more
+
+
+def _did_you_mean(
+    key: str, candidates: Sequence[tuple[str, str, Iterable[str]]], names: _Names
+) -> str:
+    """Up to three close names, best first (rapidfuzz's weighted ratio, 80 or more)."""
+    from rapidfuzz import fuzz, process
+
+    choices: dict[str, str] = {}
+    for actor_id, actor_name, aliases in candidates:
+        for label in (actor_name, *aliases):
+            choices.setdefault(_norm(label), actor_id)
+    best = process.extract(key, list(choices), scorer=fuzz.WRatio, limit=12, score_cutoff=80)
+    ids = list(dict.fromkeys(choices[label] for label, _score, _i in best))[:3]
+    return " or ".join(repr(names.name(i)) for i in ids)
 
 
 def timeline(

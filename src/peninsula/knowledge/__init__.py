@@ -177,7 +177,10 @@ def assemble(actors: list[tuple[Actor, Located]], roles: list[tuple[Role, Locate
         links=load_link_models(),
         time_words=load_time_words(data_path("time_words.yaml")),
         events=load_event_data(
-            data_path("cameo.csv"), data_path("event_patterns.jsonl"), data_path("event_cues.csv")
+            data_path("cameo.csv"),
+            data_path("event_patterns.jsonl"),
+            data_path("event_cues.csv"),
+            data_path("quad_classes.csv"),
         ),
         speech=load_speech_cues(data_path("speech_cues.csv")),
         speakers=load_speaker_model(data_path("speaker_model.json")),

@@ -15,6 +15,8 @@ All three are validated as they load; every problem is a DataFileError naming th
 - `event_cues.csv`: speech verbs, modality cues, words for "the speaker's own government", agent
   nouns that may stand for a participant the knowledge base does not know, and the words the
   commitment finder reads (verbs of promising, nouns for the speaker's own side).
+- `quad_classes.csv`: the quad class (1 verbal cooperation, 2 material cooperation, 3 verbal
+  conflict, 4 material conflict) of each CAMEO root, as event-data exports carry it.
 """
 
 from __future__ import annotations
@@ -122,9 +124,16 @@ class EventData:
     # word -> the patterns it may trigger, in file order: a token looks at a handful, not all
     by_verb: Mapping[str, tuple[Pattern, ...]] = field(default_factory=dict)
     by_noun: Mapping[str, tuple[Pattern, ...]] = field(default_factory=dict)
+    quad_classes: Mapping[str, int] = field(default_factory=dict)  # CAMEO root -> 1..4
+
+    def quad_class(self, code: str | None) -> int | None:
+        """The quad class of a CAMEO code (from its root); None for no or an unknown code."""
+        return self.quad_classes.get(code[:2]) if code else None
 
 
-def load_event_data(cameo_path: Path, patterns_path: Path, cues_path: Path) -> EventData:
+def load_event_data(
+    cameo_path: Path, patterns_path: Path, cues_path: Path, quad_path: Path | None = None
+) -> EventData:
     cameo = load_cameo(cameo_path)
     patterns = load_patterns(patterns_path, cameo)
     return EventData(
@@ -133,7 +142,26 @@ def load_event_data(cameo_path: Path, patterns_path: Path, cues_path: Path) -> E
         load_event_cues(cues_path),
         by_verb=_index(patterns, lambda p: p.verbs),
         by_noun=_index(patterns, lambda p: p.nouns),
+        quad_classes=load_quad_classes(quad_path, cameo) if quad_path else MappingProxyType({}),
     )
+
+
+def load_quad_classes(path: Path, cameo: Mapping[str, Cameo]) -> Mapping[str, int]:
+    """Root -> quad class (1-4); every root of `cameo` has exactly one."""
+    found: dict[str, int] = {}
+    for line, row in read_rows(path, ("root", "quad_class")):
+        root, value = row["root"], row["quad_class"]
+        if root not in cameo or len(root) != 2:
+            raise DataFileError(path, line, f"root {root!r} is not a CAMEO root in cameo.csv")
+        if root in found:
+            raise DataFileError(path, line, f"duplicate root {root!r}")
+        if value not in ("1", "2", "3", "4"):
+            raise DataFileError(path, line, f"quad_class must be 1, 2, 3 or 4, got {value!r}")
+        found[root] = int(value)
+    missing = sorted(c for c in cameo if len(c) == 2 and c not in found)
+    if missing:
+        raise DataFileError(path, None, f"no quad class for root(s) {', '.join(missing)}")
+    return MappingProxyType(found)
 
 
 def _index(

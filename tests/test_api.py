@@ -1,0 +1,103 @@
+"""The Python API on the example corpus: open by file name, DataFrames, the example script."""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import peninsula
+from peninsula.errors import NotFound, SettingsError
+from peninsula.settings import Settings
+from tests.conftest import EXAMPLES, TODAY
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("api") / "kb.duckdb"
+    settings = Settings(db_path=path, workers=1, batch_size=8, embeddings=False)
+    report = peninsula.build(EXAMPLES, db=str(path), settings=settings, today=TODAY)
+    assert report.added > 0
+    return str(path)
+
+
+def test_open_takes_a_str_or_a_path(db: str) -> None:
+    for where in (db, Path(db)):
+        kb = peninsula.open(where)
+        assert isinstance(kb.events(), pd.DataFrame)
+
+
+def test_open_a_missing_file_is_not_found(tmp_path: Path) -> None:
+    with pytest.raises(NotFound, match="no database"):
+        peninsula.open(tmp_path / "none.duckdb")
+
+
+def test_events_have_the_export_columns_and_text_codes(db: str) -> None:
+    events = peninsula.open(db).events()
+    assert not events.empty
+    assert list(events.columns[:5]) == [
+        "event_id", "event_date", "date_start", "date_end", "date_precision",
+    ]  # fmt: skip
+    codes = events["cameo_code"].dropna()
+    assert all(isinstance(c, str) and c.isdigit() and 2 <= len(c) <= 4 for c in codes)
+    assert any(c.startswith("0") for c in codes)  # zero-padded text, not numbers
+    assert set(events["quad_class"].dropna()) <= {1, 2, 3, 4}
+
+
+def test_events_filters(db: str) -> None:
+    kb = peninsula.open(db)
+    everything = kb.events()
+    actual = kb.events(modality="actual")
+    assert 0 < len(actual) <= len(everything)
+    assert set(actual["modality"]) == {"actual"}
+    later = kb.events(since="June 2025")
+    assert not later.empty and all(d >= "2025-06-01" for d in later["date_end"])
+    korea = kb.events(actor="South Korea")
+    assert not korea.empty
+    sides = zip(korea["source_country"], korea["target_country"], strict=True)
+    assert all("KOR" in pair for pair in sides)
+
+
+def test_timeline_statements_commitments_dyads_actors(db: str) -> None:
+    kb = peninsula.open(db)
+    timeline = kb.timeline(actor="Lee Jae Myung")
+    assert not timeline.empty and all("lee_jae_myung" in ids for ids in timeline["actor_ids"])
+    assert set(kb.statements()["kind"]) == {"statement"}
+    assert set(kb.commitments()["kind"]) <= {"commitment"}
+    assert {"a", "b", "month", "mean_goldstein"} <= set(kb.dyads().columns)
+    table = kb.dyad_table(by="year", modality="actual")
+    assert not table.empty and set(table["period"].str.len()) == {4}
+    actors = kb.actors()
+    assert "lee_jae_myung" in set(actors["id"])
+
+
+def test_bad_filters_raise(db: str) -> None:
+    kb = peninsula.open(db)
+    with pytest.raises(SettingsError):
+        kb.events(since="2025-02-30")
+    with pytest.raises(SettingsError):
+        kb.timeline(since="2026", until="2025")
+    with pytest.raises(SettingsError):
+        kb.events(modality="maybe")
+
+
+def test_build_refuses_a_missing_path(tmp_path: Path) -> None:
+    with pytest.raises(NotFound, match="no such file"):
+        peninsula.build(tmp_path / "nothing", db=tmp_path / "kb.duckdb")
+    assert not (tmp_path / "kb.duckdb").exists()
+
+
+def test_the_example_script_runs(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = sys.argv
+    sys.argv = ["example_api.py", db]
+    try:
+        runpy.run_path(str(DOCS / "example_api.py"), run_name="__main__")
+    finally:
+        sys.argv = argv
+    out = capsys.readouterr().out
+    assert "actual events since 2025" in out and "actors" in out
