@@ -26,7 +26,7 @@ LAYERS = [
     {"store"},
     {"pipeline"},
     {"query"},
-    {"report"},
+    {"report", "web"},
     {"cli", "__init__", "__main__"},
 ]
 
