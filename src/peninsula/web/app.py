@@ -1,14 +1,16 @@
 """The FastAPI application behind `peninsula serve`: HTML pages, their JSON twins under `/api`.
 
-One process serves one DuckDB file. The store is opened per request (read-only for reads) under
-one lock, so a write through `POST /api/articles` is never seen half done by a reader.
+One process serves one DuckDB file. Reads share one read-only connection, opened on first use
+and kept; a write through `POST /api/articles` closes it and opens the store for writing. Both
+happen under one lock, so a reader never sees a write half done. While the server holds the
+file, DuckDB's file lock keeps other processes (a `peninsula build`) from writing to it.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -39,16 +41,27 @@ class WebState:
     settings: Settings
     templates: jinja2.Environment
     lock: threading.RLock
+    reader: Store | None = None
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
-        with self.lock, Store(self.db_path, read_only=True) as store:
-            yield store
+        with self.lock:
+            if self.reader is None:
+                self.reader = Store(self.db_path, read_only=True)
+            yield self.reader
 
     @contextmanager
     def writing(self) -> Iterator[Store]:
-        with self.lock, Store(self.db_path) as store:
-            yield store
+        with self.lock:
+            self.close()
+            with Store(self.db_path) as store:
+                yield store
+
+    def close(self) -> None:
+        with self.lock:
+            if self.reader is not None:
+                self.reader.close()
+                self.reader = None
 
     def render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         html = self.templates.get_template(name).render(**context)
@@ -73,7 +86,14 @@ def create_app(
         templates=_templates(),
         lock=threading.RLock(),
     )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="peninsula",
         summary="Korean Peninsula diplomacy: actors, statements, events, commitments, relations",
         version="1",
