@@ -246,3 +246,20 @@ def test_the_cli_does_not_load_the_web_stack_at_startup() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_another_process_cannot_write_while_the_server_runs(db: Path, tmp_path: Path) -> None:
+    # A copy made before the app opens it: POSIX file locks drop when any handle closes.
+    copy = tmp_path / "held.duckdb"
+    shutil.copy(db, copy)
+    code = (
+        "import sys; from pathlib import Path; from peninsula.store import Store\n"
+        "try:\n    Store(Path(sys.argv[1])).close()\nexcept Exception as exc:\n"
+        "    print('refused', type(exc).__name__)\nelse:\n    print('opened')\n"
+    )
+    with TestClient(create_app(copy, settings=_settings(copy))) as c:
+        assert _json(c, "/api/health")["status"] == "ok"
+        out = subprocess.run(
+            [sys.executable, "-c", code, str(copy)], capture_output=True, text=True, check=True
+        ).stdout
+    assert out.startswith("refused"), out

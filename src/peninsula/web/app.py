@@ -89,6 +89,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        with state.reading():
+            pass  # hold the file from the start: a `peninsula build` elsewhere cannot write
         yield
         state.close()
 
