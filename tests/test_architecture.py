@@ -26,7 +26,7 @@ LAYERS = [
     {"store"},
     {"pipeline"},
     {"query", "filters", "eventdata"},
-    {"report"},
+    {"report", "web"},
     {"api"},
     {"cli", "cli_output", "__init__", "__main__"},
 ]

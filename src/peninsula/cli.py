@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -30,7 +30,7 @@ from peninsula.cli_output import (
     progress_bar,
     write_timeline_csv,
 )
-from peninsula.errors import PeninsulaError, SettingsError, StoreOutdated
+from peninsula.errors import NotFound, PeninsulaError, SettingsError, StoreOutdated
 from peninsula.eventdata import EVENT_FORMATS, export_events
 from peninsula.filters import EventFilter, date_range
 from peninsula.knowledge import Knowledge, check_actor_file, load_knowledge
@@ -414,6 +414,31 @@ def report_command(
     with _reading(db or settings.db_path, settings) as store:
         index = write_report(store, knowledge, out, on_replace=_say_replaced)
     console.print(str(index), highlight=False, soft_wrap=True)
+
+
+@app.command("serve")
+@_fails_cleanly
+def serve_command(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on")] = 8000,
+    actors: ActorsOption = None,
+) -> None:
+    """Serve the knowledge base as web pages and a JSON API (writes need PENINSULA_API_TOKEN)."""
+    import uvicorn  # the web stack loads with `serve` only
+
+    from peninsula.web import create_app
+
+    settings = Settings.from_env()
+    settings = replace(settings, actors_files=(*settings.actors_files, *(actors or [])))
+    path = db or settings.db_path
+    if not path.exists():
+        raise NotFound(f"no database at {path} (run 'peninsula build' first)")
+    with _reading(path, settings):
+        pass  # an outdated store is migrated once, before serving
+    web = create_app(path, settings=settings)
+    console.print(f"serving {path} on http://{host}:{port}/", highlight=False, soft_wrap=True)
+    uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
 actors_app = typer.Typer(no_args_is_help=True, help="The actor knowledge base.")

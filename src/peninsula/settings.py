@@ -28,6 +28,8 @@ class Settings:
     # Which learned event-type model runs: off (default) the words-only one; on, the one over
     # sentence embeddings (better on every figure, about 7x the extraction CPU per article).
     event_classifier: bool = False
+    # `peninsula serve`: writes (POST /api/articles) stay closed unless this token is set.
+    api_token: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -52,6 +54,8 @@ class Settings:
         if "PENINSULA_EVENT_CLASSIFIER" in env:
             on = _switch(env, "PENINSULA_EVENT_CLASSIFIER")
             settings = replace(settings, event_classifier=on)
+        if env.get("PENINSULA_API_TOKEN"):
+            settings = replace(settings, api_token=env["PENINSULA_API_TOKEN"])
         return settings
 
 

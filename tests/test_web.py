@@ -1,0 +1,265 @@
+"""The web app and its JSON API, through FastAPI's test client, over a small built store."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+
+from peninsula import pipeline
+from peninsula.errors import NotFound
+from peninsula.knowledge import default_knowledge
+from peninsula.settings import Settings
+from peninsula.store import Store
+from peninsula.web import create_app
+from peninsula.web.safety import http_url
+from tests.conftest import EXAMPLES, TODAY
+
+HOSTILE = {
+    "title": "<script>alert('title')</script> Invented hostile bulletin",
+    "url": "javascript:alert(1)",
+    "outlet": "Nowhere Wire",
+    "published": "2026-02-03",
+    "text": (
+        "SEOUL, Feb 3 -- The spokesperson said <img src=x onerror=alert(1)> nothing. "
+        "<script>alert('body')</script> Officials met in Seoul on Tuesday."
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("web")
+    path = base / "kb.duckdb"
+    hostile = base / "hostile.jsonl"
+    hostile.write_text(json.dumps(HOSTILE) + "\n", encoding="utf-8")
+    settings = Settings(db_path=path, workers=1, batch_size=8, embeddings=False)
+    with Store(path) as writable:
+        pipeline.build(
+            [str(EXAMPLES), str(hostile)], writable, default_knowledge(), settings, TODAY
+        )
+    return path
+
+
+def _settings(db: Path) -> Settings:
+    return Settings(db_path=db, workers=1, batch_size=8, embeddings=False)
+
+
+@pytest.fixture(scope="module")
+def client(db: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(db, settings=_settings(db))) as c:
+        yield c
+
+
+def _json(client: TestClient, url: str) -> Any:
+    response = client.get(url)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _first_event(client: TestClient) -> dict[str, Any]:
+    rows = _json(client, "/api/timeline?kind=event&limit=500")["items"]
+    assert rows
+    return rows[0]  # type: ignore[no-any-return]
+
+
+def test_every_page_renders_with_a_strict_policy(client: TestClient) -> None:
+    for url in ("/", "/actors", "/documents", "/timeline", "/relations", "/commitments"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["content-type"].startswith("text/html")
+        policy = response.headers["content-security-policy"]
+        assert "default-src 'none'" in policy and "script-src" not in policy
+        assert "<script" not in response.text.lower()
+
+
+def test_the_overview_shows_counts_newest_documents_and_relations(client: TestClient) -> None:
+    data = _json(client, "/api/overview")
+    assert data["counts"]["documents"] >= 4
+    assert data["newest"] and all("id" in d for d in data["newest"])
+    html = client.get("/").text
+    for d in data["newest"]:
+        assert "/documents/" + quote(d["id"]) in html
+    for month in data["relations"]:
+        for event_id in month["event_ids"]:
+            assert "/events/" + quote(event_id) in html
+
+
+def test_health_and_openapi(client: TestClient) -> None:
+    assert _json(client, "/api/health")["status"] == "ok"
+    paths = _json(client, "/openapi.json")["paths"]
+    for path in ("/api/timeline", "/api/relations", "/api/events/{event_id}", "/api/articles"):
+        assert path in paths
+    assert "/timeline" not in paths  # the HTML pages are not part of the API
+
+
+def test_an_event_shows_every_evidence_sentence_with_a_link_to_its_document(
+    client: TestClient,
+) -> None:
+    row = _first_event(client)
+    event = _json(client, f"/api/events/{row['id']}")
+    assert event["id"] == row["id"] and event["evidence"]
+    html = client.get(f"/events/{row['id']}").text
+    for e in event["evidence"]:
+        assert "/documents/" + quote(e["document_id"]) in html
+    document = _json(client, f"/api/documents/{event['evidence'][0]['document_id']}")
+    assert document["text"] and any(e["merged_id"] == row["id"] for e in document["events"])
+    page = client.get(f"/documents/{document['id']}")
+    assert page.status_code == 200 and "/events/" + quote(row["id"]) in page.text
+
+
+def test_actor_pages(client: TestClient) -> None:
+    row = _first_event(client)
+    actor_id = row["actors"][0]["id"]
+    data = _json(client, f"/api/actors/{actor_id}")
+    assert data["actor"]["id"] == actor_id
+    assert any(r["id"] == row["id"] for r in data["timeline"])
+    assert client.get(f"/actors/{actor_id}").status_code == 200
+    listing = _json(client, "/api/actors?limit=5")
+    assert len(listing["items"]) <= 5 and listing["total"] >= len(listing["items"])
+
+
+def test_timeline_filters_and_pagination(client: TestClient) -> None:
+    everything = _json(client, "/api/timeline?limit=500")
+    assert everything["total"] == len(everything["items"]) > 2
+    second = _json(client, "/api/timeline?offset=1&limit=1")
+    assert second["items"] == everything["items"][1:2] and second["total"] == everything["total"]
+    statements = _json(client, "/api/timeline?kind=statement&limit=500")["items"]
+    assert statements and {r["kind"] for r in statements} == {"statement"}
+    dated = _json(client, "/api/timeline?kind=event&since=2026&until=2026&limit=500")["items"]
+    assert dated and all(r["date"] and r["date"].startswith("2026") for r in dated)
+    html = client.get("/timeline?kind=statement&limit=1").text
+    assert 'rel="next"' in html and "kind=statement" in html
+
+
+def test_relations_and_commitments(client: TestClient) -> None:
+    relations = _json(client, "/api/relations")
+    for month in relations["items"]:
+        assert month["a"] < month["b"]
+    if relations["items"]:
+        first = relations["items"][0]
+        pair = _json(client, f"/api/relations?pair={first['a']},{first['b']}&limit=500")
+        assert pair["items"] and {(m["a"], m["b"]) for m in pair["items"]} == {
+            (first["a"], first["b"])
+        }
+    commitments = _json(client, "/api/commitments")
+    assert commitments["total"] == len(commitments["items"]) or commitments["total"] > 50
+
+
+def test_search_finds_documents_events_and_actors(client: TestClient) -> None:
+    found = _json(client, "/api/search?q=hostile bulletin")
+    assert [d["outlet"] for d in found["documents"]] == ["Nowhere Wire"]
+    row = _first_event(client)
+    word = row["actors"][0]["name"]
+    found = _json(client, f"/api/search?q={word}")
+    assert found["actors"] or found["events"]
+    html = client.get("/search?q=hostile").text
+    assert "Invented hostile bulletin" in html
+    assert _json(client, "/api/search?q=")["documents"] == []
+
+
+def test_hostile_text_stays_inert(client: TestClient) -> None:
+    found = _json(client, "/api/search?q=hostile bulletin")["documents"][0]
+    for url in (f"/documents/{found['id']}", "/", "/documents", "/search?q=hostile"):
+        html = client.get(url).text
+        assert "<script>" not in html and "<img src=x" not in html
+        assert 'href="javascript:' not in html.lower()
+    html = client.get(f"/documents/{found['id']}").text
+    assert "&lt;script&gt;alert(" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_http_url_keeps_only_web_links() -> None:
+    assert http_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
+    assert http_url(" http://example.org ") == "http://example.org"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "//example.org", "http://", None, 3):
+        assert http_url(bad) is None
+
+
+def test_errors_have_one_shape(client: TestClient) -> None:
+    cases = [
+        ("/api/events/no-such-event", 404),
+        ("/api/documents/no-such-document", 404),
+        ("/api/actors/no-such-actor", 404),
+        ("/api/timeline?limit=0", 422),
+        ("/api/timeline?since=yesterday", 422),
+        ("/api/relations?pair=onlyone", 422),
+        ("/api/timeline?kind=rumour", 422),
+        ("/api/nowhere", 404),
+    ]
+    for url, status in cases:
+        response = client.get(url)
+        assert response.status_code == status, url
+        error = response.json()["error"]
+        assert set(error) == {"code", "message"} and error["message"], url
+    page = client.get("/events/no-such-event")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+
+
+def test_writes_are_closed_without_a_token(client: TestClient) -> None:
+    response = client.post("/api/articles", json={"text": "Invented text."})
+    assert response.status_code == 403
+    assert "PENINSULA_API_TOKEN" in response.json()["error"]["message"]
+
+
+def test_writes_need_the_right_token(db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(db, copy)
+    article = {
+        "title": "Invented envoy visit",
+        "text": "SEOUL, March 4 -- An invented envoy met officials in Seoul on Wednesday.",
+        "url": "http://127.0.0.1:9/never-fetched",
+        "published": "2026-03-04",
+        "outlet": "Test Wire",
+    }
+    with TestClient(create_app(copy, token="s3cret", settings=_settings(copy))) as c:
+        assert c.post("/api/articles", json=article).status_code == 401
+        wrong = {"Authorization": "Bearer nope"}
+        assert c.post("/api/articles", json=article, headers=wrong).status_code == 403
+        good = {"Authorization": "Bearer s3cret"}
+        assert c.post("/api/articles", content=b"not json", headers=good).status_code == 422
+        assert c.post("/api/articles", json={"title": "x"}, headers=good).status_code == 422
+        big = b"x" * (3 * 1024 * 1024)
+        assert c.post("/api/articles", content=big, headers=good).status_code == 413
+        response = c.post("/api/articles", json=article, headers=good)
+        assert response.status_code == 201, response.text
+        new = response.json()["documents"]
+        assert len(new) == 1
+        assert _json(c, f"/api/documents/{new[0]}")["title"] == "Invented envoy visit"
+
+
+def test_a_missing_database_is_named(tmp_path: Path) -> None:
+    with pytest.raises(NotFound, match="no database"):
+        create_app(tmp_path / "none.duckdb")
+
+
+def test_the_cli_does_not_load_the_web_stack_at_startup() -> None:
+    code = "import sys, peninsula.cli; print('fastapi' in sys.modules, 'uvicorn' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["False", "False"]
+
+
+def test_another_process_cannot_write_while_the_server_runs(db: Path, tmp_path: Path) -> None:
+    # A copy made before the app opens it: POSIX file locks drop when any handle closes.
+    copy = tmp_path / "held.duckdb"
+    shutil.copy(db, copy)
+    code = (
+        "import sys; from pathlib import Path; from peninsula.store import Store\n"
+        "try:\n    Store(Path(sys.argv[1])).close()\nexcept Exception as exc:\n"
+        "    print('refused', type(exc).__name__)\nelse:\n    print('opened')\n"
+    )
+    with TestClient(create_app(copy, settings=_settings(copy))) as c:
+        assert _json(c, "/api/health")["status"] == "ok"
+        out = subprocess.run(
+            [sys.executable, "-c", code, str(copy)], capture_output=True, text=True, check=True
+        ).stdout
+    assert out.startswith("refused"), out
