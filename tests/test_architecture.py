@@ -25,6 +25,7 @@ LAYERS = [
     {"merge"},
     {"store"},
     {"pipeline"},
+    {"actor_names"},
     {"query", "filters", "eventdata"},
     {"report", "web"},
     {"api"},

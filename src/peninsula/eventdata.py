@@ -17,11 +17,12 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from peninsula.actor_names import Names, resolve_name
 from peninsula.errors import SettingsError
 from peninsula.filters import EventFilter
 from peninsula.knowledge import Knowledge
 from peninsula.outputs import neutralise_cell, open_output
-from peninsula.query import _cmp_prefix, _Names, _resolve
+from peninsula.query import _cmp_prefix
 from peninsula.records import MergedEvent, PartialDate
 from peninsula.store import Store
 
@@ -60,8 +61,8 @@ def select_events(
 ) -> list[MergedEvent]:
     """The merged events `where` keeps, in date order (undated last)."""
     where = (where or EventFilter()).checked()
-    names = _Names(store.actors(), knowledge)
-    wanted = _resolve(where.actor, names) if where.actor is not None else None
+    names = Names(store.actors(), knowledge)
+    wanted = resolve_name(where.actor, names) if where.actor is not None else None
     wanted_is_state = wanted is not None and names.kind(wanted) == "state"
     kept = []
     for event in store.merged_events():
@@ -93,7 +94,7 @@ def event_rows(
     store: Store, knowledge: Knowledge, where: EventFilter | None = None
 ) -> list[dict[str, Any]]:
     """One dict per merged event, keys `EVENT_COLUMNS` (lists for `source_urls`, `evidence`)."""
-    names = _Names(store.actors(), knowledge)
+    names = Names(store.actors(), knowledge)
     urls = _document_urls(store)
     out = []
     for e in select_events(store, knowledge, where):
@@ -182,7 +183,7 @@ def dyad_rows(
     """
     if by not in ("month", "year"):
         raise SettingsError(f"--by must be month or year, got {by!r}")
-    names = _Names(store.actors(), knowledge)
+    names = Names(store.actors(), knowledge)
     size = 7 if by == "month" else 4
     buckets: dict[tuple[str, str, str], dict[tuple[Any, ...], MergedEvent]] = {}
     for event in select_events(store, knowledge, where):
@@ -295,7 +296,7 @@ def _plover_lines(records: Iterable[dict[str, Any]], handle: IO[str]) -> None:
         handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def _side(actor: str | None, text: str | None, event: MergedEvent, names: _Names) -> dict[str, Any]:
+def _side(actor: str | None, text: str | None, event: MergedEvent, names: Names) -> dict[str, Any]:
     if not actor:
         return {"id": None, "name": text, "country": None, "sector": None}
     return {
@@ -306,7 +307,7 @@ def _side(actor: str | None, text: str | None, event: MergedEvent, names: _Names
     }
 
 
-def _sector(actor: str, when: str | None, names: _Names) -> str | None:
+def _sector(actor: str, when: str | None, names: Names) -> str | None:
     """The role `actor` held on `when` ("President of KOR"), else its kind."""
     day = PartialDate.parse(when)
     days: Sequence[date] = (day.first_day(), day.last_day()) if day else ()

@@ -13,17 +13,16 @@ before it ("2025-07-31" < "2025-08" < "2025-08-01"); undated rows come last.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import Any
 
+from peninsula.actor_names import Names, resolve_actor, resolve_name
 from peninsula.errors import NotFound, SettingsError
 from peninsula.knowledge import Knowledge
 from peninsula.records import MergedCommitment, MergedEvent, MergedStatement
-from peninsula.store import DyadEvent, Store, StoredActor, Where
+from peninsula.store import DyadEvent, Store, Where
 
 __all__ = [
     "KINDS",
@@ -141,131 +140,6 @@ class DyadMonth:
         return (self.a, self.b)
 
 
-class _Names:
-    """Display names and states, from the store's actors over the knowledge base."""
-
-    def __init__(self, store_actors: Sequence[StoredActor], knowledge: Knowledge) -> None:
-        self.knowledge = knowledge
-        self.rows: dict[str, StoredActor] = {a.id: a for a in store_actors}
-
-    def name(self, actor_id: str, fallback: str | None = None) -> str:
-        row = self.rows.get(actor_id)
-        if row is not None:
-            return row.name
-        actor = self.knowledge.actor(actor_id)
-        if actor is not None:
-            return actor.name
-        return fallback or actor_id
-
-    def kind(self, actor_id: str) -> str | None:
-        actor = self.knowledge.actor(actor_id)
-        if actor is not None:
-            return actor.kind
-        row = self.rows.get(actor_id)
-        return row.kind if row is not None else None
-
-    def state(self, actor_id: str, when: str | None) -> str | None:
-        """The state of `actor_id` on the date `when` (a partial date tries its first day, then
-        its last)."""
-        days: list[date | None] = [*_days_of(when)] or [None]
-        for day in days:
-            found = self.knowledge.state_of(actor_id, day)
-            if found is not None:
-                return found
-        row = self.rows.get(actor_id)
-        if row is None:
-            return None
-        if row.kind == "state":
-            return actor_id
-        return row.country or None
-
-
-def resolve_actor(name: str, store: Store, knowledge: Knowledge) -> str:
-    """The actor id for an id, name or alias, ignoring case, accents and punctuation.
-
-    Raises NotFound for an unknown or ambiguous name.
-    """
-    return _resolve(name, _Names(store.actors(), knowledge))
-
-
-def _resolve(name: str, names: _Names) -> str:
-    wanted = name.strip()
-    if not wanted:
-        raise NotFound("no actor named ''")
-    if wanted in names.rows or names.knowledge.actor(wanted) is not None:
-        return wanted
-    key = _norm(wanted)
-    candidates: list[tuple[str, str, Iterable[str]]] = []
-    seen: set[str] = set()
-    for actor in names.knowledge.actors:
-        seen.add(actor.id)
-        candidates.append((actor.id, actor.name, actor.aliases))
-    for row in names.rows.values():
-        if row.id not in seen:
-            candidates.append((row.id, row.name, row.aliases))
-    # Exact (normalised) first, then with spaces dropped: "Chung Dongyoung", "Chung Dong-young".
-    for norm in (_norm, _squashed):
-        wanted_key = norm(wanted)
-        for tier in (0, 1, 2):
-            found = sorted(
-                {
-                    actor_id
-                    for actor_id, actor_name, aliases in candidates
-                    if wanted_key
-                    in (
-                        {norm(actor_id)}
-                        if tier == 0
-                        else {norm(actor_name)}
-                        if tier == 1
-                        else {norm(a) for a in aliases}
-                    )
-                }
-            )
-            if len(found) == 1:
-                return found[0]
-            if len(found) > 1:
-                raise NotFound(f"actor name {name!r} is ambiguous: {_listed(found, names)}")
-    partial = sorted(
-        {
-            actor_id
-            for actor_id, actor_name, aliases in candidates
-            if any(key in _norm(n).split() for n in (actor_name, *aliases)) and " " not in key
-        }
-    )
-    if len(partial) > 1:
-        raise NotFound(f"actor name {name!r} is ambiguous: {_listed(partial, names)}")
-    if len(partial) == 1:
-        return partial[0]
-    hint = _did_you_mean(key, candidates, names)
-    raise NotFound(f"no actor named {name!r}" + (f" (did you mean {hint}?)" if hint else "")
-                   + " (try 'peninsula actors list')")  # fmt: skip
-
-
-def _squashed(text: str) -> str:
-    return _norm(text).replace(" ", "")
-
-
-def _listed(ids: Sequence[str], names: _Names, limit: int = 8) -> str:
-    shown = [f"{names.name(i)} ({i})" for i in ids[:limit]]
-    more = f" and {len(ids) - limit} more" if len(ids) > limit else ""
-    return ", ".join(shown) + more
-
-
-def _did_you_mean(
-    key: str, candidates: Sequence[tuple[str, str, Iterable[str]]], names: _Names
-) -> str:
-    """Up to three close names, best first (rapidfuzz's weighted ratio, 80 or more)."""
-    from rapidfuzz import fuzz, process
-
-    choices: dict[str, str] = {}
-    for actor_id, actor_name, aliases in candidates:
-        for label in (actor_name, *aliases):
-            choices.setdefault(_norm(label), actor_id)
-    best = process.extract(key, list(choices), scorer=fuzz.WRatio, limit=12, score_cutoff=80)
-    ids = list(dict.fromkeys(choices[label] for label, _score, _i in best))[:3]
-    return " or ".join(repr(names.name(i)) for i in ids)
-
-
 def timeline(
     store: Store,
     knowledge: Knowledge,
@@ -294,9 +168,11 @@ def timeline(
     if limit is not None and limit < 0:
         raise SettingsError(f"--limit must be 0 or more, got {limit}")
     _check_bounds(since, until)
-    names = _Names(store.actors(), knowledge)
-    actor_id = _resolve(actor, names) if actor is not None else None
-    pair = (_resolve(dyad[0], names), _resolve(dyad[1], names)) if dyad is not None else None
+    names = Names(store.actors(), knowledge)
+    actor_id = resolve_name(actor, names) if actor is not None else None
+    pair = (
+        (resolve_name(dyad[0], names), resolve_name(dyad[1], names)) if dyad is not None else None
+    )
 
     def keep(row: TimelineRow) -> bool:
         if actor_id is not None and actor_id not in row.actor_ids():
@@ -348,7 +224,7 @@ def _paged(
     return kept[:limit]
 
 
-def _members(wanted: str, names: _Names) -> frozenset[str]:
+def _members(wanted: str, names: Names) -> frozenset[str]:
     """Every actor that may stand for `wanted` in a dyad: itself and, for a state, every actor
     that belongs to it on some day (by its country, its parent, a role or the store's row)."""
     if names.kind(wanted) != "state":
@@ -384,7 +260,7 @@ def dyads(
     both ways) count once.
     """
     _check_bounds(since, until)
-    names = _Names(store.actors(), knowledge)
+    names = Names(store.actors(), knowledge)
     wanted = _state_pair(pair, names) if pair is not None else None
     sides = (_members(wanted[0], names), _members(wanted[1], names)) if wanted else None
     only = Where(sides=sides, since=since, until=until, month=True, sided=True)
@@ -439,10 +315,10 @@ def _check_bounds(since: str | None, until: str | None) -> None:
             raise SettingsError(f"--{label} must be YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
 
 
-def _state_pair(pair: tuple[str, str], names: _Names) -> tuple[str, str]:
+def _state_pair(pair: tuple[str, str], names: Names) -> tuple[str, str]:
     states = []
     for name in pair:
-        actor = _resolve(name, names)
+        actor = resolve_name(name, names)
         state = names.state(actor, None)
         if state is None:
             raise NotFound(f"{name!r} belongs to no state, so it is in no dyad")
@@ -453,7 +329,7 @@ def _state_pair(pair: tuple[str, str], names: _Names) -> tuple[str, str]:
     return (low, high)
 
 
-def _event_rows(events: Iterable[MergedEvent], names: _Names) -> list[TimelineRow]:
+def _event_rows(events: Iterable[MergedEvent], names: Names) -> list[TimelineRow]:
     rows = []
     for e in events:
         actors = []
@@ -495,7 +371,7 @@ def _event_rows(events: Iterable[MergedEvent], names: _Names) -> list[TimelineRo
     return rows
 
 
-def _statement_rows(statements: Iterable[MergedStatement], names: _Names) -> list[TimelineRow]:
+def _statement_rows(statements: Iterable[MergedStatement], names: Names) -> list[TimelineRow]:
     rows = []
     for s in statements:
         who = names.name(s.speaker, s.speaker_text) if s.speaker else s.speaker_text
@@ -530,7 +406,7 @@ def _statement_rows(statements: Iterable[MergedStatement], names: _Names) -> lis
     return rows
 
 
-def _commitment_rows(commitments: Iterable[MergedCommitment], names: _Names) -> list[TimelineRow]:
+def _commitment_rows(commitments: Iterable[MergedCommitment], names: Names) -> list[TimelineRow]:
     rows = []
     for c in commitments:
         who = names.name(c.actor, c.actor_text) if c.actor else c.actor_text
@@ -572,7 +448,7 @@ def _commitment_rows(commitments: Iterable[MergedCommitment], names: _Names) -> 
     return rows
 
 
-def _in_dyad(row: TimelineRow, pair: tuple[str, str], names: _Names) -> bool:
+def _in_dyad(row: TimelineRow, pair: tuple[str, str], names: Names) -> bool:
     if row.kind != "event":
         return False
     sides = [a.id for a in row.actors if a.role in ("source", "target")]
@@ -616,26 +492,3 @@ def _precision(value: str | None) -> str | None:
 def _month_of(value: str | None) -> str | None:
     match = _MONTH.match(value or "")
     return match.group(1) if match else None
-
-
-def _days_of(value: str | None) -> list[date]:
-    """The first and last day of an ISO (partial) date; [] for none or an unreadable one."""
-    if not value or not _ISO_PREFIX.match(value):
-        return []
-    parts = [int(p) for p in value.split("-")]
-    try:
-        if len(parts) == 3:
-            return [date(parts[0], parts[1], parts[2])]
-        if len(parts) == 2:
-            following = date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
-            return [date(parts[0], parts[1], 1), date.fromordinal(following.toordinal() - 1)]
-        return [date(parts[0], 1, 1), date(parts[0], 12, 31)]
-    except ValueError:
-        return []
-
-
-def _norm(text: str) -> str:
-    """Lower case, accents dropped, punctuation and underscores as single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.sub(r"[\W_]+", " ", plain).split())

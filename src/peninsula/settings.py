@@ -87,4 +87,5 @@ ENVIRONMENT = {
     "PENINSULA_ACTORS": "extra actor files, separated by the path separator",
     "PENINSULA_EMBEDDINGS": "sentence embeddings for merging: on or off (default on)",
     "PENINSULA_EVENT_CLASSIFIER": "event types from sentence embeddings: on, or off (default)",
+    "PENINSULA_API_TOKEN": "opens the web app's write endpoint (POST /api/articles) to this token",
 }
