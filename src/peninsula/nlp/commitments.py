@@ -2,7 +2,9 @@
 
 A promise is found two ways:
 
-- a `pledged` event: its committer is who reported it when the pledge is their own side's (the
+- a `pledged` event, or an agreement reached (an actual event whose category, or that of the
+  intent its code stands for, is AGREE: "the two sides agreed to expand drills", "signed a
+  pact"): its committer is who reported it when the pledge is their own side's (the
   speaker of "the minister said her government would work toward reopening…"), else its source
   ("the envoy pledged…", "the envoy said Tokyo remains willing to…"; an outlet only carries a
   pledge); its
@@ -35,6 +37,7 @@ _SELF_PRONOUNS = frozenset({"i", "we", "he", "she", "it"})
 # Content words shared by two wordings of one promise, over the smaller wording's words.
 SAME_PROMISE_OVERLAP = 0.6
 _MAX_WORDS = 40
+_AGREE = "AGREE"
 
 
 def find_commitments(
@@ -49,7 +52,7 @@ def find_commitments(
     found: list[tuple[str | None, str | None, CommitmentMention, frozenset[str]]] = []
     cues = knowledge.events.cues
     for event in events:
-        if event.modality != "pledged":
+        if not _undertaking(event, knowledge):
             continue
         span = _promised_span(doc, event.trigger_start, cues)
         if span is None:
@@ -87,6 +90,20 @@ def find_commitments(
         )
         found.append((statement.speaker, statement.speaker_text, mention, _words(content)))
     return _merge(found)
+
+
+def _undertaking(event: Event, knowledge: Knowledge) -> bool:
+    """A pledge, or an agreement reached: an actual event whose category, or that of the intent
+    it codes ("signed a pact": the intent to cooperate), is AGREE in `cameo.csv`."""
+    if event.modality == "pledged":
+        return True
+    if event.modality != "actual":
+        return False
+    entry = knowledge.events.cameo.get(event.code)
+    if entry is None:
+        return False
+    intent = knowledge.events.cameo.get(entry.intent or "")
+    return _AGREE in (entry.plover, intent.plover if intent is not None else None)
 
 
 def _committer(event: Event, knowledge: Knowledge, on: date | None) -> str | None:
