@@ -123,6 +123,8 @@ _QUANTITIES = frozenset(
     ]
 )
 _REPORTED_PRONOUNS = frozenset({"it", "they", "we", "he", "she"})
+_MOVED_TO = frozenset({"to", "into"})
+_PERSON_PRONOUNS = frozenset({"he", "she"})
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _ENTITY_LABELS = frozenset({"PERSON", "NORP", "GPE", "ORG"})
 
@@ -240,13 +242,20 @@ def _verb_parties(
         source_head = _agent_object(agent)
         if verb.dep_ == "acl":  # "sailors injured in ...": the noun is who it happened to
             subject = verb.head
-        if subject is not None:
+        if source_head is None and subject is not None and _sent_forces(verb, subject, context):
+            source_head = subject  # "Chilean troops were sent to Peru": Chile sent them
+        elif subject is not None:
             targets += _np_actors(subject, context)
     else:
         source_head = subject
     sources = list(_np_actors(source_head, context)) if source_head is not None else []
-    if not sources and source_head is not None and _speaker_pronoun(source_head, context):
-        sources = list(speaker)  # "NATO said it would ...": it is the speaker
+    if (
+        source_head is not None
+        and _speaker_pronoun(source_head, context)
+        and (not sources or _fits_pronoun(source_head, speaker, context))
+        and not any(c.dep_ == "conj" for c in source_head.children)  # "he and Xi agreed"
+    ):
+        sources = list(speaker) or sources  # "NATO said it would ...": it is the speaker
     if not sources and source_head is not None and _says_government(source_head, context):
         sources = list(_own_government(speaker, context))
     targets += _object_actors(verb, context, exclude=sources)
@@ -258,6 +267,22 @@ def _verb_parties(
         tuple(t for t in dict.fromkeys(targets) if t not in sources),
         _participant_text(source_head, context),
         _participant_text(subject, context) if passive else None,
+    )
+
+
+def _sent_forces(verb: Token, subject: Token, context: Context) -> bool:
+    """A passive with no agent whose subject is people of an actor, not the actor ("Chilean
+    troops", "troops of Chile"), moved to another actor ("were sent to Peru"): their own
+    side moved them."""
+    head = _content_head(subject)
+    own = set(_np_actors(subject, context))
+    if head.i in context.actors or not own:
+        return False
+    return any(
+        c.dep_ in ("prep", "dative")
+        and c.lower_ in _MOVED_TO
+        and any(p.dep_ == "pobj" and set(_np_actors(p, context)) - own for p in c.children)
+        for c in verb.children
     )
 
 
@@ -470,6 +495,19 @@ def _speaker_pronoun(subject: Token, context: Context) -> bool:
         and clause.dep_ == "ccomp"
         and context.data.cues.has(clause.head.lemma_.lower(), "speech")
     )
+
+
+def _fits_pronoun(pronoun: Token, speaker: Sequence[str], context: Context) -> bool:
+    """The speaker can be the pronoun: "he"/"she" a person, "it" not one ("the ministry said it
+    fired warning shots"); the speaker is preferred over another antecedent."""
+    if not speaker:
+        return False
+    actor = context.knowledge.actor(speaker[0])
+    if actor is None:
+        return False
+    person = actor.kind == "person"
+    word = pronoun.lower_
+    return (word in _PERSON_PRONOUNS and person) or (word == "it" and not person)
 
 
 def _says_government(head: Token, context: Context) -> bool:
