@@ -57,3 +57,17 @@ def test_people_sent_home_are_not_their_own_source(knowledge: Knowledge) -> None
 def test_a_passive_agent_stays_the_source(knowledge: Knowledge) -> None:
     events = events_in("Chinese fishermen were detained by Japan.", knowledge)
     assert [(e.source, e.target) for e in events] == [("JPN", "CHN")]
+
+
+def test_a_claimed_event_is_reported_by_the_claimant_not_the_denier(
+    knowledge: Knowledge,
+) -> None:
+    text = "China denied Japan's claim that North Korea fired missiles at Japan."
+    fired = [e for e in events_in(text, knowledge) if e.trigger == "fired"]
+    assert [(e.source, e.reported_by) for e in fired] == [("PRK", "JPN")]
+
+
+def test_a_reported_deed_is_the_doers_not_the_speakers(knowledge: Knowledge) -> None:
+    text = "Japan said North Korea fired missiles at South Korea."
+    fired = [e for e in events_in(text, knowledge) if e.trigger == "fired"]
+    assert [(e.source, e.target, e.reported_by) for e in fired] == [("PRK", "KOR", "JPN")]

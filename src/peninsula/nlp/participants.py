@@ -223,7 +223,7 @@ def find_parties(
     """Who does it to whom; `speaker` is who reports the clause, `code` the CAMEO code (appeals
     and demands are addressed to whoever must act: "demanded that Japan withdraw")."""
     addressed = code[:2] in _ADDRESSED_ROOTS
-    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ != "ROOT":
+    if trigger.pos_ in ("NOUN", "PROPN"):  # also a headline's root: "Japan's visit to China"
         background = code[:2] in _CONFLICT_ROOTS and _after_prep(trigger)
         return _noun_parties(trigger, context, addressed, background)
     return _verb_parties(trigger, context, speaker, addressed)
@@ -253,9 +253,10 @@ def _verb_parties(
         source_head is not None
         and _speaker_pronoun(source_head, context)
         and (not sources or _fits_pronoun(source_head, speaker, context))
-        and not any(c.dep_ == "conj" for c in source_head.children)  # "he and Xi agreed"
-    ):
-        sources = list(speaker) or sources  # "NATO said it would ...": it is the speaker
+    ):  # "NATO said it would ...": it is the speaker; "he and Xi agreed": Xi stays
+        conjuncts = [c for c in source_head.children if c.dep_ == "conj"]
+        others = [a for c in conjuncts for a in _np_actors(c, context)]
+        sources = [*speaker, *others] if speaker else sources
     if not sources and source_head is not None and _says_government(source_head, context):
         sources = list(_own_government(speaker, context))
     targets += _object_actors(verb, context, exclude=sources)
@@ -537,6 +538,8 @@ def reporters(trigger: Token, context: Context) -> tuple[str, ...]:
             break
         node = node.head
         if context.data.cues.has(node.lemma_.lower(), "speech"):
+            if node.pos_ in ("NOUN", "PROPN"):  # "denied Japan's claim that ...": Japan's
+                return _claim_owner(node, context)
             subject = _subject(node)
             return _np_actors(subject, context) if subject is not None else ()
     for child in trigger.children:
@@ -546,3 +549,14 @@ def reporters(trigger: Token, context: Context) -> tuple[str, ...]:
             subject = _subject(child)
             return _np_actors(subject, context) if subject is not None else ()
     return ()
+
+
+def _claim_owner(noun: Token, context: Context) -> tuple[str, ...]:
+    """Whose claim or report a speech noun is: its possessor or modifier ("Japan's claim", "a
+    Chinese report"); no one known when it names none (the verb above may be denying it)."""
+    return tuple(
+        a
+        for c in noun.children
+        if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < noun.i
+        for a in _np_actors(c, context)
+    )
