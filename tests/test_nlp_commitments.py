@@ -132,3 +132,8 @@ def test_an_agreement_reached_binds_each_side() -> None:
 def test_a_refusal_is_no_commitment() -> None:
     found = _analyse("Japan refused to expand joint military exercises with the Philippines.")
     assert [a for a, _, _ in found] == []
+
+
+def test_a_pledge_relayed_by_a_colleague_is_the_pledgers() -> None:
+    found = _analyse("Sergey Lavrov said Vladimir Putin pledged to expand trade with China.")
+    assert "vladimir_putin" in [a for a, _, _ in found]

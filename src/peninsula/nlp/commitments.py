@@ -107,8 +107,9 @@ def _undertaking(event: Event, knowledge: Knowledge) -> bool:
 
 
 def _committer(event: Event, knowledge: Knowledge, on: date | None) -> str | None:
-    """Who reported the pledge when it is their own or their side's ("the minister said her
-    government would..."), else who made it: "the envoy said Tokyo remains willing to talk" is
+    """Who reported the pledge when it is their own or their side's body ("the minister said her
+    government would..."), else who made it (another person, even of the same side, pledges
+    for themselves): "the envoy said Tokyo remains willing to talk" is
     Tokyo's pledge, and an outlet only carries one."""
     reporter = knowledge.actor(event.reported_by) if event.reported_by else None
     if event.reported_by is None or (reporter is not None and reporter.kind == "media"):
@@ -116,6 +117,9 @@ def _committer(event: Event, knowledge: Knowledge, on: date | None) -> str | Non
     source = event.source
     if source is None or source == event.reported_by:
         return event.reported_by
+    doer = knowledge.actor(source)
+    if doer is not None and doer.kind == "person":  # "the minister said the president will…"
+        return source
     side = knowledge.state_of(event.reported_by, on)
     return event.reported_by if side is None or knowledge.state_of(source, on) == side else source
 
