@@ -1,6 +1,8 @@
 """The benchmark gates: run each benchmark, fail when a figure drops below its recorded minimum.
 
-Minimums live in gates.json. A floor is only ever lowered on purpose, in a commit that says why.
+Minimums live in gates.json (`min`), with maximums for figures where less is better (`max`,
+e.g. a latency). A floor is only ever lowered (a ceiling raised) on purpose, in a commit that
+says why.
 A gate cannot pass by accident: each names the gold files its script reads (`gold`, glob patterns
 under the gold sets' folder, a folder meaning every file in it) with their `sha256`
 (`common.gold_hash`), and fails when they are missing or their hash differs, when the benchmark
@@ -65,14 +67,18 @@ def run_gate(
     if "skipped" in figures:
         print(f"FAIL {name}: the benchmark skipped: {figures['skipped']}")
         return 0, 1
-    failures = 0
-    for figure, minimum in gate["min"].items():
-        value = figures.get(figure)
-        ok = isinstance(value, int | float) and value >= minimum
-        failures += not ok
-        print(f"{'pass' if ok else 'FAIL'} {name}.{figure} = {value} (minimum {minimum})")
+    failures = checked = 0
+    for bound, label in (("min", "minimum"), ("max", "maximum")):
+        for figure, limit in gate.get(bound, {}).items():
+            value = figures.get(figure)
+            ok = isinstance(value, int | float) and (
+                value >= limit if bound == "min" else value <= limit
+            )
+            checked += 1
+            failures += not ok
+            print(f"{'pass' if ok else 'FAIL'} {name}.{figure} = {value} ({label} {limit})")
     print(f"     {name} took {time.monotonic() - started:.0f}s: {json.dumps(figures)}")
-    return len(gate["min"]) - failures, failures
+    return checked - failures, failures
 
 
 def main(argv: list[str] | None = None, gates_file: Path | None = None, root: Path = SHARED) -> int:

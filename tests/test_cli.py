@@ -33,6 +33,11 @@ def test_build_show_export_on_the_example_corpus(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == [
         "actors.csv", "commitments.csv", "documents.csv", "events.csv", "statements.csv",
     ]  # fmt: skip
+    lake = tmp_path / "lake"
+    args = ["export", "--db", db, "--out", str(lake), "--format", "parquet", "--partition", "month"]
+    assert runner.invoke(app, args).exit_code == 0
+    assert list((lake / "events").glob("year=*/month=*/*.parquet"))
+    assert runner.invoke(app, [*args[:-3], "csv", "--partition", "month"]).exit_code != 0
 
 
 def test_build_reports_skipped_inputs(tmp_path: Path) -> None:

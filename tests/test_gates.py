@@ -76,6 +76,15 @@ def test_a_gate_fails(
     assert _run(gates, path, gold) == 1
 
 
+@pytest.mark.parametrize(("latency", "code"), [(40, 0), (50, 0), (60, 1), (None, 1)])
+def test_a_maximum_bounds_a_figure_from_above(
+    gates: ModuleType, gold: Path, tmp_path: Path, latency: float | None, code: int
+) -> None:
+    _script(tmp_path, f'print(json.dumps({{"f1": 0.6, "p95_ms": {latency!r}}}))')
+    path = _gates_file(tmp_path, gates, gold, max={"p95_ms": 50})
+    assert _run(gates, path, gold) == code
+
+
 def test_a_missing_or_changed_gold_set_fails_without_running(
     gates: ModuleType, gold: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -318,7 +318,14 @@ def test_a_visit_is_hosted(knowledge: Knowledge) -> None:
 
 def test_no_event_without_an_interaction(knowledge: Knowledge) -> None:
     assert events_in("Culture itself is the economy and a future growth engine.", knowledge) == []
-    assert events_in("Lee pledged to strengthen workplace safety.", knowledge) == []
+
+
+def test_a_known_actors_pledge_without_a_counterpart_is_a_pledge_with_no_target(
+    knowledge: Knowledge,
+) -> None:
+    found = events_in("Lee pledged to strengthen workplace safety.", knowledge)
+    assert all(e.target is None and e.modality == "pledged" for e in found)
+    assert all(e.category == "AGREE" for e in found)
 
 
 # --- the embedding path and its fallback -----------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -22,8 +22,10 @@ from peninsula.records import (
     Wording,
 )
 from peninsula.settings import Settings
-from peninsula.store import Store, StoredActor, StoredDocument
+from peninsula.store import DyadEvent, Store, StoredActor, StoredDocument, Where
 from tests.conftest import EXAMPLES, TODAY
+
+_R = TypeVar("_R")
 
 
 @pytest.fixture(scope="module")
@@ -53,20 +55,36 @@ class FakeStore:
         self._documents = documents or []
         self._actors = actors or []
 
-    def merged_events(self) -> list[MergedEvent]:
-        return self._events
+    # The store's filters are left to the query's own checks; pages are honoured.
+    def merged_events(self, where: Where | None = None) -> list[MergedEvent]:
+        return _page(self._events, where)
 
-    def merged_statements(self) -> list[MergedStatement]:
-        return self._statements
+    def dyad_events(self, where: Where | None = None) -> list[DyadEvent]:
+        return [
+            DyadEvent(
+                e.id, e.source, e.target, e.code, e.modality, e.goldstein, e.date,
+                min(((x.document_id, x.char_start) for x in e.evidence), default=None),
+            )
+            for e in _page(self._events, where)
+        ]  # fmt: skip
 
-    def merged_commitments(self) -> list[MergedCommitment]:
-        return self._commitments
+    def merged_statements(self, where: Where | None = None) -> list[MergedStatement]:
+        return _page(self._statements, where)
+
+    def merged_commitments(self, where: Where | None = None) -> list[MergedCommitment]:
+        return _page(self._commitments, where)
 
     def documents(self) -> list[StoredDocument]:
         return self._documents
 
     def actors(self) -> list[StoredActor]:
         return self._actors
+
+
+def _page(records: list[_R], where: Where | None) -> list[_R]:
+    if where is None or where.limit is None:
+        return records[where.offset if where else 0 :]
+    return records[where.offset : where.offset + where.limit]
 
 
 def event(
@@ -390,3 +408,73 @@ def test_roles_place_a_person_in_a_state_on_the_event_date(tmp_path: Path) -> No
     assert [(m.month, m.event_ids) for m in months] == [("2025-06", ("during",))]
     rows = timeline(fake, knowledge, dyad=("KOR", "PRK"))  # type: ignore[arg-type]
     assert [r.id for r in rows] == ["during"]
+
+
+# --- filters in the database give what filtering every row gives ---
+
+
+def _filtered_here(rows: list[Any], **kw: Any) -> list[str]:
+    """The ids `timeline` keeps, by the documented rules applied to the unfiltered rows."""
+    out = []
+    for r in rows:
+        if kw.get("actor") and kw["actor"] not in r.actor_ids():
+            continue
+        last = r.extra.get("last_stated") or r.date if r.kind == "commitment" else r.date
+        if kw.get("since") and (
+            r.date is None or last[: len(kw["since"])] < kw["since"][: len(last)]
+        ):
+            continue
+        if kw.get("until") and (
+            r.date is None or r.date[: len(kw["until"])] > kw["until"][: len(r.date)]
+        ):
+            continue
+        out.append(r.id)
+    return out  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"actor": "lee_jae_myung"},
+        {"actor": "KOR"},
+        {"since": "2025-09"},
+        {"until": "2025-10-15"},
+        {"since": "2025", "until": "2025-12"},
+        {"actor": "lee_jae_myung", "since": "2025-10"},
+    ],
+)
+def test_database_filters_match_filtering_every_row(store: Store, filters: dict[str, Any]) -> None:
+    knowledge = default_knowledge()
+    everything = timeline(store, knowledge)
+    filtered = timeline(store, knowledge, **filters)
+    assert [r.id for r in filtered] == _filtered_here(everything, **filters)
+    assert [r.as_dict() for r in filtered] == [
+        r.as_dict() for r in everything if r.id in {f.id for f in filtered}
+    ]
+    for limit in (0, 1, 3):
+        assert timeline(store, knowledge, limit=limit, **filters) == filtered[:limit]
+
+
+def test_dyad_in_the_database_matches_the_dyad_over_every_row(store: Store) -> None:
+    knowledge = default_knowledge()
+    unfiltered = FakeStore(
+        events=store.merged_events(), actors=store.actors()
+    )  # the fake filters nothing
+    for pair in (("KOR", "PRK"), ("USA", "KOR"), ("Lee Jae Myung", "PRK")):
+        expected = timeline(unfiltered, knowledge, dyad=pair)  # type: ignore[arg-type]
+        assert timeline(store, knowledge, dyad=pair) == expected
+        assert timeline(store, knowledge, dyad=pair, limit=2) == expected[:2]
+    assert dyads(store, knowledge) == dyads(unfiltered, knowledge)  # type: ignore[arg-type]
+    bounded = {"pair": ("KOR", "PRK"), "since": "2025-09", "until": "2025-12"}
+    assert dyads(store, knowledge, **bounded) == dyads(unfiltered, knowledge, **bounded)  # type: ignore[arg-type]
+
+
+def test_a_limit_pages_past_rows_the_dyad_check_drops() -> None:
+    knowledge = default_knowledge()
+    events = [event(f"x{i:03}", "KOR", "USA", "2025-01-01") for i in range(300)]
+    events += [event("kp", "KOR", "PRK", "2025-02-01")]
+    fake = FakeStore(events=events)
+    rows = timeline(fake, knowledge, dyad=("KOR", "PRK"), limit=1)  # type: ignore[arg-type]
+    assert [r.id for r in rows] == ["kp"]
+    with pytest.raises(SettingsError, match="--limit"):
+        timeline(fake, knowledge, limit=-1)  # type: ignore[arg-type]

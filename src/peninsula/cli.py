@@ -155,13 +155,24 @@ def export_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the export files")],
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", help="jsonl, parquet or csv")] = "jsonl",
+    partition: Annotated[
+        str | None,
+        typer.Option("--partition", help="month: a Hive-style Parquet lake (year=/month=)"),
+    ] = None,
 ) -> None:
     """Write documents, actors, statements, events and commitments files."""
     if fmt not in ("jsonl", "parquet", "csv"):
         raise typer.BadParameter("--format must be jsonl, parquet or csv")
+    if partition not in (None, "month") or (partition and fmt != "parquet"):
+        raise typer.BadParameter("--partition month goes with --format parquet")
     settings = Settings.from_env()
     with _reading(db or settings.db_path, settings) as store:
-        written = store.export(out, fmt, on_replace=_say_replaced)  # type: ignore[arg-type]
+        written = store.export(
+            out,
+            fmt,  # type: ignore[arg-type]
+            on_replace=_say_replaced,
+            partition=partition,  # type: ignore[arg-type]
+        )
     for path in written:
         console.print(str(path), highlight=False, soft_wrap=True)
 

@@ -15,15 +15,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from peninsula.errors import NotFound, SettingsError
 from peninsula.knowledge import Knowledge
 from peninsula.records import MergedCommitment, MergedEvent, MergedStatement
-from peninsula.store import Store, StoredActor
+from peninsula.store import DyadEvent, Store, StoredActor, Where
 
 __all__ = [
     "KINDS",
@@ -233,6 +233,7 @@ def timeline(
     since: str | None = None,
     until: str | None = None,
     kinds: Sequence[str] = KINDS,
+    limit: int | None = None,
 ) -> list[TimelineRow]:
     """Events, statements and commitments in date order, optionally filtered.
 
@@ -241,33 +242,85 @@ def timeline(
     is a state also matches the people and bodies that belong to it on the event's date. `since`
     and `until` are ISO dates or partial dates, compared on the common prefix, so "2025" is kept
     by `since="2025-09"`; a commitment is kept while it was being stated (first to last); with
-    either, undated rows are left out.
+    either, undated rows are left out. `limit` keeps the first rows only.
+
+    The store filters (and pages, with `limit`) in the database; each row is checked again
+    here, where a dyad's people are rolled up to their state on the event's date.
     """
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise SettingsError(f"unknown kind {unknown[0]!r}: use one of {', '.join(KINDS)}")
+    if limit is not None and limit < 0:
+        raise SettingsError(f"--limit must be 0 or more, got {limit}")
     _check_bounds(since, until)
     names = _Names(store.actors(), knowledge)
     actor_id = _resolve(actor, names) if actor is not None else None
     pair = (_resolve(dyad[0], names), _resolve(dyad[1], names)) if dyad is not None else None
 
+    def keep(row: TimelineRow) -> bool:
+        if actor_id is not None and actor_id not in row.actor_ids():
+            return False
+        if pair is not None and not _in_dyad(row, pair, names):
+            return False
+        if since is not None and (row.date is None or _cmp_prefix(_last(row), since) < 0):
+            return False
+        return until is None or (row.date is not None and _cmp_prefix(row.date, until) <= 0)
+
+    where = Where(actor=actor_id, since=since, until=until)
     rows: list[TimelineRow] = []
     if "event" in kinds:
-        rows += _event_rows(store.merged_events(), names)
+        sides = (_members(pair[0], names), _members(pair[1], names)) if pair else None
+        on_sides = replace(where, sides=sides)
+        rows += _paged(lambda w: _event_rows(store.merged_events(w), names), on_sides, keep, limit)
     if "statement" in kinds and pair is None:
-        rows += _statement_rows(store.merged_statements(), names)
+        rows += _paged(
+            lambda w: _statement_rows(store.merged_statements(w), names), where, keep, limit
+        )
     if "commitment" in kinds and pair is None:
-        rows += _commitment_rows(store.merged_commitments(), names)
+        rows += _paged(
+            lambda w: _commitment_rows(store.merged_commitments(w), names), where, keep, limit
+        )
+    rows.sort(key=_row_key)
+    return rows if limit is None else rows[:limit]
 
-    if actor_id is not None:
-        rows = [r for r in rows if actor_id in r.actor_ids()]
-    if pair is not None:
-        rows = [r for r in rows if _in_dyad(r, pair, names)]
-    if since is not None:
-        rows = [r for r in rows if r.date is not None and _cmp_prefix(_last(r), since) >= 0]
-    if until is not None:
-        rows = [r for r in rows if r.date is not None and _cmp_prefix(r.date, until) <= 0]
-    return sorted(rows, key=_row_key)
+
+def _paged(
+    fetch: Callable[[Where], list[TimelineRow]],
+    where: Where,
+    keep: Callable[[TimelineRow], bool],
+    limit: int | None,
+) -> list[TimelineRow]:
+    """The rows `fetch` reads that `keep` keeps: all, or the first `limit` a page at a time."""
+    if limit is None:
+        return [r for r in fetch(where) if keep(r)]
+    kept: list[TimelineRow] = []
+    # One page when the store's filter is exact; a dyad's may hold rows its check drops.
+    page = limit + (limit // 4 + 16 if where.sides is not None else 0)
+    offset = 0
+    while len(kept) < limit:
+        batch = fetch(replace(where, limit=page, offset=offset))
+        kept += [r for r in batch if keep(r)]
+        if len(batch) < page:
+            break
+        offset += page
+        page *= 2
+    return kept[:limit]
+
+
+def _members(wanted: str, names: _Names) -> frozenset[str]:
+    """Every actor that may stand for `wanted` in a dyad: itself and, for a state, every actor
+    that belongs to it on some day (by its country, its parent, a role or the store's row)."""
+    if names.kind(wanted) != "state":
+        return frozenset({wanted})
+    knowledge = names.knowledge
+    found = {wanted}
+    for actor in knowledge.actors:
+        if knowledge.state_of(actor.id) == wanted or any(
+            role.of == wanted for role in knowledge.roles_of(actor.id)
+        ):
+            found.add(actor.id)
+    found.update(row.id for row in names.rows.values() if row.country == wanted)
+    return frozenset(found)
 
 
 def dyads(
@@ -292,22 +345,30 @@ def dyads(
     _check_bounds(since, until)
     names = _Names(store.actors(), knowledge)
     wanted = _state_pair(pair, names) if pair is not None else None
-    buckets: dict[tuple[str, str, str], dict[tuple[Any, ...], MergedEvent]] = defaultdict(dict)
-    for event in store.merged_events():
+    sides = (_members(wanted[0], names), _members(wanted[1], names)) if wanted else None
+    only = Where(sides=sides, since=since, until=until, month=True, sided=True)
+    buckets: dict[tuple[str, str, str], dict[tuple[Any, ...], DyadEvent]] = defaultdict(dict)
+    states: dict[tuple[str, str | None], str | None] = {}
+
+    def state(actor: str, when: str | None) -> str | None:
+        if (actor, when) not in states:
+            states[(actor, when)] = names.state(actor, when)
+        return states[(actor, when)]
+
+    for event in store.dyad_events(only):
         month = _month_of(event.date)
         if month is None or not event.source or not event.target:
             continue
         if (since and _cmp_prefix(month, since) < 0) or (until and _cmp_prefix(month, until) > 0):
             continue
-        a = names.state(event.source, event.date)
-        b = names.state(event.target, event.date)
+        a = state(event.source, event.date)
+        b = state(event.target, event.date)
         if a is None or b is None or a == b:
             continue
         low, high = sorted((a, b))
         if wanted is not None and (low, high) != wanted:
             continue
-        where = min(((e.document_id, e.char_start) for e in event.evidence), default=event.id)
-        key = (event.code, event.modality, where)
+        key = (event.code, event.modality, event.anchor or event.id)
         buckets[(low, high, month)].setdefault(key, event)
     out = []
     for (low, high, month), happenings in buckets.items():

@@ -37,10 +37,12 @@ from peninsula.records import (
     StoredState,
     document_context,
 )
-from peninsula.store import rows, writes
-from peninsula.store.export import EXPORT_COLUMNS, ExportFormat, export
+from peninsula.store import reads, rows, writes
+from peninsula.store.export import EXPORT_COLUMNS, ExportFormat, Partition, export
 from peninsula.store.migrations import LATEST, MIGRATIONS
+from peninsula.store.reads import Where
 from peninsula.store.rows import (
+    DyadEvent,
     StoredActor,
     StoredDocument,
     StoredMention,
@@ -51,13 +53,16 @@ from peninsula.store.rows import (
 __all__ = [
     "EXPORT_COLUMNS",
     "BatchResult",
+    "DyadEvent",
     "ExportFormat",
+    "Partition",
     "Store",
     "StoredActor",
     "StoredDocument",
     "StoredMention",
     "StoredRole",
     "StoredTimex",
+    "Where",
 ]
 
 
@@ -81,6 +86,8 @@ class Store:
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
+        self._actors: tuple[StoredActor, ...] | None = None
         if read_only and not path.exists() and not path.is_symlink():
             raise NotFound(f"no database at {path}; run 'peninsula build' first")
         problem = database_problem(path)
@@ -302,28 +309,61 @@ class Store:
             raise ValueError(f"no merged ids in {table!r}")
         return dict(self._con.execute(f"SELECT id, merged_id FROM {table}").fetchall())
 
-    def merged_events(self) -> list[MergedEvent]:
-        """One record per happening, with every report of it as evidence, in date order."""
-        return [
-            rows.merged_event(r)
-            for r in self._dicts("SELECT * FROM merged_events ORDER BY date NULLS LAST, id")
-        ]
+    def merged_events(self, where: Where | None = None) -> list[MergedEvent]:
+        """One record per happening, with every report of it as evidence, in date order;
+        `where` filters and pages in the database."""
+        return [rows.merged_event(r) for r in self._where("merged_events", where)]
 
-    def merged_statements(self) -> list[MergedStatement]:
+    def merged_statements(self, where: Where | None = None) -> list[MergedStatement]:
         """One record per quote or paraphrase, with every report of it, in date order."""
-        return [
-            rows.merged_statement(r)
-            for r in self._dicts("SELECT * FROM merged_statements ORDER BY date NULLS LAST, id")
-        ]
+        return [rows.merged_statement(r) for r in self._where("merged_statements", where)]
 
-    def merged_commitments(self) -> list[MergedCommitment]:
+    def merged_commitments(self, where: Where | None = None) -> list[MergedCommitment]:
         """The commitments ledger: one record per promise with every wording of it."""
-        return [
-            rows.merged_commitment(r)
-            for r in self._dicts(
-                "SELECT * FROM merged_commitments ORDER BY first_stated NULLS LAST, id"
-            )
-        ]
+        return [rows.merged_commitment(r) for r in self._where("merged_commitments", where)]
+
+    def dyad_events(self, where: Where | None = None) -> list[DyadEvent]:
+        """The merged events as the dyad scores read them (`rows.DyadEvent`), in date order."""
+        sql, params = reads.select("merged_events", where or Where(), reads.DYAD_COLUMNS)
+        try:
+            found = self._con.execute(sql, params).fetchall()
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot read merged_events: {_first_line(exc)}") from None
+        out = []
+        for r in found:
+            anchor = (r[7]["d"], int(r[7]["c"])) if r[7] else None
+            out.append(DyadEvent(r[0], r[1], r[2], r[3], r[4], r[5], r[6], anchor))
+        return out
+
+    def _where(self, table: str, where: Where | None) -> list[dict[str, Any]]:
+        where = where or Where()
+        try:
+            if where.limit is None:
+                return self._dicts(*reads.select(table, where))
+            # A page: its ids first from the narrow columns, then only its rows in full.
+            ids = [r[0] for r in self._con.execute(*reads.select(table, where, "id")).fetchall()]
+            return self._dicts(*reads.by_ids(table, ids)) if ids else []
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot read {table}: {_first_line(exc)}") from None
+
+    def load_merged(self, kind: str, data: Any) -> int:
+        """Append merged records in bulk, from an Arrow table or a pandas DataFrame whose
+        columns are named as the table's (nested ones as JSON text): for synthetic stores and
+        lake imports, not for builds (no members, edges or merged ids are written).
+        `kind` is event, statement or commitment. Returns the number of rows added."""
+        if kind not in writes.MERGED:
+            raise ValueError(f"no merged table for {kind!r}")
+        table = writes.MERGED[kind][0]
+        try:
+            with self._transaction():
+                self._con.register("_peninsula_bulk", data)
+                try:
+                    self._con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _peninsula_bulk")
+                finally:
+                    self._con.unregister("_peninsula_bulk")
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot load {table}: {_first_line(exc)}") from None
+        return len(data)
 
     def _rows_of(self, table: str, document_id: str | None) -> list[dict[str, Any]]:
         # `table` is one of this module's own table names, never user input.
@@ -380,9 +420,16 @@ class Store:
         return [rows.plain(StoredMention, r) for r in found]
 
     def actors(self) -> list[StoredActor]:
-        return [
+        """Every actor, verified first. A read-only store reads them once (nothing changes
+        them while it is open: DuckDB lets no other process write to it)."""
+        if self._actors is not None:
+            return list(self._actors)
+        found = [
             rows.actor(r) for r in self._dicts("SELECT * FROM actors ORDER BY verified DESC, id")
         ]
+        if self.read_only:
+            self._actors = tuple(found)
+        return found
 
     def documents(self) -> list[StoredDocument]:
         return [
@@ -391,9 +438,14 @@ class Store:
         ]
 
     def export(
-        self, out_dir: Path, fmt: ExportFormat, on_replace: Callable[[Path], None] | None = None
+        self,
+        out_dir: Path,
+        fmt: ExportFormat,
+        on_replace: Callable[[Path], None] | None = None,
+        partition: Partition | None = None,
     ) -> list[Path]:
-        return export(self._con, out_dir, fmt, on_replace)
+        """Files for each table (`store.export`); `partition="month"`: a Parquet lake."""
+        return export(self._con, out_dir, fmt, on_replace, partition)
 
     def _dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         try:

@@ -19,6 +19,7 @@ from peninsula.errors import StoreError
 from peninsula.outputs import neutralise_cell, open_output, output_folder
 
 ExportFormat = Literal["jsonl", "parquet", "csv"]
+Partition = Literal["month"]
 
 EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "documents": (
@@ -101,6 +102,13 @@ JSON_COLUMNS = frozenset(
     }
 )
 _OPTIONS = {"jsonl": "FORMAT json", "parquet": "FORMAT parquet"}
+# The date each table is partitioned by (`partition="month"`); tables not named are one file.
+PARTITION_DATES = {
+    "documents": "published",
+    "statements": "date",
+    "events": "date",
+    "commitments": "first_stated",
+}
 
 
 def export(
@@ -108,10 +116,18 @@ def export(
     out_dir: Path,
     fmt: ExportFormat,
     on_replace: Callable[[Path], None] | None = None,
+    partition: Partition | None = None,
 ) -> list[Path]:
     """One file per contract table in `out_dir`. Files are never written through a symbolic
     link; CSV cells a spreadsheet would run as formulas are made inert (`outputs`).
-    `on_replace` hears of each file that existed before and was overwritten."""
+    `on_replace` hears of each file that existed before and was overwritten.
+
+    With `partition="month"` (Parquet only) the dated tables become a Hive-style lake,
+    `events/year=2025/month=08/*.parquet`, that DuckDB (`hive_partitioning=true`), pandas,
+    pyarrow and Ray read as one dataset: a year-only date goes to `month=unknown`, an undated
+    row to `year=unknown/month=unknown`."""
+    if partition is not None and fmt != "parquet":
+        raise StoreError(f"only parquet exports are partitioned, not {fmt}")
     output_folder(out_dir)
     written = []
     with tempfile.TemporaryDirectory(prefix="peninsula-export-") as scratch:
@@ -122,6 +138,16 @@ def export(
                 for c in columns
             )
             query = f"SELECT {select} FROM {_EXPORT_FROM.get(table, table)} ORDER BY id"
+            day = PARTITION_DATES.get(table) if partition else None
+            if day is not None:
+                try:
+                    _write_lake(con, query, day, Path(scratch) / table, out_dir / table)
+                except duckdb.Error as exc:
+                    raise StoreError(f"cannot export {table}: {_first_line(exc)}") from None
+                except OSError as exc:
+                    raise StoreError(f"cannot export {table}: {exc.strerror or exc}") from None
+                written.append(out_dir / table)
+                continue
             try:
                 if fmt == "csv":
                     with open_output(out_dir, name, newline="") as (stream, replaced):
@@ -145,6 +171,30 @@ def export(
             if replaced and on_replace is not None:
                 on_replace(out_dir / name)
     return written
+
+
+def _write_lake(
+    con: duckdb.DuckDBPyConnection, query: str, day: str, staged: Path, target: Path
+) -> None:
+    """The rows of `query` partitioned by the year and month of `day`, written by DuckDB under
+    `staged` and copied to `target` without following a link."""
+    year = f"CASE WHEN regexp_matches({day}, '^\\d{{4}}') THEN left({day}, 4) ELSE 'unknown' END"
+    month = (
+        f"CASE WHEN regexp_matches({day}, '^\\d{{4}}-\\d{{2}}') THEN substr({day}, 6, 2)"
+        " ELSE 'unknown' END"
+    )
+    quoted = str(staged).replace("'", "''")
+    con.execute(
+        f"COPY (SELECT *, {year} AS year, {month} AS month FROM ({query}))"
+        f" TO '{quoted}' (FORMAT parquet, PARTITION_BY (year, month))"
+    )
+    output_folder(target)
+    for file in sorted(staged.rglob("*.parquet")):
+        folder = target
+        for part in file.relative_to(staged).parent.parts:
+            folder = output_folder(folder / part)
+        with file.open("rb") as source, open_output(folder, file.name, binary=True) as (out, _):
+            shutil.copyfileobj(source, out)
 
 
 def _write_csv(

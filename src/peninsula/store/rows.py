@@ -94,6 +94,21 @@ class StoredTimex:
     anchored: bool | None
 
 
+@dataclass(frozen=True, slots=True)
+class DyadEvent:
+    """What the dyad scores read of a merged event: its sides, kind, date and score, and where
+    it was first reported (the least document id and offset of its evidence; None without)."""
+
+    id: str
+    source: str | None
+    target: str | None
+    code: str | None
+    modality: str
+    goldstein: float | None
+    date: str | None
+    anchor: tuple[str, int] | None
+
+
 def document(row: Mapping[str, Any]) -> StoredDocument:
     line = _json(row["dateline"])
     return StoredDocument(

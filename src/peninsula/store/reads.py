@@ -1,0 +1,119 @@
+"""Filtered reads of the merged tables: the WHERE clauses behind `query.timeline` and `dyads`,
+so that a question over a million merged records reads only the rows it needs.
+
+A `Where` names the filters; `select` turns one into a parameterised statement. Dates compare as
+ISO (partial) dates on their common prefix, as in `query`: "2025" is within `since="2025-09"`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+# Per merged table: the columns naming an actor, the date a row starts and the one it ends,
+# the sort order (that of the unfiltered reads) and the source and target columns.
+_ACTORS = {
+    "merged_events": ("source", "target", "reported_by"),
+    "merged_statements": ("speaker",),
+    "merged_commitments": ("actor",),
+}
+_FIRST = {
+    "merged_events": "date",
+    "merged_statements": "date",
+    "merged_commitments": "first_stated",
+}
+_LAST = {
+    "merged_events": "date",
+    "merged_statements": "date",
+    "merged_commitments": "coalesce(last_stated, first_stated)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Which merged records to read; every field left at its default filters nothing.
+
+    `actor`: the actor plays any part. `sides`: a source in one set and a target in the other,
+    either way round (events only). `since`/`until`: the row's last/first date is on or
+    after/before the bound, compared on the common prefix; `month=True` compares the month of
+    the date (its first seven characters) and keeps only dates of month or day precision.
+    `sided`: events with both a source and a target. `limit`/`offset` page through the rows in
+    the order of the unfiltered read (date, undated last, then id).
+    """
+
+    actor: str | None = None
+    sides: tuple[Collection[str], Collection[str]] | None = None
+    since: str | None = None
+    until: str | None = None
+    month: bool = False
+    sided: bool = False
+    limit: int | None = None
+    offset: int = 0
+
+
+def select(table: str, where: Where, columns: str = "*") -> tuple[str, list[Any]]:
+    """The statement reading `columns` of `table` (a merged table) filtered by `where`."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    first, last = _FIRST[table], _LAST[table]
+    if where.actor is not None:
+        clauses.append("(" + " OR ".join(f"{c} = ?" for c in _ACTORS[table]) + ")")
+        params += [where.actor] * len(_ACTORS[table])
+    if where.sides is not None:
+        a, b = (sorted(set(side)) for side in where.sides)
+        if not a or not b:
+            clauses.append("false")
+        else:
+            marks_a, marks_b = _marks(a), _marks(b)
+            clauses.append(
+                f"((source IN ({marks_a}) AND target IN ({marks_b}))"
+                f" OR (source IN ({marks_b}) AND target IN ({marks_a})))"
+            )
+            params += [*a, *b, *b, *a]
+    if where.sided:
+        clauses.append("coalesce(source, '') <> '' AND coalesce(target, '') <> ''")
+    if where.month:
+        clauses.append(f"regexp_full_match({first}, '\\d{{4}}-\\d{{2}}(-\\d{{2}})?')")
+        first = last = f"left({first}, 7)"
+    # On the common prefix, as plain comparisons: a date is on or after `since` when it sorts
+    # after it or is one of its prefixes ("2025" for "2025-09"), and on or before `until` when
+    # it sorts before it or starts with it ("2025-09-24" for "2025-09").
+    if where.since is not None:
+        heads = [where.since[:n] for n in range(1, len(where.since))]
+        clauses.append(f"({last} >= ? OR {last} IN ({_marks(heads)}))" if heads else f"{last} >= ?")
+        params += [where.since, *heads]
+    if where.until is not None:
+        clauses.append(f"({first} <= ? OR starts_with({first}, ?))")
+        params += [where.until, where.until]
+    sql = f"SELECT {columns} FROM {table}"
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    sql += f" ORDER BY {_FIRST[table]} NULLS LAST, id"
+    if where.limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [where.limit, where.offset]
+    elif where.offset:
+        sql += " OFFSET ?"
+        params.append(where.offset)
+    return sql, params
+
+
+# The columns of a `rows.DyadEvent`, the anchor taken from the evidence JSON in the database.
+DYAD_COLUMNS = (
+    "id, source, target, code, modality, goldstein, date, list_min(list_transform(from_json("
+    """evidence, '[{"document_id": "VARCHAR", "char_start": "BIGINT"}]'), lambda e:"""
+    " struct_pack(d := e.document_id, c := e.char_start))) AS anchor"
+)
+
+
+def by_ids(table: str, ids: Collection[str]) -> tuple[str, list[Any]]:
+    """The statement reading the rows of `table` with these ids, in the order of `select`."""
+    marks = _marks(ids)
+    return f"SELECT * FROM {table} WHERE id IN ({marks}) ORDER BY {_FIRST[table]} NULLS LAST, id", [
+        *ids
+    ]
+
+
+def _marks(values: Collection[str]) -> str:
+    return ", ".join("?" for _ in values)
