@@ -2,9 +2,9 @@
 
 A promise is found two ways:
 
-- a `pledged` event, or an agreement reached (an actual event whose category, or that of the
-  intent its code stands for, is AGREE: "the two sides agreed to expand drills", "signed a
-  pact"): its committer is who reported it when the pledge is their own side's (the
+- a `pledged` event, or an agreement reached (an actual event whose category is AGREE: "the
+  two sides agreed to expand drills"): its committer is who reported it when the pledge is
+  their own side's (the
   speaker of "the minister said her government would work toward reopening…"), else its source
   ("the envoy pledged…", "the envoy said Tokyo remains willing to…"; an outlet only carries a
   pledge); its
@@ -93,17 +93,14 @@ def find_commitments(
 
 
 def _undertaking(event: Event, knowledge: Knowledge) -> bool:
-    """A pledge, or an agreement reached: an actual event whose category, or that of the intent
-    it codes ("signed a pact": the intent to cooperate), is AGREE in `cameo.csv`."""
+    """A pledge, or an agreement reached: an actual event whose category is AGREE in
+    `cameo.csv` (a signing, SUPPORT, is a deed that may keep a pledge, not one)."""
     if event.modality == "pledged":
         return True
     if event.modality != "actual":
         return False
     entry = knowledge.events.cameo.get(event.code)
-    if entry is None:
-        return False
-    intent = knowledge.events.cameo.get(entry.intent or "")
-    return _AGREE in (entry.plover, intent.plover if intent is not None else None)
+    return entry is not None and entry.plover == _AGREE
 
 
 def _committer(event: Event, knowledge: Knowledge, on: date | None) -> str | None:
