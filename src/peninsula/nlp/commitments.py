@@ -4,11 +4,9 @@ A promise is found two ways:
 
 - a `pledged` event, or an agreement reached (an actual event whose category is AGREE: "the
   two sides agreed to expand drills"): its committer is who reported it when the pledge is
-  their own side's (the
-  speaker of "the minister said her government would work toward reopening…"), else its source
-  ("the envoy pledged…", "the envoy said Tokyo remains willing to…"; an outlet only carries a
-  pledge); its
-  wording is what the trigger's clause promises;
+  their own side's body (the speaker of "the minister said her government would work toward
+  reopening…"), else its source ("the envoy pledged…", "the envoy said Tokyo remains willing
+  to…"; an outlet only carries a pledge); its wording is what the trigger's clause promises;
 - a statement of intent: a statement whose cue is a verb of promising ("vowed to expand…",
   "pledged the agency's full support"), or whose content is a future clause (will, would,
   shall, be going to) with the speaker's own side as subject ("the mayor said her office will
