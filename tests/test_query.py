@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,7 +102,9 @@ def event(
     sentence: str | None = None,
     end: int | None = None,
 ) -> MergedEvent:
-    start = at if at is not None else abs(hash(id)) % 1000
+    # A fixed offset per id (hash() is salted per run: two ids could share an offset and read
+    # as one happening).
+    start = at if at is not None else int(hashlib.sha256(id.encode()).hexdigest(), 16) % 10**9
     evidence = EventEvidence(
         event_id=id, document_id=doc, sentence=sentence or f"sentence of {id}", char_start=start,
         char_end=end if end is not None else start + 10, trigger="met", trigger_start=start,
