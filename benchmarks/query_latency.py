@@ -42,6 +42,7 @@ from common import emit
 from peninsula.knowledge import Knowledge, default_knowledge
 from peninsula.query import dyads, timeline
 from peninsula.store import Store
+from peninsula.store.rows import MERGED_COLUMNS
 
 FIRST_DAY = date(2016, 1, 1)
 DAYS = 3653  # ten years
@@ -123,7 +124,7 @@ class Shapes:
 
 def events(shapes: Shapes, start: int, count: int) -> pa.Table:
     rng = shapes.rng
-    cols: dict[str, list[Any]] = {name: [] for name in _EVENT_COLUMNS}
+    cols: dict[str, list[Any]] = {name: [] for name in MERGED_COLUMNS["merged_events"]}
     for i in range(start, start + count):
         source, target = shapes.actor(), shapes.actor()
         code, root, goldstein = rng.choice(shapes.codes)
@@ -151,38 +152,14 @@ def events(shapes: Shapes, start: int, count: int) -> pa.Table:
             f"{source} → {target}: {code}", rng.choice((None, None, None, shapes.actor())),
             source, target, None, json.dumps(evidence),
         )  # fmt: skip
-        for name, value in zip(_EVENT_COLUMNS, values, strict=True):
+        for name, value in zip(MERGED_COLUMNS["merged_events"], values, strict=True):
             cols[name].append(value)
     return pa.table(cols)
 
 
-_EVENT_COLUMNS = [
-    "id",
-    "source",
-    "target",
-    "code",
-    "root",
-    "category",
-    "mode",
-    "modality",
-    "goldstein",
-    "date",
-    "date_precision",
-    "first_reported",
-    "sources",
-    "reports",
-    "summary",
-    "reported_by",
-    "source_text",
-    "target_text",
-    "mirror",
-    "evidence",
-]
-
-
 def statements(shapes: Shapes, start: int, count: int) -> pa.Table:
     rng = shapes.rng
-    cols: dict[str, list[Any]] = {name: [] for name in _STATEMENT_COLUMNS}
+    cols: dict[str, list[Any]] = {name: [] for name in MERGED_COLUMNS["merged_statements"]}
     for i in range(start, start + count):
         when, precision = shapes.date()
         ident = f"st{i:08d}"
@@ -206,30 +183,14 @@ def statements(shapes: Shapes, start: int, count: int) -> pa.Table:
             reports[0]["text"], when, precision, when,
             len({r["document_id"] for r in reports}), len(reports), json.dumps(evidence),
         )  # fmt: skip
-        for name, value in zip(_STATEMENT_COLUMNS, values, strict=True):
+        for name, value in zip(MERGED_COLUMNS["merged_statements"], values, strict=True):
             cols[name].append(value)
     return pa.table(cols)
 
 
-_STATEMENT_COLUMNS = [
-    "id",
-    "speaker",
-    "speaker_text",
-    "kind",
-    "cue",
-    "text",
-    "date",
-    "date_precision",
-    "first_reported",
-    "sources",
-    "reports",
-    "evidence",
-]
-
-
 def commitments(shapes: Shapes, start: int, count: int) -> pa.Table:
     rng = shapes.rng
-    cols: dict[str, list[Any]] = {name: [] for name in _COMMITMENT_COLUMNS}
+    cols: dict[str, list[Any]] = {name: [] for name in MERGED_COLUMNS["merged_commitments"]}
     for i in range(start, start + count):
         first, _ = shapes.date()
         later, _ = shapes.date()
@@ -258,29 +219,9 @@ def commitments(shapes: Shapes, start: int, count: int) -> pa.Table:
             len({r["document_id"] for r in reports}),
             json.dumps([r["member"] for r in reports]), json.dumps(mentions),
         )  # fmt: skip
-        for name, value in zip(_COMMITMENT_COLUMNS, values, strict=True):
+        for name, value in zip(MERGED_COLUMNS["merged_commitments"], values, strict=True):
             cols[name].append(value)
     return pa.table(cols)
-
-
-_COMMITMENT_COLUMNS = [
-    "id",
-    "actor",
-    "actor_text",
-    "target",
-    "text",
-    "code",
-    "root",
-    "category",
-    "status",
-    "status_evidence",
-    "first_stated",
-    "last_stated",
-    "count",
-    "sources",
-    "members",
-    "mentions",
-]
 
 
 def fill(db: Path, n_events: int, knowledge: Knowledge, seed: int) -> dict[str, float]:
