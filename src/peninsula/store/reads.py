@@ -11,8 +11,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-# Per merged table: the columns naming an actor, the date a row starts and the one it ends,
-# the sort order (that of the unfiltered reads) and the source and target columns.
+# Per table read here: the columns naming an actor, the date a row starts (its sort order, that
+# of the unfiltered reads, with the id) and the one it ends.
 _ACTORS = {
     "merged_events": ("source", "target", "reported_by"),
     "merged_statements": ("speaker",),
@@ -22,11 +22,20 @@ _FIRST = {
     "merged_events": "date",
     "merged_statements": "date",
     "merged_commitments": "first_stated",
+    "timeline_keys": "first",
+    "dyad_keys": "date",
 }
 _LAST = {
     "merged_events": "date",
     "merged_statements": "date",
     "merged_commitments": "coalesce(last_stated, first_stated)",
+    "timeline_keys": "last",
+    "dyad_keys": "date",
+}
+KIND = {
+    "merged_events": "event",
+    "merged_statements": "statement",
+    "merged_commitments": "commitment",
 }
 
 
@@ -35,11 +44,14 @@ class Where:
     """Which merged records to read; every field left at its default filters nothing.
 
     `actor`: the actor plays any part. `sides`: a source in one set and a target in the other,
-    either way round (events only). `since`/`until`: the row's last/first date is on or
-    after/before the bound, compared on the common prefix; `month=True` compares the month of
-    the date (its first seven characters) and keeps only dates of month or day precision.
-    `sided`: events with both a source and a target. `limit`/`offset` page through the rows in
-    the order of the unfiltered read (date, undated last, then id).
+    either way round (events only); `pair`, when given, names the two actors the sides stand
+    for (each side's set holds its actor and, for a state, the actors that may belong to it),
+    so that the store reads its lookup of pairs instead. `since`/`until`: the row's last/first
+    date is on or after/before the bound, compared on the common prefix; `month=True` compares
+    the month of the date (its first seven characters) and keeps only dates of month or day
+    precision. `sided`: events with both a source and a target. `after`: only the rows after
+    this (date, id) in the order of the unfiltered read (date, undated last, then id): keyset
+    pages. `limit`/`offset` page through the rows in that order.
     """
 
     actor: str | None = None
@@ -50,13 +62,14 @@ class Where:
     sided: bool = False
     limit: int | None = None
     offset: int = 0
+    pair: tuple[str, str] | None = None
+    after: tuple[str | None, str] | None = None
 
 
 def select(table: str, where: Where, columns: str = "*") -> tuple[str, list[Any]]:
     """The statement reading `columns` of `table` (a merged table) filtered by `where`."""
     clauses: list[str] = []
     params: list[Any] = []
-    first, last = _FIRST[table], _LAST[table]
     if where.actor is not None:
         clauses.append("(" + " OR ".join(f"{c} = ?" for c in _ACTORS[table]) + ")")
         params += [where.actor] * len(_ACTORS[table])
@@ -73,6 +86,30 @@ def select(table: str, where: Where, columns: str = "*") -> tuple[str, list[Any]
             params += [*a, *b, *b, *a]
     if where.sided:
         clauses.append("coalesce(source, '') <> '' AND coalesce(target, '') <> ''")
+    return _finish(table, columns, where, clauses, params)
+
+
+def keyed(where: Where, kind: str) -> tuple[str, list[Any]]:
+    """The ids of a page of `kind` records (event, statement, commitment) from the lookup
+    `timeline_keys`: those of `where.actor`, or all; dates, `after` and paging as `select`."""
+    return _finish("timeline_keys", "id", where, ["key = ?", "kind = ?"], [where.actor or "", kind])
+
+
+def paired(where: Where, columns: str = "id") -> tuple[str, list[Any]]:
+    """`columns` of the events of `where.pair` (either way round) from the lookup `dyad_keys`,
+    dates, `after` and paging as `select`. The rows are candidates: a side belongs to its
+    state on some day, not necessarily on the event's."""
+    assert where.pair is not None
+    low, high = sorted(where.pair)
+    return _finish("dyad_keys", columns, where, ["a = ?", "b = ?"], [low, high])
+
+
+def _finish(
+    table: str, columns: str, where: Where, clauses: list[str], params: list[Any]
+) -> tuple[str, list[Any]]:
+    """Add the date bounds, the cursor, the order and the page to a statement's filters."""
+    order = _FIRST[table]
+    first, last = order, _LAST[table]
     if where.month:
         clauses.append(f"regexp_full_match({first}, '\\d{{4}}-\\d{{2}}(-\\d{{2}})?')")
         first = last = f"left({first}, 7)"
@@ -86,10 +123,18 @@ def select(table: str, where: Where, columns: str = "*") -> tuple[str, list[Any]
     if where.until is not None:
         clauses.append(f"({first} <= ? OR starts_with({first}, ?))")
         params += [where.until, where.until]
+    if where.after is not None:
+        day, ident = where.after
+        if day is None:
+            clauses.append(f"({order} IS NULL AND id > ?)")
+            params.append(ident)
+        else:
+            clauses.append(f"({order} IS NULL OR {order} > ? OR ({order} = ? AND id > ?))")
+            params += [day, day, ident]
     sql = f"SELECT {columns} FROM {table}"
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
-    sql += f" ORDER BY {_FIRST[table]} NULLS LAST, id"
+    sql += f" ORDER BY {order} NULLS LAST, id"
     if where.limit is not None:
         sql += " LIMIT ? OFFSET ?"
         params += [where.limit, where.offset]
@@ -105,6 +150,10 @@ DYAD_COLUMNS = (
     """evidence, '[{"document_id": "VARCHAR", "char_start": "BIGINT"}]'), lambda e:"""
     " struct_pack(d := e.document_id, c := e.char_start))) AS anchor"
 )
+
+
+# The same, from the lookup `dyad_keys` (for `paired`).
+PAIRED_DYAD_COLUMNS = "id, source, target, code, modality, goldstein, date, anchor"
 
 
 def by_ids(table: str, ids: Collection[str]) -> tuple[str, list[Any]]:
