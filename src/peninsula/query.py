@@ -198,24 +198,39 @@ def timeline(
     def of(kind: str) -> Where:
         return where if start is None else replace(where, after=_after(start, kind))
 
+    if limit is not None and pair is None and len(set(kinds)) > 1:
+        # A page over several kinds: how many rows of each it holds, then those rows only.
+        asked = [k for k in KINDS if k in kinds]
+        mark = None if start is None else (None if start[0] else start[1], start[3])
+        counts = store.kind_counts(
+            replace(where, limit=limit, after=mark, kind_after=KINDS[start[2]] if start else None),
+            asked,
+            KINDS,
+        )
+        kinds = [k for k in asked if counts[k]]
+        limit_of: dict[str, int | None] = {**counts}
+    else:
+        limit_of = dict.fromkeys(KINDS, limit)
     rows: list[TimelineRow] = []
     if "event" in kinds:
         sides = (_members(pair[0], names), _members(pair[1], names)) if pair else None
         on_sides = replace(of("event"), sides=sides, pair=pair)
-        rows += _paged(lambda w: _event_rows(store.merged_events(w), names), on_sides, keep, limit)
+        rows += _paged(
+            lambda w: _event_rows(store.merged_events(w), names), on_sides, keep, limit_of["event"]
+        )
     if "statement" in kinds and pair is None:
         rows += _paged(
             lambda w: _statement_rows(store.merged_statements(w), names),
             of("statement"),
             keep,
-            limit,
+            limit_of["statement"],
         )
     if "commitment" in kinds and pair is None:
         rows += _paged(
             lambda w: _commitment_rows(store.merged_commitments(w), names),
             of("commitment"),
             keep,
-            limit,
+            limit_of["commitment"],
         )
     rows.sort(key=_row_key)
     return rows if limit is None else rows[:limit]

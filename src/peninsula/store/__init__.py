@@ -377,6 +377,21 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"cannot read {table}: {_first_line(exc)}") from None
 
+    def kind_counts(
+        self, where: Where, kinds: Sequence[str], order: Sequence[str]
+    ) -> dict[str, int]:
+        """How many of the first `where.limit` records of `kinds` together, in the timeline's
+        order (date, kind as in `order`, id), are of each kind: `where.actor`'s or all, with
+        its dates and cursor (`after`, `kind_after`); from `timeline_keys`."""
+        try:
+            found = self._con.execute(*reads.kinds_of_page(where, kinds, order)).fetchall()
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot read timeline_keys: {_first_line(exc)}") from None
+        counts = dict.fromkeys(kinds, 0)
+        for (kind,) in found:
+            counts[kind] += 1
+        return counts
+
     def _paired(self, where: Where) -> bool:
         """Whether `dyad_keys` holds every event `where.sides` asks for: each actor of a side
         is its pair's actor or may belong to it (as the lookup was written)."""

@@ -7,8 +7,8 @@ ISO (partial) dates on their common prefix, as in `query`: "2025" is within `sin
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 # Per table read here: the columns naming an actor, the date a row starts (its sort order, that
@@ -51,7 +51,8 @@ class Where:
     the month of the date (its first seven characters) and keeps only dates of month or day
     precision. `sided`: events with both a source and a target. `after`: only the rows after
     this (date, id) in the order of the unfiltered read (date, undated last, then id): keyset
-    pages. `limit`/`offset` page through the rows in that order.
+    pages (`kind_after`: the kind of the record it marks, for pages over several kinds).
+    `limit`/`offset` page through the rows in that order.
     """
 
     actor: str | None = None
@@ -64,6 +65,7 @@ class Where:
     offset: int = 0
     pair: tuple[str, str] | None = None
     after: tuple[str | None, str] | None = None
+    kind_after: str | None = None
 
 
 def select(table: str, where: Where, columns: str = "*") -> tuple[str, list[Any]]:
@@ -95,6 +97,30 @@ def keyed(where: Where, kind: str) -> tuple[str, list[Any]]:
     return _finish("timeline_keys", "id", where, ["key = ?", "kind = ?"], [where.actor or "", kind])
 
 
+def kinds_of_page(
+    where: Where, kinds: Sequence[str], order: Sequence[str]
+) -> tuple[str, list[Any]]:
+    """The kinds of the first `where.limit` records of `kinds` together (of `where.actor` or
+    all) in the timeline's order: date (undated last), kind as in `order`, id. `where.after`
+    is then the (date, id) of a record of the kind `where.kind_after`."""
+    clauses = ["key = ?", f"kind IN ({_marks(kinds)})"]
+    params: list[Any] = [where.actor or "", *kinds]
+    rank = f"list_position([{_marks(order)}], kind)"
+    ranks = list(order)
+    if where.after is not None:
+        day, ident = where.after
+        mine = order.index(where.kind_after) + 1 if where.kind_after in order else 0
+        later = f"({rank} > ? OR ({rank} = ? AND id > ?))"
+        if day is None:
+            clauses.append(f"(first IS NULL AND {later})")
+        else:
+            clauses.append(f"(first IS NULL OR first > ? OR (first = ? AND {later}))")
+            params += [day, day]
+        params += [*ranks, mine, *ranks, mine, ident]
+    page = replace(where, after=None, offset=0)
+    return _finish("timeline_keys", "kind", page, clauses, params, (f"{rank}, ", ranks))
+
+
 def paired(where: Where, columns: str = "id") -> tuple[str, list[Any]]:
     """`columns` of the events of `where.pair` (either way round) from the lookup `dyad_keys`,
     dates, `after` and paging as `select`. The rows are candidates: a side belongs to its
@@ -105,9 +131,15 @@ def paired(where: Where, columns: str = "id") -> tuple[str, list[Any]]:
 
 
 def _finish(
-    table: str, columns: str, where: Where, clauses: list[str], params: list[Any]
+    table: str,
+    columns: str,
+    where: Where,
+    clauses: list[str],
+    params: list[Any],
+    then: tuple[str, list[Any]] = ("", []),
 ) -> tuple[str, list[Any]]:
-    """Add the date bounds, the cursor, the order and the page to a statement's filters."""
+    """Add the date bounds, the cursor, the order (`then`: an order before the id's, with
+    its parameters) and the page to a statement's filters."""
     order = _FIRST[table]
     first, last = order, _LAST[table]
     if where.month:
@@ -134,7 +166,8 @@ def _finish(
     sql = f"SELECT {columns} FROM {table}"
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
-    sql += f" ORDER BY {order} NULLS LAST, id"
+    sql += f" ORDER BY {order} NULLS LAST, {then[0]}id"
+    params += then[1]
     if where.limit is not None:
         sql += " LIMIT ? OFFSET ?"
         params += [where.limit, where.offset]
