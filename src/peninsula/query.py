@@ -361,11 +361,16 @@ def dyads(
     only = Where(sides=sides, since=since, until=until, month=True, sided=True, pair=wanted)
     buckets: dict[tuple[str, str, str], dict[tuple[Any, ...], DyadEvent]] = defaultdict(dict)
     states: dict[tuple[str, str | None], str | None] = {}
+    dated: dict[str, bool] = {}
 
     def state(actor: str, when: str | None) -> str | None:
-        if (actor, when) not in states:
-            states[(actor, when)] = names.state(actor, when)
-        return states[(actor, when)]
+        # Only a role ties an actor to a state for a time: without one, any day gives its state.
+        if actor not in dated:
+            dated[actor] = bool(knowledge.roles_of(actor))
+        key = (actor, when if dated[actor] else None)
+        if key not in states:
+            states[key] = names.state(*key)
+        return states[key]
 
     for event in store.dyad_events(only):
         month = _month_of(event.date)
