@@ -345,7 +345,8 @@ class Store:
         """The merged events as the dyad scores read them (`rows.DyadEvent`), in date order.
         With `where.pair` (and sides the lookup covers), candidates from `dyad_keys`."""
         where = where or Where()
-        if self._paired(where):
+        paired = self._paired(where)
+        if paired:
             sql, params = reads.paired(where, reads.PAIRED_DYAD_COLUMNS)
         else:
             sql, params = reads.select("merged_events", where, reads.DYAD_COLUMNS)
@@ -355,7 +356,10 @@ class Store:
             raise StoreError(f"cannot read merged_events: {_first_line(exc)}") from None
         out = []
         for r in found:
-            anchor = (r[7]["d"], int(r[7]["c"])) if r[7] else None
+            if paired:  # the anchor in two columns
+                anchor = (r[7], int(r[8])) if r[7] is not None or r[8] is not None else None
+            else:
+                anchor = (r[7]["d"], int(r[7]["c"])) if r[7] else None
             out.append(DyadEvent(r[0], r[1], r[2], r[3], r[4], r[5], r[6], anchor))
         return out
 

@@ -11,7 +11,8 @@ rows of a million (migration 8).
   dyad rolls an actor up to.
 - `dyad_keys` (a, b, ...): one row per merged event with a source and a target and per
   unordered pair of those sides (a < b), with what the dyad scores read of the event (no JSON
-  decoding). The query keeps the rows whose sides belong to the pair on the event's own date.
+  decoding; `month` set for dates of month or day precision only, what the scores count). The
+  query keeps the rows whose sides belong to the pair on the event's own date.
 
 Every statement here is the store's own SQL; `refresh` rewrites the rows of the records a
 batch touched (the merge write path), `rebuild` all of them.
@@ -91,8 +92,11 @@ def _dyad_insert(only: str) -> str:
             FROM (SELECT id, unnest(xs) AS x, ys FROM sided), unnest(ys) AS u(y)
             WHERE x <> y
         )
-        SELECT p.a, p.b, s.date, s.id, s.source, s.target, s.code, s.modality, s.goldstein,
-            s.anchor
+        SELECT p.a, p.b,
+            CASE WHEN regexp_full_match(s.date, '\\d{{4}}-\\d{{2}}(-\\d{{2}})?')
+                THEN left(s.date, 7) END,
+            s.date, s.id, s.source, s.target, s.code, s.modality, s.goldstein, s.anchor.d,
+            s.anchor.c
         FROM pairs p JOIN sided s USING (id)
     """
 

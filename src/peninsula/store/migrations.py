@@ -198,9 +198,11 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             actor VARCHAR NOT NULL, state VARCHAR NOT NULL, PRIMARY KEY (actor, state)
         );
         CREATE TABLE dyad_keys (
-            a VARCHAR NOT NULL, b VARCHAR NOT NULL, date VARCHAR, id VARCHAR NOT NULL,
+            a VARCHAR NOT NULL, b VARCHAR NOT NULL, month VARCHAR, date VARCHAR,
+            id VARCHAR NOT NULL,
             source VARCHAR NOT NULL, target VARCHAR NOT NULL, code VARCHAR,
-            modality VARCHAR NOT NULL, goldstein DOUBLE, anchor STRUCT(d VARCHAR, c BIGINT)
+            modality VARCHAR NOT NULL, goldstein DOUBLE, anchor_document VARCHAR,
+            anchor_char BIGINT
         );
         """,
     ),

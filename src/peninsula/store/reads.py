@@ -142,7 +142,10 @@ def _finish(
     its parameters) and the page to a statement's filters."""
     order = _FIRST[table]
     first, last = order, _LAST[table]
-    if where.month:
+    if where.month and table == "dyad_keys":  # its month column, NULL for a year or no date
+        clauses.append("month IS NOT NULL")
+        first = last = "month"
+    elif where.month:
         clauses.append(f"regexp_full_match({first}, '\\d{{4}}-\\d{{2}}(-\\d{{2}})?')")
         first = last = f"left({first}, 7)"
     # On the common prefix, as plain comparisons: a date is on or after `since` when it sorts
@@ -186,7 +189,9 @@ DYAD_COLUMNS = (
 
 
 # The same, from the lookup `dyad_keys` (for `paired`).
-PAIRED_DYAD_COLUMNS = "id, source, target, code, modality, goldstein, date, anchor"
+PAIRED_DYAD_COLUMNS = (
+    "id, source, target, code, modality, goldstein, date, anchor_document, anchor_char"
+)
 
 
 def by_ids(table: str, ids: Collection[str]) -> tuple[str, list[Any]]:
