@@ -195,7 +195,7 @@ def _fake_store() -> FakeStore:
 
 
 def test_everything_is_escaped(tmp_path: Path) -> None:
-    index = write_report(_fake_store(), default_knowledge(), tmp_path)  # type: ignore[arg-type]
+    write_report(_fake_store(), default_knowledge(), tmp_path)  # type: ignore[arg-type]
     for path in _pages(tmp_path):
         html = path.read_text(encoding="utf-8")
         if path.name != "timeline.html":

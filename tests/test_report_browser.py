@@ -84,7 +84,7 @@ def _pages(out: Path) -> list[Path]:
     actors = sorted((out / "actors").glob("*.html"))
     documents = sorted((out / "documents").glob("*.html"))
     wanted = [out / "index.html", out / "timeline.html", out / "commitments.html"]
-    return wanted + [*actors[:3], *documents[:2], out / "actors" / "KOR.html"]
+    return [*wanted, *actors[:3], *documents[:2], out / "actors" / "KOR.html"]
 
 
 @pytest.mark.parametrize("width", WIDTHS)

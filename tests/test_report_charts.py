@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,7 +44,7 @@ def test_labels_never_collide(indexes: set[int]) -> None:
     (chart,) = charts(months, {})
     labelled = [p.x for p in chart.points if p.label]
     assert labelled  # the first point always has its label
-    assert all(b - a >= 90 for a, b in zip(labelled, labelled[1:], strict=False))
+    assert all(b - a >= 90 for a, b in itertools.pairwise(labelled))
     assert len(chart.x_ticks) <= 8
     ticks = [x for x, _ in chart.x_ticks]
-    assert all(b - a >= 60 for a, b in zip(ticks, ticks[1:], strict=False))
+    assert all(b - a >= 60 for a, b in itertools.pairwise(ticks))
