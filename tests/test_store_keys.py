@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pytest
 
@@ -252,3 +253,22 @@ def test_the_merge_write_path_keeps_the_lookups_in_step(
             knowledge,
             pair=("JPN", "PRK"),
         )
+
+
+def test_migration_8_fills_the_lookups_of_a_store_made_before(
+    knowledge: Knowledge, tmp_path: Path
+) -> None:
+    events, statements, commitments = _records(3, 40)
+    db = tmp_path / "kb.duckdb"
+    with Store(db) as store:
+        store.write_actors(knowledge)
+        store.load_merged("event", _table("merged_events", events))
+        store.load_merged("statement", _table("merged_statements", statements))
+        store.load_merged("commitment", _table("merged_commitments", commitments))
+        expected = timeline(store, knowledge, actor="KOR", limit=8)
+    assert expected
+    with duckdb.connect(str(db)) as con:  # as schema 7 left it: no lookup tables
+        con.execute("DROP TABLE timeline_keys; DROP TABLE dyad_keys; DROP TABLE actor_states")
+        con.execute("DELETE FROM schema_migrations WHERE version = 8")
+    with Store(db) as store:
+        assert timeline(store, knowledge, actor="KOR", limit=8) == expected

@@ -3,7 +3,7 @@ rows of a million (migration 8).
 
 - `timeline_keys` (key, kind, first, last, id): one row per merged record under the key ''
   (every record) and one per actor taking part in it (source, target, reporter, speaker,
-  committer), with the dates the timeline filters and sorts on. The bulk loader writes it
+  committer), with the dates the timeline filters and sorts on. `rebuild` and `sort` store it
   sorted by key and date, so that DuckDB's zone maps skip every other actor's rows.
 - `actor_states` (actor, state): every state an actor may belong to on some day (its own
   state, its parent's, that of any of its roles), from the knowledge base in use
