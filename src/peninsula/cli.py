@@ -209,7 +209,7 @@ def build_command(
     inputs = check_inputs(paths or [])
     knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
     path = db or settings.db_path
-    log.info("building %s from %s", path, ", ".join(inputs))
+    log.debug("building %s from %s", path, ", ".join(inputs))
     log.debug("settings: %s", settings)
     with Store(path) as store, BuildProgress() as progress:
         report = build(inputs, store, knowledge, settings, date.today(), on_progress=progress)
@@ -276,7 +276,7 @@ def export_command(
         raise SettingsError("the filters apply to --format events-tsv, plover or dyads-tsv only")
     where = where.checked()
     if partition not in (None, "month") or (partition and fmt != "parquet"):
-        raise typer.BadParameter("--partition month goes with --format parquet")
+        raise SettingsError("--partition month goes with --format parquet")
     settings = Settings.from_env()
     if fmt in EVENT_FORMATS:
         knowledge = load_knowledge((*settings.actors_files, *(actors or [])))

@@ -134,7 +134,7 @@ def print_table(table: Table) -> None:
         column.max_width, column.no_wrap = None, True
     wide = console.options.update_width(_UNBOUNDED)
     width = Measurement.get(console, wide, table).maximum
-    Console(width=max(width, 20)).print(table, crop=False)
+    Console(file=console.file, width=max(width, 20)).print(table, crop=False)
 
 
 _UNBOUNDED = 1_000_000
@@ -226,11 +226,18 @@ def progress_bar() -> Progress:
 
 
 def configure_logging(verbose: bool, quiet: bool) -> None:
-    """Log records of peninsula (and warnings of any library) to stderr through Rich, on a
-    terminal or not: INFO by default, DEBUG with --verbose, WARNING with --quiet."""
+    """Log records of peninsula (and warnings of any library) to stderr: INFO by default,
+    DEBUG with --verbose, WARNING with --quiet. On a terminal through Rich's handler; otherwise
+    one plain line per record ('INFO 40/40 articles, done in 12s'), never wrapped."""
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    handler = RichHandler(console=errors, show_path=False, show_time=errors.is_terminal)
-    logging.basicConfig(level=logging.WARNING, format="%(message)s", handlers=[handler], force=True)
+    handler: logging.Handler
+    if errors.is_terminal:
+        handler = RichHandler(console=errors, show_path=False)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
     log.setLevel(level)
 
 
