@@ -425,6 +425,9 @@ def test_timeline_csv_carries_evidence_and_urls(example_db: str, tmp_path: Path)
     assert rows and {"evidence", "urls"} <= set(rows[0])
     assert all(r["evidence"] for r in rows)
     assert any(r["urls"] == "https://news.example.org/talks" for r in rows)
+    as_json = runner.invoke(app, ["timeline", "--db", db, "--format", "json"])
+    reports = [e for row in json.loads(as_json.stdout) for e in row["evidence"]]
+    assert reports and {e["url"] for e in reports} == {"https://news.example.org/talks"}
 
 
 def test_actor_roles_carry_their_source(example_db: str, tmp_path: Path) -> None:

@@ -375,9 +375,12 @@ def timeline_command(
             until=until,
             kinds=tuple(kind) if kind else KINDS,
         )
-        urls = {d.id: d.url for d in store.documents()} if fmt != "json" else {}
+        urls = {d.id: d.url for d in store.documents()}
     if fmt == "json":
         payload = [row.as_dict() for row in rows]
+        for record in payload:  # each report's URL beside its sentence
+            for item in record["evidence"]:
+                item["url"] = urls.get(item["document_id"])
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
         write_timeline_csv(rows, urls)

@@ -114,14 +114,19 @@ def print_timeline(rows: list[TimelineRow], urls: Mapping[str, str | None]) -> N
             Text(row.date or "undated"),
             Text(row.kind),
             Text(", ".join(a.name for a in row.actors if a.role != "reported_by")),
-            Text(row.summary),
+            Text(_one_line(row.summary)),
             Text(row.modality),
             Text(str(row.sources)),
-            Text(first.sentence if first else ""),
+            Text(_one_line(first.sentence) if first else ""),
             Text((urls.get(first.document_id) if first else None) or ""),
             Text(row.id),
         )
     print_table(table)
+
+
+def _one_line(text: str) -> str:
+    """A cell's text on one line: a sentence may span lines of its article."""
+    return " ".join(text.split())
 
 
 def print_table(table: Table) -> None:
