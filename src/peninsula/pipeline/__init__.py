@@ -128,9 +128,11 @@ class _Build:
 
     def get_linker(self) -> Linker:
         if self.linker is None:
+            started = time.perf_counter()
             vectors = self._stored_vectors()
             embedder = self.lookup if self._embeddings else None
             self.linker = _linker(self.store, self.knowledge, embedder, vectors)
+            self.report.add_seconds("read merge state", time.perf_counter() - started)
         return self.linker
 
     def start(self, documents: list[Document], inputs_done: int) -> _Batch:
@@ -183,9 +185,10 @@ class _Build:
                 self.lookup.add(item.vectors)
         failed_ids = {d.id for d in batch.fresh if d.id not in analysed}
         rows = [analysed.get(d.id, (d, EMPTY)) for d in batch.documents if d.id not in failed_ids]
-        started = time.perf_counter()
         new = [analysed[d.id] for d in batch.fresh if d.id in analysed]
-        links = self.get_linker().link(new) if new else None
+        linker = self.get_linker() if new else None
+        started = time.perf_counter()
+        links = linker.link(new) if linker is not None else None
         self.lookup.clear()
         report.add_seconds("merge", time.perf_counter() - started)
         started = time.perf_counter()
