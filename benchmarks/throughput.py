@@ -6,45 +6,48 @@ between sentences), and the source URL that `*ecbplus.xml` files keep in sentenc
 They are written as `.txt` files to a temporary folder, which is what a user would point
 `peninsula build` at. The gold set is read in place and nothing is copied into the project.
 
-Two measurements run one after the other, each in its own child interpreter (`subprocess`), both
+Four measurements run one after the other, each in its own child interpreter (`subprocess`), all
 with every core (`--workers`, default `os.cpu_count()`):
 
+- **raw spaCy**: `spacy.load(model).pipe(texts, n_process=cores, batch_size=...)` over the
+  texts, the model being the one the build uses. The clock covers `spacy.load` and the pipe.
 - **build**: `peninsula.pipeline.build` over the folder into a fresh temporary DuckDB file,
   through the library API with `Settings(workers=cores)`, the path `peninsula build` takes. The
-  clock covers the `build()` call: reading, cleaning, dating, loading the spaCy model, starting
-  spaCy's worker processes, extraction and the DuckDB writes. Opening the store and loading the
-  knowledge files are timed separately and reported on stderr.
-- **raw spaCy**: `spacy.load(model).pipe(texts, n_process=cores, batch_size=...)` over the same
-  texts, the model being the one the build uses. The clock covers `spacy.load` and the whole pipe,
-  so both figures pay for the model load once.
+  clock covers the `build()` call: reading, cleaning, dating, starting the worker pool (each
+  worker loads spaCy and the embedding model), extraction, embeddings, merging and the DuckDB
+  writes. Opening the store and loading the knowledge files are timed separately (stderr).
+- **unchanged rebuild**: the same `build()` over the same folder into the finished store, in a
+  new process; `unchanged_rebuild_speedup` is the first build's seconds over this one's.
+- **one more article**: `build()` of one bundled example article into the finished store, in a
+  new process as a user runs it: `add_one_seconds` is the `build()` call (loading spaCy and the
+  embedding model and reading the stored merge state included); `add_one_process_s` is the whole
+  process, interpreter start and imports included.
+
+Where the time goes comes from `BuildReport.seconds`: wall seconds in the build's process
+(reading and cleaning, finding new texts, waiting for the workers, reading the merge state,
+merging, writing) and, summed over every document wherever it was analysed, dating, parsing,
+extraction and embedding. It is on stderr and in the JSON line (`stage_s`).
 
 Peak RSS is sampled from the parent with psutil every 50 ms: the child's resident set plus that of
-every descendant alive at that instant (spaCy's `n_process` workers included), and the highest sum
-is the peak. Summing RSS counts pages shared between a forked parent and its workers once per
-process, so it is an upper bound on physical memory; the peak PSS (shared pages split between the
-processes that share them) is sampled alongside and printed to stderr. `resource.getrusage
-(RUSAGE_CHILDREN).ru_maxrss` is not used: it is the largest single descendant, not the sum.
+every descendant alive at that instant (the workers included), and the highest sum is the peak;
+`peak_rss_mb_per_worker` is the largest resident set of one worker process. Summing RSS counts
+pages shared between a forked parent and its workers once per process, so it is an upper bound on
+physical memory; the peak PSS (shared pages split between the processes that share them) is
+printed to stderr. The same sampling adds up the CPU time (user + system) of every process in the
+tree over the child's whole life, interpreter start and imports included. Articles/second depends
+on what else the machine is doing; CPU-seconds per article mostly does not, so both are reported,
+and stderr warns when other processes kept the cores busy (`other_cores_busy`). `--profile FILE`
+writes a cProfile of the build's main process (not of its workers).
 
-The same sampling adds up the CPU time (user + system) of every process in the tree over the
-child's whole life, interpreter start and imports included. Articles/second depends on what else
-the machine is doing; CPU-seconds per article mostly does not, so both are reported, and stderr
-warns when other processes kept the cores busy during a measurement (from /proc/stat via psutil).
+    .venv/bin/python benchmarks/throughput.py [--quick | --limit N] [--workers N] [--profile FILE]
 
-A cheap time breakdown of the build (wall seconds inside the spaCy stage, `peninsula.nlp.analyse`,
-of which the extraction callbacks, versus cleaning/dating and store writes) goes to stderr. It
-wraps those functions with timers; each wrapper costs microseconds per call. `--profile FILE` also
-writes a cProfile of the build's main process (not of spaCy's workers), which slows it down.
-
-    .venv/bin/python benchmarks/throughput.py [--limit N] [--workers N] [--profile FILE]
-
-The last stdout line is one JSON object:
+`--quick` uses the first 500 documents (the gates). The last stdout line is one JSON object:
 `{"articles", "articles_per_s", "spacy_articles_per_s", "ratio_to_spacy", "peak_rss_mb",
-"spacy_peak_rss_mb", "cpu_s_per_article", "spacy_cpu_s_per_article", "cores", "events",
-"merge_s_per_1000_events", "add_one_article_s"}`: `merge_s_per_1000_events` is the wall time of
-cross-document merging (`merge.Linker.link`, sentence embeddings included) per 1,000 extracted
-events; `add_one_article_s` is the wall time of a second `build()` in the same process that adds
-one bundled example article to the finished store, as a later incremental build would (reading
-the stored merge state included, the models already loaded; its share for that is on stderr).
+"peak_rss_mb_per_worker", "peak_rss_mb_main", "spacy_peak_rss_mb",
+"spacy_peak_rss_mb_per_worker", "cpu_s_per_article", "spacy_cpu_s_per_article", "cores",
+"events", "merge_s_per_1000_events", "build_s", "rebuild_s", "unchanged_rebuild_speedup",
+"add_one_seconds", "add_one_process_s", "stage_s", "other_cores_busy"}`; `merge_s_per_1000_events`
+is the wall time of cross-document merging (`merge.Linker.link`) per 1,000 extracted events.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -92,3 +93,45 @@ def test_an_unchanged_rebuild_loads_no_model(
         monkeypatch.setattr(pipeline, "_linker", no_analysis)
         report = pipeline.build([str(corpus)], store, knowledge, settings, TODAY)
     assert (report.read, report.added, report.unchanged) == (4, 0, 3)
+
+
+class _ThreadEngine:
+    """An engine of another kind (as a cluster's would be): `analyse_batch` on a thread."""
+
+    workers = 1
+
+    def __init__(self, knowledge: Knowledge, settings: Settings, today: Any, embedded: Any):
+        self.arguments = (knowledge, settings, today)
+        self.embedded = set(embedded)
+        self.executor = ThreadPoolExecutor(1)
+        self.batches = 0
+
+    def submit(self, documents: Sequence[Any]) -> Future[list[pipeline.Analysed]]:
+        self.batches += 1
+        return self.executor.submit(
+            pipeline.analyse_batch, list(documents), *self.arguments, embedded=self.embedded
+        )
+
+    def close(self, *, failed: bool = False) -> None:
+        self.executor.shutdown(wait=not failed, cancel_futures=failed)
+
+
+def test_a_build_through_another_engine_stores_the_same(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    corpus = _corpus(tmp_path / "in", 6)
+    engines: list[_ThreadEngine] = []
+
+    def engine(*arguments: Any) -> _ThreadEngine:
+        engines.append(_ThreadEngine(*arguments))
+        return engines[-1]
+
+    for name, make in (("local", None), ("engine", engine)):
+        db = tmp_path / f"{name}.duckdb"
+        settings = Settings(db_path=db, workers=1, batch_size=4, embeddings=False)
+        with Store(db) as store:
+            pipeline.build([str(corpus)], store, knowledge, settings, TODAY, engine=make)
+    assert len(engines) == 1 and engines[0].batches == 2
+    local = _exported(tmp_path / "local.duckdb", tmp_path / "out1")
+    other = _exported(tmp_path / "engine.duckdb", tmp_path / "out2")
+    assert local == other

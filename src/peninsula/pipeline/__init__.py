@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from itertools import islice
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,11 +48,14 @@ from peninsula.store import Store
 __all__ = [
     "Analysed",
     "BuildReport",
+    "Engine",
+    "EngineFactory",
     "analyse_batch",
     "build",
     "clean",
     "default_embedder",
     "linker_for",
+    "local_pool",
     "merge_texts",
     "prepare",
     "update",
@@ -86,6 +89,28 @@ class BuildReport:
 Progress = Callable[[BuildReport], None]
 
 
+class Engine(Protocol):
+    """Where new documents are analysed: `submit` runs `analyse_batch` over one batch somewhere
+    (a local worker pool, a cluster) and returns its future; `close` ends it (`failed`: end the
+    work in flight too)."""
+
+    workers: int
+
+    def submit(self, documents: Sequence[Document]) -> Future[list[Analysed]]: ...
+
+    def close(self, *, failed: bool = False) -> None: ...
+
+
+# Makes the engine of a build, once its first new documents arrive: (knowledge, settings, today,
+# the text keys already embedded).
+EngineFactory = Callable[[Knowledge, Settings, date, set[str]], Engine]
+
+
+def local_pool(knowledge: Knowledge, settings: Settings, today: date, embedded: set[str]) -> Engine:
+    """The default engine: `settings.workers` forked processes on this machine."""
+    return WorkerPool(settings.workers, knowledge, settings, today, embedded)
+
+
 @dataclass(slots=True)
 class _Batch:
     """One batch read: its documents (duplicates joined), which are new, their analysis."""
@@ -101,14 +126,22 @@ class _Build:
     """The state of one build: the store, the merge state and the analysis engine, each made
     when first needed."""
 
-    def __init__(self, store: Store, knowledge: Knowledge, settings: Settings, today: date) -> None:
+    def __init__(
+        self,
+        store: Store,
+        knowledge: Knowledge,
+        settings: Settings,
+        today: date,
+        engine: EngineFactory | None,
+    ) -> None:
         self.store, self.knowledge, self.settings, self.today = store, knowledge, settings, today
+        self.engine = engine
         self.report = BuildReport()
         self.vectors: dict[str, list[float]] | None = None
         self.embedded: set[str] = set()
         self.linker: Linker | None = None
         self.lookup = _Lookup()
-        self.pool: WorkerPool | None = None
+        self.pool: Engine | None = None
         self.in_flight: set[str] = set()  # ids of new documents not written yet
 
     def _stored_vectors(self) -> dict[str, list[float]]:
@@ -147,10 +180,12 @@ class _Build:
         if not fresh:
             return batch
         self._stored_vectors()
-        if self.pool is None and self.settings.workers > 1 and len(fresh) >= POOL_MIN_DOCUMENTS:
-            self.pool = WorkerPool(
-                self.settings.workers, self.knowledge, self.settings, self.today, self.embedded
-            )
+        if self.pool is None and (
+            self.engine is not None
+            or (self.settings.workers > 1 and len(fresh) >= POOL_MIN_DOCUMENTS)
+        ):
+            make = self.engine or local_pool
+            self.pool = make(self.knowledge, self.settings, self.today, self.embedded)
         self.in_flight.update(new)
         if self.pool is None:
             batch.analysed = analyse_batch(
@@ -216,9 +251,14 @@ def build(
     settings: Settings,
     today: date,
     on_progress: Progress | None = None,
+    *,
+    engine: EngineFactory | None = None,
 ) -> BuildReport:
-    """Ingest every path into `store`. Bad inputs are reported in `skipped`, never raised."""
-    run = _Build(store, knowledge, settings, today)
+    """Ingest every path into `store`. Bad inputs are reported in `skipped`, never raised.
+
+    New documents are analysed by `engine` when given (e.g. a cluster), else by a local worker
+    pool when `settings.workers` > 1 and there are enough of them, else in this process."""
+    run = _Build(store, knowledge, settings, today, engine)
     report = run.report
     store.write_actors(knowledge)
     run.merge_pending()
