@@ -137,18 +137,20 @@ class _Build:
         self.store, self.knowledge, self.settings, self.today = store, knowledge, settings, today
         self.engine = engine
         self.report = BuildReport()
-        self.vectors: dict[str, list[float]] | None = None
-        self.embedded: set[str] = set()
+        self.stored: frozenset[str] | None = None  # keys of the stored embeddings
+        self.embedded: set[str] = set()  # and of those embedded since
         self.linker: Linker | None = None
-        self.lookup = _Lookup()
+        self.lookup = _Lookup(store)
         self.pool: Engine | None = None
         self.in_flight: set[str] = set()  # ids of new documents not written yet
 
-    def _stored_vectors(self) -> dict[str, list[float]]:
-        if self.vectors is None:
-            self.vectors = self.store.text_vectors() if self._embeddings else {}
-            self.embedded = set(self.vectors)
-        return self.vectors
+    def _stored_keys(self) -> frozenset[str]:
+        """The keys of the stored embeddings: read once, the vectors only when merging asks."""
+        if self.stored is None:
+            self.stored = frozenset(self.store.text_vector_keys() if self._embeddings else ())
+            self.embedded = set(self.stored)
+            self.lookup.stored = self.stored
+        return self.stored
 
     @property
     def _embeddings(self) -> bool:
@@ -162,9 +164,9 @@ class _Build:
     def get_linker(self) -> Linker:
         if self.linker is None:
             started = time.perf_counter()
-            vectors = self._stored_vectors()
+            self._stored_keys()
             embedder = self.lookup if self._embeddings else None
-            self.linker = _linker(self.store, self.knowledge, embedder, vectors)
+            self.linker = _linker(self.store, self.knowledge, embedder, {})
             self.report.add_seconds("read merge state", time.perf_counter() - started)
         return self.linker
 
@@ -179,7 +181,7 @@ class _Build:
         batch = _Batch(documents, fresh, inputs_done)
         if not fresh:
             return batch
-        self._stored_vectors()
+        self._stored_keys()
         if self.pool is None and (
             self.engine is not None
             or (self.settings.workers > 1 and len(fresh) >= POOL_MIN_DOCUMENTS)
@@ -224,6 +226,9 @@ class _Build:
         linker = self.get_linker() if new else None
         started = time.perf_counter()
         links = linker.link(new) if linker is not None else None
+        if links is not None and links.vectors:  # those read from the store are there already
+            kept = {k: v for k, v in links.vectors.items() if k not in self._stored_keys()}
+            links = replace(links, vectors=kept)
         self.lookup.clear()
         report.add_seconds("merge", time.perf_counter() - started)
         started = time.perf_counter()
@@ -378,10 +383,13 @@ def default_embedder() -> Embedder | None:
 
 
 class _Lookup:
-    """Merging's embedder in the build's process: the vectors the analysis brought, and the
-    model (loaded on first need) for any other text."""
+    """Merging's embedder in the build's process: a stored text's vector from the store, a new
+    one's from the analysis that brought it, and the model (loaded on first need) for any other
+    text."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.stored: frozenset[str] = frozenset()
         self._vectors: dict[str, NDArray[np.float32]] = {}
 
     def add(self, vectors: Mapping[str, NDArray[np.float32]]) -> None:
@@ -392,18 +400,26 @@ class _Lookup:
 
     def __call__(self, texts: Sequence[str]) -> NDArray[Any]:
         keys = [text_key(t) for t in texts]
-        missing = [t for t, k in zip(texts, keys, strict=True) if k not in self._vectors]
+        found: dict[str, NDArray[np.float32]] = {}
+        stored = [k for k in keys if k in self.stored]
+        for key, vector in self._store.text_vectors(stored).items():
+            found[key] = np.asarray(vector, dtype=np.float32)
+        missing = []
+        for text, key in zip(texts, keys, strict=True):
+            if key not in found:
+                if key in self._vectors:
+                    found[key] = self._vectors[key]
+                else:
+                    missing.append(text)
         if missing:
             embedder = default_embedder()
             if embedder is None:
                 raise SettingsError("the sentence embedding model did not load")
-            for key, row in zip(
-                (text_key(t) for t in missing), np.asarray(embedder(missing)), strict=True
-            ):
-                self._vectors[key] = np.asarray(row, dtype=np.float32)
+            for text, row in zip(missing, np.asarray(embedder(missing)), strict=True):
+                found[text_key(text)] = np.asarray(row, dtype=np.float32)
         if not keys:
             return np.zeros((0, 0), dtype=np.float32)
-        return np.stack([self._vectors[k] for k in keys])
+        return np.stack([found[k] for k in keys])
 
 
 def _merge_duplicates(documents: list[Document]) -> list[Document]:
