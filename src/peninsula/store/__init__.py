@@ -11,7 +11,7 @@ components it touched, each row's merged id, the new edges. Reads return typed r
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -302,10 +302,23 @@ class Store:
             },
         )
 
-    def text_vectors(self) -> dict[str, list[float]]:
-        """Every stored sentence embedding, by text key."""
-        found = self._con.execute("SELECT key, vector FROM text_vectors").fetchall()
+    def text_vectors(self, keys: Iterable[str] | None = None) -> dict[str, list[float]]:
+        """Every stored sentence embedding, by text key, or only those of `keys`."""
+        if keys is None:
+            found = self._con.execute("SELECT key, vector FROM text_vectors").fetchall()
+        else:
+            wanted = list(keys)
+            if not wanted:
+                return {}
+            found = self._con.execute(
+                "SELECT key, vector FROM text_vectors WHERE key IN (SELECT unnest(?::VARCHAR[]))",
+                [wanted],
+            ).fetchall()
         return {key: vector for key, vector in found}
+
+    def text_vector_keys(self) -> set[str]:
+        """The text keys of the stored sentence embeddings (cheaper than the vectors)."""
+        return {row[0] for row in self._con.execute("SELECT key FROM text_vectors").fetchall()}
 
     def statements(self, document_id: str | None = None) -> list[Statement]:
         return [rows.statement(r) for r in self._rows_of("statements", document_id)]
