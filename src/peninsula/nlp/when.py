@@ -7,9 +7,7 @@ March"). Bounds and points of comparison ("since 1992", "by 2027", "up from Marc
 nothing, nor does a date that names a thing ("the 1910-45 colonial rule", "the Sept. 19 accord")
 unless that thing is the event itself. "Last week" gives the ISO week (`2025-W43`). A clock time
 that names no day ("at around 10:44 p.m.") is on the day the story tells of (the lead's day,
-below), not on the publication day it was resolved against. A past perfect ("had expelled") is
-before the time of the clause it is reported in, so that clause's date ("told reporters on
-Friday that Hanoi had expelled ...") does not date it.
+below), not on the publication day it was resolved against.
 
 Without a time expression, aspect, tense and modality decide (the TimeML reading of news): the
 perfect ("has sent", "had agreed") places a happening before a time without naming it, so it is
@@ -103,7 +101,7 @@ class Dater:
         token = self._token_at(event.trigger_start)
         if token is None:
             return self.published
-        found = self.clause_date(token, before_clause=_perfect(_clause_of(token)))
+        found = self.clause_date(token)
         if found is not None:
             return found
         if event.modality in ("hypothetical", "negated"):
@@ -120,12 +118,11 @@ class Dater:
 
     # --- the clause's date ---------------------------------------------------------------------
 
-    def clause_date(self, token: Token, *, before_clause: bool = False) -> Dated | None:
+    def clause_date(self, token: Token) -> Dated | None:
         """The date of the time expression in `token`'s clause, else in the nearest clause that
         contains it; None when none applies. A date inside quotation marks dates only what is
         said in that quotation: a statement is dated by its reporting clause, not by the dates
-        inside what was said. `before_clause`: the happening is before the time of the clauses
-        containing its own (a past perfect), so only its own clause's date dates it."""
+        inside what was said."""
         sentence = token.sent
         quote = _quotation(sentence.text, token.idx - sentence.start_char)
         candidates = [
@@ -143,8 +140,7 @@ class Dater:
         if described:
             return self._nearest(described, token)
         usable = [c for c in candidates if not self._bounding(c) and not self._naming(c, token)]
-        chain = _clause_chain(token)
-        for head in chain[:1] if before_clause else chain:
+        for head in _clause_chain(token):
             own = [c for c in usable if _clause_of(doc[c.root]).i == head.i]
             if own:
                 return self._nearest(own, token)
