@@ -78,7 +78,7 @@ def actor_page(store: Store, knowledge: Knowledge, actor_id: str) -> dict[str, A
 
     def rows(kind: str) -> list[dict[str, Any]]:
         found = timeline(store, knowledge, actor=record.id, kinds=(kind,), limit=ACTOR_ROWS)
-        return [r.as_dict() for r in found]
+        return [_row(r) for r in found]
 
     relations = []
     if record.kind == "state":
