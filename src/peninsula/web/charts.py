@@ -17,6 +17,7 @@ __all__ = ["charts", "month_span"]
 
 WIDTH, HEIGHT = 600, 170
 LEFT, RIGHT, TOP, BOTTOM = 30, 12, 10, 22
+PAD = 12  # between the axis and the first and last month
 SCALE = 10.0  # Goldstein runs from -10 to +10
 MAX_LABELS = 6
 
@@ -59,10 +60,10 @@ def _events(month: Mapping[str, Any]) -> int:
 
 
 def _x(index: int, count: int) -> float:
-    inner = WIDTH - LEFT - RIGHT
+    inner = WIDTH - LEFT - RIGHT - 2 * PAD
     if count <= 1:
-        return LEFT + inner / 2
-    return round(LEFT + inner * index / (count - 1), 1)
+        return LEFT + PAD + inner / 2
+    return round(LEFT + PAD + inner * index / (count - 1), 1)
 
 
 def _y(score: float) -> float:
@@ -106,6 +107,11 @@ def _chart(
     ]
     if len(labels) > 1 and labels[-1]["x"] - labels[-2]["x"] < 60:
         labels.pop(-2)  # the last month always, never overlapping the one before
+    for label in labels:
+        label["anchor"] = "middle"
+    if len(labels) > 1:  # the first and last labels stay inside the chart
+        labels[0]["anchor"], labels[-1]["anchor"] = "start", "end"
+        labels[0]["x"], labels[-1]["x"] = labels[0]["x"] - PAD, labels[-1]["x"] + PAD
     return {
         "a": a,
         "b": b,
