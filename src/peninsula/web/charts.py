@@ -107,8 +107,8 @@ def _chart(
     ]
     if len(labels) > 1 and labels[-1]["x"] - labels[-2]["x"] < 60:
         labels.pop(-2)  # the last month always, never overlapping the one before
-    for label in labels:
-        label["anchor"] = "middle"
+    for tick in labels:
+        tick["anchor"] = "middle"
     if len(labels) > 1:  # the first and last labels stay inside the chart
         labels[0]["anchor"], labels[-1]["anchor"] = "start", "end"
         labels[0]["x"], labels[-1]["x"] = labels[0]["x"] - PAD, labels[-1]["x"] + PAD
