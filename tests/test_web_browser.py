@@ -110,8 +110,10 @@ def test_overview_to_an_event_to_its_document(server: str, browser: webdriver.Ch
     assert browser.find_element(By.TAG_NAME, "h1").text == "Overview"
     events = browser.find_elements(By.CSS_SELECTOR, "td.events a")
     assert events, "the overview links the events behind each relation"
-    browser.execute_script("arguments[0].closest('details').open = true", events[0])
+    browser.find_element(By.CSS_SELECTOR, "details summary").click()
     events[0].click()
+    assert "/relations/" in browser.current_url
+    browser.find_element(By.CSS_SELECTOR, ".rows a[href^='/events/']").click()
     assert "/events/" in browser.current_url
     assert browser.find_elements(By.CSS_SELECTOR, ".evidence blockquote")
     browser.find_element(By.CSS_SELECTOR, ".evidence a.doc").click()

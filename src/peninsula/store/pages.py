@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 from peninsula.errors import NotFound, StoreError
-from peninsula.records import MergedEvent, MergedStatement
+from peninsula.records import MergedEvent
 from peninsula.store import rows
 from peninsula.store.rows import StoredActor
 
@@ -96,12 +96,13 @@ class Pages:
             raise NotFound(f"no event {event_id!r}")
         return rows.merged_event(found[0])
 
-    def merged_statements_by_id(self, ids: Collection[str]) -> list[MergedStatement]:
+    def merged_events_by_id(self, ids: Collection[str]) -> list[MergedEvent]:
+        """The merged events with these ids, in date order (undated last)."""
         if not ids:
             return []
         marks = ", ".join("?" for _ in ids)
-        sql = f"SELECT * FROM merged_statements WHERE id IN ({marks}) ORDER BY date NULLS LAST, id"
-        return [rows.merged_statement(r) for r in self._page_dicts(sql, list(ids))]
+        sql = f"SELECT * FROM merged_events WHERE id IN ({marks}) ORDER BY date NULLS LAST, id"
+        return [rows.merged_event(r) for r in self._page_dicts(sql, list(ids))]
 
     def actor_by_id(self, actor_id: str) -> StoredActor:
         found = self._page_dicts("SELECT * FROM actors WHERE id = ?", [actor_id])

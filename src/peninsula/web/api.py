@@ -74,7 +74,7 @@ def health(web: Web) -> dict[str, Any]:
 @router.get("/overview")
 def overview(web: Web) -> dict[str, Any]:
     with web.reading() as store:
-        return views.overview(store, web.knowledge)
+        return views.overview(store, web.knowledge, web.memo)
 
 
 @router.get("/actors")
@@ -86,7 +86,7 @@ def actors(web: Web, at: Paging) -> dict[str, Any]:
 @router.get("/actors/{actor_id}")
 def actor(web: Web, actor_id: str) -> dict[str, Any]:
     with web.reading() as store:
-        return views.actor_page(store, web.knowledge, actor_id)
+        return views.actor_page(store, web.knowledge, actor_id, web.memo)
 
 
 @router.get("/events/{event_id}")
@@ -118,14 +118,16 @@ def timeline(web: Web, at: Paging, where: Filtering) -> dict[str, Any]:
 @router.get("/relations")
 def relations(web: Web, at: Paging, where: Filtering) -> dict[str, Any]:
     with web.reading() as store:
-        return views.relations_page(store, web.knowledge, where, at)
+        return views.relations_page(store, web.knowledge, where, at, web.memo)
 
 
 @router.get("/relations/{a}/{b}/{month}")
-def relation_point(web: Web, a: str, b: str, month: Month, where: Filtering) -> dict[str, Any]:
+def relation_point(
+    web: Web, a: str, b: str, month: Month, where: Filtering, at: Paging
+) -> dict[str, Any]:
     """One point of a relations chart: a pair of states in a month and the events behind it."""
     with web.reading() as store:
-        return views.point_page(store, web.knowledge, a, b, month, where)
+        return views.point_page(store, web.knowledge, a, b, month, where, at, web.memo)
 
 
 @router.get("/commitments")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from peninsula.settings import Settings
 from peninsula.store import Store
 from peninsula.web.jobs import Jobs
 from peninsula.web.safety import CSP, DOCS_CSP, http_url
+from peninsula.web.views import Memo
 
 __all__ = ["MAX_BODY_BYTES", "WebState", "create_app"]
 
@@ -45,6 +46,7 @@ class WebState:
     lock: threading.RLock
     reader: Store | None = None
     queue: Jobs | None = None
+    memo: Memo = field(default_factory=dict)  # dyad months by filters, until the next write
 
     @property
     def jobs(self) -> Jobs:
@@ -63,8 +65,11 @@ class WebState:
     def writing(self) -> Iterator[Store]:
         with self.lock:
             self.close()
-            with Store(self.db_path) as store:
-                yield store
+            try:
+                with Store(self.db_path) as store:
+                    yield store
+            finally:
+                self.memo.clear()
 
     def close(self) -> None:
         with self.lock:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
-__all__ = ["charts", "month_span"]
+__all__ = ["charts", "month_span", "point_href"]
 
 WIDTH, HEIGHT = 600, 170
 LEFT, RIGHT, TOP, BOTTOM = 30, 12, 10, 22
@@ -49,14 +49,18 @@ def charts(
     if most is not None:
         pairs = pairs[:most]
     axis = month_span([m["month"] for p in pairs for m in by_pair[p]])
-    suffix = "?" + urlencode({k: v for k, v in (keep or {}).items() if v}) if keep else ""
-    if suffix == "?":
-        suffix = ""
-    return [_chart(a, b, by_pair[(a, b)], axis, suffix) for a, b in pairs]
+    return [_chart(a, b, by_pair[(a, b)], axis, keep or {}) for a, b in pairs]
+
+
+def point_href(a: str, b: str, month: str, keep: Mapping[str, str] | None = None) -> str:
+    """The page of one point: the pair's events in the month, under the filters in `keep`."""
+    query = urlencode({k: v for k, v in (keep or {}).items() if v})
+    path = f"/relations/{quote(a, safe='')}/{quote(b, safe='')}/{month}"
+    return path + ("?" + query if query else "")
 
 
 def _events(month: Mapping[str, Any]) -> int:
-    return len(month["event_ids"]) + len(month["other_ids"])
+    return int(month["count"] + month["pledged"] + month["hypothetical"] + month["negated"])
 
 
 def _x(index: int, count: int) -> float:
@@ -73,13 +77,17 @@ def _y(score: float) -> float:
 
 
 def _chart(
-    a: str, b: str, months: Sequence[Mapping[str, Any]], axis: Sequence[str], suffix: str
+    a: str,
+    b: str,
+    months: Sequence[Mapping[str, Any]],
+    axis: Sequence[str],
+    keep: Mapping[str, str],
 ) -> dict[str, Any]:
     where = {month: i for i, month in enumerate(axis)}
     points = []
     for m in sorted(months, key=lambda m: m["month"]):
         mean = m["mean_goldstein"]
-        others = len(m["other_ids"])
+        others = _events(m) - m["count"]
         label = (
             f"{a}–{b} {m['month']}: "
             + (f"mean Goldstein {mean:+.2f} over " if mean is not None else "")
@@ -92,7 +100,7 @@ def _chart(
                 "y": _y(mean if mean is not None else 0.0),
                 "r": min(3 + _events(m), 9),
                 "kind": "none" if mean is None else "up" if mean >= 0 else "down",
-                "href": f"/relations/{quote(a, safe='')}/{quote(b, safe='')}/{m['month']}" + suffix,
+                "href": point_href(a, b, m["month"], keep),
                 "label": label,
                 "month": m["month"],
             }

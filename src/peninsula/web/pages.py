@@ -30,7 +30,7 @@ def _stylesheet() -> str:
 @router.get("/", response_class=HTMLResponse)
 def overview(web: Web) -> HTMLResponse:
     with web.reading() as store:
-        data = views.overview(store, web.knowledge)
+        data = views.overview(store, web.knowledge, web.memo)
     return web.render("overview.html", title="Overview", data=data)
 
 
@@ -44,7 +44,7 @@ def actors(web: Web, at: Paging, request: Request) -> HTMLResponse:
 @router.get("/actors/{actor_id}", response_class=HTMLResponse)
 def actor(web: Web, actor_id: str) -> HTMLResponse:
     with web.reading() as store:
-        data = views.actor_page(store, web.knowledge, actor_id)
+        data = views.actor_page(store, web.knowledge, actor_id, web.memo)
     return web.render("actor.html", title=data["actor"]["name"], data=data)
 
 
@@ -81,17 +81,19 @@ def timeline(web: Web, at: Paging, where: Filtering, request: Request) -> HTMLRe
 @router.get("/relations", response_class=HTMLResponse)
 def relations(web: Web, at: Paging, where: Filtering, request: Request) -> HTMLResponse:
     with web.reading() as store:
-        data = views.relations_page(store, web.knowledge, where, at)
+        data = views.relations_page(store, web.knowledge, where, at, web.memo)
     return web.render(
         "relations.html", title="Relations", data=data, url=request.url, where=request.query_params
     )
 
 
 @router.get("/relations/{a}/{b}/{month}", response_class=HTMLResponse)
-def relation_point(web: Web, a: str, b: str, month: Month, where: Filtering) -> HTMLResponse:
+def relation_point(
+    web: Web, a: str, b: str, month: Month, where: Filtering, at: Paging, request: Request
+) -> HTMLResponse:
     with web.reading() as store:
-        data = views.point_page(store, web.knowledge, a, b, month, where)
-    return web.render("point.html", title=f"{a}–{b}, {month}", data=data)
+        data = views.point_page(store, web.knowledge, a, b, month, where, at, web.memo)
+    return web.render("point.html", title=f"{a}–{b}, {month}", data=data, url=request.url)
 
 
 @router.get("/commitments", response_class=HTMLResponse)

@@ -18,11 +18,12 @@ from peninsula.knowledge import Knowledge
 from peninsula.query import DyadMonth, TimelineRow, dyads, timeline
 from peninsula.store import Store, StoredActor, StoredDocument
 from peninsula.store.pages import SEARCH_KINDS, SEARCH_METHOD
-from peninsula.web.charts import charts
+from peninsula.web.charts import charts, point_href
 from peninsula.web.highlight import Span, segments
 from peninsula.web.paging import Filters, Window, page
 
 __all__ = [
+    "Memo",
     "actor_page",
     "actors_page",
     "commitments_page",
@@ -41,16 +42,24 @@ OVERVIEW_CHARTS = 6
 RELATION_CHARTS = 12
 ACTOR_ROWS = 100
 SEARCH_LIMIT = 20
+MEMO_SIZE = 16
+
+# Dyad months by filters, kept by the app until its next write (`WebState.memo`).
+Memo = dict[tuple[Any, ...], list[dict[str, Any]]]
 
 
-def overview(store: Store, knowledge: Knowledge) -> dict[str, Any]:
+def overview(store: Store, knowledge: Knowledge, memo: Memo | None = None) -> dict[str, Any]:
+    """Counts, the newest documents, and charts of the pairs of states with the most events
+    (`relations`: their months, without the event ids: each month's `href` lists them)."""
     newest = store.page_documents(NEWEST, newest=True)
-    relations = _relations(dyads(store, knowledge))
+    months = _months(store, knowledge, Filters(), memo)
+    found = charts(months, most=OVERVIEW_CHARTS)
+    charted = {(c["a"], c["b"]) for c in found}
     return {
         "counts": store.counts(),
         "newest": [_document_head(d) for d in newest.items],
-        "relations": relations,
-        "charts": charts(relations, most=OVERVIEW_CHARTS),
+        "charts": found,
+        "relations": [_light(m) for m in months if (m["a"], m["b"]) in charted],
     }
 
 
@@ -59,7 +68,9 @@ def actors_page(store: Store, at: Window) -> dict[str, Any]:
     return page([_actor(a) for a in found.items], at, found.total)
 
 
-def actor_page(store: Store, knowledge: Knowledge, actor_id: str) -> dict[str, Any]:
+def actor_page(
+    store: Store, knowledge: Knowledge, actor_id: str, memo: Memo | None = None
+) -> dict[str, Any]:
     record = store.actor_by_id(actor_id)
     known = knowledge.roles_of(record.id)
     if known:
@@ -82,16 +93,15 @@ def actor_page(store: Store, knowledge: Knowledge, actor_id: str) -> dict[str, A
 
     relations = []
     if record.kind == "state":
-        relations = [
-            m for m in _relations(dyads(store, knowledge)) if record.id in (m["a"], m["b"])
-        ]
+        months = _months(store, knowledge, Filters(), memo)
+        relations = [m for m in months if record.id in (m["a"], m["b"])]
     return {
         "actor": _actor(record),
         "roles": roles,
         "timeline": rows("event"),
         "statements": rows("statement"),
         "commitments": rows("commitment"),
-        "relations": relations,
+        "relations": [_light(m) for m in relations],
         "charts": charts(relations, most=RELATION_CHARTS),
         "more_at": ACTOR_ROWS,
     }
@@ -188,31 +198,36 @@ def timeline_page(
 
 
 def relations_page(
-    store: Store, knowledge: Knowledge, filters: Filters, at: Window
+    store: Store, knowledge: Knowledge, filters: Filters, at: Window, memo: Memo | None = None
 ) -> dict[str, Any]:
     """Pairs of states per month, `at` paging the table; `charts` draw every pair filtered."""
-    months = _filtered(store, knowledge, filters)
+    months = _months(store, knowledge, filters, memo)
     found = page(months[at.offset : at.offset + at.limit], at, len(months))
-    keep = {"category": filters.category or "", "modality": filters.modality or ""}
-    return {**found, "charts": charts(months, keep=keep, most=RELATION_CHARTS)}
+    return {**found, "charts": charts(months, keep=_keep(filters), most=RELATION_CHARTS)}
 
 
 def point_page(
-    store: Store, knowledge: Knowledge, a: str, b: str, month: str, filters: Filters
+    store: Store,
+    knowledge: Knowledge,
+    a: str,
+    b: str,
+    month: str,
+    filters: Filters,
+    at: Window,
+    memo: Memo | None = None,
 ) -> dict[str, Any]:
-    """One point of a chart: a pair of states in a month, with the events behind it."""
+    """One point of a chart: a pair of states in a month, with the events behind it (`events`:
+    a page of them, actual ones first)."""
     where = dataclasses.replace(filters, pair=(a, b), since=month, until=month)
-    months = [m for m in _filtered(store, knowledge, where) if (m["a"], m["b"]) == (a, b)]
+    months = [m for m in _months(store, knowledge, where, memo) if (m["a"], m["b"]) == (a, b)]
     if not months:
         raise NotFound(f"no events between {a} and {b} in {month}")
     point = months[0]
     ids = [*point["event_ids"], *point["other_ids"]]
-    events = []
-    for event_id in ids:
-        e = store.merged_event(event_id)
-        events.append(dataclasses.asdict(e))
-    events.sort(key=lambda e: (e["date"] or "", e["id"]))
-    return {**point, "events": events}
+    chosen = ids[at.offset : at.offset + at.limit]
+    found = {e.id: e for e in store.merged_events_by_id(chosen)}
+    events = [dataclasses.asdict(found[i]) for i in chosen if i in found]
+    return {**_light(point), "events": page(events, at, len(ids))}
 
 
 def commitments_page(store: Store, at: Window) -> dict[str, Any]:
@@ -249,9 +264,26 @@ def _hit(kind: str, item: Any) -> dict[str, Any]:
     return {"id": item.id, "summary": item.summary, "date": item.date, "code": item.code}
 
 
-def _filtered(store: Store, knowledge: Knowledge, filters: Filters) -> list[dict[str, Any]]:
-    """The dyad months the filters keep. Category and modality keep the events they describe
-    and the months score them again (the mean over the actual ones among them)."""
+def _months(
+    store: Store, knowledge: Knowledge, filters: Filters, memo: Memo | None
+) -> list[dict[str, Any]]:
+    """The dyad months the filters keep, each with the `href` of its events. Category and
+    modality keep the events they describe and score the months again (the mean over the
+    actual ones among them). `memo` keeps answers until the store changes."""
+    key = (filters.pair, filters.since, filters.until, filters.category, filters.modality)
+    if memo is not None and key in memo:
+        return memo[key]
+    out = _scored(store, knowledge, filters)
+    for m in out:
+        m["href"] = point_href(m["a"], m["b"], m["month"], _keep(filters))
+    if memo is not None:
+        while len(memo) >= MEMO_SIZE:
+            memo.pop(next(iter(memo)))
+        memo[key] = out
+    return out
+
+
+def _scored(store: Store, knowledge: Knowledge, filters: Filters) -> list[dict[str, Any]]:
     months = dyads(store, knowledge, pair=filters.pair, since=filters.since, until=filters.until)
     if not filters.events_only:
         return _relations(months)
@@ -277,6 +309,16 @@ def _filtered(store: Store, knowledge: Knowledge, filters: Filters) -> list[dict
             }
         )
     return out
+
+
+def _keep(filters: Filters) -> dict[str, str]:
+    """The filters a point's link carries."""
+    return {"category": filters.category or "", "modality": filters.modality or ""}
+
+
+def _light(month: Mapping[str, Any]) -> dict[str, Any]:
+    """A dyad month without its event ids (its `href` lists them)."""
+    return {k: v for k, v in month.items() if k not in ("event_ids", "other_ids")}
 
 
 def _anchor(kind: str, record_id: str) -> str:
