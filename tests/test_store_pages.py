@@ -83,6 +83,20 @@ def test_documents_are_paged_in_order_with_their_total(store: Store) -> None:
     assert store.page_documents(2, offset=2).items == everything.items[2:]
 
 
+def test_documents_since_a_mark(store: Store, knowledge: Knowledge) -> None:
+    mark = store.documents_mark()
+    assert store.documents_since(mark) == []
+    known = prepare(RawArticle(origin="/in/again.txt", text=TEXTS[0]), knowledge, date(2026, 1, 1))
+    new = prepare(
+        RawArticle(origin="/in/new.txt", text="Beijing said it would wait."),
+        knowledge,
+        date(2026, 1, 1),
+    )
+    store.write_batch([(known, EMPTY), (new, EMPTY)])
+    assert store.documents_since(mark) == [new.id]  # a known text gains an origin, no new row
+    assert len(store.documents_since(-1)) == 4
+
+
 def test_actors_and_commitments_pages(store: Store) -> None:
     actors = store.page_actors(5, offset=1)
     assert len(actors.items) == 5 and actors.total == len(store.actors())

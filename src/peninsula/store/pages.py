@@ -110,6 +110,17 @@ class Pages:
             raise NotFound(f"no actor {actor_id!r}")
         return rows.actor(found[0])
 
+    def documents_mark(self) -> int:
+        """A mark of the documents stored so far, for `documents_since`."""
+        found = self._page_rows("SELECT coalesce(max(rowid), -1) FROM documents")
+        return int(found[0][0])
+
+    def documents_since(self, mark: int) -> list[str]:
+        """The ids of the documents added after `mark` (`documents_mark`), in order of adding.
+        Documents are only ever appended or updated in place, so their row ids only grow."""
+        found = self._page_rows("SELECT id FROM documents WHERE rowid > ? ORDER BY rowid", [mark])
+        return [r[0] for r in found]
+
     def event_facets(
         self, category: str | None = None, modality: str | None = None
     ) -> dict[str, EventFacet]:

@@ -234,9 +234,9 @@ def ingest(web: WebState, articles: list[dict[str, Any]]) -> dict[str, Any]:
         path = Path(folder) / "articles.jsonl"
         path.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
         with web.writing() as store:
-            before = {d.id for d in store.documents()}
+            mark = store.documents_mark()
             report = build([str(path)], store, web.knowledge, web.settings, date.today())
-            after = [d.id for d in store.documents() if d.id not in before]
+            after = store.documents_since(mark)
     return {
         "documents": after,
         "read": report.read,
