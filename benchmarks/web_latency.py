@@ -47,7 +47,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     figures: dict[str, Any] = {"db": str(args.db), "requests": args.requests}
     try:
-        with httpx.Client(base_url=base, timeout=120) as client:
+        with httpx.Client(base_url=base, timeout=900) as client:
             rows = client.get("/api/timeline", params={"kind": "event", "limit": 1}).json()
             actor = rows["items"][0]["actors"][0]["id"] if rows["items"] else None
             routes = ["/", "/timeline", "/api/timeline", "/relations", "/api/relations"]

@@ -91,6 +91,10 @@ def test_the_overview_shows_counts_newest_documents_and_relations(client: TestCl
     html = client.get("/").text
     for d in data["newest"]:
         assert "/documents/" + quote(d["id"]) in html
+    latest = max(m["month"] for m in _json(client, "/api/relations?limit=500")["items"])
+    year, month = divmod(int(data["since"][:4]) * 12 + int(data["since"][5:7]) - 1 + 11, 12)
+    assert f"{year:04d}-{month + 1:02d}" >= latest  # twelve months up to the last event's
+    assert all(m["month"] >= data["since"] for m in data["relations"])
     charted = {(c["a"], c["b"]) for c in data["charts"]}
     assert {(m["a"], m["b"]) for m in data["relations"]} == charted
     for month in data["relations"]:

@@ -110,6 +110,14 @@ class Pages:
             raise NotFound(f"no actor {actor_id!r}")
         return rows.actor(found[0])
 
+    def latest_event_month(self) -> str | None:
+        """The last month (YYYY-MM) a merged event of month or day precision is dated in."""
+        found = self._page_rows(
+            "SELECT max(left(date, 7)) FROM merged_events"
+            " WHERE regexp_full_match(date, '\\d{4}-\\d{2}(-\\d{2})?')"
+        )
+        return str(found[0][0]) if found and found[0][0] is not None else None
+
     def documents_mark(self) -> int:
         """A mark of the documents stored so far, for `documents_since`."""
         found = self._page_rows("SELECT coalesce(max(rowid), -1) FROM documents")

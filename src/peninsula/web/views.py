@@ -44,21 +44,26 @@ ACTOR_ROWS = 100
 SEARCH_LIMIT = 20
 MEMO_SIZE = 16
 
-# Dyad months by filters, kept by the app until its next write (`WebState.memo`).
-Memo = dict[tuple[Any, ...], list[dict[str, Any]]]
+RECENT_MONTHS = 12
+
+# Dyad months by filters (and the recent window), kept by the app until its next write.
+Memo = dict[tuple[Any, ...], Any]
 
 
 def overview(store: Store, knowledge: Knowledge, memo: Memo | None = None) -> dict[str, Any]:
     """Counts, the newest documents, and charts of the pairs of states with the most events
-    (`relations`: their months, without the event ids: each month's `href` lists them)."""
+    over the last `RECENT_MONTHS` months of events (`since`; `relations`: their months, without
+    the event ids: each month's `href` lists them)."""
     newest = store.page_documents(NEWEST, newest=True)
-    months = _months(store, knowledge, Filters(), memo)
+    since = _recent(store, memo)
+    months = _months(store, knowledge, Filters(since=since), memo)
     found = charts(months, most=OVERVIEW_CHARTS)
     charted = {(c["a"], c["b"]) for c in found}
     return {
         "counts": store.counts(),
         "newest": [_document_head(d) for d in newest.items],
         "charts": found,
+        "since": since,
         "relations": [_light(m) for m in months if (m["a"], m["b"]) in charted],
     }
 
@@ -92,8 +97,9 @@ def actor_page(
         return [_row(r) for r in found]
 
     relations = []
+    since = _recent(store, memo)
     if record.kind == "state":
-        months = _months(store, knowledge, Filters(), memo)
+        months = _months(store, knowledge, Filters(since=since), memo)
         relations = [m for m in months if record.id in (m["a"], m["b"])]
     return {
         "actor": _actor(record),
@@ -103,6 +109,7 @@ def actor_page(
         "commitments": rows("commitment"),
         "relations": [_light(m) for m in relations],
         "charts": charts(relations, most=RELATION_CHARTS),
+        "since": since,
         "more_at": ACTOR_ROWS,
     }
 
@@ -272,7 +279,7 @@ def _months(
     actual ones among them). `memo` keeps answers until the store changes."""
     key = (filters.pair, filters.since, filters.until, filters.category, filters.modality)
     if memo is not None and key in memo:
-        return memo[key]
+        return memo[key]  # type: ignore[no-any-return]
     out = _scored(store, knowledge, filters)
     for m in out:
         m["href"] = point_href(m["a"], m["b"], m["month"], _keep(filters))
@@ -309,6 +316,20 @@ def _scored(store: Store, knowledge: Knowledge, filters: Filters) -> list[dict[s
             }
         )
     return out
+
+
+def _recent(store: Store, memo: Memo | None) -> str | None:
+    """The first of the last `RECENT_MONTHS` months with events (None: no dated events)."""
+    if memo is not None and ("recent",) in memo:
+        return memo[("recent",)]  # type: ignore[no-any-return]
+    last = store.latest_event_month()
+    since = None
+    if last is not None:
+        year, month = divmod(int(last[:4]) * 12 + int(last[5:7]) - 1 - (RECENT_MONTHS - 1), 12)
+        since = f"{year:04d}-{month + 1:02d}"
+    if memo is not None:
+        memo[("recent",)] = since
+    return since
 
 
 def _keep(filters: Filters) -> dict[str, str]:
