@@ -183,7 +183,6 @@ def timeline_page(
     if filters.events_only and "event" not in filters.kinds:
         return page([], at, 0)
     wanted = at.offset + at.limit + 1  # one more row tells whether a next page exists
-    facets = store.event_facets(filters.category, filters.modality) if filters.events_only else {}
     ask = wanted
     while True:
         rows = timeline(
@@ -196,7 +195,7 @@ def timeline_page(
             kinds=kinds,
             limit=ask,
         )
-        kept = [r for r in rows if not filters.events_only or r.id in facets]
+        kept = [r for r in rows if _kept(r, filters)]
         if len(kept) >= wanted or len(rows) < ask:
             break
         ask *= 4
@@ -330,6 +329,14 @@ def _recent(store: Store, memo: Memo | None) -> str | None:
     if memo is not None:
         memo[("recent",)] = since
     return since
+
+
+def _kept(row: TimelineRow, filters: Filters) -> bool:
+    """Whether an event row has the filters' category (any case) and modality."""
+    if filters.modality is not None and row.modality != filters.modality:
+        return False
+    category = str(row.extra.get("category") or "").upper()
+    return filters.category is None or category == filters.category
 
 
 def _keep(filters: Filters) -> dict[str, str]:
