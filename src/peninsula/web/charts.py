@@ -15,11 +15,11 @@ from urllib.parse import quote, urlencode
 
 __all__ = ["charts", "month_span", "point_href"]
 
-WIDTH, HEIGHT = 600, 170
-LEFT, RIGHT, TOP, BOTTOM = 30, 12, 10, 22
+WIDTH, HEIGHT = 600, 190
+LEFT, RIGHT, TOP, BOTTOM = 36, 12, 10, 26
 PAD = 12  # between the axis and the first and last month
 SCALE = 10.0  # Goldstein runs from -10 to +10
-MAX_LABELS = 6
+MAX_LABELS = 4
 
 
 def month_span(months: Sequence[str]) -> list[str]:
@@ -98,7 +98,7 @@ def _chart(
             {
                 "x": _x(where[m["month"]], len(axis)),
                 "y": _y(mean if mean is not None else 0.0),
-                "r": min(3 + _events(m), 9),
+                "r": min(5 + _events(m), 11),
                 "kind": "none" if mean is None else "up" if mean >= 0 else "down",
                 "href": point_href(a, b, m["month"], keep),
                 "label": label,
@@ -113,7 +113,7 @@ def _chart(
         for i, month in enumerate(axis)
         if i % step == 0 or i == len(axis) - 1
     ]
-    if len(labels) > 1 and labels[-1]["x"] - labels[-2]["x"] < 60:
+    if len(labels) > 1 and labels[-1]["x"] - labels[-2]["x"] < 110:
         labels.pop(-2)  # the last month always, never overlapping the one before
     for tick in labels:
         tick["anchor"] = "middle"
@@ -131,6 +131,6 @@ def _chart(
         "path": path,
         "grid": [{"y": _y(v), "text": f"{v:+g}" if v else "0"} for v in (10, 5, 0, -5, -10)],
         "labels": labels,
-        "baseline": HEIGHT - BOTTOM + 15,
+        "baseline": HEIGHT - BOTTOM + 20,
         "events": sum(_events(m) for m in months),
     }
