@@ -256,6 +256,8 @@ def test_search_pages_one_kind(client: TestClient) -> None:
     assert one["documents"] == everything["documents"][1:2] and one["page"]["next_cursor"]
     html = client.get("/search?q=the&kind=documents&limit=1").text
     assert 'rel="next"' in html
+    assert client.get("/search?q=%20&kind=events").status_code == 200
+    assert client.get("/api/search?q=x&kind=tables").status_code == 422
 
 
 def test_a_document_shows_its_statements_and_events_highlighted(client: TestClient) -> None:

@@ -257,6 +257,8 @@ def search(store: Store, query: str, kind: str | None, at: Window) -> dict[str, 
         if kind is not None:
             out["page"] = page(out[name], Window(offset, limit), found.total)
     out["totals"] = totals
+    if kind is not None and "page" not in out:
+        out["page"] = page([], at, 0)
     return out
 
 
