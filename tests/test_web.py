@@ -168,6 +168,10 @@ def test_timeline_category_and_modality(client: TestClient) -> None:
             client, f"/api/timeline?category={category}&limit=1&cursor={paged['next_cursor']}"
         )
         assert follow["items"] == found[1:2]
+    code = events[0]["code"][:2]
+    by_code = _json(client, f"/api/timeline?code={code}&limit=500")["items"]
+    assert by_code == [r for r in events if r["code"].startswith(code)]
+    assert client.get("/api/timeline?code=x1").status_code == 422
     assert client.get("/api/timeline?modality=maybe").status_code == 422
     assert client.get("/api/timeline?cursor=not-a-cursor").status_code == 422
     html = client.get(f"/timeline?category={category}&modality=actual").text
@@ -198,6 +202,10 @@ def test_relations_by_modality_keep_only_those_events(client: TestClient) -> Non
     ]
     for m in actual:
         assert m["other_ids"] == [] and m["pledged"] == m["hypothetical"] == m["negated"] == 0
+    kor = _json(client, "/api/relations?actor=South Korea&limit=500")["items"]
+    assert kor and kor == [m for m in everything if "KOR" in (m["a"], m["b"])]
+    person = _json(client, "/api/relations?actor=lee_jae_myung&limit=500")["items"]
+    assert person == kor  # a person's relations are those of their state
     pledged = _json(client, "/api/relations?modality=pledged&limit=500")["items"]
     for m in pledged:
         assert m["event_ids"] == [] and m["mean_goldstein"] is None and m["pledged"] > 0

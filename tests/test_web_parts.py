@@ -102,9 +102,17 @@ def test_filters_parse_like_the_cli() -> None:
     assert f.actor == "KOR" and f.pair == ("KOR", "PRK") and f.since == "2025"
     assert f.category == "AGREE" and f.events_only and f.kinds == ("event",)
     assert Filters.parse(modality="", category=" ").events_only is False
-    for bad in ({"pair": "KOR"}, {"modality": "maybe"}, {"kinds": ["rumour"]}, {"since": "soon"}):
+    assert Filters.parse(code=" 03 ").code == "03" and Filters.parse(code="03").events_only
+    bad_values: list[dict[str, Any]] = [
+        {"pair": "KOR"},
+        {"modality": "maybe"},
+        {"kinds": ["rumour"]},
+        {"since": "soon"},
+        {"code": "3"},
+    ]
+    for bad in bad_values:
         with pytest.raises(SettingsError):
-            Filters.parse(**bad)  # type: ignore[arg-type]
+            Filters.parse(**bad)
 
 
 def test_jobs_run_in_order_on_one_thread() -> None:

@@ -130,10 +130,14 @@ class Pages:
         return [r[0] for r in found]
 
     def event_facets(
-        self, category: str | None = None, modality: str | None = None
+        self, category: str | None = None, modality: str | None = None, code: str | None = None
     ) -> dict[str, EventFacet]:
-        """The merged events of this PLOVER category (any case) and modality, by id."""
+        """The merged events of this PLOVER category (any case), modality and CAMEO code
+        prefix, by id."""
         clauses, params = [], []
+        if code is not None:
+            clauses.append("starts_with(coalesce(code, ''), ?)")
+            params.append(code)
         if category is not None:
             clauses.append("upper(coalesce(category, '')) = ?")
             params.append(category.upper())

@@ -43,8 +43,11 @@ def filters(
     modality: Annotated[
         str | None, Query(description="actual, pledged, hypothetical or negated (events only)")
     ] = None,
+    code: Annotated[
+        str | None, Query(description="CAMEO code or prefix: 03 keeps 030 to 039 (events only)")
+    ] = None,
 ) -> Filters:
-    return Filters.parse(actor, pair, since, until, kind or (), category, modality)
+    return Filters.parse(actor, pair, since, until, kind or (), category, modality, code)
 
 
 def paging(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,8 +25,8 @@ __all__ = ["Filters", "Window", "decode_cursor", "encode_cursor", "window"]
 @dataclass(frozen=True, slots=True)
 class Filters:
     """The CLI's filters: actor, pair (two actors), since, until, kinds, and the event filters
-    category (a PLOVER type, any case) and modality. With category or modality, only events
-    are kept (they are what those filters describe)."""
+    code (a CAMEO code or prefix), category (a PLOVER type, any case) and modality. With any
+    of those three, only events are kept (they are what those filters describe)."""
 
     actor: str | None = None
     pair: tuple[str, str] | None = None
@@ -34,6 +35,7 @@ class Filters:
     kinds: tuple[str, ...] = KINDS
     category: str | None = None
     modality: str | None = None
+    code: str | None = None
 
     @classmethod
     def parse(
@@ -45,6 +47,7 @@ class Filters:
         kinds: Sequence[str] = (),
         category: str | None = None,
         modality: str | None = None,
+        code: str | None = None,
     ) -> Filters:
         """Filters from query parameters (empty values mean no filter); SettingsError names a
         bad one."""
@@ -62,6 +65,9 @@ class Filters:
             raise SettingsError(
                 f"modality must be one of {', '.join(MODALITIES)}, got {modality!r}"
             )
+        code = (code or "").strip() or None
+        if code is not None and not re.fullmatch(r"\d{2,4}", code):
+            raise SettingsError(f"code must be a CAMEO code of 2 to 4 digits, got {code!r}")
         low, high = date_range((since or "").strip() or None, (until or "").strip() or None)
         return cls(
             actor=(actor or "").strip() or None,
@@ -71,11 +77,12 @@ class Filters:
             kinds=tuple(k for k in kinds if k) or KINDS,
             category=(category or "").strip().upper() or None,
             modality=modality,
+            code=code,
         )
 
     @property
     def events_only(self) -> bool:
-        return self.category is not None or self.modality is not None
+        return self.category is not None or self.modality is not None or self.code is not None
 
 
 @dataclass(frozen=True, slots=True)

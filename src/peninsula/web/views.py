@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from peninsula.errors import NotFound
+from peninsula.errors import NotFound, SettingsError
 from peninsula.knowledge import Knowledge
-from peninsula.query import DyadMonth, TimelineRow, dyads, timeline
+from peninsula.query import DyadMonth, TimelineRow, dyads, resolve_actor, timeline
 from peninsula.store import Store, StoredActor, StoredDocument
 from peninsula.store.pages import SEARCH_KINDS, SEARCH_METHOD
 from peninsula.web.charts import charts, point_href
@@ -208,6 +208,9 @@ def relations_page(
 ) -> dict[str, Any]:
     """Pairs of states per month, `at` paging the table; `charts` draw every pair filtered."""
     months = _months(store, knowledge, filters, memo)
+    if filters.actor is not None:
+        state = _state_of(store, knowledge, filters.actor)
+        months = [m for m in months if state in (m["a"], m["b"])]
     found = page(months[at.offset : at.offset + at.limit], at, len(months))
     return {**found, "charts": charts(months, keep=_keep(filters), most=RELATION_CHARTS)}
 
@@ -278,7 +281,14 @@ def _months(
     """The dyad months the filters keep, each with the `href` of its events. Category and
     modality keep the events they describe and score the months again (the mean over the
     actual ones among them). `memo` keeps answers until the store changes."""
-    key = (filters.pair, filters.since, filters.until, filters.category, filters.modality)
+    key = (
+        filters.pair,
+        filters.since,
+        filters.until,
+        filters.category,
+        filters.modality,
+        filters.code,
+    )
     if memo is not None and key in memo:
         return memo[key]  # type: ignore[no-any-return]
     out = _scored(store, knowledge, filters)
@@ -295,7 +305,7 @@ def _scored(store: Store, knowledge: Knowledge, filters: Filters) -> list[dict[s
     months = dyads(store, knowledge, pair=filters.pair, since=filters.since, until=filters.until)
     if not filters.events_only:
         return _relations(months)
-    facets = store.event_facets(filters.category, filters.modality)
+    facets = store.event_facets(filters.category, filters.modality, filters.code)
     out = []
     for m in months:
         actual = [i for i in m.event_ids if i in facets]
@@ -333,9 +343,20 @@ def _recent(store: Store, memo: Memo | None) -> str | None:
     return since
 
 
+def _state_of(store: Store, knowledge: Knowledge, actor: str) -> str:
+    """The state an actor (id, name or alias) is or belongs to, for the relations' filter."""
+    actor_id = resolve_actor(actor, store, knowledge)
+    state = knowledge.state_of(actor_id)
+    if state is None:
+        raise SettingsError(f"{actor!r} is not a state and belongs to none: use pair=A,B")
+    return state
+
+
 def _kept(row: TimelineRow, filters: Filters) -> bool:
     """Whether an event row has the filters' category (any case) and modality."""
     if filters.modality is not None and row.modality != filters.modality:
+        return False
+    if filters.code is not None and not (row.code or "").startswith(filters.code):
         return False
     category = str(row.extra.get("category") or "").upper()
     return filters.category is None or category == filters.category
@@ -343,7 +364,11 @@ def _kept(row: TimelineRow, filters: Filters) -> bool:
 
 def _keep(filters: Filters) -> dict[str, str]:
     """The filters a point's link carries."""
-    return {"category": filters.category or "", "modality": filters.modality or ""}
+    return {
+        "category": filters.category or "",
+        "modality": filters.modality or "",
+        "code": filters.code or "",
+    }
 
 
 def _light(month: Mapping[str, Any]) -> dict[str, Any]:
