@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html as htmlmod
 import json
+import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -88,9 +91,15 @@ def test_the_overview_shows_counts_newest_documents_and_relations(client: TestCl
     html = client.get("/").text
     for d in data["newest"]:
         assert "/documents/" + quote(d["id"]) in html
+    latest = max(m["month"] for m in _json(client, "/api/relations?limit=500")["items"])
+    year, month = divmod(int(data["since"][:4]) * 12 + int(data["since"][5:7]) - 1 + 11, 12)
+    assert f"{year:04d}-{month + 1:02d}" >= latest  # twelve months up to the last event's
+    assert all(m["month"] >= data["since"] for m in data["relations"])
+    charted = {(c["a"], c["b"]) for c in data["charts"]}
+    assert {(m["a"], m["b"]) for m in data["relations"]} == charted
     for month in data["relations"]:
-        for event_id in month["event_ids"]:
-            assert "/events/" + quote(event_id) in html
+        assert "event_ids" not in month  # the overview stays small: each href lists them
+        assert 'href="' + month["href"] + '"' in html
 
 
 def test_health_and_openapi(client: TestClient) -> None:
@@ -129,21 +138,51 @@ def test_actor_pages(client: TestClient) -> None:
 
 def test_timeline_filters_and_pagination(client: TestClient) -> None:
     everything = _json(client, "/api/timeline?limit=500")
-    assert everything["total"] == len(everything["items"]) > 2
+    assert everything["total"] is None and len(everything["items"]) > 2
+    assert everything["next_cursor"] is None and everything["prev_cursor"] is None
     second = _json(client, "/api/timeline?offset=1&limit=1")
-    assert second["items"] == everything["items"][1:2] and second["total"] == everything["total"]
+    assert second["items"] == everything["items"][1:2]
+    third = _json(client, "/api/timeline?limit=1&cursor=" + second["next_cursor"])
+    assert third["items"] == everything["items"][2:3]
+    back = _json(client, "/api/timeline?limit=1&cursor=" + third["prev_cursor"])
+    assert back["items"] == second["items"]
     statements = _json(client, "/api/timeline?kind=statement&limit=500")["items"]
     assert statements and {r["kind"] for r in statements} == {"statement"}
     dated = _json(client, "/api/timeline?kind=event&since=2026&until=2026&limit=500")["items"]
     assert dated and all(r["date"] and r["date"].startswith("2026") for r in dated)
     html = client.get("/timeline?kind=statement&limit=1").text
-    assert 'rel="next"' in html and "kind=statement" in html
+    assert 'rel="next"' in html and "kind=statement" in html and "cursor=" in html
+
+
+def test_timeline_category_and_modality(client: TestClient) -> None:
+    events = _json(client, "/api/timeline?kind=event&limit=500")["items"]
+    category = next(r["category"] for r in events if r["category"])
+    found = _json(client, f"/api/timeline?category={category.lower()}&limit=500")["items"]
+    assert found == [r for r in events if r["category"] == category]
+    for modality in ("actual", "pledged", "negated"):
+        kept = _json(client, f"/api/timeline?modality={modality}&limit=500")["items"]
+        assert kept == [r for r in events if r["modality"] == modality], modality
+    paged = _json(client, f"/api/timeline?category={category}&limit=1")
+    if len(found) > 1:
+        follow = _json(
+            client, f"/api/timeline?category={category}&limit=1&cursor={paged['next_cursor']}"
+        )
+        assert follow["items"] == found[1:2]
+    code = events[0]["code"][:2]
+    by_code = _json(client, f"/api/timeline?code={code}&limit=500")["items"]
+    assert by_code == [r for r in events if r["code"].startswith(code)]
+    assert client.get("/api/timeline?code=x1").status_code == 422
+    assert client.get("/api/timeline?modality=maybe").status_code == 422
+    assert client.get("/api/timeline?cursor=not-a-cursor").status_code == 422
+    html = client.get(f"/timeline?category={category}&modality=actual").text
+    assert 'name="category" placeholder="AGREE" value="' + category in html
 
 
 def test_relations_and_commitments(client: TestClient) -> None:
-    relations = _json(client, "/api/relations")
+    relations = _json(client, "/api/relations?limit=500")
     for month in relations["items"]:
         assert month["a"] < month["b"]
+    assert relations["charts"]
     if relations["items"]:
         first = relations["items"][0]
         pair = _json(client, f"/api/relations?pair={first['a']},{first['b']}&limit=500")
@@ -154,9 +193,59 @@ def test_relations_and_commitments(client: TestClient) -> None:
     assert commitments["total"] == len(commitments["items"]) or commitments["total"] > 50
 
 
+def test_relations_by_modality_keep_only_those_events(client: TestClient) -> None:
+    everything = _json(client, "/api/relations?limit=500")["items"]
+    actual = _json(client, "/api/relations?modality=actual&limit=500")["items"]
+    keys = ("a", "b", "month", "mean_goldstein", "count", "event_ids")
+    assert [{k: m[k] for k in keys} for m in actual] == [
+        {k: m[k] for k in keys} for m in everything if m["event_ids"]
+    ]
+    for m in actual:
+        assert m["other_ids"] == [] and m["pledged"] == m["hypothetical"] == m["negated"] == 0
+    kor = _json(client, "/api/relations?actor=South Korea&limit=500")["items"]
+    assert kor and kor == [m for m in everything if "KOR" in (m["a"], m["b"])]
+    person = _json(client, "/api/relations?actor=lee_jae_myung&limit=500")["items"]
+    assert person == kor  # a person's relations are those of their state
+    pledged = _json(client, "/api/relations?modality=pledged&limit=500")["items"]
+    for m in pledged:
+        assert m["event_ids"] == [] and m["mean_goldstein"] is None and m["pledged"] > 0
+
+
+def test_every_chart_point_links_to_the_events_behind_it(client: TestClient) -> None:
+    data = _json(client, "/api/overview")
+    assert data["charts"], "the demo has relations between states"
+    html = client.get("/").text
+    assert "<svg" in html and "<script" not in html
+    for chart in data["charts"]:
+        for point in chart["points"]:
+            assert 'href="' + point["href"] + '"' in html
+    point = data["charts"][0]["points"][0]
+    everything = _json(client, "/api/relations?limit=500")["items"]
+    month = next(
+        m
+        for m in everything
+        if (m["a"], m["b"], m["month"])
+        == (data["charts"][0]["a"], data["charts"][0]["b"], point["month"])
+    )
+    behind = _json(client, "/api" + point["href"])["events"]
+    ids = month["event_ids"] + month["other_ids"]
+    assert behind["total"] == len(ids)
+    assert sorted(e["id"] for e in behind["items"]) == sorted(ids)
+    if len(ids) > 1:
+        first = _json(client, "/api" + point["href"] + "?limit=1")["events"]
+        follow = _json(client, "/api" + point["href"] + "?limit=1&cursor=" + first["next_cursor"])
+        assert [e["id"] for e in first["items"] + follow["events"]["items"]] == ids[:2]
+    page = client.get(point["href"]).text
+    for event_id in month["event_ids"]:
+        assert "/events/" + quote(event_id) in page
+    assert client.get("/api/relations/KOR/PRK/2025-13x").status_code == 422
+    assert client.get("/api/relations/KOR/PRK/1999-01").status_code == 404
+
+
 def test_search_finds_documents_events_and_actors(client: TestClient) -> None:
     found = _json(client, "/api/search?q=hostile bulletin")
     assert [d["outlet"] for d in found["documents"]] == ["Nowhere Wire"]
+    assert found["method"] == "ilike" and found["totals"]["documents"] == 1
     row = _first_event(client)
     word = row["actors"][0]["name"]
     found = _json(client, f"/api/search?q={word}")
@@ -164,6 +253,61 @@ def test_search_finds_documents_events_and_actors(client: TestClient) -> None:
     html = client.get("/search?q=hostile").text
     assert "Invented hostile bulletin" in html
     assert _json(client, "/api/search?q=")["documents"] == []
+    assert _json(client, "/api/search?q=100%")["totals"]["documents"] == 0  # % is a character
+
+
+def test_search_pages_one_kind(client: TestClient) -> None:
+    everything = _json(client, "/api/search?q=the&kind=documents&limit=500")
+    total = everything["totals"]["documents"]
+    assert total == len(everything["documents"]) > 2 and everything["events"] == []
+    one = _json(client, "/api/search?q=the&kind=documents&limit=1&offset=1")
+    assert one["documents"] == everything["documents"][1:2] and one["page"]["next_cursor"]
+    html = client.get("/search?q=the&kind=documents&limit=1").text
+    assert 'rel="next"' in html
+    assert client.get("/search?q=%20&kind=events").status_code == 200
+    assert client.get("/api/search?q=x&kind=tables").status_code == 422
+
+
+def test_a_document_shows_its_statements_and_events_highlighted(client: TestClient) -> None:
+    docs = _json(client, "/api/documents?limit=500")["items"]
+    for head in docs:
+        document = _json(client, f"/api/documents/{head['id']}")
+        if document["statements"] and document["events"]:
+            break
+    else:
+        raise AssertionError("no demo document with both statements and events")
+    assert "".join(p["text"] for p in document["segments"]) == document["text"]
+    marked = [p for p in document["segments"] if p["marks"]]
+    kinds = {m["kind"] for p in marked for m in p["marks"]}
+    assert kinds == {"statement", "event"}
+    html = client.get(f"/documents/{document['id']}").text
+    text = re.search(r'<div class="text">(.*?)</div>', html, re.S)
+    assert text and htmlmod.unescape(re.sub(r"<[^>]+>", "", text.group(1))) == document["text"]
+    for s in document["statements"]:
+        assert f'href="#{s["anchor"]}"' in html and f'id="{s["anchor"]}"' in html
+    assert 'class="mark event" href="/events/' in html
+
+
+def test_an_actor_page_shows_roles_with_sources(client: TestClient) -> None:
+    actors = _json(client, "/api/actors?limit=500")["items"]
+    person = next(a for a in actors if a["verified"] and a["kind"] == "person" and a["roles"])
+    data = _json(client, f"/api/actors/{person['id']}")
+    assert data["roles"] and all(r["source"] for r in data["roles"])
+    assert {"timeline", "statements", "commitments", "relations"} <= set(data)
+    state = next(a for a in actors if a["kind"] == "state" and a["id"] == "KOR")
+    kor = _json(client, f"/api/actors/{state['id']}")
+    assert all("KOR" in (m["a"], m["b"]) for m in kor["relations"])
+    assert client.get(f"/actors/{person['id']}").status_code == 200
+
+
+def test_lists_are_paged_in_the_store(client: TestClient) -> None:
+    for url in ("/api/documents", "/api/actors", "/api/commitments"):
+        everything = _json(client, url + "?limit=500")
+        page = _json(client, url + "?limit=2&offset=1")
+        assert page["total"] == everything["total"] and page["items"] == everything["items"][1:3]
+        if everything["total"] > 3:
+            follow = _json(client, url + "?limit=2&cursor=" + page["next_cursor"])
+            assert follow["items"] == everything["items"][3:5]
 
 
 def test_hostile_text_stays_inert(client: TestClient) -> None:
@@ -173,7 +317,10 @@ def test_hostile_text_stays_inert(client: TestClient) -> None:
         assert "<script>" not in html and "<img src=x" not in html
         assert 'href="javascript:' not in html.lower()
     html = client.get(f"/documents/{found['id']}").text
-    assert "&lt;script&gt;alert(" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    text = re.search(r'<div class="text">(.*?)</div>', html, re.S)
+    assert text and "&lt;script&gt;alert(" in text.group(1)
+    shown = htmlmod.unescape(re.sub(r"<[^>]+>", "", text.group(1)))
+    assert "<img src=x onerror=alert(1)>" in shown and "<script>alert('body')</script>" in shown
 
 
 def test_http_url_keeps_only_web_links() -> None:
@@ -228,11 +375,22 @@ def test_writes_need_the_right_token(db: Path, tmp_path: Path) -> None:
         assert c.post("/api/articles", json={"title": "x"}, headers=good).status_code == 422
         big = b"x" * (3 * 1024 * 1024)
         assert c.post("/api/articles", content=big, headers=good).status_code == 413
-        response = c.post("/api/articles", json=article, headers=good)
+        response = c.post("/api/articles?wait=60", json=article, headers=good)
         assert response.status_code == 201, response.text
         new = response.json()["documents"]
-        assert len(new) == 1
+        assert len(new) == 1 and response.json()["status"] == "done"
         assert _json(c, f"/api/documents/{new[0]}")["title"] == "Invented envoy visit"
+        again = {**article, "title": "Invented second visit", "text": article["text"] + " Again."}
+        queued = c.post("/api/articles", json=again, headers=good)
+        assert queued.status_code == 202 and queued.headers["location"].startswith("/api/jobs/")
+        job = queued.json()
+        for _ in range(600):
+            job = _json(c, f"/api/jobs/{job['id']}")
+            if job["status"] in ("done", "failed"):
+                break
+            time.sleep(0.1)
+        assert job["status"] == "done" and len(job["documents"]) == 1, job
+        assert c.get("/api/jobs/nope").status_code == 404
 
 
 def test_a_missing_database_is_named(tmp_path: Path) -> None:
@@ -252,14 +410,22 @@ def test_another_process_cannot_write_while_the_server_runs(db: Path, tmp_path: 
     # A copy made before the app opens it: POSIX file locks drop when any handle closes.
     copy = tmp_path / "held.duckdb"
     shutil.copy(db, copy)
+    article = tmp_path / "one.txt"
+    article.write_text("An invented line about nothing.", encoding="utf-8")
     code = (
         "import sys; from pathlib import Path; from peninsula.store import Store\n"
         "try:\n    Store(Path(sys.argv[1])).close()\nexcept Exception as exc:\n"
-        "    print('refused', type(exc).__name__)\nelse:\n    print('opened')\n"
+        "    print('refused', type(exc).__name__, exc)\nelse:\n    print('opened')\n"
     )
+    build = [sys.executable, "-m", "peninsula", "build", "--db", str(copy), str(article)]
     with TestClient(create_app(copy, settings=_settings(copy))) as c:
         assert _json(c, "/api/health")["status"] == "ok"
         out = subprocess.run(
             [sys.executable, "-c", code, str(copy)], capture_output=True, text=True, check=True
         ).stdout
-    assert out.startswith("refused"), out
+        cli = subprocess.run(build, capture_output=True, text=True)
+    assert out.startswith("refused StoreError the store is in use by another process"), out
+    assert "a running `peninsula serve`?" in out
+    assert cli.returncode == 1
+    lines = cli.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: the store is in use"), cli.stderr

@@ -11,6 +11,7 @@ components it touched, each row's merged id, the new edges. Reads return typed r
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from peninsula.records import (
 from peninsula.store import keys, reads, rows, writes
 from peninsula.store.export import EXPORT_COLUMNS, ExportFormat, Partition, export
 from peninsula.store.migrations import FILLED_BY_KEYS, LATEST, MIGRATIONS
+from peninsula.store.pages import Pages
 from peninsula.store.reads import Where
 from peninsula.store.rows import (
     DyadEvent,
@@ -81,7 +83,7 @@ class BatchResult:
     merged: int
 
 
-class Store:
+class Store(Pages):
     """An open DuckDB knowledge base. Use as a context manager or call `close()`."""
 
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
@@ -100,7 +102,9 @@ class Store:
             self._con = duckdb.connect(str(path), read_only=read_only, config=_OFFLINE)
             self._writer = writes.Writer(self._con)
         except (duckdb.Error, OSError) as exc:
-            raise StoreError(f"cannot open {path}: {_first_line(exc)}") from None
+            raise StoreError(
+                _busy(path, exc) or f"cannot open {path}: {_first_line(exc)}"
+            ) from None
         try:
             self._migrate() if not read_only else self._check_version()
         except duckdb.Error as exc:
@@ -549,6 +553,19 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"cannot read {self.path}: {_first_line(exc)}") from None
         return [dict(zip(names, row, strict=True)) for row in found]
+
+
+def _busy(path: Path, exc: BaseException) -> str | None:
+    """One clear line when another process holds the file (DuckDB's lock: one writer, or
+    readers only), else None."""
+    if "Could not set lock" not in str(exc):
+        return None
+    holder = re.search(r"\(PID (\d+)\)", str(exc))
+    pid = f" (PID {holder.group(1)})" if holder else ""
+    return (
+        f"the store is in use by another process{pid} (a running `peninsula serve`?): "
+        f"{path} is locked; stop it, or add articles through its POST /api/articles"
+    )
 
 
 def _first_line(exc: BaseException) -> str:

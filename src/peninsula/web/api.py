@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import Path as PathParam
 
 from peninsula.errors import SettingsError
-from peninsula.query import KINDS
+from peninsula.store.pages import SEARCH_METHOD
 from peninsula.web import views
 from peninsula.web.app import MAX_BODY_BYTES, WebState
+from peninsula.web.paging import Filters, Window, window
 
-__all__ = ["Page", "filters", "router", "state"]
+__all__ = ["MAX_WAIT", "filters", "ingest", "paging", "router", "state"]
 
 router = APIRouter(prefix="/api", tags=["api"])
 ARTICLE_FIELDS = ("text", "title", "url", "published", "outlet")
+MAX_WAIT = 120.0
 
 
 def state(request: Request) -> WebState:
@@ -30,62 +34,62 @@ def state(request: Request) -> WebState:
 def filters(
     actor: Annotated[str | None, Query(description="Actor id, name or alias")] = None,
     pair: Annotated[str | None, Query(description="Two actors, comma separated: A,B")] = None,
-    since: Annotated[str | None, Query(description="YYYY, YYYY-MM or YYYY-MM-DD")] = None,
-    until: Annotated[str | None, Query(description="YYYY, YYYY-MM or YYYY-MM-DD")] = None,
+    since: Annotated[str | None, Query(description="YYYY, YYYY-MM, YYYY-MM-DD or words")] = None,
+    until: Annotated[str | None, Query(description="Up to this date, inclusive")] = None,
     kind: Annotated[list[str] | None, Query(description="event, statement, commitment")] = None,
-) -> views.Filters:
-    both: tuple[str, str] | None = None
-    if pair:
-        sides = [p.strip() for p in pair.split(",") if p.strip()]
-        if len(sides) != 2:
-            raise SettingsError(f"pair must be two actors separated by a comma, got {pair!r}")
-        both = (sides[0], sides[1])
-    kinds = tuple(k for k in (kind or []) if k) or KINDS
-    return views.Filters(
-        actor=actor or None, pair=both, since=since or None, until=until or None, kinds=kinds
-    )
+    category: Annotated[
+        str | None, Query(description="PLOVER event type, e.g. AGREE (events only)")
+    ] = None,
+    modality: Annotated[
+        str | None, Query(description="actual, pledged, hypothetical or negated (events only)")
+    ] = None,
+    code: Annotated[
+        str | None, Query(description="CAMEO code or prefix: 03 keeps 030 to 039 (events only)")
+    ] = None,
+) -> Filters:
+    return Filters.parse(actor, pair, since, until, kind or (), category, modality, code)
 
 
-class Page:
-    """Offset pagination: `offset` from 0, `limit` 1 to 500."""
-
-    def __init__(
-        self,
-        offset: Annotated[int, Query(ge=0)] = 0,
-        limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    ) -> None:
-        self.offset = offset
-        self.limit = limit
+def paging(
+    cursor: Annotated[
+        str | None, Query(description="next_cursor or prev_cursor of a previous page")
+    ] = None,
+    offset: Annotated[int, Query(ge=0, description="Rows to skip (without a cursor)")] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Window:
+    """Pagination: a cursor from a previous answer, else an offset; `limit` 1 to 500."""
+    return window(cursor, offset, limit)
 
 
 Web = Annotated[WebState, Depends(state)]
-Paging = Annotated[Page, Depends(Page)]
-Filtering = Annotated[views.Filters, Depends(filters)]
+Paging = Annotated[Window, Depends(paging)]
+Filtering = Annotated[Filters, Depends(filters)]
+Month = Annotated[str, PathParam(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
 
 
 @router.get("/health")
 def health(web: Web) -> dict[str, Any]:
     with web.reading() as store:
         counts = store.counts()
-    return {"status": "ok", "documents": counts.get("documents", 0)}
+    return {"status": "ok", "documents": counts.get("documents", 0), "search": SEARCH_METHOD}
 
 
 @router.get("/overview")
 def overview(web: Web) -> dict[str, Any]:
     with web.reading() as store:
-        return views.overview(store, web.knowledge)
+        return views.overview(store, web.knowledge, web.memo)
 
 
 @router.get("/actors")
-def actors(web: Web, paging: Paging) -> dict[str, Any]:
+def actors(web: Web, at: Paging) -> dict[str, Any]:
     with web.reading() as store:
-        return views.actors_page(store, paging.offset, paging.limit)
+        return views.actors_page(store, at)
 
 
 @router.get("/actors/{actor_id}")
 def actor(web: Web, actor_id: str) -> dict[str, Any]:
     with web.reading() as store:
-        return views.actor_page(store, web.knowledge, actor_id)
+        return views.actor_page(store, web.knowledge, actor_id, web.memo)
 
 
 @router.get("/events/{event_id}")
@@ -95,9 +99,9 @@ def event(web: Web, event_id: str) -> dict[str, Any]:
 
 
 @router.get("/documents")
-def documents(web: Web, paging: Paging) -> dict[str, Any]:
+def documents(web: Web, at: Paging) -> dict[str, Any]:
     with web.reading() as store:
-        return views.documents_page(store, paging.offset, paging.limit)
+        return views.documents_page(store, at)
 
 
 @router.get("/documents/{document_id}")
@@ -107,32 +111,67 @@ def document(web: Web, document_id: str) -> dict[str, Any]:
 
 
 @router.get("/timeline")
-def timeline(web: Web, paging: Paging, where: Filtering) -> dict[str, Any]:
+def timeline(web: Web, at: Paging, where: Filtering) -> dict[str, Any]:
+    """Events, statements and commitments in date order. `total` is null: pages are read up
+    to their end only; follow `next_cursor`."""
     with web.reading() as store:
-        return views.timeline_page(store, web.knowledge, where, paging.offset, paging.limit)
+        return views.timeline_page(store, web.knowledge, where, at)
 
 
 @router.get("/relations")
-def relations(web: Web, paging: Paging, where: Filtering) -> dict[str, Any]:
+def relations(web: Web, at: Paging, where: Filtering) -> dict[str, Any]:
     with web.reading() as store:
-        return views.relations_page(store, web.knowledge, where, paging.offset, paging.limit)
+        return views.relations_page(store, web.knowledge, where, at, web.memo)
+
+
+@router.get("/relations/{a}/{b}/{month}")
+def relation_point(
+    web: Web, a: str, b: str, month: Month, where: Filtering, at: Paging
+) -> dict[str, Any]:
+    """One point of a relations chart: a pair of states in a month and the events behind it."""
+    with web.reading() as store:
+        return views.point_page(store, web.knowledge, a, b, month, where, at, web.memo)
 
 
 @router.get("/commitments")
-def commitments(web: Web, paging: Paging) -> dict[str, Any]:
+def commitments(web: Web, at: Paging) -> dict[str, Any]:
     with web.reading() as store:
-        return views.commitments_page(store, paging.offset, paging.limit)
+        return views.commitments_page(store, at)
+
+
+SearchKind = Literal["documents", "statements", "events", "actors"]
 
 
 @router.get("/search")
-def search(web: Web, q: Annotated[str, Query(max_length=200)] = "") -> dict[str, Any]:
+def search(
+    web: Web,
+    at: Paging,
+    q: Annotated[str, Query(max_length=200)] = "",
+    kind: Annotated[SearchKind | None, Query(description="Page through one kind")] = None,
+) -> dict[str, Any]:
+    """Case-insensitive substring search (`method`: ilike; DuckDB's fts is not available)."""
     with web.reading() as store:
-        return views.search(store, q)
+        return views.search(store, q, kind, at)
 
 
-@router.post("/articles", status_code=201)
-async def add_articles(web: Web, request: Request) -> dict[str, Any]:
-    """Ingest one article (a JSON object) or JSON Lines of them through the build pipeline.
+@router.get("/jobs/{job_id}")
+def job(web: Web, job_id: str) -> dict[str, Any]:
+    """An ingest job queued by `POST /api/articles`: queued, running, done or failed."""
+    return web.jobs.get(job_id).as_dict()
+
+
+@router.post("/articles", status_code=202)
+async def add_articles(
+    web: Web,
+    request: Request,
+    response: Response,
+    wait: Annotated[
+        float, Query(ge=0, le=MAX_WAIT, description="Seconds to wait for the job to finish")
+    ] = 0,
+) -> dict[str, Any]:
+    """Queue one article (a JSON object), a list of them or JSON Lines for ingestion through the
+    build pipeline; answers 202 with the job (`GET /api/jobs/{id}`), or with `wait`, 201 with
+    the new document ids when the job finishes in time.
 
     Fields: text (required), title, url, published, outlet. URLs are kept as metadata and never
     fetched. Needs `Authorization: Bearer <PENINSULA_API_TOKEN>`.
@@ -143,8 +182,11 @@ async def add_articles(web: Web, request: Request) -> dict[str, Any]:
         body += chunk
         if len(body) > MAX_BODY_BYTES:
             raise HTTPException(413, f"at most {MAX_BODY_BYTES} bytes")
-    articles = _articles(bytes(body))
-    return _ingest(web, articles)
+    job = web.jobs.submit(_articles(bytes(body)))
+    if wait and await asyncio.to_thread(web.jobs.wait, job, wait):
+        response.status_code = 201 if job.status == "done" else 500
+    response.headers["Location"] = f"/api/jobs/{job.id}"
+    return job.as_dict()
 
 
 def _authorize(web: WebState, request: Request) -> None:
@@ -186,16 +228,18 @@ def _articles(body: bytes) -> list[dict[str, Any]]:
     return out
 
 
-def _ingest(web: WebState, articles: list[dict[str, Any]]) -> dict[str, Any]:
+def ingest(web: WebState, articles: list[dict[str, Any]]) -> dict[str, Any]:
+    """Run the build pipeline over `articles` (the writer thread's job): the new document ids,
+    the articles read and the reasons any were skipped."""
     from peninsula.pipeline import build  # spaCy loads with the first write only
 
     with tempfile.TemporaryDirectory(prefix="peninsula-post-") as folder:
         path = Path(folder) / "articles.jsonl"
         path.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
         with web.writing() as store:
-            before = {d.id for d in store.documents()}
+            mark = store.documents_mark()
             report = build([str(path)], store, web.knowledge, web.settings, date.today())
-            after = [d.id for d in store.documents() if d.id not in before]
+            after = store.documents_since(mark)
     return {
         "documents": after,
         "read": report.read,

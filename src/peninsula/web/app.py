@@ -1,9 +1,10 @@
 """The FastAPI application behind `peninsula serve`: HTML pages, their JSON twins under `/api`.
 
 One process serves one DuckDB file. Reads share one read-only connection, opened on first use
-and kept; a write through `POST /api/articles` closes it and opens the store for writing. Both
-happen under one lock, so a reader never sees a write half done. While the server holds the
-file, DuckDB's file lock keeps other processes (a `peninsula build`) from writing to it.
+and kept; a write (a job of `POST /api/articles`, run by the one writer thread of `web.jobs`)
+closes it and opens the store for writing. Both happen under one lock, so a reader never sees a
+write half done (readers wait while a job writes). While the server holds the file, DuckDB's file
+lock keeps other processes (a `peninsula build`) from writing to it; they get one clear line.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,9 @@ from peninsula.errors import NotFound, PeninsulaError, SettingsError
 from peninsula.knowledge import Knowledge, load_knowledge
 from peninsula.settings import Settings
 from peninsula.store import Store
+from peninsula.web.jobs import Jobs
 from peninsula.web.safety import CSP, DOCS_CSP, http_url
+from peninsula.web.views import Memo
 
 __all__ = ["MAX_BODY_BYTES", "WebState", "create_app"]
 
@@ -42,6 +45,14 @@ class WebState:
     templates: jinja2.Environment
     lock: threading.RLock
     reader: Store | None = None
+    queue: Jobs | None = None
+    memo: Memo = field(default_factory=dict)  # dyad months by filters, until the next write
+
+    @property
+    def jobs(self) -> Jobs:
+        if self.queue is None:
+            raise RuntimeError("the app has no ingest queue")
+        return self.queue
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
@@ -54,8 +65,11 @@ class WebState:
     def writing(self) -> Iterator[Store]:
         with self.lock:
             self.close()
-            with Store(self.db_path) as store:
-                yield store
+            try:
+                with Store(self.db_path) as store:
+                    yield store
+            finally:
+                self.memo.clear()
 
     def close(self) -> None:
         with self.lock:
@@ -86,12 +100,14 @@ def create_app(
         templates=_templates(),
         lock=threading.RLock(),
     )
+    state.queue = Jobs(lambda articles: api.ingest(state, articles))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         with state.reading():
             pass  # hold the file from the start: a `peninsula build` elsewhere cannot write
         yield
+        state.jobs.close()  # the jobs already queued finish first
         state.close()
 
     app = FastAPI(

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from peninsula.web import views
-from peninsula.web.api import Filtering, Paging, Web
+from peninsula.web.api import Filtering, Month, Paging, SearchKind, Web
 
 __all__ = ["router"]
 
@@ -30,21 +30,21 @@ def _stylesheet() -> str:
 @router.get("/", response_class=HTMLResponse)
 def overview(web: Web) -> HTMLResponse:
     with web.reading() as store:
-        data = views.overview(store, web.knowledge)
+        data = views.overview(store, web.knowledge, web.memo)
     return web.render("overview.html", title="Overview", data=data)
 
 
 @router.get("/actors", response_class=HTMLResponse)
-def actors(web: Web, paging: Paging, request: Request) -> HTMLResponse:
+def actors(web: Web, at: Paging, request: Request) -> HTMLResponse:
     with web.reading() as store:
-        data = views.actors_page(store, paging.offset, paging.limit)
+        data = views.actors_page(store, at)
     return web.render("actors.html", title="Actors", data=data, url=request.url)
 
 
 @router.get("/actors/{actor_id}", response_class=HTMLResponse)
 def actor(web: Web, actor_id: str) -> HTMLResponse:
     with web.reading() as store:
-        data = views.actor_page(store, web.knowledge, actor_id)
+        data = views.actor_page(store, web.knowledge, actor_id, web.memo)
     return web.render("actor.html", title=data["actor"]["name"], data=data)
 
 
@@ -56,9 +56,9 @@ def event(web: Web, event_id: str) -> HTMLResponse:
 
 
 @router.get("/documents", response_class=HTMLResponse)
-def documents(web: Web, paging: Paging, request: Request) -> HTMLResponse:
+def documents(web: Web, at: Paging, request: Request) -> HTMLResponse:
     with web.reading() as store:
-        data = views.documents_page(store, paging.offset, paging.limit)
+        data = views.documents_page(store, at)
     return web.render("documents.html", title="Documents", data=data, url=request.url)
 
 
@@ -70,32 +70,47 @@ def document(web: Web, document_id: str) -> HTMLResponse:
 
 
 @router.get("/timeline", response_class=HTMLResponse)
-def timeline(web: Web, paging: Paging, where: Filtering, request: Request) -> HTMLResponse:
+def timeline(web: Web, at: Paging, where: Filtering, request: Request) -> HTMLResponse:
     with web.reading() as store:
-        data = views.timeline_page(store, web.knowledge, where, paging.offset, paging.limit)
+        data = views.timeline_page(store, web.knowledge, where, at)
     return web.render(
         "timeline.html", title="Timeline", data=data, url=request.url, where=request.query_params
     )
 
 
 @router.get("/relations", response_class=HTMLResponse)
-def relations(web: Web, paging: Paging, where: Filtering, request: Request) -> HTMLResponse:
+def relations(web: Web, at: Paging, where: Filtering, request: Request) -> HTMLResponse:
     with web.reading() as store:
-        data = views.relations_page(store, web.knowledge, where, paging.offset, paging.limit)
+        data = views.relations_page(store, web.knowledge, where, at, web.memo)
     return web.render(
         "relations.html", title="Relations", data=data, url=request.url, where=request.query_params
     )
 
 
-@router.get("/commitments", response_class=HTMLResponse)
-def commitments(web: Web, paging: Paging, request: Request) -> HTMLResponse:
+@router.get("/relations/{a}/{b}/{month}", response_class=HTMLResponse)
+def relation_point(
+    web: Web, a: str, b: str, month: Month, where: Filtering, at: Paging, request: Request
+) -> HTMLResponse:
     with web.reading() as store:
-        data = views.commitments_page(store, paging.offset, paging.limit)
+        data = views.point_page(store, web.knowledge, a, b, month, where, at, web.memo)
+    return web.render("point.html", title=f"{a}–{b}, {month}", data=data, url=request.url)
+
+
+@router.get("/commitments", response_class=HTMLResponse)
+def commitments(web: Web, at: Paging, request: Request) -> HTMLResponse:
+    with web.reading() as store:
+        data = views.commitments_page(store, at)
     return web.render("commitments.html", title="Commitments", data=data, url=request.url)
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(web: Web, q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+def search(
+    web: Web,
+    at: Paging,
+    request: Request,
+    q: Annotated[str, Query(max_length=200)] = "",
+    kind: SearchKind | None = None,
+) -> HTMLResponse:
     with web.reading() as store:
-        data = views.search(store, q)
-    return web.render("search.html", title="Search", data=data)
+        data = views.search(store, q, kind, at)
+    return web.render("search.html", title="Search", data=data, url=request.url)

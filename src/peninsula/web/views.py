@@ -1,23 +1,29 @@
 """What each page shows, as JSON-ready dicts: the HTML pages and their `/api` twins share these.
 
 Every function reads the store through its public methods and `peninsula.query`; no SQL here.
-Lists are paginated by offset: `{"items", "total", "offset", "limit"}`.
+Lists have the shape of `paging.page`: items, total, offset, limit and opaque cursors. Lists
+of stored rows (documents, actors, commitments, search hits) are paged in the database.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
-from peninsula.errors import NotFound
+from peninsula.errors import NotFound, SettingsError
 from peninsula.knowledge import Knowledge
-from peninsula.query import KINDS, DyadMonth, dyads, timeline
+from peninsula.query import DyadMonth, TimelineRow, dyads, resolve_actor, timeline
 from peninsula.store import Store, StoredActor, StoredDocument
+from peninsula.store.pages import SEARCH_KINDS, SEARCH_METHOD
+from peninsula.web.charts import charts, point_href
+from peninsula.web.highlight import Span, segments
+from peninsula.web.paging import Filters, Window, page
 
 __all__ = [
-    "Filters",
+    "Memo",
     "actor_page",
     "actors_page",
     "commitments_page",
@@ -25,75 +31,96 @@ __all__ = [
     "documents_page",
     "event_page",
     "overview",
-    "page",
+    "point_page",
     "relations_page",
     "search",
     "timeline_page",
 ]
 
 NEWEST = 10
-SEARCH_LIMIT = 50
+OVERVIEW_CHARTS = 6
+RELATION_CHARTS = 12
+ACTOR_ROWS = 100
+SEARCH_LIMIT = 20
+MEMO_SIZE = 16
+
+RECENT_MONTHS = 12
+
+# Dyad months by filters (and the recent window), kept by the app until its next write.
+Memo = dict[tuple[Any, ...], Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """The CLI's filters: actor, pair (two actors), since, until, kinds."""
-
-    actor: str | None = None
-    pair: tuple[str, str] | None = None
-    since: str | None = None
-    until: str | None = None
-    kinds: tuple[str, ...] = KINDS
-
-
-def page(items: Sequence[Any], offset: int, limit: int) -> dict[str, Any]:
-    return {
-        "items": list(items[offset : offset + limit]),
-        "total": len(items),
-        "offset": offset,
-        "limit": limit,
-    }
-
-
-def overview(store: Store, knowledge: Knowledge) -> dict[str, Any]:
-    documents = sorted(store.documents(), key=lambda d: d.published or "", reverse=True)
+def overview(store: Store, knowledge: Knowledge, memo: Memo | None = None) -> dict[str, Any]:
+    """Counts, the newest documents, and charts of the pairs of states with the most events
+    over the last `RECENT_MONTHS` months of events (`since`; `relations`: their months, without
+    the event ids: each month's `href` lists them)."""
+    newest = store.page_documents(NEWEST, newest=True)
+    since = _recent(store, memo)
+    months = _months(store, knowledge, Filters(since=since), memo)
+    found = charts(months, most=OVERVIEW_CHARTS)
+    charted = {(c["a"], c["b"]) for c in found}
     return {
         "counts": store.counts(),
-        "newest": [_document_head(d) for d in documents[:NEWEST]],
-        "relations": _relations(dyads(store, knowledge)),
+        "newest": [_document_head(d) for d in newest.items],
+        "charts": found,
+        "since": since,
+        "relations": [_light(m) for m in months if (m["a"], m["b"]) in charted],
     }
 
 
-def actors_page(store: Store, offset: int, limit: int) -> dict[str, Any]:
-    return page([_actor(a) for a in store.actors()], offset, limit)
+def actors_page(store: Store, at: Window) -> dict[str, Any]:
+    found = store.page_actors(at.limit, at.offset)
+    return page([_actor(a) for a in found.items], at, found.total)
 
 
-def actor_page(store: Store, knowledge: Knowledge, actor_id: str) -> dict[str, Any]:
-    record = _find_actor(store, actor_id)
-    rows = [r.as_dict() for r in timeline(store, knowledge, actor=record.id)]
-    relations = [
-        month
-        for month in _relations(dyads(store, knowledge))
-        if record.id in (month["a"], month["b"])
-    ]
+def actor_page(
+    store: Store, knowledge: Knowledge, actor_id: str, memo: Memo | None = None
+) -> dict[str, Any]:
+    record = store.actor_by_id(actor_id)
+    known = knowledge.roles_of(record.id)
+    if known:
+        roles = [
+            {
+                "title": r.title,
+                "of": r.of,
+                "start": r.start.isoformat() if r.start else None,
+                "end": r.end.isoformat() if r.end else None,
+                "source": r.source,
+            }
+            for r in known
+        ]
+    else:  # titles the articles gave an actor the knowledge base does not hold
+        roles = [{**dataclasses.asdict(r), "source": "articles"} for r in record.roles]
+
+    def rows(kind: str) -> list[dict[str, Any]]:
+        found = timeline(store, knowledge, actor=record.id, kinds=(kind,), limit=ACTOR_ROWS)
+        return [_row(r) for r in found]
+
+    relations = []
+    since = _recent(store, memo)
+    if record.kind == "state":
+        months = _months(store, knowledge, Filters(since=since), memo)
+        relations = [m for m in months if record.id in (m["a"], m["b"])]
     return {
         "actor": _actor(record),
-        "timeline": [r for r in rows if r["kind"] == "event"],
-        "statements": [r for r in rows if r["kind"] == "statement"],
-        "commitments": [r for r in rows if r["kind"] == "commitment"],
-        "relations": relations,
+        "roles": roles,
+        "timeline": rows("event"),
+        "statements": rows("statement"),
+        "commitments": rows("commitment"),
+        "relations": [_light(m) for m in relations],
+        "charts": charts(relations, most=RELATION_CHARTS),
+        "since": since,
+        "more_at": ACTOR_ROWS,
     }
 
 
 def event_page(store: Store, event_id: str) -> dict[str, Any]:
-    for event in store.merged_events():
-        if event.id == event_id:
-            return dataclasses.asdict(event)
-    raise NotFound(f"no event {event_id!r}")
+    return dataclasses.asdict(store.merged_event(event_id))
 
 
-def documents_page(store: Store, offset: int, limit: int) -> dict[str, Any]:
-    return page([_document_head(d) for d in store.documents()], offset, limit)
+def documents_page(store: Store, at: Window) -> dict[str, Any]:
+    found = store.page_documents(at.limit, at.offset)
+    return page([_document_head(d) for d in found.items], at, found.total)
 
 
 def document_page(store: Store, document_id: str) -> dict[str, Any]:
@@ -101,16 +128,44 @@ def document_page(store: Store, document_id: str) -> dict[str, Any]:
     merged_events = store.merged_ids("events")
     merged_statements = store.merged_ids("statements")
     statements = [
-        {**dataclasses.asdict(s), "id": s.id, "merged_id": merged_statements.get(s.id)}
+        {
+            **dataclasses.asdict(s),
+            "id": s.id,
+            "merged_id": merged_statements.get(s.id),
+            "anchor": _anchor("statement", s.id),
+        }
         for s in store.statements(document.id)
     ]
     events = [
-        {**dataclasses.asdict(e), "id": e.id, "merged_id": merged_events.get(e.id)}
+        {
+            **dataclasses.asdict(e),
+            "id": e.id,
+            "merged_id": merged_events.get(e.id),
+            "anchor": _anchor("event", e.id),
+        }
         for e in store.events(document.id)
     ]
+    spans = [
+        Span(
+            s["content"]["start"],
+            s["content"]["end"],
+            "statement",
+            "#" + s["anchor"],
+            f"{s['speaker_text'] or s['speaker'] or 'unknown speaker'} ({s['kind']})",
+        )
+        for s in statements
+    ]
+    for e in events:
+        start = e["trigger_start"]
+        if document.text[start : start + len(e["trigger"])] != e["trigger"] or not e["trigger"]:
+            continue  # a trigger whose offset does not point at it is not marked
+        href = f"/events/{quote(e['merged_id'], safe='')}" if e["merged_id"] else "#" + e["anchor"]
+        label = f"{e['code']} {e['modality']}: {e['summary']}"
+        spans.append(Span(start, start + len(e["trigger"]), "event", href, label))
     return {
         **_document_head(document),
         "text": document.text,
+        "segments": segments(document.text, spans),
         "date_confidence": document.date_confidence,
         "date_evidence": [dataclasses.asdict(e) for e in document.date_evidence],
         "date_conflicts": [dataclasses.asdict(c) for c in document.date_conflicts],
@@ -120,69 +175,214 @@ def document_page(store: Store, document_id: str) -> dict[str, Any]:
 
 
 def timeline_page(
-    store: Store, knowledge: Knowledge, filters: Filters, offset: int, limit: int
+    store: Store, knowledge: Knowledge, filters: Filters, at: Window
 ) -> dict[str, Any]:
-    rows = timeline(
-        store,
-        knowledge,
-        actor=filters.actor,
-        dyad=filters.pair,
-        since=filters.since,
-        until=filters.until,
-        kinds=filters.kinds,
-    )
-    return page([r.as_dict() for r in rows], offset, limit)
+    """A page of the timeline: the first rows up to the page's end are read (more while the
+    category and modality filters drop rows), never the whole timeline; `total` is None."""
+    kinds = ("event",) if filters.events_only else filters.kinds
+    if filters.events_only and "event" not in filters.kinds:
+        return page([], at, 0)
+    wanted = at.offset + at.limit + 1  # one more row tells whether a next page exists
+    ask = wanted
+    while True:
+        rows = timeline(
+            store,
+            knowledge,
+            actor=filters.actor,
+            dyad=filters.pair,
+            since=filters.since,
+            until=filters.until,
+            kinds=kinds,
+            limit=ask,
+        )
+        kept = [r for r in rows if _kept(r, filters)]
+        if len(kept) >= wanted or len(rows) < ask:
+            break
+        ask *= 4
+    items = [_row(r) for r in kept[at.offset : at.offset + at.limit]]
+    return page(items, at, None, more=len(kept) > at.offset + at.limit)
 
 
 def relations_page(
-    store: Store, knowledge: Knowledge, filters: Filters, offset: int, limit: int
+    store: Store, knowledge: Knowledge, filters: Filters, at: Window, memo: Memo | None = None
 ) -> dict[str, Any]:
+    """Pairs of states per month, `at` paging the table; `charts` draw every pair filtered."""
+    months = _months(store, knowledge, filters, memo)
+    if filters.actor is not None:
+        state = _state_of(store, knowledge, filters.actor)
+        months = [m for m in months if state in (m["a"], m["b"])]
+    found = page(months[at.offset : at.offset + at.limit], at, len(months))
+    return {**found, "charts": charts(months, keep=_keep(filters), most=RELATION_CHARTS)}
+
+
+def point_page(
+    store: Store,
+    knowledge: Knowledge,
+    a: str,
+    b: str,
+    month: str,
+    filters: Filters,
+    at: Window,
+    memo: Memo | None = None,
+) -> dict[str, Any]:
+    """One point of a chart: a pair of states in a month, with the events behind it (`events`:
+    a page of them, actual ones first)."""
+    where = dataclasses.replace(filters, pair=(a, b), since=month, until=month)
+    months = [m for m in _months(store, knowledge, where, memo) if (m["a"], m["b"]) == (a, b)]
+    if not months:
+        raise NotFound(f"no events between {a} and {b} in {month}")
+    point = months[0]
+    ids = [*point["event_ids"], *point["other_ids"]]
+    chosen = ids[at.offset : at.offset + at.limit]
+    found = {e.id: e for e in store.merged_events_by_id(chosen)}
+    events = [dataclasses.asdict(found[i]) for i in chosen if i in found]
+    return {**_light(point), "events": page(events, at, len(ids))}
+
+
+def commitments_page(store: Store, at: Window) -> dict[str, Any]:
+    found = store.page_commitments(at.limit, at.offset)
+    return page([dataclasses.asdict(c) for c in found.items], at, found.total)
+
+
+def search(store: Store, query: str, kind: str | None, at: Window) -> dict[str, Any]:
+    """Documents, statements, events and actors containing `query` (any case): the first
+    `SEARCH_LIMIT` of each kind with their totals, or with `kind`, one kind paged by `at`."""
+    out: dict[str, Any] = {"q": query, "method": SEARCH_METHOD, "kind": kind}
+    totals: dict[str, int] = {}
+    for name in SEARCH_KINDS:
+        if not query.strip() or (kind is not None and name != kind):
+            out[name], totals[name] = [], 0
+            continue
+        limit, offset = (at.limit, at.offset) if kind else (SEARCH_LIMIT, 0)
+        found = store.search(query, name, limit, offset)
+        out[name] = [_hit(name, item) for item in found.items]
+        totals[name] = found.total
+        if kind is not None:
+            out["page"] = page(out[name], Window(offset, limit), found.total)
+    out["totals"] = totals
+    if kind is not None and "page" not in out:
+        out["page"] = page([], at, 0)
+    return out
+
+
+def _hit(kind: str, item: Any) -> dict[str, Any]:
+    if kind == "documents":
+        return _document_head(item)
+    if kind == "actors":
+        return _actor(item)
+    if kind == "statements":
+        return {"id": item.id, "text": item.text, "speaker": item.speaker, "date": item.date}
+    return {"id": item.id, "summary": item.summary, "date": item.date, "code": item.code}
+
+
+def _months(
+    store: Store, knowledge: Knowledge, filters: Filters, memo: Memo | None
+) -> list[dict[str, Any]]:
+    """The dyad months the filters keep, each with the `href` of its events. Category and
+    modality keep the events they describe and score the months again (the mean over the
+    actual ones among them). `memo` keeps answers until the store changes."""
+    key = (
+        filters.pair,
+        filters.since,
+        filters.until,
+        filters.category,
+        filters.modality,
+        filters.code,
+    )
+    if memo is not None and key in memo:
+        return memo[key]  # type: ignore[no-any-return]
+    out = _scored(store, knowledge, filters)
+    for m in out:
+        m["href"] = point_href(m["a"], m["b"], m["month"], _keep(filters))
+    if memo is not None:
+        while len(memo) >= MEMO_SIZE:
+            memo.pop(next(iter(memo)))
+        memo[key] = out
+    return out
+
+
+def _scored(store: Store, knowledge: Knowledge, filters: Filters) -> list[dict[str, Any]]:
     months = dyads(store, knowledge, pair=filters.pair, since=filters.since, until=filters.until)
-    return page(_relations(months), offset, limit)
+    if not filters.events_only:
+        return _relations(months)
+    facets = store.event_facets(filters.category, filters.modality, filters.code)
+    out = []
+    for m in months:
+        actual = [i for i in m.event_ids if i in facets]
+        others = [i for i in m.other_ids if i in facets]
+        if not actual and not others:
+            continue
+        scores = [g for i in actual if (g := facets[i].goldstein) is not None]
+        modality = [facets[i].modality for i in others]
+        out.append(
+            {
+                **dataclasses.asdict(m),
+                "mean_goldstein": round(sum(scores) / len(scores), 3) if scores else None,
+                "count": len(actual),
+                "pledged": modality.count("pledged"),
+                "hypothetical": modality.count("hypothetical"),
+                "negated": modality.count("negated"),
+                "event_ids": actual,
+                "other_ids": others,
+            }
+        )
+    return out
 
 
-def commitments_page(store: Store, offset: int, limit: int) -> dict[str, Any]:
-    return page([dataclasses.asdict(c) for c in store.merged_commitments()], offset, limit)
+def _recent(store: Store, memo: Memo | None) -> str | None:
+    """The first of the last `RECENT_MONTHS` months with events (None: no dated events)."""
+    if memo is not None and ("recent",) in memo:
+        return memo[("recent",)]  # type: ignore[no-any-return]
+    last = store.latest_event_month()
+    since = None
+    if last is not None:
+        year, month = divmod(int(last[:4]) * 12 + int(last[5:7]) - 1 - (RECENT_MONTHS - 1), 12)
+        since = f"{year:04d}-{month + 1:02d}"
+    if memo is not None:
+        memo[("recent",)] = since
+    return since
 
 
-def search(store: Store, query: str) -> dict[str, Any]:
-    """Case-insensitive substring search over documents, statements, events and actors.
+def _state_of(store: Store, knowledge: Knowledge, actor: str) -> str:
+    """The state an actor (id, name or alias) is or belongs to, for the relations' filter."""
+    actor_id = resolve_actor(actor, store, knowledge)
+    state = knowledge.state_of(actor_id)
+    if state is None:
+        raise SettingsError(f"{actor!r} is not a state and belongs to none: use pair=A,B")
+    return state
 
-    DuckDB's `fts` extension is not bundled with the installed duckdb and extensions are never
-    downloaded, so this scans the store's records.
-    """
-    needle = query.strip().casefold()
-    hits: dict[str, list[dict[str, Any]]] = {
-        "documents": [],
-        "statements": [],
-        "events": [],
-        "actors": [],
+
+def _kept(row: TimelineRow, filters: Filters) -> bool:
+    """Whether an event row has the filters' category (any case) and modality."""
+    if filters.modality is not None and row.modality != filters.modality:
+        return False
+    if filters.code is not None and not (row.code or "").startswith(filters.code):
+        return False
+    category = str(row.extra.get("category") or "").upper()
+    return filters.category is None or category == filters.category
+
+
+def _keep(filters: Filters) -> dict[str, str]:
+    """The filters a point's link carries."""
+    return {
+        "category": filters.category or "",
+        "modality": filters.modality or "",
+        "code": filters.code or "",
     }
-    if not needle:
-        return {"q": query, **hits}
-    for d in store.documents():
-        if needle in (d.title or "").casefold() or needle in d.text.casefold():
-            hits["documents"].append(_document_head(d))
-    for s in store.merged_statements():
-        if needle in s.text.casefold() or needle in (s.speaker_text or "").casefold():
-            hits["statements"].append({"id": s.id, "text": s.text, "speaker": s.speaker})
-    for e in store.merged_events():
-        texts = [e.summary or "", *(x.sentence for x in e.evidence)]
-        if any(needle in t.casefold() for t in texts):
-            hits["events"].append(
-                {"id": e.id, "summary": e.summary, "date": e.date, "code": e.code}
-            )
-    for a in store.actors():
-        if any(needle in n.casefold() for n in (a.name, a.id, *a.aliases)):
-            hits["actors"].append(_actor(a))
-    return {"q": query, **{k: v[:SEARCH_LIMIT] for k, v in hits.items()}}
 
 
-def _find_actor(store: Store, actor_id: str) -> StoredActor:
-    for a in store.actors():
-        if a.id == actor_id:
-            return a
-    raise NotFound(f"no actor {actor_id!r}")
+def _light(month: Mapping[str, Any]) -> dict[str, Any]:
+    """A dyad month without its event ids (its `href` lists them)."""
+    return {k: v for k, v in month.items() if k not in ("event_ids", "other_ids")}
+
+
+def _anchor(kind: str, record_id: str) -> str:
+    """An HTML id for a record of a page: letters, digits, - and _ only."""
+    return kind + "-" + re.sub(r"[^A-Za-z0-9_-]", "-", record_id)
+
+
+def _row(row: TimelineRow) -> dict[str, Any]:
+    return {**row.as_dict(), "category": row.extra.get("category")}
 
 
 def _actor(a: StoredActor) -> dict[str, Any]:
@@ -201,4 +401,8 @@ def _document_head(d: StoredDocument) -> dict[str, Any]:
 
 
 def _relations(months: Sequence[DyadMonth]) -> list[dict[str, Any]]:
-    return [dataclasses.asdict(m) for m in months]
+    out = []
+    for m in months:
+        d: Mapping[str, Any] = dataclasses.asdict(m)
+        out.append({**d, "event_ids": list(m.event_ids), "other_ids": list(m.other_ids)})
+    return out
