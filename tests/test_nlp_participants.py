@@ -71,3 +71,26 @@ def test_a_reported_deed_is_the_doers_not_the_speakers(knowledge: Knowledge) -> 
     text = "Japan said North Korea fired missiles at South Korea."
     fired = [e for e in events_in(text, knowledge) if e.trigger == "fired"]
     assert [(e.source, e.target, e.reported_by) for e in fired] == [("PRK", "KOR", "JPN")]
+
+
+def test_a_stated_intention_is_the_speakers_pledge(knowledge: Knowledge) -> None:
+    events = events_in("Japan said on Monday it would open a liaison office in Manila.", knowledge)
+    assert [(e.source, e.category, e.modality) for e in events] == [("JPN", "AGREE", "pledged")]
+
+
+def test_a_pledge_for_ones_state_is_made_to_whom_it_was_told(knowledge: Knowledge) -> None:
+    text = "Xi Jinping told Lee Jae Myung that China would keep backing regional trade."
+    events = events_in(text, knowledge)
+    assert [(e.source, e.target, e.modality) for e in events] == [
+        ("xi_jinping", "lee_jae_myung", "pledged")
+    ]
+
+
+def test_a_pledge_with_no_subject_is_the_speakers(knowledge: Knowledge) -> None:
+    events = events_in("Fumio Kishida said there would be a full inquiry.", knowledge)
+    assert [(e.source, e.modality) for e in events] == [("fumio_kishida", "pledged")]
+
+
+def test_a_conditional_is_no_stated_intention(knowledge: Knowledge) -> None:
+    events = events_in("Japan said it would open an office if asked.", knowledge)
+    assert all(e.modality != "pledged" for e in events)

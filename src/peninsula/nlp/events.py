@@ -36,6 +36,7 @@ from peninsula.knowledge.events import Cameo, EventData, Pattern
 from peninsula.knowledge.models import CATEGORY_NONE, EventTypeModels
 from peninsula.nlp.event_types import EventTypeModel, EventTypePrediction
 from peninsula.nlp.events_embed import load_model
+from peninsula.nlp.intentions import INTENT_CODE, pledger, with_addressee
 from peninsula.nlp.modality import coded_as, modality
 from peninsula.nlp.participants import (
     Context,
@@ -99,6 +100,8 @@ def find_events(
         if not coded and predicate is not None and guess is not None and new:
             code = model_code(guess, context.data)
             coded = _events_for(sentence, predicate, code, None, context, guess)
+        if not coded and predicate is not None and _intends(predicate, context):
+            coded = _events_for(sentence, predicate, INTENT_CODE, None, context, stated=True)
         events += coded
     events.sort(key=lambda e: e.char_start)
     return events
@@ -170,19 +173,14 @@ def _events_for(
     pattern: Pattern | None,
     context: Context,
     guess: EventTypePrediction | None = None,
+    *,
+    stated: bool = False,
 ) -> list[Event]:
     """The events of one trigger. `guess`, the model's reading of the sentence when the trigger
     is its main one, decides the modality when sure, and the category over a pattern's when very
-    sure."""
+    sure. A `stated` intention needs only a known source."""
     speaker = reporters(trigger, context)
     parties = find_parties(trigger, context, speaker, code)
-    if not _worth_coding(parties, pattern, guess):
-        return []
-    decided_by: DecidedBy = "pattern" if pattern is not None else "embedding"
-    entry = context.data.cameo[code]
-    sure = guess is not None and _confident(guess, OVERRIDE_FLOOR)
-    if pattern is not None and guess is not None and sure and guess.category != entry.plover:
-        code, decided_by = model_code(guess, context.data), "embedding"
     mode = modality(trigger, pattern, context.data.cues)
     if (
         mode == "actual"
@@ -190,6 +188,15 @@ def _events_for(
         and guess.modalities[guess.modality] >= MODALITY_FLOOR
     ):
         mode = guess.modality
+    if mode == "pledged":  # "Kim told Xi that Pyongyang would ...": Kim pledges, to Xi
+        parties = with_addressee(pledger(parties, speaker, context), trigger, context)
+    if not (stated and parties.sources) and not _worth_coding(parties, pattern, guess):
+        return []
+    decided_by: DecidedBy = "pattern" if pattern is not None or stated else "embedding"
+    entry = context.data.cameo[code]
+    sure = guess is not None and _confident(guess, OVERRIDE_FLOOR)
+    if pattern is not None and guess is not None and sure and guess.category != entry.plover:
+        code, decided_by = model_code(guess, context.data), "embedding"
     code = coded_as(code, mode, context.data)
     entry = context.data.cameo[code]
     reporter = speaker[0] if speaker else None
@@ -206,6 +213,12 @@ def _events_for(
         if paired is not None and source and target and mode == "actual":
             events.append(make(paired, target, source))
     return events
+
+
+def _intends(predicate: Token, context: Context) -> bool:
+    """The predicate is a stated intention: pledged by its own words ("said it would open an
+    office"), not conditional, reported or spoken by someone."""
+    return modality(predicate, None, context.data.cues) == "pledged"
 
 
 def _same_side(source: str | None, target: str | None, context: Context) -> bool:

@@ -1,0 +1,76 @@
+"""Stated intentions: a pledge made in reported speech is the speaker's act.
+
+"Kim told Xi that Pyongyang would keep supporting China": the pledge is Kim's (a person speaking
+for their state pledges in its name), made to Xi (whom he told). "The ministry said there would
+be an inquiry": the pledge has no subject of its own and is the speaker's. "Seoul said it would
+open a liaison office": a stated intention no pattern names is still a pledge to cooperate
+(CAMEO 030, AGREE + pledged, as korea_news_dev's conventions and CAMEO code one-sided
+intentions); the promised action is not coded again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Token
+
+from peninsula.nlp.participants import Context, Parties, noun_phrase_actors
+
+# The code of a stated intention no pattern or confident model reading names.
+INTENT_CODE = "030"
+_ADDRESSEE_DEPS = frozenset({"dobj", "dative", "iobj"})
+
+
+def speech_verb(trigger: Token, context: Context) -> Token | None:
+    """The speech verb whose clause holds the trigger ("said", "told"), if any."""
+    node = trigger
+    for _ in range(12):
+        if node.head.i == node.i:
+            return None
+        node = node.head
+        if node.pos_ in ("VERB", "AUX") and context.data.cues.has(node.lemma_.lower(), "speech"):
+            return node
+    return None
+
+
+def addressee(trigger: Token, context: Context) -> tuple[str, ...]:
+    """Whom the clause is told to: "told Xi that he would ...", "assured Tokyo it would ..."."""
+    verb = speech_verb(trigger, context)
+    if verb is None:
+        return ()
+    for child in verb.children:
+        if child.dep_ in _ADDRESSEE_DEPS:
+            return noun_phrase_actors(child, context)
+    return ()
+
+
+def pledger(parties: Parties, speaker: tuple[str, ...], context: Context) -> Parties:
+    """A pledge in reported speech: the speaking person pledges for their own state or
+    government ("Kim said Pyongyang would ..."), and a pledge with no known subject ("said there
+    would be an inquiry") is the speaker's."""
+    if not speaker:
+        return parties
+    if not parties.sources:
+        return replace(parties, sources=speaker, source_text=None)
+    if len(speaker) != 1:
+        return parties
+    actor = context.knowledge.actor(speaker[0])
+    if actor is None or actor.kind != "person":
+        return parties
+    state = context.knowledge.state_of(speaker[0], context.on)
+    if state is None:
+        return parties
+    owner = context.knowledge.actor(state)
+    own = {state, owner.government if owner is not None else None}
+    if set(parties.sources) <= own:
+        targets = tuple(t for t in parties.targets if t not in speaker)
+        return replace(parties, sources=speaker, targets=targets)
+    return parties
+
+
+def with_addressee(parties: Parties, trigger: Token, context: Context) -> Parties:
+    """A pledge with no target of its own is made to whom it was told."""
+    if parties.targets:
+        return parties
+    told = tuple(a for a in addressee(trigger, context) if a not in parties.sources)
+    return replace(parties, targets=told) if told else parties
