@@ -94,3 +94,14 @@ def test_a_pledge_with_no_subject_is_the_speakers(knowledge: Knowledge) -> None:
 def test_a_conditional_is_no_stated_intention(knowledge: Knowledge) -> None:
     events = events_in("Japan said it would open an office if asked.", knowledge)
     assert all(e.modality != "pledged" for e in events)
+
+
+def test_a_reported_pledge_beside_another_event_is_coded_too(knowledge: Knowledge) -> None:
+    text = "Xi Jinping, who hosted Lee Jae Myung on Monday, said China would open a consulate."
+    pledges = [e for e in events_in(text, knowledge) if e.trigger == "open"]
+    assert [(e.source, e.modality) for e in pledges] == [("xi_jinping", "pledged")]
+
+
+def test_what_a_speaker_says_others_will_suffer_is_no_pledge(knowledge: Knowledge) -> None:
+    events = events_in("Xi Jinping said Japan would pay a heavy price.", knowledge)
+    assert not [e for e in events if e.source == "JPN" and e.modality == "pledged"]

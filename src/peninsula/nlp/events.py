@@ -36,7 +36,13 @@ from peninsula.knowledge.events import Cameo, EventData, Pattern
 from peninsula.knowledge.models import CATEGORY_NONE, EventTypeModels
 from peninsula.nlp.event_types import EventTypeModel, EventTypePrediction
 from peninsula.nlp.events_embed import load_model
-from peninsula.nlp.intentions import INTENT_CODE, pledger, with_addressee
+from peninsula.nlp.intentions import (
+    INTENT_CODE,
+    own_side,
+    pledger,
+    reported_clauses,
+    with_addressee,
+)
 from peninsula.nlp.modality import coded_as, modality
 from peninsula.nlp.participants import (
     Context,
@@ -100,8 +106,14 @@ def find_events(
         if not coded and predicate is not None and guess is not None and new:
             code = model_code(guess, context.data)
             coded = _events_for(sentence, predicate, code, None, context, guess)
-        if not coded and predicate is not None and _intends(predicate, context):
-            coded = _events_for(sentence, predicate, INTENT_CODE, None, context, stated=True)
+        clauses = reported_clauses(sentence, context)
+        if not coded and predicate is not None:
+            clauses = [predicate, *(c for c in clauses if c.i != predicate.i)]
+        taken = [hit.token.i for hit in hits[i]] + [e.trigger_start for e in coded]
+        for clause in clauses:  # "X, who met Y, said Z would ...": the pledge is its own event
+            inside = {t.i for t in clause.subtree} | {t.idx for t in clause.subtree}
+            if not any(t in inside for t in taken) and _intends(clause, context):
+                coded += _events_for(sentence, clause, INTENT_CODE, None, context, stated=True)
         events += coded
     events.sort(key=lambda e: e.char_start)
     return events
@@ -190,6 +202,8 @@ def _events_for(
         mode = guess.modality
     if mode == "pledged":  # "Kim told Xi that Pyongyang would ...": Kim pledges, to Xi
         parties = with_addressee(pledger(parties, speaker, context), trigger, context)
+    if stated and not own_side(parties, speaker, context):
+        return []  # "Kim said the US would pay": a threat or a forecast, no pledge of Kim's
     if not (stated and parties.sources) and not _worth_coding(parties, pattern, guess):
         return []
     decided_by: DecidedBy = "pattern" if pattern is not None or stated else "embedding"
@@ -201,18 +215,18 @@ def _events_for(
     entry = context.data.cameo[code]
     reporter = speaker[0] if speaker else None
     noun = trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ != "ROOT"
-    events = []
     pairs = [(s, t) for s, t in _pairs(parties, noun) if not _same_side(s, t, context)]
     if not pairs and parties.sources:  # "rebels cut the roads": no known target, still an event
         pairs = [(s, None) for s in parties.sources]
+    make = partial(_event, sentence, trigger, modality=mode, decided_by=decided_by,
+                   reporter=reporter, parties=parties, context=context)  # fmt: skip
+    made: dict[tuple[str, str | None, str | None], Event] = {}
     for source, target in pairs:
-        make = partial(_event, sentence, trigger, modality=mode, decided_by=decided_by,
-                       reporter=reporter, parties=parties, context=context)  # fmt: skip
-        events.append(make(entry, source, target))
+        made.setdefault((entry.code, source, target), make(entry, source, target))
         paired = context.data.cameo.get(entry.paired or "")
         if paired is not None and source and target and mode == "actual":
-            events.append(make(paired, target, source))
-    return events
+            made.setdefault((paired.code, target, source), make(paired, target, source))
+    return list(made.values())
 
 
 def _intends(predicate: Token, context: Context) -> bool:

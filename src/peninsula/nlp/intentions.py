@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from peninsula.nlp.participants import Context, Parties, noun_phrase_actors
 
@@ -74,3 +74,30 @@ def with_addressee(parties: Parties, trigger: Token, context: Context) -> Partie
         return parties
     told = tuple(a for a in addressee(trigger, context) if a not in parties.sources)
     return replace(parties, targets=told) if told else parties
+
+
+def reported_clauses(sentence: Span, context: Context) -> list[Token]:
+    """The verbs a speech verb of the sentence reports ("said it would ...", "told Xi that
+    ...")."""
+    cues = context.data.cues
+    return [
+        token
+        for token in sentence
+        if token.dep_ == "ccomp"
+        and token.pos_ in ("VERB", "AUX")
+        and cues.has(token.head.lemma_.lower(), "speech")
+    ]
+
+
+def own_side(parties: Parties, speaker: tuple[str, ...], context: Context) -> bool:
+    """Every source is the speaker or the speaker's own state or government: a pledge, not a
+    forecast of what others will do."""
+    if not speaker:
+        return True
+    own = set(speaker)
+    for actor_id in speaker:
+        state = context.knowledge.state_of(actor_id, context.on)
+        owner = context.knowledge.actor(state) if state is not None else None
+        if owner is not None:
+            own |= {owner.id, owner.government or owner.id}
+    return set(parties.sources) <= own
