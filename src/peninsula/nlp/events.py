@@ -109,10 +109,9 @@ def find_events(
         clauses = reported_clauses(sentence, context)
         if not coded and predicate is not None:
             clauses = [predicate, *(c for c in clauses if c.i != predicate.i)]
-        taken = [hit.token.i for hit in hits[i]] + [e.trigger_start for e in coded]
+        taken = {e.trigger_start for e in coded}
         for clause in clauses:  # "X, who met Y, said Z would ...": the pledge is its own event
-            inside = {t.i for t in clause.subtree} | {t.idx for t in clause.subtree}
-            if not any(t in inside for t in taken) and _intends(clause, context):
+            if not any(t.idx in taken for t in clause.subtree) and _intends(clause, context):
                 coded += _events_for(sentence, clause, INTENT_CODE, None, context, stated=True)
         events += coded
     events.sort(key=lambda e: e.char_start)
