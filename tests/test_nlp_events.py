@@ -445,6 +445,4 @@ def test_the_government_in_a_speakers_mouth_is_the_states_government(tmp_path: P
     ]
     # a pledge for one's own government is the speaker's own pledge
     events = events_in("Sol Mirae said the government would send aid to Mongolia.", knowledge)
-    assert [(e.source, e.target, e.modality) for e in events] == [
-        ("sol_mirae", "MNG", "pledged")
-    ]
+    assert [(e.source, e.target, e.modality) for e in events] == [("sol_mirae", "MNG", "pledged")]

@@ -64,7 +64,9 @@ def test_a_claimed_event_is_reported_by_the_claimant_not_the_denier(
 ) -> None:
     text = "China denied Japan's claim that North Korea fired missiles at Japan."
     fired = [e for e in events_in(text, knowledge) if e.trigger == "fired"]
-    assert [(e.source, e.reported_by) for e in fired] == [("PRK", "JPN")]
+    assert [(e.source, e.reported_by, e.modality) for e in fired] == [
+        ("PRK", "JPN", "hypothetical")
+    ]
 
 
 def test_a_reported_deed_is_the_doers_not_the_speakers(knowledge: Knowledge) -> None:
@@ -105,3 +107,18 @@ def test_a_reported_pledge_beside_another_event_is_coded_too(knowledge: Knowledg
 def test_what_a_speaker_says_others_will_suffer_is_no_pledge(knowledge: Knowledge) -> None:
     events = events_in("Xi Jinping said Japan would pay a heavy price.", knowledge)
     assert not [e for e in events if e.source == "JPN" and e.modality == "pledged"]
+
+
+def test_a_denied_claim_is_the_deniers_rejection(knowledge: Knowledge) -> None:
+    text = "Japan denied China's claim that its ships had entered the strait."
+    denial = [e for e in events_in(text, knowledge) if e.trigger == "denied"]
+    assert [(e.source, e.target, e.category, e.modality) for e in denial] == [
+        ("JPN", "CHN", "REJECT", "actual")
+    ]
+
+
+def test_a_denial_done_is_actual_whatever_it_denies(knowledge: Knowledge) -> None:
+    events = events_in("Japan denied reports that it would send troops abroad.", knowledge)
+    denial = [(e.source, e.category, e.modality) for e in events if e.trigger == "denied"]
+    assert denial == [("JPN", "REJECT", "actual")]
+    assert all(e.modality != "actual" for e in events if e.trigger != "denied")
