@@ -63,7 +63,8 @@ def test_a_claimed_event_is_reported_by_the_claimant_not_the_denier(
     knowledge: Knowledge,
 ) -> None:
     text = "China denied Japan's claim that North Korea fired missiles at Japan."
-    fired = [e for e in events_in(text, knowledge) if e.trigger == "fired"]
+    events = events_in(text, knowledge)
+    fired = [e for e in events if e.trigger == "fired" and e.category != "ACCUSE"]
     assert [(e.source, e.reported_by, e.modality) for e in fired] == [
         ("PRK", "JPN", "hypothetical")
     ]
@@ -122,3 +123,15 @@ def test_a_denial_done_is_actual_whatever_it_denies(knowledge: Knowledge) -> Non
     denial = [(e.source, e.category, e.modality) for e in events if e.trigger == "denied"]
     assert denial == [("JPN", "REJECT", "actual")]
     assert all(e.modality != "actual" for e in events if e.trigger != "denied")
+
+
+def test_a_claim_about_others_is_the_claimants_accusation(knowledge: Knowledge) -> None:
+    events = events_in("Japan claimed that Chinese ships fired on Philippine boats.", knowledge)
+    accusations = [(e.source, e.target, e.modality) for e in events if e.category == "ACCUSE"]
+    assert ("JPN", "CHN", "actual") in accusations
+    assert all(e.modality != "actual" for e in events if e.source == "CHN")
+
+
+def test_what_a_speaker_reports_of_others_is_no_claim(knowledge: Knowledge) -> None:
+    events = events_in("Japan said North Korea fired two missiles into the sea.", knowledge)
+    assert [(e.source, e.category, e.modality) for e in events] == [("PRK", "MOBILIZE", "actual")]

@@ -37,7 +37,9 @@ from peninsula.knowledge.models import CATEGORY_NONE, EventTypeModels
 from peninsula.nlp.event_types import EventTypeModel, EventTypePrediction
 from peninsula.nlp.events_embed import load_model
 from peninsula.nlp.intentions import (
+    ALLEGATION_CODE,
     INTENT_CODE,
+    alleged,
     own_side,
     pledger,
     reported_clauses,
@@ -202,6 +204,14 @@ def _events_for(
         mode = guess.modality
     if mode == "pledged":  # "Kim told Xi that Pyongyang would ...": Kim pledges, to Xi
         parties = with_addressee(pledger(parties, speaker, context), trigger, context)
+    claimed = bool(
+        speaker
+        and parties.sources
+        and alleged(trigger, context)
+        and not own_side(parties, speaker, context)
+    )
+    if claimed and mode == "actual":  # "Tokyo claimed that Chinese ships entered": only claimed
+        mode = "hypothetical"
     if stated and not own_side(parties, speaker, context):
         return []  # "Kim said the US would pay": a threat or a forecast, no pledge of Kim's
     if not (stated and parties.sources) and not _worth_coding(parties, pattern, guess):
@@ -226,6 +236,12 @@ def _events_for(
         paired = context.data.cameo.get(entry.paired or "")
         if paired is not None and source and target and mode == "actual":
             made.setdefault((paired.code, target, source), make(paired, target, source))
+    accuse = context.data.cameo[ALLEGATION_CODE]
+    for accused in parties.sources if claimed else ():
+        made.setdefault(  # the claimant accuses the doer
+            (accuse.code, speaker[0], accused),
+            make(accuse, speaker[0], accused, modality="actual", reporter=None),
+        )
     return list(made.values())
 
 

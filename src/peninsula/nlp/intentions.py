@@ -1,11 +1,13 @@
-"""Stated intentions: a pledge made in reported speech is the speaker's act.
+"""Stated intentions and claims: a pledge made in reported speech is the speaker's act, and so
+is a claim about what others did.
 
 "Kim told Xi that Pyongyang would keep supporting China": the pledge is Kim's (a person speaking
 for their state pledges in its name), made to Xi (whom he told). "The ministry said there would
 be an inquiry": the pledge has no subject of its own and is the speaker's. "Seoul said it would
 open a liaison office": a stated intention no pattern names is still a pledge to cooperate
 (CAMEO 030, AGREE + pledged, as korea_news_dev's conventions and CAMEO code one-sided
-intentions); the promised action is not coded again.
+intentions); the promised action is not coded again. "Tokyo claimed that Chinese ships entered
+the strait": Tokyo accuses China (CAMEO 112), and the entering is only claimed (hypothetical).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from peninsula.nlp.participants import Context, Parties, noun_phrase_actors
 
 # The code of a stated intention no pattern or confident model reading names.
 INTENT_CODE = "030"
+# The code of a claim that others did something ("claimed that drones flew over the capital").
+ALLEGATION_CODE = "112"
 _ADDRESSEE_DEPS = frozenset({"dobj", "dative", "iobj"})
 
 
@@ -101,3 +105,17 @@ def own_side(parties: Parties, speaker: tuple[str, ...], context: Context) -> bo
         if owner is not None:
             own |= {owner.id, owner.government or owner.id}
     return set(parties.sources) <= own
+
+
+def alleged(trigger: Token, context: Context) -> bool:
+    """The trigger's clause is what a claim or allegation says ("claimed that ...", "the
+    allegation that ...")."""
+    cues = context.data.cues
+    node = trigger
+    for _ in range(12):
+        if node.head.i == node.i:
+            return False
+        node = node.head
+        if cues.has(node.lemma_.lower(), "speech") or cues.has(node.lemma_.lower(), "allege"):
+            return cues.has(node.lemma_.lower(), "allege")
+    return False
