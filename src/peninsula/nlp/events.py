@@ -203,7 +203,7 @@ def _events_for(
     ):
         mode = guess.modality
     if mode == "pledged":  # "Kim told Xi that Pyongyang would ...": Kim pledges, to Xi
-        parties = with_addressee(pledger(parties, speaker, context), trigger, context)
+        parties = with_addressee(pledger(parties, speaker, context, trigger), trigger, context)
     claimed = bool(
         speaker
         and parties.sources

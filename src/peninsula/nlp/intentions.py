@@ -48,13 +48,18 @@ def addressee(trigger: Token, context: Context) -> tuple[str, ...]:
     return ()
 
 
-def pledger(parties: Parties, speaker: tuple[str, ...], context: Context) -> Parties:
+def pledger(
+    parties: Parties, speaker: tuple[str, ...], context: Context, trigger: Token
+) -> Parties:
     """A pledge in reported speech: the speaking person pledges for their own state or
-    government ("Kim said Pyongyang would ..."), and a pledge with no known subject ("said there
-    would be an inquiry") is the speaker's."""
+    government ("Kim said Pyongyang would ..."), and a pledge with no subject of its own ("said
+    there would be an inquiry", "the posts will be removed") is the speaker's; one about a
+    thing ("said the rain will stop") is no one's."""
     if not speaker:
         return parties
     if not parties.sources:
+        if not _subjectless(trigger):
+            return parties
         return replace(parties, sources=speaker, source_text=None)
     if len(speaker) != 1:
         return parties
@@ -119,3 +124,12 @@ def alleged(trigger: Token, context: Context) -> bool:
         if cues.has(node.lemma_.lower(), "speech") or cues.has(node.lemma_.lower(), "allege"):
             return cues.has(node.lemma_.lower(), "allege")
     return False
+
+
+def _subjectless(verb: Token) -> bool:
+    """The clause names no doer of its own: a passive, "there would be", a pronoun, or a
+    subject it shares with the verb above ("pledged to keep")."""
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return True
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+    return subject is None or subject.pos_ == "PRON"
