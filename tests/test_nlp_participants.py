@@ -135,3 +135,15 @@ def test_a_claim_about_others_is_the_claimants_accusation(knowledge: Knowledge) 
 def test_what_a_speaker_reports_of_others_is_no_claim(knowledge: Knowledge) -> None:
     events = events_in("Japan said North Korea fired two missiles into the sea.", knowledge)
     assert [(e.source, e.category, e.modality) for e in events] == [("PRK", "MOBILIZE", "actual")]
+
+
+def test_a_passive_subject_meets_the_patterns_object(knowledge: Knowledge) -> None:
+    text = "Japan estimates that 2,000 Chinese troops have been sent to Russia."
+    sent = [(e.source, e.target, e.category) for e in events_in(text, knowledge)]
+    assert sent == [("CHN", "RUS", "AID")]
+
+
+def test_warning_shots_are_a_show_of_force(knowledge: Knowledge) -> None:
+    text = "Japan's navy said it fired warning shots after Chinese boats crossed the line."
+    shots = [(e.source, e.category) for e in events_in(text, knowledge) if e.trigger == "fired"]
+    assert shots == [("JPN", "MOBILIZE")]

@@ -198,7 +198,7 @@ def _events_for(
     if (
         mode == "actual"
         and guess is not None
-        and trigger.tag_ != "VBD"  # "denied reports that it would ...": the denial was made
+        and not context.data.cues.has(trigger.lemma_.lower(), "denial")  # the denial was made
         and guess.modalities[guess.modality] >= MODALITY_FLOOR
     ):
         mode = guess.modality

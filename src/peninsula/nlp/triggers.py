@@ -88,6 +88,9 @@ def _complement_words(token: Token) -> _Words:
     tokens = [t for child in complement_children(token) for t in child.subtree]
     if token.dep_ == "acl":  # "the agreement signed by ..." : the noun is what was signed
         tokens.append(token.head)
+    for child in token.children:  # "troops were sent to ...": the passive's subject is the object
+        if child.dep_ == "nsubjpass":
+            tokens += list(child.subtree)
     tokens.sort(key=lambda t: t.i)
     depth: dict[str, int] = {}
     for t in tokens:
