@@ -202,7 +202,7 @@ def _events_for(
         and guess.modalities[guess.modality] >= MODALITY_FLOOR
     ):
         mode = guess.modality
-    if mode == "pledged":  # "Kim told Xi that Pyongyang would ...": Kim pledges, to Xi
+    if mode == "pledged":  # "Ito told Xi that Tokyo would ...": Ito pledges, to Xi
         parties = with_addressee(pledger(parties, speaker, context, trigger), trigger, context)
     claimed = bool(
         speaker

@@ -1,8 +1,9 @@
 """Stated intentions and claims: a pledge made in reported speech is the speaker's act, and so
 is a claim about what others did.
 
-"Kim told Xi that Pyongyang would keep supporting China": the pledge is Kim's (a person speaking
-for their state pledges in its name), made to Xi (whom he told). "The ministry said there would
+"The premier assured the visiting king that Tokyo would fund the port": the pledge is the
+premier's (a person speaking for their state pledges in its name), made to the king (whom he
+told). "The ministry said there would
 be an inquiry": the pledge has no subject of its own and is the speaker's. "Seoul said it would
 open a liaison office": a stated intention no pattern names is still a pledge to cooperate
 (CAMEO 030, AGREE + pledged, as korea_news_dev's conventions and CAMEO code one-sided
@@ -52,7 +53,7 @@ def pledger(
     parties: Parties, speaker: tuple[str, ...], context: Context, trigger: Token
 ) -> Parties:
     """A pledge in reported speech: the speaking person pledges for their own state or
-    government ("Kim said Pyongyang would ..."), and a pledge with no subject of its own ("said
+    government ("the premier said Tokyo would ..."), and a pledge with no subject of its own ("said
     there would be an inquiry", "the posts will be removed") is the speaker's; one about a
     thing ("said the rain will stop") is no one's."""
     if not speaker:
