@@ -147,3 +147,9 @@ def test_warning_shots_are_a_show_of_force(knowledge: Knowledge) -> None:
     text = "Japan's navy said it fired warning shots after Chinese boats crossed the line."
     shots = [(e.source, e.category) for e in events_in(text, knowledge) if e.trigger == "fired"]
     assert shots == [("JPN", "MOBILIZE")]
+
+
+def test_a_pledge_conjoined_to_a_reported_clause_is_coded(knowledge: Knowledge) -> None:
+    text = "Fumio Kishida said that the levy will hurt small firms, but that we will help them."
+    pledges = [(e.source, e.modality) for e in events_in(text, knowledge) if e.trigger == "help"]
+    assert pledges == [("fumio_kishida", "pledged")]

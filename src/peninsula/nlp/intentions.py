@@ -90,13 +90,15 @@ def reported_clauses(sentence: Span, context: Context) -> list[Token]:
     """The verbs a speech verb of the sentence reports ("said it would ...", "told Xi that
     ...")."""
     cues = context.data.cues
-    return [
+    found = [
         token
         for token in sentence
         if token.dep_ == "ccomp"
         and token.pos_ in ("VERB", "AUX")
         and cues.has(token.head.lemma_.lower(), "speech")
     ]
+    # "said the plan will cost money, but we will cut it": each conjoined clause is reported
+    return found + [c for t in found for c in t.conjuncts if c.i > t.i and c.pos_ == "VERB"]
 
 
 def own_side(parties: Parties, speaker: tuple[str, ...], context: Context) -> bool:
