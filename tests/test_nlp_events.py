@@ -439,7 +439,10 @@ def test_the_government_in_a_speakers_mouth_is_the_states_government(tmp_path: P
         "sol_mirae,Sol Mirae,person,FRD,,\n"
     )
     knowledge = load_knowledge((path,))
-    events = events_in("Sol Mirae said the government would send aid to Mongolia.", knowledge)
+    events = events_in("Sol Mirae said the government sent aid to Mongolia.", knowledge)
     assert [(e.source, e.target, e.reported_by) for e in events] == [
         ("frd_cabinet", "MNG", "sol_mirae")
     ]
+    # a pledge for one's own government is the speaker's own pledge
+    events = events_in("Sol Mirae said the government would send aid to Mongolia.", knowledge)
+    assert [(e.source, e.target, e.modality) for e in events] == [("sol_mirae", "MNG", "pledged")]

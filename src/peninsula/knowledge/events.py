@@ -56,10 +56,12 @@ PLOVER_TYPES = frozenset(
 # speech: a reporting verb; pledged, hypothetical, negated: modality cues; own_government: words
 # for the speaker's own government; agent: a noun that may stand for an unknown participant (with
 # its sector); promise: a verb of promising (what it cues or governs is a commitment); own_side:
-# a noun for the speaker's own side as the subject of a promise ("her office will").
+# a noun for the speaker's own side as the subject of a promise ("her office will"); denial: a
+# verb denying what it governs ("denied that ..."): the denied deed is contested, not done;
+# allege: a speech word claiming a deed of others ("claimed that drones flew"): an accusation.
 EVENT_CUE_KINDS = frozenset(
     {"speech", "pledged", "hypothetical", "negated", "own_government", "agent", "promise",
-     "own_side"}
+     "own_side", "denial", "allege"}
 )  # fmt: skip
 _PATTERN_KEYS = frozenset(
     {"code", "verbs", "nouns", "objects", "also", "preps", "subjects", "governs", "modality",

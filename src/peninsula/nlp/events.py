@@ -36,6 +36,15 @@ from peninsula.knowledge.events import Cameo, EventData, Pattern
 from peninsula.knowledge.models import CATEGORY_NONE, EventTypeModels
 from peninsula.nlp.event_types import EventTypeModel, EventTypePrediction
 from peninsula.nlp.events_embed import load_model
+from peninsula.nlp.intentions import (
+    ALLEGATION_CODE,
+    INTENT_CODE,
+    alleged,
+    own_side,
+    pledger,
+    reported_clauses,
+    with_addressee,
+)
 from peninsula.nlp.modality import coded_as, modality
 from peninsula.nlp.participants import (
     Context,
@@ -99,6 +108,13 @@ def find_events(
         if not coded and predicate is not None and guess is not None and new:
             code = model_code(guess, context.data)
             coded = _events_for(sentence, predicate, code, None, context, guess)
+        clauses = reported_clauses(sentence, context)
+        if not coded and predicate is not None:
+            clauses = [predicate, *(c for c in clauses if c.i != predicate.i)]
+        taken = {e.trigger_start for e in coded}
+        for clause in clauses:  # "X, who met Y, said Z would ...": the pledge is its own event
+            if not any(t.idx in taken for t in clause.subtree) and _intends(clause, context):
+                coded += _events_for(sentence, clause, INTENT_CODE, None, context, stated=True)
         events += coded
     events.sort(key=lambda e: e.char_start)
     return events
@@ -170,42 +186,69 @@ def _events_for(
     pattern: Pattern | None,
     context: Context,
     guess: EventTypePrediction | None = None,
+    *,
+    stated: bool = False,
 ) -> list[Event]:
     """The events of one trigger. `guess`, the model's reading of the sentence when the trigger
     is its main one, decides the modality when sure, and the category over a pattern's when very
-    sure."""
+    sure. A `stated` intention needs only a known source."""
     speaker = reporters(trigger, context)
     parties = find_parties(trigger, context, speaker, code)
-    if not _worth_coding(parties, pattern, guess):
-        return []
-    decided_by: DecidedBy = "pattern" if pattern is not None else "embedding"
-    entry = context.data.cameo[code]
-    sure = guess is not None and _confident(guess, OVERRIDE_FLOOR)
-    if pattern is not None and guess is not None and sure and guess.category != entry.plover:
-        code, decided_by = model_code(guess, context.data), "embedding"
     mode = modality(trigger, pattern, context.data.cues)
     if (
         mode == "actual"
         and guess is not None
+        and not context.data.cues.has(trigger.lemma_.lower(), "denial")  # the denial was made
         and guess.modalities[guess.modality] >= MODALITY_FLOOR
     ):
         mode = guess.modality
+    if mode == "pledged":  # "Ito told Xi that Tokyo would ...": Ito pledges, to Xi
+        parties = with_addressee(pledger(parties, speaker, context, trigger), trigger, context)
+    claimed = bool(
+        speaker
+        and parties.sources
+        and alleged(trigger, context)
+        and not own_side(parties, speaker, context)
+    )
+    if claimed and mode == "actual":  # "Tokyo claimed that Chinese ships entered": only claimed
+        mode = "hypothetical"
+    if stated and not own_side(parties, speaker, context):
+        return []  # "Kim said the US would pay": a threat or a forecast, no pledge of Kim's
+    if not (stated and parties.sources) and not _worth_coding(parties, pattern, guess):
+        return []
+    decided_by: DecidedBy = "pattern" if pattern is not None or stated else "embedding"
+    entry = context.data.cameo[code]
+    sure = guess is not None and _confident(guess, OVERRIDE_FLOOR)
+    if pattern is not None and guess is not None and sure and guess.category != entry.plover:
+        code, decided_by = model_code(guess, context.data), "embedding"
     code = coded_as(code, mode, context.data)
     entry = context.data.cameo[code]
     reporter = speaker[0] if speaker else None
     noun = trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ != "ROOT"
-    events = []
     pairs = [(s, t) for s, t in _pairs(parties, noun) if not _same_side(s, t, context)]
     if not pairs and parties.sources:  # "rebels cut the roads": no known target, still an event
         pairs = [(s, None) for s in parties.sources]
+    make = partial(_event, sentence, trigger, modality=mode, decided_by=decided_by,
+                   reporter=reporter, parties=parties, context=context)  # fmt: skip
+    made: dict[tuple[str, str | None, str | None], Event] = {}
     for source, target in pairs:
-        make = partial(_event, sentence, trigger, modality=mode, decided_by=decided_by,
-                       reporter=reporter, parties=parties, context=context)  # fmt: skip
-        events.append(make(entry, source, target))
+        made.setdefault((entry.code, source, target), make(entry, source, target))
         paired = context.data.cameo.get(entry.paired or "")
         if paired is not None and source and target and mode == "actual":
-            events.append(make(paired, target, source))
-    return events
+            made.setdefault((paired.code, target, source), make(paired, target, source))
+    accuse = context.data.cameo[ALLEGATION_CODE]
+    for accused in parties.sources if claimed else ():
+        made.setdefault(  # the claimant accuses the doer
+            (accuse.code, speaker[0], accused),
+            make(accuse, speaker[0], accused, modality="actual", reporter=None),
+        )
+    return list(made.values())
+
+
+def _intends(predicate: Token, context: Context) -> bool:
+    """The predicate is a stated intention: pledged by its own words ("said it would open an
+    office"), not conditional, reported or spoken by someone."""
+    return modality(predicate, None, context.data.cues) == "pledged"
 
 
 def _same_side(source: str | None, target: str | None, context: Context) -> bool:

@@ -2,7 +2,8 @@
 
 Read from the words that govern the trigger, up to the clause that reports it, against the cue
 words of `event_cues.csv`: `negated` (not, never, few signs of, failed to), `hypothetical`
-(may, could, if, expected, analysts suggest), `pledged` (will, would, vowed to, pledged). A
+(may, could, if, expected, analysts suggest; a deed someone denies), `pledged` (will, would,
+vowed to, pledged). A
 pledged action is coded as the intent to do it (a pledge to meet is 036), as CAMEO does.
 """
 
@@ -32,7 +33,12 @@ def modality(trigger: Token, pattern: Pattern | None, cues: EventCues) -> Modali
             if child.dep_ in _MODALITY_CHILD_DEPS:
                 flags.update(_cue_kinds(child, cues.words))
         if node.i != trigger.i:
+            if cues.has(node.lemma_.lower(), "denial"):
+                flags.add("hypothetical")  # "denied that its troops fired": contested
+                break
             if cues.has(node.lemma_.lower(), "speech"):
+                if cues.has(node.head.lemma_.lower(), "denial"):  # "denied Japan's claim that"
+                    flags.add("hypothetical")
                 break
             flags.update(_cue_kinds(node, cues.words))
         if dep(node) in _CLAUSE_BREAKS or node.head.i == node.i:

@@ -396,6 +396,11 @@ def _np_actors(head: Token, context: Context) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def noun_phrase_actors(head: Token, context: Context) -> tuple[str, ...]:
+    """Actors a noun phrase names (its head, modifiers, owner and conjuncts)."""
+    return _np_actors(head, context)
+
+
 def _is_state(actor_id: str, context: Context) -> bool:
     actor = context.knowledge.actor(actor_id)
     return actor is not None and actor.kind == "state"

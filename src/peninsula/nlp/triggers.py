@@ -4,7 +4,8 @@ A token is a candidate for the patterns its lemma (or, for nouns, its word) trig
 specific pattern whose constraints its complement meets wins (`objects`, `also`, `subjects`,
 `preps`). A trigger inside another trigger's complement folds into it; an intent verb takes the
 intent of the action it governs ("agreed to resume talks" → 036), and violence takes the code
-of its means ("died in a car bomb attack" → 1832).
+of its means ("died in a car bomb attack" → 1832). A deed under a denial ("denied that its
+troops fired") stays its own event beside the denial.
 """
 
 from __future__ import annotations
@@ -87,6 +88,9 @@ def _complement_words(token: Token) -> _Words:
     tokens = [t for child in complement_children(token) for t in child.subtree]
     if token.dep_ == "acl":  # "the agreement signed by ..." : the noun is what was signed
         tokens.append(token.head)
+    for child in token.children:  # "troops were sent to ...": the passive's subject is the object
+        if child.dep_ == "nsubjpass":
+            tokens += list(child.subtree)
     tokens.sort(key=lambda t: t.i)
     depth: dict[str, int] = {}
     for t in tokens:
@@ -136,8 +140,16 @@ def _main_hits(hits: list[Hit], data: EventData) -> list[Hit]:
     """Triggers inside another trigger's complement fold into it; an intent verb takes the
     intent of what it governs ("agreed to resume talks" → 036, "vowed to go to war" → 1384)."""
     kept = []
-    for hit in hits:
-        governor = next((h for h in hits if _subordinate(hit.token, h.token)), None)
+    for hit in hits:  # a denied deed stays its own (contested) event: "denied that X fired"
+        governor = next(
+            (
+                h
+                for h in hits
+                if _subordinate(hit.token, h.token)
+                and not data.cues.has(h.token.lemma_.lower(), "denial")
+            ),
+            None,
+        )
         if governor is None:
             kept.append(hit)
     refined = []
