@@ -14,7 +14,10 @@ All three are validated as they load; every problem is a DataFileError naming th
   target. `examples` are hand-written sentences that label the embedding classifier.
 - `event_cues.csv`: speech verbs, modality cues, words for "the speaker's own government", agent
   nouns that may stand for a participant the knowledge base does not know, and the words the
-  commitment finder reads (verbs of promising, nouns for the speaker's own side).
+  commitment finder reads (verbs of promising, nouns for the speaker's own side), and the PLOVER
+  categories (lower case, cue `pledged_keeps_category`) whose pledged events keep their own code
+  instead of CAMEO's intent code: a scheduled meeting stays CONSULT + pledged, an announced
+  coercive measure SANCTION + pledged.
 - `quad_classes.csv`: the quad class (1 verbal cooperation, 2 material cooperation, 3 verbal
   conflict, 4 material conflict) of each CAMEO root, as event-data exports carry it.
 """
@@ -61,7 +64,7 @@ PLOVER_TYPES = frozenset(
 # allege: a speech word claiming a deed of others ("claimed that drones flew"): an accusation.
 EVENT_CUE_KINDS = frozenset(
     {"speech", "pledged", "hypothetical", "negated", "own_government", "agent", "promise",
-     "own_side", "denial", "allege"}
+     "own_side", "denial", "allege", "pledged_keeps_category"}
 )  # fmt: skip
 _PATTERN_KEYS = frozenset(
     {"code", "verbs", "nouns", "objects", "also", "preps", "subjects", "governs", "modality",

@@ -71,8 +71,11 @@ def _cue_kinds(token: Token, words: Mapping[str, frozenset[str]]) -> set[str]:
 
 def coded_as(code: str, modality: Modality, data: EventData) -> str:
     """A pledged action is the expressed intent to do it: CAMEO 03 for cooperation, 13 (a
-    threat) for coercion and force."""
+    threat) for coercion and force; except in the categories the data keeps (a scheduled
+    meeting stays CONSULT + pledged, an announced sanction SANCTION + pledged)."""
     entry = data.cameo[code]
-    if modality == "pledged" and entry.intent:
-        return entry.intent
-    return code
+    if modality != "pledged" or not entry.intent:
+        return code
+    if entry.plover and data.cues.has(entry.plover.lower(), "pledged_keeps_category"):
+        return code
+    return entry.intent
