@@ -3,7 +3,7 @@
 
 Usage (from the project root):
     PYTHONPATH=$PWD/src .venv/bin/python tools/train_speakers.py [--cache DIR] [--out PATH]
-        [--check]
+        [--check] [--reuse-fit] [--quick]
 
 Data: PolNeAR v1.0.0 (`<PENINSULA_BENCHMARKS>/polnear/`, see its PROVENANCE.md), read in place
 the way `benchmarks/polnear.py` reads it (one annotator per article: the first ID in sorted
@@ -97,6 +97,15 @@ VOCABULARY_THRESHOLDS = (-4.0, -3.0, -2.0, -1.0)  # words it lists
 SOURCE_THRESHOLDS = (-3.0, -2.0, -1.0, 0.0)
 NESTED_THRESHOLDS = (3.0, 2.0, 1.0, 0.0)  # a cue inside another speaker's reported words
 OFF = 99.0  # a threshold no score reaches (or, negated, every score reaches)
+# `--quick`: the values the full grids chose before (source -3, every vocabulary word, the
+# model's source everywhere) and the neighbours of the others, for a run of a few minutes
+QUICK_GRIDS: dict[str, tuple[float, ...]] = {
+    "source": (-3.0,),
+    "vocabulary": (-OFF,),
+    "cue": (OFF, -0.5, 0.0, 0.5),
+    "rules_first": (0.0,),
+    "nested": (math.inf, 2.0, 1.0, 0.0),
+}
 
 
 @dataclass
@@ -345,6 +354,7 @@ def main() -> None:
     parser.add_argument(
         "--reuse-fit", action="store_true", help="reuse the weights fitted by the last run"
     )
+    parser.add_argument("--quick", action="store_true", help="the narrow grids (QUICK_GRIDS)")
     args = parser.parse_args()
     if args.check:
         print(json.dumps(dict(load_speaker_model(args.out).card), indent=1))
@@ -373,7 +383,12 @@ def main() -> None:
     print(f"rules only, dev: {rules}", file=sys.stderr)
     cue, source = best_cue[2], best_src[2]
 
+    tried: dict[tuple[float, ...], dict[str, float]] = {}
+
     def trial(thresholds: dict[str, float]) -> dict[str, float]:
+        key = tuple(thresholds[k] for k in sorted(thresholds))
+        if key in tried:
+            return tried[key]
         model = SpeakerModel(
             LinearModel(cue.weights, cue.bias, thresholds["cue"]),
             LinearModel(source.weights, source.bias, thresholds["source"]),
@@ -383,6 +398,7 @@ def main() -> None:
         )
         got = end_to_end(dev, model)
         print(f"thresholds {thresholds}: {got}", file=sys.stderr)
+        tried[key] = got
         return got
 
     # One threshold at a time, the others held: first the source's (cues as the rules find
@@ -395,13 +411,16 @@ def main() -> None:
         "nested": math.inf,
     }
     dev_figures: dict[str, float] = {}
-    for name, grid in (
-        ("source", SOURCE_THRESHOLDS),
-        ("vocabulary", (-OFF, *VOCABULARY_THRESHOLDS)),
-        ("cue", (OFF, *CUE_THRESHOLDS)),
-        ("rules_first", (0.0, 1.0)),  # 1: the rules' source stands where they find one
-        ("nested", (math.inf, *NESTED_THRESHOLDS)),
-    ):
+    grids = {
+        "source": SOURCE_THRESHOLDS,
+        "vocabulary": (-OFF, *VOCABULARY_THRESHOLDS),
+        "cue": (OFF, *CUE_THRESHOLDS),
+        "rules_first": (0.0, 1.0),  # 1: the rules' source stands where they find one
+        "nested": (math.inf, *NESTED_THRESHOLDS),
+    }
+    if args.quick:
+        grids = QUICK_GRIDS
+    for name, grid in grids.items():
         best: tuple[float, float, dict[str, float]] | None = None
         for value in grid:
             got = trial(chosen | {name: value})
@@ -436,7 +455,8 @@ def main() -> None:
             "dev_model": dev_figures,
         },
         "date": dt.date.today().isoformat(),
-        "command": "PYTHONPATH=$PWD/src .venv/bin/python tools/train_speakers.py",
+        "command": "PYTHONPATH=$PWD/src .venv/bin/python tools/train_speakers.py"
+        + (" --quick" if args.quick else ""),
     }
     model = {
         "card": card,
