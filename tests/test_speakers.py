@@ -215,3 +215,41 @@ def test_a_cue_in_a_clause_of_time_does_not_take_the_quote_before_it(nlp: Any) -
 def test_a_cue_after_a_quote_with_a_time_phrase_keeps_it(nlp: Any) -> None:
     text = '"We will win the final," the coach said after the game.'
     assert _source_of(_statements(nlp, text), "win the final", text) == "the coach"
+
+
+# --- nested cues -------------------------------------------------------------------------------
+
+
+def test_nested_threshold_loads_and_defaults_to_never(tmp_path: Path) -> None:
+    cue = _model({"a": 1.0}) | {"nested_threshold": 2.5}
+    data = {"card": CARD, "models": {"cue": cue, "source": _model({"b": 1.0})}}
+    assert load_speaker_model(_write(tmp_path, data)).nested_threshold == 2.5
+    data["models"]["cue"] = _model({"a": 1.0})
+    assert load_speaker_model(_write(tmp_path, data)).nested_threshold == float("inf")
+    data["models"]["cue"] = _model({"a": 1.0}) | {"nested_threshold": "high"}
+    with pytest.raises(DataFileError, match="nested_threshold"):
+        load_speaker_model(_write(tmp_path, data))
+
+
+def _nested(nlp: Any, inner_confidence: float | None) -> tuple[Any, list[Any]]:
+    from peninsula.nlp.cues import Found
+
+    doc = nlp("The mayor said the clerk, who says he resigned, was wrong.")
+    said, says = _token(doc, "said"), _token(doc, "says")
+    outer = Found(
+        {t.i for t in doc[3:12]}, None, [said], _token(doc, "mayor"), said, confidence=3.0
+    )
+    inner = Found(
+        {t.i for t in doc[7:9]}, None, [says], _token(doc, "who"), says, confidence=inner_confidence
+    )
+    return says, [outer, inner]
+
+
+def test_a_cue_in_another_speakers_words_stands_only_when_sure(nlp: Any) -> None:
+    from peninsula.nlp.attribution import nest
+
+    for confidence, threshold, stands in ((3.0, 2.0, True), (1.0, 2.0, False), (3.0, None, False)):
+        says, found = _nested(nlp, confidence)
+        kept = nest(found) if threshold is None else nest(found, threshold)
+        assert any(f.cue_token is says for f in kept) is stands
+        assert any(f.cue_token is not says for f in kept)

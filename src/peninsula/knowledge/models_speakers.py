@@ -11,8 +11,10 @@ the features are):
 Each model is `{"bias": float, "threshold": float, "weights": {feature: float}}`; a score is the
 bias plus the weights of the features present, compared with the threshold on the logit scale.
 The cue model may add `vocabulary_threshold`, the threshold for words the speech vocabulary lists
-(default: its `threshold`); the source model `rules_first` (default false): the hand-written
-rules' source stands wherever they find one, the model chooses only where they find none.
+(default: its `threshold`), and `nested_threshold`, how far past `threshold` a cue inside
+another speaker's reported words must score to be an attribution of its own (default: never);
+the source model `rules_first` (default false): the hand-written rules' source stands wherever
+they find one, the model chooses only where they find none.
 No pickle: the weights are plain JSON, read once and checked; each problem is a DataFileError
 naming the file and line. `tools/train_speakers.py` writes the file.
 """
@@ -63,6 +65,7 @@ class SpeakerModel:
     source: LinearModel
     vocabulary_threshold: float = 0.0
     rules_first: bool = False  # the rules' source stands where they find one
+    nested_threshold: float = math.inf  # a cue in another's content this sure stands alone
     card: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
@@ -91,11 +94,19 @@ def load_speaker_model(path: Path) -> SpeakerModel:
     vocabulary = models["cue"].get("vocabulary_threshold", loaded["cue"].threshold)
     if not isinstance(vocabulary, int | float) or not _number(vocabulary):
         raise DataFileError(path, _line(text, "vocabulary_threshold"), "not a number")
+    nested = models["cue"].get("nested_threshold", math.inf)
+    if not isinstance(nested, int | float) or not (_number(nested) or nested == math.inf):
+        raise DataFileError(path, _line(text, "nested_threshold"), "not a number")
     rules_first = models["source"].get("rules_first", False)
     if not isinstance(rules_first, bool):
         raise DataFileError(path, _line(text, "rules_first"), "rules_first is not true or false")
     return SpeakerModel(
-        loaded["cue"], loaded["source"], float(vocabulary), rules_first, MappingProxyType(card)
+        loaded["cue"],
+        loaded["source"],
+        float(vocabulary),
+        rules_first,
+        float(nested),
+        MappingProxyType(card),
     )
 
 

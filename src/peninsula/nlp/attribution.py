@@ -2,8 +2,10 @@
 
 - A cue inside another statement's content is dropped (the inner words are the outer speaker's
   report) unless it continues the same speaker ("said…, adding that…"): then it ends the outer
-  content (`nest`). A stance inside another statement's source ("The senator, who backs the
-  bill, said…") is part of who the source is (`asides`).
+  content (`nest`); or unless the cue model is sure of it (its score reaches the model's
+  `nested_threshold`: "…, which he said were…"): then both stand. A stance inside another
+  statement's source ("The senator, who backs the bill, said…") is part of who the source is
+  (`asides`).
 - A quotation no cue covers is signed ('"…" ― Mina Cho'), else takes the nearest cue of its own
   sentence, else, when it starts a sentence right after a direct statement, continues it with
   the same source and cue ('"…," he said. "…"') (`from_quotes`).
@@ -71,9 +73,10 @@ def _clausal(item: Found) -> bool:
     )
 
 
-def nest(found: list[Found]) -> list[Found]:
+def nest(found: list[Found], confident: float = float("inf")) -> list[Found]:
     """A cue inside another statement's content: the same speaker continuing ends the outer
-    content; another speaker's words are the outer speaker's report and are dropped."""
+    content; another speaker's words are the outer speaker's report and are dropped, unless
+    the cue model's score for the inner cue reaches `confident`."""
     kept: list[Found] = []
     for item in found:
         if item.cue_token is None:
@@ -90,6 +93,8 @@ def nest(found: list[Found]) -> list[Found]:
         if carriers and len(carriers) == len(outer):
             same = carriers  # '"…," the envoy said, according to the radio'
         elif not same or len(same) < len(outer) or item.cue_token.dep_ not in ("advcl", "conj"):
+            if item.confidence is not None and item.confidence >= confident:
+                kept.append(item)  # "…, which he said were…": a sure cue speaks for itself
             continue  # another speaker's words, or what the outer cue says ("vowed to support")
         clause = {t.i for t in item.cue_token.subtree}
         for o in same:

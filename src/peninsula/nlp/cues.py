@@ -67,6 +67,8 @@ class Found:
     source: Token | None  # the source's head token
     cue_token: Token | None
     source_tokens: tuple[int, int] | None = None  # when no parse subtree gives the source
+    # how far the cue model's score passes its threshold for words outside the vocabulary
+    confidence: float | None = None
 
 
 def match_cue(vocabulary: CueVocabulary, token: Token) -> tuple[Cue, list[Token]] | None:
@@ -137,9 +139,11 @@ def from_cue(
     """The attribution `token` heads, or None. Without a model, a cue is a word of the
     vocabulary and its source the rules' choice; with one, the cue model decides which words
     are cues and the source model chooses among the candidates, the rules' choice among its
-    features."""
+    features. A cue the model found, or a vocabulary word it scores as surely as one, takes
+    what follows it when no rule finds its content ("ruled that out", "views the plan as…")."""
     matched = match_cue(vocabulary, token)
     learned = False
+    score: float | None = None
     if model is not None:
         context = context or Context(token.doc, paragraphs)
         entry = matched[0] if matched is not None else None
@@ -150,6 +154,9 @@ def from_cue(
             return None
         if matched is None:
             matched, learned = (Cue((token.lemma_.lower(),), "say", "content"), []), True
+        else:
+            learned = score >= model.cue.threshold
+        score -= model.cue.threshold  # how sure, as the learned cues' threshold measures
     carried = _carried(token) if _carries(token, vocabulary) else None
     if matched is None or (carried is None and _carries(token, vocabulary)):
         return None
@@ -173,6 +180,7 @@ def from_cue(
     if found is not None:
         found.source = choose(found.source)
         found.content = _within(found.content, token, paragraphs)
+        found.confidence = score
         return found if found.content and found.source is not None else None
     if token.pos_ not in ("VERB", "AUX") or _purpose(token):
         return None
@@ -204,7 +212,7 @@ def from_cue(
     content = _within(content, anchor, paragraphs)
     if not content and chars is None:
         return None
-    return Found(content, chars, cue, source, token)
+    return Found(content, chars, cue, source, token, confidence=score)
 
 
 def _predicative(token: Token, paragraphs: Paragraphs) -> Found | None:

@@ -97,6 +97,16 @@ def cue_features(token: Token, entry: Cue | None, context: Context) -> list[str]
     features += [f"l={lemma}|ch={d}" for d in sorted(deps & {"ccomp", "xcomp", "dobj"})]
     if not deps & {"nsubj", "nsubjpass", "agent"}:
         features.append("subj=none")
+    features += [
+        f"l={lemma}|{f.split(':')[0]}" for f in features if f.startswith(("subj=", "comp_first="))
+    ]
+    features += [
+        f"l={lemma}|tag={token.tag_}",
+        f"hl={token.head.lemma_.lower()}|dep={token.dep_}",
+        f"l={lemma}|ch={'+'.join(sorted(deps)) or '-'}",
+        f"reports={_reported(token)}",
+        f"l={lemma}|reports={_reported(token)}",
+    ]
     doc = token.doc
     before = doc[token.i - 1] if token.i > 0 else None
     after = doc[token.i + 1] if token.i + 1 < len(doc) else None
@@ -104,6 +114,19 @@ def cue_features(token: Token, entry: Cue | None, context: Context) -> list[str]
     features.append(f"nw={after.lower_ if after is not None else '$'}")
     features += [f"near={where}" for where in _quote_near(token, context)]
     return features
+
+
+def _reported(token: Token) -> str:
+    """Where the word stands in a clause it hangs on: the complement of a verb ("said he
+    wants"), a clause of another kind, or none (it heads its sentence)."""
+    node = token
+    for _ in range(3):
+        if node.dep_ in ("ccomp", "xcomp"):
+            return f"{node.dep_}:{node.head.pos_}"
+        if node.dep_ not in ("conj", "aux", "advcl"):
+            break
+        node = node.head
+    return "root" if token.dep_ == "ROOT" else "other"
 
 
 def _quote_near(token: Token, context: Context) -> Iterator[str]:

@@ -44,6 +44,7 @@ overlapping statement in the paragraph. `date` is left None: the pipeline dates 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -78,7 +79,8 @@ def find_statements(
     inner = QuoteIndex(quotes)
     paragraphs = Paragraphs(doc.text, inner)
     found = find_cues(doc, vocabulary, inner, paragraphs, knowledge.speakers)
-    found = asides(nest(found))
+    model = knowledge.speakers
+    found = asides(nest(found, model.nested_threshold if model is not None else math.inf))
     headings = headed(doc, paragraphs)
     found += from_quotes(doc, quotes, [*headings, *found], vocabulary, inner, paragraphs)
     found += headings
