@@ -1,0 +1,390 @@
+"""Scale-out on Ray Data: `peninsula build PATH... --engine ray [--address ADDR] [--workers N]`.
+
+The inputs become a Ray Dataset: files and folders (every format a local build reads) as a list
+of files, each read by peninsula's own readers in a Ray task; a Parquet lake written by
+`peninsula export --format parquet --partition month` (its `documents` table) through
+`ray.data.read_parquet`, each row read as a JSON Lines record with the same fields is. An actor
+pool (`map_batches` with a callable class, `concurrency=N`) loads spaCy, the knowledge and the
+models once per actor and runs the per-document analysis of a local build over each batch:
+clean, date, parse and every extraction stage. The results stream back in input order
+(`iter_rows`, `preserve_order`) to this process, the driver, which merges and writes them batch
+by batch exactly as a local build does, so both give the same store.
+
+Ray is the optional `ray` extra and is imported only here, when a build asks for it. Without
+`--address` a local Ray instance is started on this machine (no dashboard, nothing on the
+network) and stopped at the end; with it, the build joins that cluster, whose nodes must have
+peninsula installed and read the input paths at the same place.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from itertools import groupby, islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from peninsula.errors import SettingsError
+from peninsula.records import EMPTY_ANALYSIS, Analysis, Document, RawArticle, Skipped
+from peninsula.settings import Settings
+from peninsula.sources import input_files, iter_articles, read_records
+
+if TYPE_CHECKING:
+    from peninsula.knowledge import Knowledge
+    from peninsula.merge import Linker
+    from peninsula.pipeline import BuildReport, Progress
+    from peninsula.store import Store
+
+# The reading tasks import this module: the language model and the pipeline load in the actors
+# and the driver only, inside the functions that need them.
+EXTRA_MISSING = "--engine ray needs Ray: pip install 'peninsula[ray]' (or make demo)"
+_LAKE_TABLE = "documents"
+_BLOCK_BYTES = 512 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the actor pool made of one item of the input stream, in input order: a Skipped
+    from reading (`read` False), or an article, cleaned and dated into `document` (else
+    `skipped` says why not) and analysed (`analysis`; None when its id was stored before the
+    build, `failure` when an extraction stage failed)."""
+
+    origin: str
+    read: bool
+    skipped: Skipped | None = None
+    document: Document | None = None
+    analysis: Analysis | None = None
+    failure: Skipped | None = None
+
+
+# --- the per-document analysis, in each actor ----------------------------------------------------
+
+
+def analyse_items(
+    items: Sequence[RawArticle | Skipped],
+    knowledge: Knowledge,
+    settings: Settings,
+    today: date,
+    known: frozenset[str] = frozenset(),
+) -> list[Outcome]:
+    """The analysis a local build runs on each article (`pipeline.prepare` then
+    `pipeline._analyse_each`, one process): the one place to switch to the pipeline's public
+    per-document function. Documents whose id is in `known` are not parsed."""
+    from peninsula.pipeline import _STOPS, BuildReport, _analyse_each, _failed, prepare
+
+    outcomes: list[Outcome] = []
+    for item in items:
+        if isinstance(item, Skipped):
+            outcomes.append(Outcome(item.origin, read=False, skipped=item))
+            continue
+        try:
+            document = prepare(item, knowledge, today)
+        except _STOPS:
+            raise
+        except Exception as exc:  # one document's failure must not cost the batch
+            skipped = Skipped(item.origin, _failed("clean or date", exc))
+            outcomes.append(Outcome(item.origin, read=True, skipped=skipped))
+            continue
+        outcomes.append(Outcome(item.origin, read=True, document=document))
+    # Equal texts are analysed once per variant (outlet, date...), as the first of them would be.
+    variants: dict[bytes, list[int]] = {}
+    for index, outcome in enumerate(outcomes):
+        if outcome.document is not None and outcome.document.id not in known:
+            key = pickle.dumps(replace(outcome.document, origins=()))
+            variants.setdefault(key, []).append(index)
+    rounds: list[list[list[int]]] = []
+    seen: dict[str, int] = {}
+    for places in variants.values():
+        variant = outcomes[places[0]].document
+        assert variant is not None
+        level = seen.get(variant.id, 0)
+        seen[variant.id] = level + 1
+        if level == len(rounds):
+            rounds.append([])
+        rounds[level].append(places)
+    one_process = replace(settings, workers=1)
+    for round_ in rounds:
+        documents = [outcomes[places[0]].document for places in round_]
+        scratch = BuildReport()
+        analysed, _ = _analyse_each(
+            [d for d in documents if d is not None], knowledge, one_process, scratch
+        )
+        failures = {s.origin: s for s in scratch.skipped}
+        for places in round_:
+            for index in places:
+                outcome = outcomes[index]
+                assert outcome.document is not None
+                found = analysed.get(outcome.document.id)
+                failure = None
+                if found is None:
+                    first = outcomes[places[0]].document
+                    assert first is not None
+                    reason = failures[first.origins[0]].reason
+                    failure = Skipped(outcome.document.origins[0], reason)
+                outcomes[index] = replace(outcome, analysis=found, failure=failure)
+    return outcomes
+
+
+class Analyser:
+    """One actor of the pool: the language model, knowledge and models loaded once."""
+
+    def __init__(
+        self, knowledge: Knowledge, settings: Settings, today: date, known: frozenset[str]
+    ) -> None:
+        self.knowledge = knowledge
+        self.settings = settings
+        self.today = today
+        self.known = known
+        from peninsula.nlp import load_pipeline
+
+        load_pipeline(settings.spacy_model)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        import numpy as np
+
+        items = [pickle.loads(raw) for raw in batch["item"]]
+        outcomes = analyse_items(items, self.knowledge, self.settings, self.today, self.known)
+        return {"outcome": np.array([pickle.dumps(o) for o in outcomes], dtype=object)}
+
+
+def read_file(row: dict[str, Any], max_bytes: int) -> list[dict[str, Any]]:
+    """One input file's articles (or reasons it has none), by the readers a local build uses."""
+    return [{"item": pickle.dumps(item)} for item in iter_articles([row["path"]], max_bytes)]
+
+
+def read_lake_rows(batch: dict[str, Any], lake: str) -> dict[str, Any]:
+    """Rows of a lake's `documents` table as articles: origin the document's first path."""
+    import numpy as np
+
+    names = list(batch)
+    rows = [dict(zip(names, values, strict=True)) for values in zip(*batch.values(), strict=True)]
+    records = (
+        (str(row.get("path") or f"{lake}#{row.get('id')}"), {k: _plain(v) for k, v in row.items()})
+        for row in rows
+    )
+    items = [pickle.dumps(item) for item in read_records(records)]
+    return {"item": np.array(items, dtype=object)}
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as its Python value (a record's fields are compared by type)."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
+
+
+# --- the driver ----------------------------------------------------------------------------------
+
+
+def build_on_ray(
+    paths: Iterable[str],
+    store: Store,
+    knowledge: Knowledge,
+    settings: Settings,
+    today: date,
+    *,
+    address: str | None = None,
+    workers: int | None = None,
+    on_progress: Progress | None = None,
+) -> BuildReport:
+    """`pipeline.build` with the per-document analysis in a Ray actor pool of `workers` actors
+    (default: `settings.workers`, or every CPU of the cluster at `address`)."""
+    ray = _import_ray()
+    paths = list(paths)
+    if "-" in paths:
+        raise SettingsError("--engine ray reads files, folders and lakes, not stdin (-)")
+    started = not ray.is_initialized()
+    if started:
+        if address is None:
+            ray.init(
+                num_cpus=workers or settings.workers,
+                include_dashboard=False,
+                log_to_driver=False,
+                logging_level=logging.WARNING,
+                _node_ip_address="127.0.0.1",
+            )
+        else:
+            ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
+    try:
+        actors = workers or (
+            settings.workers if address is None else int(ray.cluster_resources().get("CPU", 1))
+        )
+        return _build(ray, paths, store, knowledge, settings, today, max(1, actors), on_progress)
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def _import_ray() -> Any:
+    try:
+        import ray
+        import ray.data
+    except ImportError:
+        raise SettingsError(EXTRA_MISSING) from None
+    return ray
+
+
+def _build(
+    ray: Any,
+    paths: list[str],
+    store: Store,
+    knowledge: Knowledge,
+    settings: Settings,
+    today: date,
+    actors: int,
+    on_progress: Progress | None,
+) -> BuildReport:
+    from peninsula.pipeline import BuildReport, _merge_pending, linker_for
+
+    context = ray.data.DataContext.get_current()
+    context.execution_options.preserve_order = True  # the driver merges in input order
+    context.enable_progress_bars = False
+    # Small blocks, so that the records of one big JSON Lines file spread over the actors.
+    context.target_max_block_size = _BLOCK_BYTES
+    report = BuildReport()
+    store.write_actors(knowledge)
+    linker = linker_for(store, knowledge, settings.embeddings)
+    _merge_pending(store, linker)
+    own_files = (store.path, store.path.with_name(store.path.name + ".wal"))
+    segments = [
+        (lake, list(group))
+        for lake, group in groupby(paths, key=lambda p: lake_folder(Path(p)) is not None)
+    ]
+    inputs: list[tuple[bool, list[str]]] = []
+    for lake, group in segments:
+        inputs.append((lake, group if lake else list(input_files(group, exclude=own_files))))
+    report.inputs = sum(len(files) for _, files in inputs)
+    # The actors get what a local build's analysis reads: no API token goes to the cluster.
+    shipped = replace(settings, api_token=None, workers=1)
+    constructor = {
+        "knowledge": knowledge,
+        "settings": shipped,
+        "today": today,
+        "known": store.document_ids(),
+    }
+    seen_inputs: set[str] = set()
+    done_before = 0
+    for lake, files in inputs:
+        if not files:
+            continue
+        items = _lake_dataset(ray, files) if lake else _file_dataset(ray, files, settings, actors)
+        analysed = items.map_batches(
+            Analyser,
+            batch_size=settings.batch_size,
+            batch_format="numpy",
+            fn_constructor_kwargs=constructor,
+            compute=ray.data.ActorPoolStrategy(size=actors),
+            num_cpus=1,
+        )
+        outcomes = (pickle.loads(row["outcome"]) for row in analysed.iter_rows())
+        for chunk in _chunks(outcomes, settings.batch_size):
+            _store_chunk(chunk, store, knowledge, settings, linker, report, seen_inputs)
+            if not lake:
+                report.inputs_done = done_before + max(0, len(seen_inputs) - 1)
+            if on_progress is not None:
+                on_progress(report)
+        done_before += len(files)
+        seen_inputs.clear()
+        report.inputs_done = done_before
+    report.inputs_done = report.inputs
+    if on_progress is not None:
+        on_progress(report)
+    store.record_run(
+        report.added,
+        report.unchanged,
+        report.merged,
+        [{"origin": s.origin, "reason": s.reason} for s in report.skipped],
+    )
+    return report
+
+
+def lake_folder(path: Path) -> Path | None:
+    """The `documents` table of a Parquet lake at `path` (the export folder or the table's own
+    folder), or None when `path` is not one."""
+    folder = path if path.name == _LAKE_TABLE else path / _LAKE_TABLE
+    if folder.is_dir() and next(folder.rglob("*.parquet"), None) is not None:
+        return folder
+    return None
+
+
+def _file_dataset(ray: Any, files: list[str], settings: Settings, actors: int) -> Any:
+    listing = ray.data.from_items([{"path": f} for f in files], override_num_blocks=len(files))
+    # Reading costs a few milliseconds an article next to the analysis's hundred or more: no
+    # CPU is reserved for it, so the actors (one CPU each) can take every CPU there is, and a
+    # few reading tasks at a time keep them fed.
+    return listing.flat_map(
+        read_file,
+        fn_kwargs={"max_bytes": settings.max_input_bytes},
+        num_cpus=0,
+        compute=ray.data.TaskPoolStrategy(size=max(1, min(len(files), actors // 8 + 1))),
+    )
+
+
+def _lake_dataset(ray: Any, lakes: list[str]) -> Any:
+    datasets = []
+    for lake in lakes:
+        folder = lake_folder(Path(lake))
+        assert folder is not None
+        rows = ray.data.read_parquet(str(folder), partitioning="hive")
+        datasets.append(
+            rows.map_batches(
+                read_lake_rows, fn_kwargs={"lake": lake}, batch_format="numpy", num_cpus=0
+            )
+        )
+    first, *rest = datasets
+    return first.union(*rest) if rest else first
+
+
+def _store_chunk(
+    chunk: list[Outcome],
+    store: Store,
+    knowledge: Knowledge,
+    settings: Settings,
+    linker: Linker,
+    report: BuildReport,
+    seen_inputs: set[str],
+) -> None:
+    """One batch as `pipeline.build` and `pipeline._store_batch` store it, the analysis done."""
+    from peninsula.pipeline import _analyse_each, _merge_duplicates
+
+    documents: list[Document] = []
+    first: dict[str, Outcome] = {}
+    for outcome in chunk:
+        seen_inputs.add(outcome.origin.split("#", 1)[0])
+        if not outcome.read or outcome.document is None:
+            assert outcome.skipped is not None
+            report.read += outcome.read
+            report.skipped.append(outcome.skipped)
+            continue
+        report.read += 1
+        documents.append(outcome.document)
+        first.setdefault(outcome.document.id, outcome)
+    merged = _merge_duplicates(documents)
+    new_ids = store.new_document_ids([d.id for d in merged])
+    fresh = [d for d in merged if d.id in new_ids]
+    analysed: dict[str, Analysis] = {}
+    failed: set[str] = set()
+    for document in fresh:
+        outcome = first[document.id]
+        if outcome.failure is not None:
+            failed.add(document.id)
+            report.skipped.append(outcome.failure)
+        elif outcome.analysis is not None:
+            analysed[document.id] = outcome.analysis
+        else:  # stored when the build started, gone since: analysed here
+            found, lost = _analyse_each([document], knowledge, settings, report)
+            analysed.update(found)
+            failed |= lost
+    batch = [(d, analysed.get(d.id, EMPTY_ANALYSIS)) for d in merged if d.id not in failed]
+    links = linker.link([(d, analysed[d.id]) for d in fresh if d.id in analysed])
+    result = store.write_batch(batch, links)
+    report.added += result.added
+    report.unchanged += result.unchanged
+    report.merged += result.merged
+
+
+def _chunks(items: Iterator[Outcome], size: int) -> Iterator[list[Outcome]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
