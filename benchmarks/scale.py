@@ -167,9 +167,7 @@ def main() -> None:
         local_seconds = local_build(folder, root / "local.duckdb", 2, batch)
         print(f"local build, 2 processes: {local_seconds:.1f}s", file=log)
         expected = exported(root / "local.duckdb", root / "local")
-        same = all(
-            exported(root / f"ray{w}.duckdb", root / f"out{w}") == expected for w in (1, 2)
-        )
+        same = all(exported(root / f"ray{w}.duckdb", root / f"out{w}") == expected for w in (1, 2))
     one, two = runs[1], runs[2]
     per_s = {w: n / runs[w]["seconds"] for w in (1, 2)}
     steady = {w: runs[w]["steady_per_s"] for w in (1, 2)}

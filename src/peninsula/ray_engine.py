@@ -327,7 +327,7 @@ def _lake_dataset(ray: Any, lakes: list[str]) -> Any:
     for lake in lakes:
         folder = lake_folder(Path(lake))
         assert folder is not None
-        rows = ray.data.read_parquet(str(folder), partitioning="hive")
+        rows = ray.data.read_parquet(str(folder))  # Hive-style partitions by default
         datasets.append(
             rows.map_batches(
                 read_lake_rows, fn_kwargs={"lake": lake}, batch_format="numpy", num_cpus=0
