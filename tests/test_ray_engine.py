@@ -20,7 +20,12 @@ from peninsula.store import Store
 from tests.conftest import TODAY
 
 ray = pytest.importorskip("ray", reason="Ray is the optional `ray` extra (pip install '.[ray]')")
-from peninsula.ray_engine import EXTRA_MISSING, build_on_ray, lake_folder  # noqa: E402
+from peninsula.ray_engine import (  # noqa: E402
+    EXTRA_MISSING,
+    build_on_ray,
+    lake_folder,
+    peninsula_cause,
+)
 
 TEXTS = {
     "a.txt": "SEOUL, March 3 (Yonhap) -- South Korean President Lee Jae Myung said on Monday"
@@ -121,3 +126,17 @@ def test_without_ray_the_engine_names_the_extra(
         build_on_ray([str(tmp_path)], store, knowledge, settings, TODAY)
     assert str(caught.value) == EXTRA_MISSING
     assert "\n" not in EXTRA_MISSING and "peninsula[ray]" in EXTRA_MISSING
+
+
+def test_an_error_of_peninsula_in_an_actor_is_raised_as_itself() -> None:
+    class Wrapped(Exception):
+        def __init__(self, cause: BaseException) -> None:
+            super().__init__("task failed")
+            self.cause = cause
+
+    missing = SettingsError("spaCy model 'x' is not installed")
+    try:
+        raise Wrapped(Wrapped(missing)) from ValueError("the actor died")
+    except Wrapped as exc:
+        assert peninsula_cause(exc) is missing
+    assert peninsula_cause(RuntimeError("other")) is None

@@ -27,7 +27,7 @@ from itertools import groupby, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from peninsula.errors import SettingsError
+from peninsula.errors import PeninsulaError, SettingsError
 from peninsula.records import EMPTY_ANALYSIS, Analysis, Document, RawArticle, Skipped
 from peninsula.settings import Settings
 from peninsula.sources import input_files, iter_articles, read_records
@@ -278,7 +278,7 @@ def _build(
             compute=ray.data.ActorPoolStrategy(size=actors),
             num_cpus=1,
         )
-        outcomes = (pickle.loads(row["outcome"]) for row in analysed.iter_rows())
+        outcomes = _unwrapped(pickle.loads(row["outcome"]) for row in analysed.iter_rows())
         for chunk in _chunks(outcomes, settings.batch_size):
             _store_chunk(chunk, store, knowledge, settings, linker, report, seen_inputs)
             if not lake:
@@ -298,6 +298,32 @@ def _build(
         [{"origin": s.origin, "reason": s.reason} for s in report.skipped],
     )
     return report
+
+
+def _unwrapped(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
+    """`outcomes`, an error of peninsula's raised in an actor (a missing language model, a bad
+    knowledge file) raised as itself, not wrapped in Ray's task and actor errors."""
+    try:
+        yield from outcomes
+    except Exception as exc:
+        cause = peninsula_cause(exc)
+        if cause is None:
+            raise
+        raise cause from None
+
+
+def peninsula_cause(exc: BaseException) -> PeninsulaError | None:
+    """The first PeninsulaError in the chain of causes of `exc` (Ray keeps a task's exception
+    as `cause`), or None."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, PeninsulaError):
+            return current
+        seen.add(id(current))
+        ray_cause = getattr(current, "cause", None)
+        current = ray_cause if isinstance(ray_cause, BaseException) else current.__cause__
+    return None
 
 
 def lake_folder(path: Path) -> Path | None:
