@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import groupby, islice
 from pathlib import Path
@@ -34,7 +34,7 @@ from peninsula.sources import input_files, iter_articles, read_records
 
 if TYPE_CHECKING:
     from peninsula.knowledge import Knowledge
-    from peninsula.merge import Linker
+    from peninsula.merge import Embedder, Linker
     from peninsula.pipeline import BuildReport, Progress
     from peninsula.store import Store
 
@@ -58,6 +58,8 @@ class Outcome:
     document: Document | None = None
     analysis: Analysis | None = None
     failure: Skipped | None = None
+    # Sentence embeddings of the texts merging compares, by `merge.text_key`.
+    vectors: dict[str, Any] = field(default_factory=dict)
 
 
 # --- the per-document analysis, in each actor ----------------------------------------------------
@@ -147,7 +149,60 @@ class Analyser:
 
         items = [pickle.loads(raw) for raw in batch["item"]]
         outcomes = analyse_items(items, self.knowledge, self.settings, self.today, self.known)
+        if self.settings.embeddings:
+            outcomes = embed_merge_texts(outcomes)
         return {"outcome": np.array([pickle.dumps(o) for o in outcomes], dtype=object)}
+
+
+def embed_merge_texts(outcomes: list[Outcome]) -> list[Outcome]:
+    """Each analysed document with the sentence embeddings merging will ask for (its events'
+    sentences, lemmas, phrases and contexts, its commitments' wordings), in one call per batch,
+    so that the driver does not compute them; none without the `embeddings` extra."""
+    from peninsula.merge.incremental import text_key
+    from peninsula.merge.inputs import inputs_of
+    from peninsula.merge.link_model import texts_of
+    from peninsula.pipeline import default_embedder
+
+    embed = default_embedder()
+    if embed is None:
+        return outcomes
+    texts: dict[int, list[str]] = {}
+    for index, outcome in enumerate(outcomes):
+        if outcome.document is not None and outcome.analysis is not None:
+            found = inputs_of([(outcome.document, outcome.analysis)])
+            wordings = [w for c in found.commitments for w in c.wordings]
+            texts[index] = list(dict.fromkeys([*texts_of(found.events), *wordings]))
+    unique = list(dict.fromkeys(t for some in texts.values() for t in some))
+    if not unique:
+        return outcomes
+    rows = dict(zip(unique, embed(unique), strict=True))
+    for index, some in texts.items():
+        vectors = {text_key(t): rows[t] for t in some}
+        outcomes[index] = replace(outcomes[index], vectors=vectors)
+    return outcomes
+
+
+class Lookup:
+    """Merging's embedder in the driver: the vectors the actors sent, and the model (loaded on
+    first need) for any other text."""
+
+    def __init__(self, fallback: Embedder) -> None:
+        self.fallback = fallback
+        self.vectors: dict[str, Any] = {}
+
+    def __call__(self, texts: Sequence[str]) -> Any:
+        import numpy as np
+
+        from peninsula.merge.incremental import text_key
+
+        keys = [text_key(t) for t in texts]
+        missing = [t for t, k in zip(texts, keys, strict=True) if k not in self.vectors]
+        if missing:
+            rows = self.fallback(missing)
+            self.vectors.update(zip((text_key(t) for t in missing), rows, strict=True))
+        if not keys:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([np.asarray(self.vectors[k], dtype=np.float32) for k in keys])
 
 
 def read_file(row: dict[str, Any], max_bytes: int) -> list[dict[str, Any]]:
@@ -236,7 +291,8 @@ def _build(
     actors: int,
     on_progress: Progress | None,
 ) -> BuildReport:
-    from peninsula.pipeline import BuildReport, _merge_pending, linker_for
+    from peninsula.merge import Linker
+    from peninsula.pipeline import BuildReport, _merge_pending, default_embedder
 
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True  # the driver merges in input order
@@ -245,7 +301,16 @@ def _build(
     context.target_max_block_size = _BLOCK_BYTES
     report = BuildReport()
     store.write_actors(knowledge)
-    linker = linker_for(store, knowledge, settings.embeddings)
+    # `pipeline.linker_for`, with the embeddings the actors computed.
+    model = default_embedder() if settings.embeddings else None
+    lookup = Lookup(model) if model is not None else None
+    linker = Linker.from_state(
+        store.merge_state(),
+        knowledge,
+        lookup,
+        intents={code: entry.intent for code, entry in knowledge.events.cameo.items()},
+        vectors=store.text_vectors() if lookup is not None else None,
+    )
     _merge_pending(store, linker)
     own_files = (store.path, store.path.with_name(store.path.name + ".wal"))
     segments = [
@@ -280,7 +345,7 @@ def _build(
         )
         outcomes = _unwrapped(pickle.loads(row["outcome"]) for row in analysed.iter_rows())
         for chunk in _chunks(outcomes, settings.batch_size):
-            _store_chunk(chunk, store, knowledge, settings, linker, report, seen_inputs)
+            _store_chunk(chunk, store, knowledge, settings, (linker, lookup), report, seen_inputs)
             if not lake:
                 report.inputs_done = done_before + max(0, len(seen_inputs) - 1)
             if on_progress is not None:
@@ -368,7 +433,7 @@ def _store_chunk(
     store: Store,
     knowledge: Knowledge,
     settings: Settings,
-    linker: Linker,
+    merging: tuple[Linker, Lookup | None],
     report: BuildReport,
     seen_inputs: set[str],
 ) -> None:
@@ -404,7 +469,13 @@ def _store_chunk(
             analysed.update(found)
             failed |= lost
     batch = [(d, analysed.get(d.id, EMPTY_ANALYSIS)) for d in merged if d.id not in failed]
+    linker, lookup = merging
+    if lookup is not None:
+        for document in fresh:
+            lookup.vectors.update(first[document.id].vectors)
     links = linker.link([(d, analysed[d.id]) for d in fresh if d.id in analysed])
+    if lookup is not None:
+        lookup.vectors.clear()  # the linker keeps what it used
     result = store.write_batch(batch, links)
     report.added += result.added
     report.unchanged += result.unchanged
