@@ -18,6 +18,7 @@ from peninsula.knowledge import default_knowledge
 from peninsula.query import timeline
 from peninsula.records import DateEvidence
 from peninsula.report import write_report
+from peninsula.report.text import distinct
 from peninsula.settings import Settings
 from peninsula.store import Store
 from tests.conftest import EXAMPLES, TODAY
@@ -101,7 +102,10 @@ def test_nothing_is_loaded_from_elsewhere(built: dict[str, Any]) -> None:
         text = path.read_text(encoding="utf-8")
         page = Page(text)
         assert not page.resources, path
-        assert not {"script", "link", "iframe", "img"} & page.tags, path
+        assert not {"link", "iframe", "img"} & page.tags, path
+        # The one script is the timeline's filter, written into the page (no src, no fetch).
+        assert "script" not in page.tags or path.name == "timeline.html", path
+        assert "fetch(" not in text and "XMLHttpRequest" not in text, path
         assert "@import" not in text and not re.search(r"url\(", text), path
         for href in page.links:
             assert not urlsplit(href).scheme, (path, href)
@@ -125,10 +129,10 @@ def test_every_link_lands_on_a_page_and_anchor(built: dict[str, Any]) -> None:
 
 def test_every_fact_links_to_its_sentence(built: dict[str, Any]) -> None:
     out: Path = built["out"]
-    index = (out / "index.html").read_text(encoding="utf-8")
+    index = (out / "timeline.html").read_text(encoding="utf-8")
     texts = {d.id: d.text for d in built["documents"]}
     for row in built["rows"]:
-        for e in row.evidence:
+        for e in distinct(row.evidence):
             href = f"documents/{e.document_id}.html#ev-{e.char_start}-{e.char_end}"
             assert f'href="{href}"' in index, (row.id, href)
             page = Page((out / "documents" / f"{e.document_id}.html").read_text("utf-8"))
@@ -151,12 +155,18 @@ def test_document_page_keeps_the_whole_text_and_its_date(built: dict[str, Any]) 
         assert page.marks
 
 
-def test_ledger_and_chart_are_on_the_index(built: dict[str, Any]) -> None:
+def test_ledger_timeline_and_chart_have_their_pages(built: dict[str, Any]) -> None:
     index = (built["out"] / "index.html").read_text(encoding="utf-8")
-    assert 'id="commitments"' in index and 'id="relations"' in index
+    ledger = (built["out"] / "commitments.html").read_text(encoding="utf-8")
+    timeline_page = (built["out"] / "timeline.html").read_text(encoding="utf-8")
+    assert 'id="relations"' in index and 'id="commitments"' in ledger
+    assert 'href="timeline.html"' in index and 'href="commitments.html"' in index
     for row in built["rows"]:
         if row.kind == "commitment":
-            assert row.extra["first_stated"] in index
+            assert row.extra["first_stated"] in ledger
+    # The timeline folds into months; every fact is in exactly one of them.
+    assert timeline_page.count("<tr data-kind=") == len(built["rows"])
+    assert '<details class="period"' in timeline_page
     assert "<svg" in index and "<circle" in index
     assert 'id="dyad-KOR-PRK-2025-09"' in index
 
@@ -185,14 +195,18 @@ def _fake_store() -> FakeStore:
 
 
 def test_everything_is_escaped(tmp_path: Path) -> None:
-    index = write_report(_fake_store(), default_knowledge(), tmp_path)  # type: ignore[arg-type]
+    write_report(_fake_store(), default_knowledge(), tmp_path)  # type: ignore[arg-type]
     for path in _pages(tmp_path):
         html = path.read_text(encoding="utf-8")
-        assert "<script" not in html and "<b>met" not in html and "<i>Title" not in html, path
+        if path.name != "timeline.html":
+            assert "<script" not in html, path
+        assert "<script>alert" not in html and "<b>met" not in html, path
+        assert "<i>Title" not in html and "/x/" not in html, path  # no local folder is printed
     document = (tmp_path / "documents" / "d1.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; more." in document
     assert "&lt;i&gt;Title&lt;/i&gt;" in document and "meta&lt;x&gt;" in document
-    assert "Lee &lt;b&gt;met&lt;/b&gt; Kim" in index.read_text(encoding="utf-8")
+    assert "Lee &lt;b&gt;met&lt;/b&gt; Kim" in (tmp_path / "timeline.html").read_text("utf-8")
+    assert "&lt;d1&gt;.txt" in document  # a local source shows by its file name
 
 
 def test_no_highlight_across_a_paragraph_break(built: dict[str, Any]) -> None:
@@ -216,4 +230,17 @@ def test_an_empty_knowledge_base_still_makes_a_report(tmp_path: Path) -> None:
     index = write_report(FakeStore(), default_knowledge(), tmp_path)  # type: ignore[arg-type]
     html = index.read_text(encoding="utf-8")
     assert "No dated events between two states." in html
-    assert "No commitments." in html
+    assert "No commitments." in (tmp_path / "commitments.html").read_text(encoding="utf-8")
+
+
+def test_a_state_page_lists_what_its_people_said(built: dict[str, Any]) -> None:
+    kor = (built["out"] / "actors" / "KOR.html").read_text(encoding="utf-8")
+    said = [
+        r
+        for r in built["rows"]
+        if r.kind == "statement" and any(a.id == "lee_jae_myung" for a in r.actors)
+    ]
+    assert said
+    for row in said:
+        e = distinct(row.evidence)[0]
+        assert f'href="../documents/{e.document_id}.html#ev-{e.char_start}-{e.char_end}"' in kor

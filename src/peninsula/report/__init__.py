@@ -1,19 +1,23 @@
 """The HTML report: a folder of static pages that work from file:// with no network.
 
-    index.html              the dyad chart, the commitments ledger, the timeline
-    actors/<id>.html        one page per actor that appears in a fact
+    index.html              counts, the relations between states (charts), actors, documents
+    timeline.html           every fact in date order, one folding section per month, a filter
+    commitments.html        the commitments ledger
+    actors/<id>.html        one page per actor that appears in a fact (a state's page includes
+                            what the people and bodies counted with it said and did)
     documents/<id>.html     the cleaned text with every evidence span highlighted and anchored
 
 Every fact links to its evidence: `documents/<id>.html#ev-<start>-<end>`, the span's character
-offsets in the document's cleaned text. CSS is inline, charts are inline SVG, there is no
-script, and everything is escaped by Jinja2's autoescape.
+offsets in the document's cleaned text. CSS is inline (with a narrow-screen layout for phones),
+charts are inline SVG, the only script is the timeline's optional filter (the page works
+without it), and everything is escaped by Jinja2's autoescape. Local file paths are never
+printed: a local source shows by its file name.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
-import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -25,20 +29,16 @@ import jinja2
 from peninsula.errors import SettingsError
 from peninsula.knowledge import Knowledge
 from peninsula.outputs import open_output, output_folder
-from peninsula.query import DyadMonth, Evidence, TimelineRow, dyads, timeline
+from peninsula.query import Evidence, TimelineRow, dyads, timeline
+from peninsula.report.charts import CHART_HEIGHT, CHART_WIDTH, PAD_LEFT, PAD_RIGHT, charts
+from peninsula.report.text import by_period, distinct, is_web, source_of, tidy_quotes
 from peninsula.store import Store, StoredActor, StoredRole
 
 __all__ = ["write_report"]
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-# Geometry of one dyad chart, in SVG user units.
-CHART_WIDTH = 1100
-CHART_HEIGHT = 230
-_PAD_LEFT, _PAD_RIGHT, _PAD_TOP, _PAD_BOTTOM = 56, 60, 24, 62
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Events listed under one month of a dyad; the timeline lists them all.
 SHOWN_PER_MONTH = 40
-_STRIP = 24  # height of the event-count strip under the month labels
-_STRIP_GAP = 32  # from the axis to the top of that strip
 _LINE_BREAKS = re.compile(r"(\s*\n\s*)")
 
 
@@ -52,45 +52,6 @@ class Segment:
     anchors: tuple[str, ...]
     covered_by: tuple[str, ...]
     note: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ChartPoint:
-    x: float
-    y: float
-    r: float
-    label: str
-    title: str
-    href: str
-
-
-@dataclass(frozen=True, slots=True)
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    title: str
-    href: str
-
-
-@dataclass(frozen=True, slots=True)
-class Chart:
-    a: str
-    b: str
-    title: str
-    anchor: str
-    points: tuple[ChartPoint, ...]
-    lines: tuple[tuple[float, float, float, float], ...]
-    bars: tuple[Bar, ...]
-    x_ticks: tuple[tuple[float, str], ...]
-    y_ticks: tuple[tuple[float, str], ...]
-    zero_y: float
-    axis_y: float
-    strip_top: float
-    strip_bottom: float
-    most: int
-    months: tuple[DyadMonth, ...]
 
 
 def write_report(
@@ -133,7 +94,10 @@ def write_report(
         for document_id in dict.fromkeys(e.document_id for e in row.evidence):
             by_document[document_id].append(row)
     states = {a: _state(a, knowledge, actor_rows.get(a)) for a in appearing}
-    charts = _charts(months, names, rows_by_id)
+    members = {a: [m for m in appearing if states[m] == a] for a in appearing}
+    order = {row.id: i for i, row in enumerate(rows)}
+    dyad_charts = charts(months, names)
+    commitments = [r for r in rows if r.kind == "commitment"]
 
     env = _environment(links)
     common = {
@@ -148,17 +112,23 @@ def write_report(
         if replaced and on_replace is not None:
             on_replace(folder / name)
 
+    def render(template: str, root: str, **values: object) -> str:
+        return env.get_template(template).render(root=root, **values, **common)
+
     try:
         output_folder(out_dir)
         index = out_dir / "index.html"
+        published = sorted(d.published for d in documents if d.published)
         write(
             out_dir,
             "index.html",
-            env.get_template("index.html").render(
-                root="",
+            render(
+                "index.html",
+                "",
                 rows=rows,
-                commitments=[r for r in rows if r.kind == "commitment"],
-                charts=charts,
+                published=(published[0], published[-1]) if published else None,
+                commitment_count=len(commitments),
+                charts=dyad_charts,
                 actors=[(a, names[a], actor_rows.get(a)) for a in appearing],
                 kinds=_count(r.kind for r in rows),
                 facts_per_document=_count(
@@ -166,44 +136,53 @@ def write_report(
                 ),
                 width=CHART_WIDTH,
                 height=CHART_HEIGHT,
-                left=_PAD_LEFT,
-                right=_PAD_RIGHT,
+                left=PAD_LEFT,
+                right=PAD_RIGHT,
                 shown_per_month=SHOWN_PER_MONTH,
-                **common,
             ),
         )
+        periods = by_period(rows)
+        dated = [p.label for p in periods if p.label != "undated"]
+        write(
+            out_dir,
+            "timeline.html",
+            render("timeline.html", "", groups=periods, open_periods=dated[-2:]),
+        )
+        write(out_dir, "commitments.html", render("commitments.html", "", commitments=commitments))
         for actor_id in appearing:
-            mine = by_actor[actor_id]
+            # A state's page also lists what the people and bodies counted with it said and did.
+            mine = {r.id: r for m in [actor_id, *members[actor_id]] for r in by_actor[m]}
+            ordered = sorted(mine.values(), key=lambda r: order[r.id])
             write(
                 out_dir / "actors",
                 f"{actor_pages[actor_id]}.html",
-                env.get_template("actor.html").render(
-                    root="../",
+                render(
+                    "actor.html",
+                    "../",
                     actor_id=actor_id,
                     name=names[actor_id],
                     record=actor_rows.get(actor_id),
                     roles=_roles(actor_id, actor_rows.get(actor_id), knowledge),
                     state=states[actor_id],
-                    members=[a for a in appearing if states[a] == actor_id],
-                    dyads=[c for c in charts if actor_id in (c.a, c.b)],
-                    rows=[r for r in mine if r.kind != "commitment"],
-                    commitments=[r for r in mine if r.kind == "commitment"],
-                    **common,
+                    members=members[actor_id],
+                    dyads=[c for c in dyad_charts if actor_id in (c.a, c.b)],
+                    rows=[r for r in ordered if r.kind != "commitment"],
+                    commitments=[r for r in ordered if r.kind == "commitment"],
                 ),
             )
         for document in documents:
             spans = anchors.get(document.id, set())
-            facts = by_document.get(document.id, [])
             write(
                 out_dir / "documents",
                 f"{doc_pages[document.id]}.html",
-                env.get_template("document.html").render(
-                    root="../",
+                render(
+                    "document.html",
+                    "../",
                     document=document,
+                    source=source_of(document.path, document.url),
                     segments=_segments(document.text, spans, notes),
                     anchor_ids=sorted(_anchor_id(s, e) for s, e in spans),
-                    facts=facts,
-                    **common,
+                    facts=by_document.get(document.id, []),
                 ),
             )
     except OSError as exc:
@@ -255,6 +234,9 @@ def _environment(links: _Links) -> jinja2.Environment:
         short_id=lambda value: str(value)[:8],
     )
     env.filters["squash"] = lambda v: " ".join(str(v).split())
+    env.filters["tidy"] = tidy_quotes
+    env.filters["distinct"] = distinct
+    env.tests["web"] = is_web
     env.filters["signed"] = lambda v: "–" if v is None else f"{v:+.1f}".replace("-", "−")
     return env
 
@@ -346,108 +328,3 @@ def _count(values: Iterable[str]) -> dict[str, int]:
     for v in values:
         out[v] += 1
     return dict(out)
-
-
-def _charts(
-    months: Sequence[DyadMonth], names: Mapping[str, str], rows: Mapping[str, TimelineRow]
-) -> list[Chart]:
-    """One small chart per state pair on a shared monthly axis: the mean Goldstein score from
-    −10 to +10 above, the number of events per month as bars in a strip below."""
-    if not months:
-        return []
-    axis = _month_range(min(m.month for m in months), max(m.month for m in months))
-    position = {month: i for i, month in enumerate(axis)}
-    plot_w = CHART_WIDTH - _PAD_LEFT - _PAD_RIGHT
-    plot_h = CHART_HEIGHT - _PAD_TOP - _PAD_BOTTOM
-    axis_y = _PAD_TOP + plot_h
-    step = plot_w / max(len(axis) - 1, 1)
-    most = max(max(m.count, m.pledged + m.hypothetical + m.negated) for m in months) or 1
-    bar_w = round(max(2.0, min(step * 0.3, 9.0)), 1)
-
-    def x_of(month: str) -> float:
-        return round(_PAD_LEFT + (position[month] * step if len(axis) > 1 else plot_w / 2), 1)
-
-    def y_of(score: float) -> float:
-        return round(_PAD_TOP + (10 - score) / 20 * plot_h, 1)
-
-    def bar(x: float, n: int, title: str, href: str) -> Bar:
-        height = round(_STRIP * n / most, 1)
-        return Bar(x, round(axis_y + _STRIP_GAP + _STRIP - height, 1), bar_w, height, title, href)
-
-    every = max(1, math.ceil(len(axis) / 12))
-    x_ticks = tuple((x_of(m), m) for i, m in enumerate(axis) if i % every == 0)
-    y_ticks = tuple(
-        (y_of(v), f"{v:+d}".replace("-", "−") if v else "0") for v in (10, 5, 0, -5, -10)
-    )
-    labelled = step >= 56 or len(axis) == 1
-    by_pair: dict[tuple[str, str], list[DyadMonth]] = defaultdict(list)
-    for m in months:
-        by_pair[m.pair].append(m)
-    charts = []
-    for (a, b), pair_months in sorted(by_pair.items(), key=lambda kv: (-_weight(kv[1]), kv[0])):
-        anchor = f"dyad-{a}-{b}"
-        points = []
-        bars = []
-        for m in pair_months:
-            href = f"#{anchor}-{m.month}"
-            x = x_of(m.month)
-            others = m.pledged + m.hypothetical + m.negated
-            if m.count:
-                bars.append(bar(x - bar_w, m.count, f"{m.month}: {m.count} actual", href))
-            if others:
-                bars.append(
-                    bar(x, others, f"{m.month}: {others} pledged, hypothetical or negated", href)
-                )
-            if m.mean_goldstein is None:
-                continue
-            points.append(
-                ChartPoint(
-                    x=x,
-                    y=y_of(m.mean_goldstein),
-                    r=round(3 + 5 * math.sqrt(m.count / most), 1),
-                    label=f"{m.mean_goldstein:+.1f} ({m.count})".replace("-", "−")
-                    if labelled
-                    else "",
-                    title=f"{m.month}: mean Goldstein {m.mean_goldstein:+.2f} over {m.count}"
-                    f" actual event{'s' if m.count != 1 else ''}",
-                    href=href,
-                )
-            )
-        lines = tuple(
-            (p.x, p.y, q.x, q.y)
-            for p, q in itertools.pairwise(points)
-            if round(q.x - p.x, 1) <= round(step, 1) + 0.1
-        )
-        charts.append(
-            Chart(
-                a=a,
-                b=b,
-                title=f"{names.get(a, a)} – {names.get(b, b)}",
-                anchor=anchor,
-                points=tuple(points),
-                lines=lines,
-                bars=tuple(bars),
-                x_ticks=x_ticks,
-                y_ticks=y_ticks,
-                zero_y=y_of(0),
-                axis_y=axis_y,
-                strip_top=axis_y + _STRIP_GAP,
-                strip_bottom=axis_y + _STRIP_GAP + _STRIP,
-                most=most,
-                months=tuple(pair_months),
-            )
-        )
-    return charts
-
-
-def _weight(months: Sequence[DyadMonth]) -> int:
-    return sum(m.count + m.pledged + m.hypothetical + m.negated for m in months)
-
-
-def _month_range(first: str, last: str) -> list[str]:
-    year, month = int(first[:4]), int(first[5:7])
-    out = []
-    while f"{year:04d}-{month:02d}" <= last:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
