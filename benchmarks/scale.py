@@ -14,7 +14,9 @@ merging on, as a user's build has them):
 
 Throughput is articles per second of wall time. `*_articles_per_s` covers the whole
 `build_on_ray` call, the actors' start (each loads the model) included; `steady_*` counts from
-the first batch stored to the last, the actors running. `ray_efficiency_2_workers` is steady
+the first batch stored to the last, the actors running. `driver_cpu_s_per_article` is the CPU
+time the driver spends merging and writing per article (the single writer's cost, which bounds
+how many actors one driver can keep up with). `ray_efficiency_2_workers` is steady
 throughput with 2 workers over twice that with 1 (the target is 0.8 or more);
 `ray_efficiency_2_workers_end_to_end` is the same over whole builds. The driver's own time
 (merging, sentence embeddings, writes: `ray_engine._store_chunk`) is reported as a share of the
@@ -55,14 +57,16 @@ class Clock:
     """Wall seconds the driver spent storing batches, and when the first and last were stored."""
 
     storing: float = 0.0
+    storing_cpu: float = 0.0  # CPU seconds of this process meanwhile (DuckDB's threads included)
     stored: list[tuple[float, int]] = field(default_factory=list)  # (time, articles so far)
 
     def wrap(self, store_chunk: Callable[..., None]) -> Callable[..., None]:
         def timed(chunk: list[Any], *args: Any, **kwargs: Any) -> None:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             store_chunk(chunk, *args, **kwargs)
             finished = time.perf_counter()
             self.storing += finished - started
+            self.storing_cpu += time.process_time() - cpu
             done = (self.stored[-1][1] if self.stored else 0) + len(chunk)
             self.stored.append((finished, done))
 
@@ -111,6 +115,7 @@ def ray_build(folder: Path, db: Path, workers: int, batch: int) -> dict[str, Any
         "init_seconds": init_seconds,
         "first_batch_seconds": first_at - started,
         "storing_seconds": clock.storing,
+        "storing_cpu_seconds": clock.storing_cpu,
         "steady_per_s": steady,
     }
 
@@ -192,6 +197,7 @@ def main() -> None:
             "ray_efficiency_2_workers": round(steady[2] / (2 * steady[1]), 3) if steady[1] else 0,
             "ray_efficiency_2_workers_end_to_end": round(per_s[2] / (2 * per_s[1]), 3),
             "driver_share_2_workers": round(two["storing_seconds"] / two["seconds"], 3),
+            "driver_cpu_s_per_article": round(two["storing_cpu_seconds"] / n, 4),
             "ray_init_s": round(max(one["init_seconds"], two["init_seconds"]), 1),
             "local_articles_per_s": round(n / local_seconds, 2),
             "same_as_local": same,
