@@ -101,3 +101,10 @@ def test_the_example_script_runs(db: str, capsys: pytest.CaptureFixture[str]) ->
         sys.argv = argv
     out = capsys.readouterr().out
     assert "actual events since 2025" in out and "actors" in out
+
+
+def test_timeline_urls_and_actor_role_sources(db: str) -> None:
+    kb = peninsula.open(db)
+    assert "urls" in kb.timeline().columns
+    lee = kb.actors().set_index("id").loc["lee_jae_myung"]
+    assert lee["roles"] and all(r["source"].startswith("http") for r in lee["roles"])

@@ -360,3 +360,172 @@ def test_event_export_replaces_safely_and_refuses_a_file_as_folder(
     a_file = tmp_path / "events.tsv"
     result = runner.invoke(app, [*args[:-1], str(a_file)])
     assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_show_finds_each_kind_of_record_and_says_which(example_db: str) -> None:
+    from peninsula.store import Store
+
+    with Store(example_db, read_only=True) as store:
+        event = store.merged_events()[0]
+        statement = store.merged_statements()[0]
+        commitment = store.merged_commitments()[0]
+    cases = [
+        (event.id, "event", event.id),
+        (event.evidence[0].event_id, "event", event.id),  # one report: its merged event
+        (statement.id, "statement", statement.id),
+        (commitment.members[0], "commitment", commitment.id),
+        ("lee_jae_myung", "actor", "lee_jae_myung"),
+        ("e888", "document", "e888dc4fffde27ed"),
+    ]
+    for ident, kind, found in cases:
+        as_json = runner.invoke(app, ["show", ident, "--db", example_db, "--json"])
+        assert as_json.exit_code == 0, as_json.output
+        record = json.loads(as_json.stdout)
+        assert (record["type"], record["id"]) == (kind, found)
+        shown = runner.invoke(app, ["show", ident, "--db", example_db])
+        assert shown.exit_code == 0 and f"{kind} {found}" in shown.stdout
+
+
+@pytest.mark.parametrize(
+    ("ident", "message"),
+    [
+        ("nobody", "error: no document, event, statement, commitment or actor 'nobody'"),
+        ("abc:e1", "error: no event, statement or commitment 'abc:e1'"),
+    ],
+)
+def test_show_of_an_unknown_id_is_one_line(example_db: str, ident: str, message: str) -> None:
+    result = runner.invoke(app, ["show", ident, "--db", example_db])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [message]
+
+
+def test_a_piped_timeline_keeps_every_id_whole_with_its_evidence(example_db: str) -> None:
+    rows = json.loads(
+        runner.invoke(app, ["timeline", "--db", example_db, "--format", "json"]).stdout
+    )
+    table = runner.invoke(app, ["timeline", "--db", example_db]).stdout
+    assert all(row["id"] in table for row in rows)
+    lines = table.splitlines()
+    assert len(lines) == len(rows) + 5  # title, borders, header: one line per row
+    assert "evidence" in lines[2] and "url" in lines[2]
+    firsts = [" ".join(row["evidence"][0]["sentence"].split()) for row in rows if row["evidence"]]
+    assert all(sentence[:60] in table for sentence in firsts)
+
+
+def test_timeline_csv_carries_evidence_and_urls(example_db: str, tmp_path: Path) -> None:
+    article = tmp_path / "a.html"
+    article.write_text(
+        '<html><head><link rel="canonical" href="https://news.example.org/talks">'
+        "<title>Talks</title></head><body><p>Seoul, March 3, 2025. President Lee Jae Myung"
+        " said on Monday that South Korea would hold talks with North Korea.</p></body></html>"
+    )
+    db = str(tmp_path / "kb.duckdb")
+    assert runner.invoke(app, ["build", str(article), "--db", db]).exit_code == 0
+    result = runner.invoke(app, ["timeline", "--db", db, "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and {"evidence", "urls"} <= set(rows[0])
+    assert all(r["evidence"] for r in rows)
+    assert any(r["urls"] == "https://news.example.org/talks" for r in rows)
+    as_json = runner.invoke(app, ["timeline", "--db", db, "--format", "json"])
+    reports = [e for row in json.loads(as_json.stdout) for e in row["evidence"]]
+    assert reports and {e["url"] for e in reports} == {"https://news.example.org/talks"}
+
+
+def test_actor_roles_carry_their_source(example_db: str, tmp_path: Path) -> None:
+    listed = runner.invoke(app, ["actors", "list", "--db", example_db, "--format", "json"])
+    lee = next(a for a in json.loads(listed.stdout) if a["id"] == "lee_jae_myung")
+    assert lee["roles"] and all(r["source"].startswith("http") for r in lee["roles"])
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["export", "--db", example_db, "--out", str(out)]).exit_code == 0
+    actors = [json.loads(line) for line in (out / "actors.jsonl").read_text().splitlines()]
+    roles = [r for a in actors if a["verified"] for r in a["roles"]]
+    assert roles and all(r["source"] for r in roles)
+
+
+def test_verbose_logs_and_quiet_does_not(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Lee Jae Myung said on Monday that talks with North Korea would resume.")
+    db = str(tmp_path / "kb.duckdb")
+    env = {"PENINSULA_EMBEDDINGS": "off"}
+    loud = runner.invoke(app, ["--verbose", "build", str(article), "--db", db], env=env)
+    assert loud.exit_code == 0, loud.output
+    assert f"DEBUG building {db}" in loud.stderr and "INFO 1/1 articles, done in" in loud.stderr
+    assert "settings: Settings(" in loud.stderr  # a debug line
+    plain = runner.invoke(app, ["build", str(article), "--db", db], env=env)
+    assert "1/1 articles, done in" in plain.stderr and "settings:" not in plain.stderr
+    quiet = runner.invoke(app, ["-q", "build", str(article), "--db", db], env=env)
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    both = runner.invoke(app, ["-q", "-v", "build", str(article), "--db", db])
+    assert both.exit_code == 1
+    assert both.stderr.strip() == "error: --verbose and --quiet exclude each other"
+
+
+def test_help_loads_neither_spacy_torch_pandas_nor_pydantic_and_is_quick() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import resource, sys\n"
+        "sys.argv = ['peninsula', '--help']\n"
+        "from peninsula.cli import app\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('spacy', 'torch', 'sentence_transformers', 'pandas', 'pyarrow', 'pydantic',"
+        " 'uvicorn', 'jinja2')\n"
+        "used = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "print([m for m in heavy if m in sys.modules], used.ru_utime + used.ru_stime,"
+        " file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded, seconds = done.stderr.strip().rsplit(" ", 1)
+    assert loaded == "[]" and "PENINSULA_DB" in done.stdout
+    # Processor time (the machine's load does not count): about 0.8 s on a busy machine;
+    # the bound leaves room for a slow one and still catches an import of spaCy or torch.
+    assert float(seconds) < 2.0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export"],
+        ["export", "--out", "x", "--bogus"],
+        ["timeline", "--kind"],
+        ["show"],
+        ["no-such-command"],
+        ["dyads", "--pair", "KOR"],
+        ["serve", "--port", "eighty"],
+    ],
+)
+def test_usage_mistakes_are_one_line_with_status_2(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "/no/such/path"],
+        ["build"],
+        ["export", "--out", "{tmp}/o", "--format", "xlsx"],
+        ["export", "--out", "{tmp}/o", "--format", "csv", "--since", "2025"],
+        ["export", "--out", "{tmp}/o", "--format", "parquet", "--partition", "day"],
+        ["timeline", "--since", "2025-02-30"],
+        ["dyads", "--since", "2026", "--until", "2025"],
+        ["actors", "list", "--format", "xml"],
+        ["actors", "check", "/no/such/file.csv"],
+        ["show", "nobody"],
+        ["report", "--out", "{tmp}/r", "--db", "{tmp}/none.duckdb"],
+        ["serve", "--db", "{tmp}/none.duckdb"],
+    ],
+)
+def test_mistakes_are_one_error_line_with_status_1(
+    example_db: str, tmp_path: Path, args: list[str]
+) -> None:
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    if "--db" not in args and args[:2] != ["actors", "check"]:
+        args += ["--db", example_db]
+    result = runner.invoke(app, args, env={"PENINSULA_EMBEDDINGS": "off"})
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr

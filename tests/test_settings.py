@@ -55,3 +55,28 @@ def test_every_environment_variable_is_described_and_shown_in_help() -> None:
     assert read == set(module.ENVIRONMENT)
     shown = CliRunner().invoke(app, ["--help"], terminal_width=200).output
     assert all(name in shown for name in module.ENVIRONMENT)
+
+
+def test_the_settings_model_reads_the_process_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PENINSULA_BATCH_SIZE", "5")
+    monkeypatch.setenv("PENINSULA_API_TOKEN", "")  # empty: as if unset
+    settings = Settings.from_env()
+    assert (settings.batch_size, settings.api_token) == (5, None)
+    assert Settings.from_env({}).batch_size == 64  # a given mapping alone, not the process's
+
+
+def test_the_model_has_one_field_per_described_variable() -> None:
+    import peninsula.settings as module
+
+    fields = module._model().model_fields.values()
+    assert {f.validation_alias for f in fields} == set(module.ENVIRONMENT)
+    assert all(f.description == module.ENVIRONMENT[f.validation_alias] for f in fields)
+
+
+def test_importing_settings_leaves_pydantic_unloaded() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, peninsula.settings; print('pydantic' in sys.modules)"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "False"

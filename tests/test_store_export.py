@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 import pytest
 
 from peninsula.errors import StoreError
@@ -87,7 +90,35 @@ def test_duckdb_pandas_and_pyarrow_read_the_lake(lake: Path) -> None:
     assert set(frame["id"]) == ids and len(frame) == len(DATES)
     table = ds.dataset(lake / "commitments", format="parquet", partitioning="hive").to_table()
     assert sorted(table.column("id").to_pylist()) == ["c1", "c2"]
-    assert json.loads(frame.set_index("id").loc["e0", "evidence"]) == [{"event_id": "x0"}]
+    assert list(frame.set_index("id").loc["e0", "evidence"]) == [{"event_id": "x0"}]
+
+
+def test_parquet_dates_are_dates_and_nested_fields_lists_of_structs(tmp_path: Path) -> None:
+    with Store(str(tmp_path / "kb.duckdb")) as store:  # a str is a path too
+        store.load_merged("event", _events())
+        store.export(tmp_path / "out", "parquet")
+    table = pq.read_table(tmp_path / "out" / "events.parquet")
+    assert table.schema.field("date").type == pa.date32()
+    assert table.schema.field("date_end").type == pa.date32()
+    assert table.schema.field("code").type == pa.string()  # "040" keeps its zero
+    evidence = table.schema.field("evidence").type
+    assert pa.types.is_list(evidence) and pa.types.is_struct(evidence.value_type)
+    rows = {r["id"]: r for r in table.to_pylist()}
+    assert (rows["e0"]["date"], rows["e0"]["date_end"]) == (date(2025, 8, 5), date(2025, 8, 5))
+    assert (rows["e1"]["date"], rows["e1"]["date_end"]) == (date(2025, 8, 1), date(2025, 8, 31))
+    assert (rows["e3"]["date"], rows["e3"]["date_end"]) == (date(2024, 1, 1), date(2024, 12, 31))
+    assert rows["e4"]["date"] is None and rows["e0"]["code"] == "040"
+    assert rows["e2"]["evidence"] == [{"event_id": "x2"}]
+
+
+def test_csv_keeps_codes_as_text(tmp_path: Path) -> None:
+    with Store(tmp_path / "kb.duckdb") as store:
+        store.load_merged("event", _events())
+        store.export(tmp_path / "out", "csv")
+    with (tmp_path / "out" / "events.csv").open(newline="") as stream:
+        assert {row["code"] for row in csv.DictReader(stream)} == {"040"}
+    frame = pd.read_csv(tmp_path / "out" / "events.csv", dtype={"code": str})
+    assert set(frame["code"]) == {"040"}
 
 
 def test_only_parquet_is_partitioned(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +44,7 @@ __all__ = ["KnowledgeBase", "build", "check_inputs", "open"]
 
 _TIMELINE_COLUMNS = (
     "date", "date_precision", "kind", "id", "summary", "modality", "sources", "actors",
-    "actor_ids", "code", "goldstein", "status", "documents", "evidence",
+    "actor_ids", "code", "goldstein", "status", "documents", "evidence", "urls",
 )  # fmt: skip
 _DYAD_COLUMNS = (
     "a", "b", "month", "mean_goldstein", "actual", "pledged", "hypothetical", "negated",
@@ -159,6 +160,7 @@ class KnowledgeBase:
             rows = timeline(
                 store, self.knowledge, actor=actor, dyad=dyad, since=low, until=high, kinds=kinds
             )
+            urls = {d.id: d.url for d in store.documents()}
         records = [
             {
                 **{k: v for k, v in row.as_dict().items() if k != "actors"},
@@ -166,6 +168,9 @@ class KnowledgeBase:
                 "actor_ids": [a.id for a in row.actors],
                 "documents": list(dict.fromkeys(e.document_id for e in row.evidence)),
                 "evidence": [e.sentence for e in row.evidence],
+                "urls": [
+                    u for u in dict.fromkeys(urls.get(e.document_id) for e in row.evidence) if u
+                ],
             }
             for row in rows
         ]
@@ -212,7 +217,8 @@ class KnowledgeBase:
         return _frame(records, _DYAD_COLUMNS)
 
     def actors(self, *, unverified: bool = False) -> pd.DataFrame:
-        """The actors (`actors list`), roles as lists of dicts (title, of, start, end)."""
+        """The actors (`actors list`), roles as lists of dicts (title, of, start, end and
+        source: where the role is documented)."""
         with self._store() as store:
             found = store.actors()
         records = [
@@ -222,9 +228,7 @@ class KnowledgeBase:
                 "kind": a.kind,
                 "country": a.country,
                 "aliases": list(a.aliases),
-                "roles": [
-                    {"title": r.title, "of": r.of, "start": r.start, "end": r.end} for r in a.roles
-                ],
+                "roles": [asdict(r) for r in a.roles],
                 "verified": a.verified,
             }
             for a in found

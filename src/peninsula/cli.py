@@ -6,7 +6,7 @@ import csv
 import functools
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from datetime import date
@@ -16,18 +16,25 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import duckdb
 import typer
 from rich.table import Table
+from typer.core import TyperGroup
 
 import peninsula
 from peninsula.api import check_inputs
 from peninsula.cli_output import (
     DYAD_COLUMNS,
+    BuildProgress,
+    configure_logging,
     console,
     dyad_record,
     errors,
+    find_record,
+    log,
     print_documents,
+    print_record,
     print_summary,
+    print_table,
     print_timeline,
-    progress_bar,
+    record_json,
     write_timeline_csv,
 )
 from peninsula.errors import NotFound, PeninsulaError, SettingsError, StoreOutdated
@@ -40,10 +47,44 @@ from peninsula.settings import ENVIRONMENT, Settings
 from peninsula.store import Store
 
 if TYPE_CHECKING:
-    from peninsula.pipeline import BuildReport
+    pass
 
 _HELP = {"help_option_names": ["-h", "--help"]}
+
+
+class _OneLineErrors(TyperGroup):
+    """Usage mistakes (a missing option, an unknown one, a bad value) as one line on stderr,
+    'error: ...', exit status 2: the shape of every other error, not a usage box."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except typer.Abort:
+            errors.print("error: aborted", highlight=False)
+            sys.exit(1)
+        except typer.TyperException as exc:  # Click's exceptions, as Typer vendors them
+            if type(exc).__name__ == "NoArgsIsHelpError":  # no arguments: the help, printed
+                sys.exit(getattr(exc, "exit_code", 2))
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see '{ctx.command_path} -h')" if ctx is not None else ""
+            message = " ".join(str(getattr(exc, "format_message", exc.__str__)()).split())
+            errors.print(f"error: {message}{hint}", markup=False, highlight=False, soft_wrap=True)
+            sys.exit(getattr(exc, "exit_code", 1))
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     add_completion=False,
     no_args_is_help=True,
     help=__doc__,
@@ -137,8 +178,18 @@ def main(
             "--version", callback=_print_version, is_eager=True, help="Print the version and exit"
         ),
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log more (debug lines) on stderr")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Log only warnings and errors; no progress")
+    ] = False,
 ) -> None:
     """peninsula: news articles to a sourced, time-resolved knowledge base."""
+    if verbose and quiet:
+        errors.print("error: --verbose and --quiet exclude each other", highlight=False)
+        raise typer.Exit(1)
+    configure_logging(verbose, quiet)
 
 
 @app.command("build")
@@ -173,21 +224,14 @@ def build_command(
         build = functools.partial(build_on_ray, address=address, workers=workers)
     inputs = check_inputs(paths or [])
     knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
-    with Store(db or settings.db_path) as store, progress_bar() as progress:
-        task = progress.add_task("building", total=None)
-
-        def update(report: BuildReport) -> None:
-            progress.update(
-                task,
-                total=report.inputs,
-                completed=report.inputs_done,
-                description=f"{report.read} articles read, {report.added} added",
-            )
-
-        report = build(inputs, store, knowledge, settings, date.today(), on_progress=update)
+    path = db or settings.db_path
+    log.debug("building %s from %s", path, ", ".join(inputs))
+    log.debug("settings: %s", settings)
+    with Store(path) as store, BuildProgress() as progress:
+        report = build(inputs, store, knowledge, settings, date.today(), on_progress=progress)
         counts = store.counts()
         documents = store.documents()
-    print_summary(report, counts, db or settings.db_path)
+    print_summary(report, counts, path)
     print_documents(documents)
 
 
@@ -248,7 +292,7 @@ def export_command(
         raise SettingsError("the filters apply to --format events-tsv, plover or dyads-tsv only")
     where = where.checked()
     if partition not in (None, "month") or (partition and fmt != "parquet"):
-        raise typer.BadParameter("--partition month goes with --format parquet")
+        raise SettingsError("--partition month goes with --format parquet")
     settings = Settings.from_env()
     if fmt in EVENT_FORMATS:
         knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
@@ -274,37 +318,26 @@ def export_command(
 @app.command("show")
 @_fails_cleanly
 def show_command(
-    doc_id: Annotated[str, typer.Argument(help="Document id or a unique prefix of it")],
+    ident: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="A document id (or a unique prefix of it), an event, statement, commitment"
+            " or actor id",
+        ),
+    ],
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON")] = False,
 ) -> None:
-    """The cleaned document, its publication date and the evidence behind it."""
+    """One record and the evidence behind it: a document with its publication date, an event,
+    statement or commitment with its reports, an actor with its roles."""
     settings = Settings.from_env()
     with _reading(db or settings.db_path, settings) as store:
-        record = store.document(doc_id)
+        kind, record = find_record(store, ident)
     if as_json:
-        payload = asdict(record)
-        sys.stdout.write(json.dumps(payload, default=str, ensure_ascii=False, indent=2) + "\n")
-        return
-    console.rule(record.title or record.id)
-    console.print(f"id        {record.id}", highlight=False)
-    console.print(f"outlet    {record.outlet or '-'}", highlight=False)
-    console.print(f"origins   {', '.join(record.origins)}", highlight=False)
-    published = record.published or "unknown"
-    console.print(
-        f"published {published} ({record.date_precision or '-'},"
-        f" confidence {record.date_confidence:.2f})",
-        highlight=False,
-    )
-    for item in record.date_evidence:
-        console.print(f"  + {item.signal}: {item.value} (weight {item.weight})", highlight=False)
-    for conflict in record.date_conflicts:
-        console.print(
-            f"  - {conflict.signal}: {conflict.value}, rejected: {conflict.reason}",
-            highlight=False,
-        )
-    console.print()
-    console.print(record.text, highlight=False, markup=False)
+        sys.stdout.write(record_json(kind, record))
+    else:
+        print_record(kind, record, ident)
 
 
 @app.command("timeline")
@@ -358,13 +391,17 @@ def timeline_command(
             until=until,
             kinds=tuple(kind) if kind else KINDS,
         )
+        urls = {d.id: d.url for d in store.documents()}
     if fmt == "json":
         payload = [row.as_dict() for row in rows]
+        for record in payload:  # each report's URL beside its sentence
+            for item in record["evidence"]:
+                item["url"] = urls.get(item["document_id"])
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
-        write_timeline_csv(rows)
+        write_timeline_csv(rows, urls)
     else:
-        print_timeline(rows)
+        print_timeline(rows, urls)
 
 
 @app.command("dyads")
@@ -412,7 +449,7 @@ def dyads_command(
                 r["a"], r["b"], r["month"], mean, str(r["actual"]), str(r["pledged"]),
                 str(r["hypothetical"]), str(r["negated"]),
             )  # fmt: skip
-        console.print(table)
+        print_table(table)
 
 
 @app.command("report")
@@ -510,4 +547,4 @@ def actors_list_command(
         )
         name = actor.name + ("" if actor.verified else " (unverified)")
         table.add_row(actor.id, name, actor.kind, actor.country or "", roles_text)
-    console.print(table)
+    print_table(table)

@@ -84,7 +84,8 @@ class BatchResult:
 class Store:
     """An open DuckDB knowledge base. Use as a context manager or call `close()`."""
 
-    def __init__(self, path: Path, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        path = Path(path)
         self.path = path
         self.read_only = read_only
         self._actors: tuple[StoredActor, ...] | None = None

@@ -9,14 +9,18 @@ from __future__ import annotations
 import csv
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import IO, Any, Literal
 
 import duckdb
+from duckdb.func import SPECIAL
 
 from peninsula.errors import StoreError
 from peninsula.outputs import neutralise_cell, open_output, output_folder
+from peninsula.records import PartialDate
 
 ExportFormat = Literal["jsonl", "parquet", "csv"]
 Partition = Literal["month"]
@@ -102,6 +106,10 @@ JSON_COLUMNS = frozenset(
     }
 )
 _OPTIONS = {"jsonl": "FORMAT json", "parquet": "FORMAT parquet"}
+# Partial dates ("2025", "2025-08", "2025-08-25"): in Parquet each becomes two DATE columns,
+# the period's first day (under the column's own name) and its last day (`<name>_end`).
+DATE_COLUMNS = frozenset({"published", "date", "first_reported", "first_stated", "last_stated"})
+_FIRST_DAY, _LAST_DAY = "peninsula_first_day", "peninsula_last_day"
 # The date each table is partitioned by (`partition="month"`); tables not named are one file.
 PARTITION_DATES = {
     "documents": "published",
@@ -130,18 +138,25 @@ def export(
         raise StoreError(f"only parquet exports are partitioned, not {fmt}")
     output_folder(out_dir)
     written = []
-    with tempfile.TemporaryDirectory(prefix="peninsula-export-") as scratch:
+    con = con.cursor()  # its own results and functions, whatever the store's connection holds
+    with tempfile.TemporaryDirectory(prefix="peninsula-export-") as scratch, _date_functions(con):
         for table, columns in EXPORT_COLUMNS.items():
             name = f"{table}.{fmt}"
-            select = ", ".join(
-                f"CAST({c} AS VARCHAR) AS {c}" if fmt == "csv" and c in JSON_COLUMNS else c
-                for c in columns
-            )
-            query = f"SELECT {select} FROM {_EXPORT_FROM.get(table, table)} ORDER BY id"
+            origin = _EXPORT_FROM.get(table, table)
+            if fmt == "parquet":
+                select = ", ".join(_typed(con, origin, c) for c in columns)
+            else:
+                select = ", ".join(
+                    f"CAST({c} AS VARCHAR) AS {c}" if fmt == "csv" and c in JSON_COLUMNS else c
+                    for c in columns
+                )
             day = PARTITION_DATES.get(table) if partition else None
             if day is not None:
+                select += f", {_partitions(day)}"
+            query = f"SELECT {select} FROM {origin} ORDER BY id"
+            if day is not None:
                 try:
-                    _write_lake(con, query, day, Path(scratch) / table, out_dir / table)
+                    _write_lake(con, query, Path(scratch) / table, out_dir / table)
                 except duckdb.Error as exc:
                     raise StoreError(f"cannot export {table}: {_first_line(exc)}") from None
                 except OSError as exc:
@@ -173,21 +188,58 @@ def export(
     return written
 
 
-def _write_lake(
-    con: duckdb.DuckDBPyConnection, query: str, day: str, staged: Path, target: Path
-) -> None:
-    """The rows of `query` partitioned by the year and month of `day`, written by DuckDB under
-    `staged` and copied to `target` without following a link."""
+@contextmanager
+def _date_functions(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """SQL functions giving a partial date's first and last day (`records.PartialDate`), for
+    the length of an export."""
+    con.create_function(_FIRST_DAY, _first_day, ["varchar"], "date", null_handling=SPECIAL)
+    con.create_function(_LAST_DAY, _last_day, ["varchar"], "date", null_handling=SPECIAL)
+    try:
+        yield
+    finally:
+        con.remove_function(_FIRST_DAY)
+        con.remove_function(_LAST_DAY)
+
+
+def _first_day(value: str | None) -> date | None:
+    found = PartialDate.parse(value)
+    return found.first_day() if found else None
+
+
+def _last_day(value: str | None) -> date | None:
+    found = PartialDate.parse(value)
+    return found.last_day() if found else None
+
+
+def _typed(con: duckdb.DuckDBPyConnection, source: str, column: str) -> str:
+    """A column's Parquet form: partial dates as DATE columns, JSON as lists and structs (their
+    shape read from the table; a key never given a value is text)."""
+    if column in DATE_COLUMNS:
+        return f"{_FIRST_DAY}({column}) AS {column}, {_LAST_DAY}({column}) AS {column}_end"
+    if column not in JSON_COLUMNS:
+        return column
+    shape = con.execute(f"SELECT json_group_structure({column}) FROM {source}").fetchall()[0][0]
+    if shape is None:  # an empty table: no shape to give
+        return f"CAST({column} AS VARCHAR) AS {column}"
+    shape = str(shape).replace('"NULL"', '"VARCHAR"').replace("'", "''")
+    return f"from_json({column}, '{shape}') AS {column}"
+
+
+def _partitions(day: str) -> str:
+    """The year and month columns of a Hive lake, from the text of the partial date `day`."""
     year = f"CASE WHEN regexp_matches({day}, '^\\d{{4}}') THEN left({day}, 4) ELSE 'unknown' END"
     month = (
         f"CASE WHEN regexp_matches({day}, '^\\d{{4}}-\\d{{2}}') THEN substr({day}, 6, 2)"
         " ELSE 'unknown' END"
     )
+    return f"{year} AS year, {month} AS month"
+
+
+def _write_lake(con: duckdb.DuckDBPyConnection, query: str, staged: Path, target: Path) -> None:
+    """The rows of `query` partitioned by its year and month columns, written by DuckDB under
+    `staged` and copied to `target` without following a link."""
     quoted = str(staged).replace("'", "''")
-    con.execute(
-        f"COPY (SELECT *, {year} AS year, {month} AS month FROM ({query}))"
-        f" TO '{quoted}' (FORMAT parquet, PARTITION_BY (year, month))"
-    )
+    con.execute(f"COPY ({query}) TO '{quoted}' (FORMAT parquet, PARTITION_BY (year, month))")
     output_folder(target)
     for file in sorted(staged.rglob("*.parquet")):
         folder = target

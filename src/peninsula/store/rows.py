@@ -54,6 +54,8 @@ class StoredRole:
     of: str | None
     start: str | None
     end: str | None
+    # Where the role is documented (roles.csv's source); None for titles found in articles.
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -307,10 +307,15 @@ class Writer:
 
 
 def actor_row(actor: Actor, roles: Sequence[Role]) -> list[Any]:
-    described = [{"title": t, "of": None, "start": None, "end": None} for t in actor.described_as]
-    role_rows = [
-        {"title": r.title, "of": r.of, "start": _day(r.start), "end": _day(r.end)} for r in roles
+    described = [
+        {"title": t, "of": None, "start": None, "end": None, "source": None}
+        for t in actor.described_as
     ]
+    role_rows = [
+        {"title": r.title, "of": r.of, "start": _day(r.start), "end": _day(r.end),
+         "source": r.source or None}
+        for r in roles
+    ]  # fmt: skip
     return [
         actor.id,
         actor.name,
