@@ -113,9 +113,9 @@ def test_a_parquet_lake_builds_on_ray(
     with Store(tmp_path / "lake.duckdb") as store:
         lake = str(tmp_path / "lake")
         report = build_on_ray([lake], store, knowledge, settings, TODAY, workers=1)
-        texts = {d.text for d in store.documents()}
+        texts = {(d.text, d.published) for d in store.documents()}
     with Store(tmp_path / "local.duckdb", read_only=True) as store:
-        assert texts == {d.text for d in store.documents()}
+        assert texts == {(d.text, d.published) for d in store.documents()}
     assert report.added == len(texts) and not report.skipped
 
 

@@ -28,7 +28,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from peninsula.errors import PeninsulaError, SettingsError
-from peninsula.records import EMPTY_ANALYSIS, Analysis, Document, RawArticle, Skipped
+from peninsula.records import (
+    EMPTY_ANALYSIS,
+    Analysis,
+    Document,
+    PartialDate,
+    Precision,
+    RawArticle,
+    Skipped,
+)
 from peninsula.settings import Settings
 from peninsula.sources import input_files, iter_articles, read_records
 
@@ -210,24 +218,22 @@ def read_file(row: dict[str, Any], max_bytes: int) -> list[dict[str, Any]]:
     return [{"item": pickle.dumps(item)} for item in iter_articles([row["path"]], max_bytes)]
 
 
-def read_lake_rows(batch: dict[str, Any], lake: str) -> dict[str, Any]:
-    """Rows of a lake's `documents` table as articles: origin the document's first path."""
+def read_lake_rows(batch: Any, lake: str) -> dict[str, Any]:
+    """Rows of a lake's `documents` table (a pyarrow Table) as articles, the origin of each its
+    document's first path. The publication date, a DATE column holding the first day of its
+    period, becomes the partial date it was ("2025-08" for a month) again."""
     import numpy as np
 
-    names = list(batch)
-    rows = [dict(zip(names, values, strict=True)) for values in zip(*batch.values(), strict=True)]
-    records = (
-        (str(row.get("path") or f"{lake}#{row.get('id')}"), {k: _plain(v) for k, v in row.items()})
-        for row in rows
-    )
+    records = []
+    for row in batch.to_pylist():
+        published, precision = row.get("published"), row.get("date_precision")
+        if isinstance(published, date):
+            coarse: Precision = "year" if precision == "year" else "day"
+            coarse = "month" if precision == "month" else coarse
+            row["published"] = PartialDate.of(published, coarse).iso
+        records.append((str(row.get("path") or f"{lake}#{row.get('id')}"), row))
     items = [pickle.dumps(item) for item in read_records(records)]
     return {"item": np.array(items, dtype=object)}
-
-
-def _plain(value: Any) -> Any:
-    """A numpy scalar as its Python value (a record's fields are compared by type)."""
-    item = getattr(value, "item", None)
-    return item() if callable(item) else value
 
 
 # --- the driver ----------------------------------------------------------------------------------
@@ -421,7 +427,7 @@ def _lake_dataset(ray: Any, lakes: list[str]) -> Any:
         rows = ray.data.read_parquet(str(folder))  # Hive-style partitions by default
         datasets.append(
             rows.map_batches(
-                read_lake_rows, fn_kwargs={"lake": lake}, batch_format="numpy", num_cpus=0
+                read_lake_rows, fn_kwargs={"lake": lake}, batch_format="pyarrow", num_cpus=0
             )
         )
     first, *rest = datasets
