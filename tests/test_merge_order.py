@@ -30,18 +30,18 @@ ARTICLES = sorted([*EXAMPLES.glob("*.txt"), *FIXTURES.glob("*.txt")])
 
 @pytest.fixture(scope="module")
 def analysed() -> Iterator[None]:
-    """`pipeline.analyse` remembered per document, for every build of this module."""
-    real = pipeline.analyse
+    """`pipeline.analyse_batch` remembered per document, for every build of this module."""
+    real = pipeline.analyse_batch
     seen: dict[str, Any] = {}
 
-    def once(documents: Sequence[Any], *args: Any, **kwargs: Any) -> Iterator[Any]:
+    def once(documents: Sequence[Any], *args: Any, **kwargs: Any) -> list[Any]:
         missing = [d for d in documents if d.id not in seen]
-        for document, analysis in real(missing, *args, **kwargs):
-            seen[document.id] = analysis
-        return iter([(d, seen[d.id]) for d in documents])
+        for found in real(missing, *args, **kwargs):
+            seen[found.document.id] = found
+        return [seen[d.id] for d in documents]
 
     patch = pytest.MonkeyPatch()
-    patch.setattr(pipeline, "analyse", once)
+    patch.setattr(pipeline, "analyse_batch", once)
     yield
     patch.undo()
 

@@ -17,7 +17,7 @@ from peninsula.merge import (
     merge_commitments,
     merge_statements,
 )
-from peninsula.records import MergedCommitment, MergedStatement
+from peninsula.records import Commitment, CommitmentMention, MergedCommitment, MergedStatement
 from tests.test_merge_events import OTHER, FakeEmbedder, event
 
 # --- statements ----------------------------------------------------------------------------------
@@ -193,6 +193,32 @@ def test_the_sentence_that_states_a_pledge_does_not_fulfil_it() -> None:
     assert result.status == "open"
     (result,) = merge_commitments([stated], events=[later], intents=INTENTS)
     assert result.status_evidence in (None, "d2:e5")
+
+
+SIGNED = "Lee and Kim signed a pact on joint fisheries patrols in the Yellow Sea"
+
+
+def test_a_signing_does_not_keep_the_commitment_it_made(knowledge: Knowledge) -> None:
+    """A signing reported as a commitment: the signing itself, told again by another outlet under
+    a later date (or the very event the commitment came from), does not fulfil it."""
+    made = Commitment(
+        actor="lee_jae_myung", actor_text="Lee", text="joint fisheries patrols", key="k",
+        mentions=(CommitmentMention("d1", "2025-06-19", None, "d1:e0", SIGNED, 0, 60),),
+    )  # fmt: skip
+    signing = pledge("d1:c0", SIGNED, "2025-06-19", code="057", category="SUPPORT", report=made)
+    retold = talks("d2:e3", "2025-06-20", code="057", category="SUPPORT", sentence=SIGNED)
+    assert decided([signing], [retold], knowledge) == ("open", None)
+    itself = replace(retold, id="d1:e0", date="2025-06-21")  # a date resolved wrongly, same event
+    assert decided([signing], [itself], knowledge) == ("open", None)
+    # an agreement or a pledge told again is not kept by its retelling either
+    agreed = pledge("d1:c0", PLEDGE, "2025-08-25", code="036")
+    again = talks("again", "2025-10-02", code="036", category="AGREE", sentence=PLEDGE)
+    assert decided([agreed], [again], knowledge) == ("open", None)
+    # the deed promised still keeps it
+    assert decided([agreed], [again, talks("held", "2025-10-03")], knowledge) == (
+        "fulfilled",
+        "held",
+    )
 
 
 @pytest.mark.parametrize("use_embedder", [False, True])

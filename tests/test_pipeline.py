@@ -116,7 +116,7 @@ def test_interrupted_build_keeps_finished_batches_and_no_partial_one(
         (tmp_path / f"{n}.txt").write_text(
             f"Article number {n} says Seoul and Pyongyang met on Monday."
         )
-    real_analyse = pipeline.analyse
+    real_analyse = pipeline.analyse_batch
     calls = 0
 
     def interrupted(*args: object, **kwargs: object) -> object:
@@ -126,11 +126,11 @@ def test_interrupted_build_keeps_finished_batches_and_no_partial_one(
             raise KeyboardInterrupt
         return real_analyse(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "analyse", interrupted)
+    monkeypatch.setattr(pipeline, "analyse_batch", interrupted)
     with pytest.raises(KeyboardInterrupt):
         run([tmp_path], settings, knowledge)
     with Store(settings.db_path, read_only=True) as store:
         assert store.counts()["documents"] == settings.batch_size
-    monkeypatch.setattr(pipeline, "analyse", real_analyse)
+    monkeypatch.setattr(pipeline, "analyse_batch", real_analyse)
     report = run([tmp_path], settings, knowledge)
     assert (report.added, report.unchanged) == (3, 2)

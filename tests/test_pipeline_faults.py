@@ -11,6 +11,7 @@ import pytest
 
 import peninsula.nlp as nlp
 import peninsula.pipeline as pipeline
+import peninsula.pipeline.analysis as analysis
 from peninsula.errors import SettingsError
 from peninsula.knowledge import Knowledge
 from peninsula.records import RawArticle
@@ -62,17 +63,35 @@ def test_a_failing_analysis_skips_one_document(
     assert _stored(settings) == ["a.txt", "c.txt"]
 
 
-def test_a_failing_preparation_skips_one_document(
+def test_a_failing_cleaning_skips_one_document(
     tmp_path: Path, settings: Settings, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = pipeline.prepare
+    real = pipeline.clean
 
-    def flaky(raw: RawArticle, knowledge: Knowledge, today: date) -> Any:
+    def flaky(raw: RawArticle, knowledge: Knowledge) -> Any:
         if "poisoned" in raw.text:
             raise RecursionError("too deep")
-        return real(raw, knowledge, today)
+        return real(raw, knowledge)
 
-    monkeypatch.setattr(pipeline, "prepare", flaky)
+    monkeypatch.setattr(pipeline, "clean", flaky)
+    report = _build(_corpus(tmp_path), settings, knowledge)
+    assert [(Path(s.origin).name, s.reason) for s in report.skipped] == [
+        ("b.txt", "cannot clean or date it (RecursionError: too deep)")
+    ]
+    assert _stored(settings) == ["a.txt", "c.txt"]
+
+
+def test_a_failing_dating_skips_one_document(
+    tmp_path: Path, settings: Settings, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = analysis.resolve
+
+    def flaky(document: Any, knowledge: Knowledge, today: date) -> Any:
+        if "poisoned" in document.text:
+            raise RecursionError("too deep")
+        return real(document, knowledge, today)
+
+    monkeypatch.setattr(analysis, "resolve", flaky)
     report = _build(_corpus(tmp_path), settings, knowledge)
     assert [(Path(s.origin).name, s.reason) for s in report.skipped] == [
         ("b.txt", "cannot clean or date it (RecursionError: too deep)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -71,6 +71,11 @@ class FakeStore:
 
     def merged_statements(self, where: Where | None = None) -> list[MergedStatement]:
         return _page(self._statements, where)
+
+    def kind_counts(
+        self, where: Where, kinds: Sequence[str], order: Sequence[str]
+    ) -> dict[str, int | None]:
+        return dict.fromkeys(kinds, where.limit)  # at most a page of each
 
     def merged_commitments(self, where: Where | None = None) -> list[MergedCommitment]:
         return _page(self._commitments, where)

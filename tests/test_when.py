@@ -108,6 +108,25 @@ def test_weekday_follows_tense(nlp: Any) -> None:
     assert event_date(nlp, "The delegates will meet on Tuesday.", "meet") == "2025-11-04"
 
 
+def test_past_perfect_takes_the_reporting_clause_date(nlp: Any) -> None:
+    """Reported speech backshifts a past deed into the past perfect: "said on Friday that the
+    island had expelled" tells of Friday's news, so the reporting clause's date stands."""
+    text = "The spokesman told reporters on Friday that the island had expelled the consul."
+    assert event_date(nlp, text, "expelled") == "2025-10-24"
+    text = "The spokesman said the island had expelled the consul."
+    assert event_date(nlp, text, "expelled") is None  # no day given: not the publication day
+
+
+def test_a_clock_time_is_on_the_story_day(nlp: Any) -> None:
+    text = (
+        "The coast guard seized a trawler on Monday, the agency said. "
+        "Officers boarded the trawler at around 11:20 p.m. (1420 GMT) near the reef."
+    )
+    assert event_date(nlp, text, "boarded") == "2025-10-27"  # the lead's Monday, not published
+    text = "Officers boarded the trawler at 11:20 p.m. on Sunday near the reef."
+    assert event_date(nlp, text, "boarded") == "2025-10-26"  # a time that names its day
+
+
 def test_modality_without_a_date(nlp: Any) -> None:
     text = "The minister might visit the capital."
     assert event_date(nlp, text, "visit", modality="hypothetical") is None

@@ -12,6 +12,8 @@ before it ("2025-07-31" < "2025-08" < "2025-08-01"); undated rows come last.
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -30,6 +32,7 @@ __all__ = [
     "DyadMonth",
     "Evidence",
     "TimelineRow",
+    "cursor",
     "dyads",
     "resolve_actor",
     "timeline",
@@ -149,6 +152,7 @@ def timeline(
     until: str | None = None,
     kinds: Sequence[str] = KINDS,
     limit: int | None = None,
+    after: str | None = None,
 ) -> list[TimelineRow]:
     """Events, statements and commitments in date order, optionally filtered.
 
@@ -157,10 +161,13 @@ def timeline(
     is a state also matches the people and bodies that belong to it on the event's date. `since`
     and `until` are ISO dates or partial dates, compared on the common prefix, so "2025" is kept
     by `since="2025-09"`; a commitment is kept while it was being stated (first to last); with
-    either, undated rows are left out. `limit` keeps the first rows only.
+    either, undated rows are left out. `limit` keeps the first rows only. `after` (the
+    `cursor` of a row read before) starts just after that row: the next page, stable while
+    rows are added.
 
-    The store filters (and pages, with `limit`) in the database; each row is checked again
-    here, where a dyad's people are rolled up to their state on the event's date.
+    The store filters (and pages, with `limit`, from its lookup tables) in the database; each
+    row is checked again here, where a dyad's people are rolled up to their state on the
+    event's date.
     """
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
@@ -168,6 +175,7 @@ def timeline(
     if limit is not None and limit < 0:
         raise SettingsError(f"--limit must be 0 or more, got {limit}")
     _check_bounds(since, until)
+    start = _decode(after) if after is not None else None
     names = Names(store.actors(), knowledge)
     actor_id = resolve_name(actor, names) if actor is not None else None
     pair = (
@@ -181,24 +189,103 @@ def timeline(
             return False
         if since is not None and (row.date is None or _cmp_prefix(_last(row), since) < 0):
             return False
+        if start is not None and _row_key(row) <= start:
+            return False
         return until is None or (row.date is not None and _cmp_prefix(row.date, until) <= 0)
 
     where = Where(actor=actor_id, since=since, until=until)
+
+    def of(kind: str) -> Where:
+        return where if start is None else replace(where, after=_after(start, kind))
+
+    if limit is not None and pair is None and len(set(kinds)) > 1:
+        # A page over several kinds: how many rows of each it holds, then those rows only.
+        asked = [k for k in KINDS if k in kinds]
+        mark = None if start is None else (None if start[0] else start[1], start[3])
+        counts = store.kind_counts(
+            replace(where, limit=limit, after=mark, kind_after=KINDS[start[2]] if start else None),
+            asked,
+            KINDS,
+        )
+        kinds = [k for k in asked if counts[k]]
+        limit_of: dict[str, int | None] = {**counts}
+    else:
+        limit_of = dict.fromkeys(KINDS, limit)
     rows: list[TimelineRow] = []
     if "event" in kinds:
         sides = (_members(pair[0], names), _members(pair[1], names)) if pair else None
-        on_sides = replace(where, sides=sides)
-        rows += _paged(lambda w: _event_rows(store.merged_events(w), names), on_sides, keep, limit)
+        on_sides = replace(of("event"), sides=sides, pair=pair)
+        rows += _paged(
+            lambda w: _event_rows(store.merged_events(w), names), on_sides, keep, limit_of["event"]
+        )
     if "statement" in kinds and pair is None:
         rows += _paged(
-            lambda w: _statement_rows(store.merged_statements(w), names), where, keep, limit
+            lambda w: _statement_rows(store.merged_statements(w), names),
+            of("statement"),
+            keep,
+            limit_of["statement"],
         )
     if "commitment" in kinds and pair is None:
         rows += _paged(
-            lambda w: _commitment_rows(store.merged_commitments(w), names), where, keep, limit
+            lambda w: _commitment_rows(store.merged_commitments(w), names),
+            of("commitment"),
+            keep,
+            limit_of["commitment"],
         )
     rows.sort(key=_row_key)
     return rows if limit is None else rows[:limit]
+
+
+def cursor(row: TimelineRow | DyadMonth) -> str:
+    """An opaque mark of a timeline row's or a dyad month's place in its list:
+    `timeline(after=...)` and `dyads(after=...)` start just after it."""
+    if isinstance(row, DyadMonth):
+        values: list[str | None] = ["dyad", row.a, row.b, row.month]
+    else:
+        values = [row.kind, row.date, row.id]
+    raw = json.dumps(values, ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _values(mark: str, what: str) -> list[Any]:
+    try:
+        found = json.loads(base64.urlsafe_b64decode(mark + "=" * (-len(mark) % 4)))
+    except ValueError:  # binascii.Error, JSON and UTF-8 errors are ValueErrors
+        found = None
+    wanted = 4 if what == "dyad" else 3
+    if (
+        not isinstance(found, list)
+        or len(found) != wanted
+        or (found[0] == "dyad") != (what == "dyad")
+        or not all(v is None or isinstance(v, str) for v in found)
+    ):
+        raise SettingsError(f"not a {what} cursor: {mark!r}")
+    return found
+
+
+def _decode(mark: str) -> tuple[bool, str, int, str]:
+    """The timeline order key (`_row_key`) of the row a cursor marks."""
+    kind, day, ident = _values(mark, "timeline")
+    if kind not in KINDS or ident is None:
+        raise SettingsError(f"not a timeline cursor: {mark!r}")
+    return (day is None, day or "", _KIND_ORDER[kind], ident)
+
+
+def _decode_dyad(mark: str) -> tuple[str, str, str]:
+    _, a, b, month = _values(mark, "dyad")
+    if a is None or b is None or month is None:
+        raise SettingsError(f"not a dyad cursor: {mark!r}")
+    return (a, b, month)
+
+
+def _after(start: tuple[bool, str, int, str], kind: str) -> tuple[str | None, str]:
+    """The store's (date, id) cursor for rows of `kind` after the timeline key `start`: rows of
+    the same date come after it when their kind does, or for its own kind by id."""
+    undated, day, order, ident = start
+    here = _KIND_ORDER[kind]
+    # No id sorts before "" nor after U+10FFFF: all or none of the rows of that date.
+    mark = ident if here == order else ("" if here > order else "\U0010ffff")
+    return (None if undated else day, mark)
 
 
 def _paged(
@@ -247,6 +334,8 @@ def dyads(
     pair: tuple[str, str] | None = None,
     since: str | None = None,
     until: str | None = None,
+    after: str | None = None,
+    limit: int | None = None,
 ) -> list[DyadMonth]:
     """Monthly relations per unordered pair of states, from the merged events.
 
@@ -258,19 +347,30 @@ def dyads(
     events. Mirror images and roll-up duplicates of one happening (the same code and modality,
     reported in the same sentence, landing on the same pair: "Lee held talks with Trump" coded
     both ways) count once.
+
+    In order of pair and month; `after` (the `cursor` of a month read before) starts after
+    it, `limit` keeps the first months only.
     """
     _check_bounds(since, until)
+    if limit is not None and limit < 0:
+        raise SettingsError(f"--limit must be 0 or more, got {limit}")
+    start = _decode_dyad(after) if after is not None else None
     names = Names(store.actors(), knowledge)
     wanted = _state_pair(pair, names) if pair is not None else None
     sides = (_members(wanted[0], names), _members(wanted[1], names)) if wanted else None
-    only = Where(sides=sides, since=since, until=until, month=True, sided=True)
+    only = Where(sides=sides, since=since, until=until, month=True, sided=True, pair=wanted)
     buckets: dict[tuple[str, str, str], dict[tuple[Any, ...], DyadEvent]] = defaultdict(dict)
     states: dict[tuple[str, str | None], str | None] = {}
+    dated: dict[str, bool] = {}
 
     def state(actor: str, when: str | None) -> str | None:
-        if (actor, when) not in states:
-            states[(actor, when)] = names.state(actor, when)
-        return states[(actor, when)]
+        # Only a role ties an actor to a state for a time: without one, any day gives its state.
+        if actor not in dated:
+            dated[actor] = bool(knowledge.roles_of(actor))
+        key = (actor, when if dated[actor] else None)
+        if key not in states:
+            states[key] = names.state(*key)
+        return states[key]
 
     for event in store.dyad_events(only):
         month = _month_of(event.date)
@@ -292,6 +392,8 @@ def dyads(
         actual = [e for e in happenings.values() if e.modality == "actual"]
         scored = [float(e.goldstein) for e in actual if e.goldstein is not None]
         others = [e for e in happenings.values() if e.modality != "actual"]
+        if start is not None and (low, high, month) <= start:
+            continue
         out.append(
             DyadMonth(
                 a=low,
@@ -306,7 +408,8 @@ def dyads(
                 other_ids=tuple(e.id for e in others),
             )
         )
-    return sorted(out, key=lambda d: (d.a, d.b, d.month))
+    out.sort(key=lambda d: (d.a, d.b, d.month))
+    return out if limit is None else out[:limit]
 
 
 def _check_bounds(since: str | None, until: str | None) -> None:

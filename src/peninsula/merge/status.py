@@ -12,6 +12,11 @@ reject, threaten, protest, force posture, reduce relations, coerce, assault, fig
 committer against the pledge's target when the pledge was cooperative (CAMEO 02-08), with
 similarity >= `contradict`. The latest deciding event, by (date, id), decides, and its id is
 the evidence. "Later" means not known to be earlier, given the dates' precision.
+
+An undertaking is never kept by a report of making it: the event a commitment came from, and any
+actual event with the commitment's own code when that code is an undertaking (an intent or
+agreement, CAMEO 03, or a signing, 057), is the same pledge, agreement or signing told again (by
+another outlet, perhaps under a later date), not its keeping.
 """
 
 from __future__ import annotations
@@ -33,6 +38,9 @@ COOPERATIVE_ROOTS = frozenset({"02", "03", "04", "05", "06", "07", "08"})
 # aid, yield. Statements, appeals and intents (01-03) are words about the deed, not the deed.
 DEED_ROOTS = frozenset({"04", "05", "06", "07", "08"})
 CONFLICTUAL_ROOTS = frozenset({"12", "13", "14", "15", "16", "17", "18", "19", "20"})
+# Codes that are undertakings themselves: intents and agreements (03), signing an agreement (057).
+UNDERTAKING_ROOTS = frozenset({"03"})
+UNDERTAKING_CODES = frozenset({"057"})
 
 Verdict = Literal["fulfilled", "contradicted"]
 
@@ -121,14 +129,15 @@ def _verdict(
         return None
     if not _known_after(event, first):
         return None
-    if any(_states(m, event) for m in members):
+    if any(_states(m, event) or _made_by(m, event) for m in members):
         return None  # the sentence that makes the pledge does not also keep or break it
     day = day_of(event.date, event.date_precision) or day_of(event.published)
     if not actors_compatible(commitment.actor, event.source, knowledge, day):
         return None
     similarity = max(texts.similarity(w, event.sentence) for w in wordings)
     same_target = actors_compatible(commitment.target, event.target, knowledge, day)
-    if same_target and similarity >= limits.fulfil and _carries_out(commitment, event, intents):
+    carried = _carries_out(commitment, event, intents) and not _retold(commitment, event)
+    if same_target and similarity >= limits.fulfil and carried:
         return "fulfilled" if event.modality == "actual" else "contradicted"
     opposite = (
         event.modality == "actual"
@@ -148,6 +157,21 @@ def _states(member: CommitmentInput, event: EventInput) -> bool:
         return False
     sentence = " ".join(event.sentence.split())
     return any(" ".join(w.split()[:8]) in sentence for w in member.wordings)
+
+
+def _made_by(member: CommitmentInput, event: EventInput) -> bool:
+    """The event is the one the commitment was extracted from."""
+    report = member.report
+    return report is not None and any(m.event_id == event.id for m in report.mentions)
+
+
+def _retold(commitment: MergedCommitment, event: EventInput) -> bool:
+    """An actual event with the commitment's own undertaking code (a pledge, an agreement, a
+    signing) reports making the undertaking again, not keeping it."""
+    code = commitment.code
+    if event.modality != "actual" or not code or event.code != code:
+        return False
+    return code[:2] in UNDERTAKING_ROOTS or code in UNDERTAKING_CODES
 
 
 def _known_after(event: EventInput, stated: str | None) -> bool:

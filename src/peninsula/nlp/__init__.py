@@ -38,7 +38,15 @@ _MIN_DOCS_PER_PROCESS = 16
 _Identified = TypeVar("_Identified", Statement, Event, Commitment)
 
 
-__all__ = ["EMPTY", "Analysis", "analyse", "analyse_doc", "anchor_day", "load_pipeline"]
+__all__ = [
+    "EMPTY",
+    "Analysis",
+    "analyse",
+    "analyse_doc",
+    "anchor_day",
+    "load_pipeline",
+    "workers_die_with_parent",
+]
 
 
 @cache
@@ -65,7 +73,7 @@ def analyse(
     nlp = load_pipeline(model)
     processes = max(1, min(workers, len(documents) // _MIN_DOCS_PER_PROCESS))
     if processes > 1:
-        _workers_die_with_parent()
+        workers_die_with_parent()
     texts = ((d.text, i) for i, d in enumerate(documents))
     pipe = nlp.pipe(texts, as_tuples=True, n_process=processes, batch_size=batch_size)
     try:
@@ -87,9 +95,10 @@ def analyse(
 
 
 @cache
-def _workers_die_with_parent() -> None:
-    """Have every process forked from now on (spaCy's workers) killed when its parent dies,
-    even by SIGKILL, so that no worker outlives a killed build, and leave Ctrl-C to the parent.
+def workers_die_with_parent() -> None:
+    """Have every process forked from now on (the build's workers, spaCy's) killed when its
+    parent dies, even by SIGKILL, so that no worker outlives a killed build, and leave Ctrl-C to
+    the parent.
     Linux only; elsewhere a no-op. Registered once, before the first pool starts."""
     if not sys.platform.startswith("linux"):
         return

@@ -5,7 +5,9 @@ else that of a clause it is part of ("On Monday, officials said the North fired 
 from a clause beside it that dates another happening ("met last June and will meet again in
 March"). Bounds and points of comparison ("since 1992", "by 2027", "up from March") date
 nothing, nor does a date that names a thing ("the 1910-45 colonial rule", "the Sept. 19 accord")
-unless that thing is the event itself. "Last week" gives the ISO week (`2025-W43`).
+unless that thing is the event itself. "Last week" gives the ISO week (`2025-W43`). A clock time
+that names no day ("at around 10:44 p.m.") is on the day the story tells of (the lead's day,
+below), not on the publication day it was resolved against.
 
 Without a time expression, aspect, tense and modality decide (the TimeML reading of news): the
 perfect ("has sent", "had agreed") places a happening before a time without naming it, so it is
@@ -55,6 +57,7 @@ class _Candidate:
     value: str
     precision: Precision | None
     root: int  # token index of the expression's syntactic root
+    clock: bool = False  # a time of day naming no day ("at 10:44 p.m."): the story's day
 
 
 class Dater:
@@ -157,6 +160,8 @@ class Dater:
 
     def _nearest(self, found: Sequence[_Candidate], token: Token) -> Dated:
         best = min(found, key=lambda c: abs(c.timex.char_start - token.idx))
+        if best.clock and self.lead[0] is not None:
+            return self.lead  # "fired at around 10:44 p.m." on the day the lead names
         return best.value, best.precision
 
     def _bounding(self, c: _Candidate) -> bool:
@@ -203,6 +208,7 @@ class Dater:
             for c in self.candidates
             if c.timex.char_start < end
             and c.precision == "day"
+            and not c.clock
             and not self._bounding(c)
             and last - timedelta(days=_LEAD_DAYS) <= date.fromisoformat(c.value) <= last
         ]
@@ -223,7 +229,25 @@ class Dater:
         span = self.doc.char_span(timex.char_start, timex.char_end, alignment_mode="expand")
         if span is None or not len(span):
             return None
-        return _Candidate(timex, dated[0], dated[1], span.root.i)
+        return _Candidate(timex, dated[0], dated[1], span.root.i, self._clock(timex))
+
+    def _clock(self, timex: Timex) -> bool:
+        """A time of day that names no day: no month, weekday, day word or relative word."""
+        if timex.type != "TIME":
+            return False
+        words = self.words
+        named = (
+            words.months.keys()
+            | words.month_abbreviations.keys()
+            | words.weekdays.keys()
+            | words.weekday_abbreviations.keys()
+            | words.relative_words.keys()
+            | {w for phrase in words.day_words for w in phrase.split()}
+        )
+        text = timex.text.lower()
+        return not any(
+            w in named or w.strip(".") in named for w in re.findall(r"[a-z.]+", text)
+        ) and not (re.search(r"\d{1,2}[/-]\d{1,2}|\d{4}-\d{2}", text))
 
     def _token_at(self, char: int) -> Token | None:
         span = self.doc.char_span(char, char + 1, alignment_mode="expand")

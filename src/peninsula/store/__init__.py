@@ -11,7 +11,7 @@ components it touched, each row's merged id, the new edges. Reads return typed r
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,9 +37,9 @@ from peninsula.records import (
     StoredState,
     document_context,
 )
-from peninsula.store import reads, rows, writes
+from peninsula.store import keys, reads, rows, writes
 from peninsula.store.export import EXPORT_COLUMNS, ExportFormat, Partition, export
-from peninsula.store.migrations import LATEST, MIGRATIONS
+from peninsula.store.migrations import FILLED_BY_KEYS, LATEST, MIGRATIONS
 from peninsula.store.reads import Where
 from peninsula.store.rows import (
     DyadEvent,
@@ -89,6 +89,7 @@ class Store:
         self.path = path
         self.read_only = read_only
         self._actors: tuple[StoredActor, ...] | None = None
+        self._states: dict[str, frozenset[str]] | None = None
         if read_only and not path.exists() and not path.is_symlink():
             raise NotFound(f"no database at {path}; run 'peninsula build' first")
         problem = database_problem(path)
@@ -147,6 +148,8 @@ class Store:
                 continue
             with self._transaction():
                 self._con.execute(script)
+                if version == FILLED_BY_KEYS:
+                    keys.rebuild(self._con)
                 self._con.execute("INSERT INTO schema_migrations (version) VALUES (?)", [version])
 
     @contextmanager
@@ -210,14 +213,26 @@ class Store:
         self.write_batch([], links)
 
     def write_actors(self, knowledge: Knowledge) -> None:
-        """Make the verified actors those of the knowledge base in use, roles included.
-
-        Unverified actors found in articles stay; a verified one replaces its namesake.
+        """Make the verified actors those of the knowledge base in use, roles included, and
+        the states each may belong to (`store.keys`; the dyad lookup is rebuilt when they
+        change). Unverified actors found in articles stay; a verified one replaces its namesake.
         """
         found = [
             writes.actor_row(actor, knowledge.roles_of(actor.id)) for actor in knowledge.actors
         ]
+        states = sorted(
+            {
+                (actor.id, state)
+                for actor in knowledge.actors
+                for state in (
+                    knowledge.state_of(actor.id),
+                    *(role.of for role in knowledge.roles_of(actor.id)),
+                )
+                if state and state != actor.id
+            }
+        )
         with self._transaction():
+            before = keys.states(self._con)
             self._con.execute("DELETE FROM actors WHERE verified")
             if found:  # a verified actor replaces its namesake found in articles
                 marks = ", ".join("?" for _ in found)
@@ -225,6 +240,10 @@ class Store:
                     f"DELETE FROM actors WHERE id IN ({marks})", [r[0] for r in found]
                 )
             self._writer.insert_many("actors", writes.ACTORS_COLUMNS, found)
+            self._con.execute("DELETE FROM actor_states")
+            self._writer.insert_many("actor_states", ("actor", "state"), states)
+            if keys.states(self._con) != before:
+                keys.rebuild_dyads(self._con)
 
     def record_run(
         self, added: int, unchanged: int, merged: int, skipped: list[dict[str, str]]
@@ -283,10 +302,23 @@ class Store:
             },
         )
 
-    def text_vectors(self) -> dict[str, list[float]]:
-        """Every stored sentence embedding, by text key."""
-        found = self._con.execute("SELECT key, vector FROM text_vectors").fetchall()
+    def text_vectors(self, keys: Iterable[str] | None = None) -> dict[str, list[float]]:
+        """Every stored sentence embedding, by text key, or only those of `keys`."""
+        if keys is None:
+            found = self._con.execute("SELECT key, vector FROM text_vectors").fetchall()
+        else:
+            wanted = list(keys)
+            if not wanted:
+                return {}
+            found = self._con.execute(
+                "SELECT key, vector FROM text_vectors WHERE key IN (SELECT unnest(?::VARCHAR[]))",
+                [wanted],
+            ).fetchall()
         return {key: vector for key, vector in found}
+
+    def text_vector_keys(self) -> set[str]:
+        """The text keys of the stored sentence embeddings (cheaper than the vectors)."""
+        return {row[0] for row in self._con.execute("SELECT key FROM text_vectors").fetchall()}
 
     def statements(self, document_id: str | None = None) -> list[Statement]:
         return [rows.statement(r) for r in self._rows_of("statements", document_id)]
@@ -324,15 +356,24 @@ class Store:
         return [rows.merged_commitment(r) for r in self._where("merged_commitments", where)]
 
     def dyad_events(self, where: Where | None = None) -> list[DyadEvent]:
-        """The merged events as the dyad scores read them (`rows.DyadEvent`), in date order."""
-        sql, params = reads.select("merged_events", where or Where(), reads.DYAD_COLUMNS)
+        """The merged events as the dyad scores read them (`rows.DyadEvent`), in date order.
+        With `where.pair` (and sides the lookup covers), candidates from `dyad_keys`."""
+        where = where or Where()
+        paired = self._paired(where)
+        if paired:
+            sql, params = reads.paired(where, reads.PAIRED_DYAD_COLUMNS)
+        else:
+            sql, params = reads.select("merged_events", where, reads.DYAD_COLUMNS)
         try:
             found = self._con.execute(sql, params).fetchall()
         except duckdb.Error as exc:
             raise StoreError(f"cannot read merged_events: {_first_line(exc)}") from None
         out = []
         for r in found:
-            anchor = (r[7]["d"], int(r[7]["c"])) if r[7] else None
+            if paired:  # the anchor in two columns
+                anchor = (r[7], int(r[8])) if r[7] is not None or r[8] is not None else None
+            else:
+                anchor = (r[7]["d"], int(r[7]["c"])) if r[7] else None
             out.append(DyadEvent(r[0], r[1], r[2], r[3], r[4], r[5], r[6], anchor))
         return out
 
@@ -341,16 +382,53 @@ class Store:
         try:
             if where.limit is None:
                 return self._dicts(*reads.select(table, where))
-            # A page: its ids first from the narrow columns, then only its rows in full.
-            ids = [r[0] for r in self._con.execute(*reads.select(table, where, "id")).fetchall()]
+            # A page: its ids first, from a lookup table when one answers the question (else
+            # from the narrow columns), then only its rows in full.
+            if self._paired(where):
+                page = reads.paired(where)
+            elif where.sides is None and not where.sided and not where.month:
+                page = reads.keyed(where, reads.KIND[table])
+            else:
+                page = reads.select(table, where, "id")
+            ids = [r[0] for r in self._con.execute(*page).fetchall()]
             return self._dicts(*reads.by_ids(table, ids)) if ids else []
         except duckdb.Error as exc:
             raise StoreError(f"cannot read {table}: {_first_line(exc)}") from None
 
+    def kind_counts(
+        self, where: Where, kinds: Sequence[str], order: Sequence[str]
+    ) -> dict[str, int]:
+        """How many of the first `where.limit` records of `kinds` together, in the timeline's
+        order (date, kind as in `order`, id), are of each kind: `where.actor`'s or all, with
+        its dates and cursor (`after`, `kind_after`); from `timeline_keys`."""
+        try:
+            found = self._con.execute(*reads.kinds_of_page(where, kinds, order)).fetchall()
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot read timeline_keys: {_first_line(exc)}") from None
+        counts = dict.fromkeys(kinds, 0)
+        for (kind,) in found:
+            counts[kind] += 1
+        return counts
+
+    def _paired(self, where: Where) -> bool:
+        """Whether `dyad_keys` holds every event `where.sides` asks for: each actor of a side
+        is its pair's actor or may belong to it (as the lookup was written)."""
+        if where.pair is None or where.sides is None or where.pair[0] == where.pair[1]:
+            return False
+        if self._states is None or not self.read_only:
+            self._states = keys.states(self._con)
+        states = self._states
+        return all(
+            member == wanted or wanted in states.get(member, ())
+            for wanted, side in zip(where.pair, where.sides, strict=True)
+            for member in side
+        )
+
     def load_merged(self, kind: str, data: Any) -> int:
         """Append merged records in bulk, from an Arrow table or a pandas DataFrame whose
         columns are named as the table's (nested ones as JSON text): for synthetic stores and
-        lake imports, not for builds (no members, edges or merged ids are written).
+        lake imports, not for builds (no members, edges or merged ids are written). Their
+        lookup rows are written too; `sort_lookups` afterwards keeps reads fast.
         `kind` is event, statement or commitment. Returns the number of rows added."""
         if kind not in writes.MERGED:
             raise ValueError(f"no merged table for {kind!r}")
@@ -360,11 +438,26 @@ class Store:
                 self._con.register("_peninsula_bulk", data)
                 try:
                     self._con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _peninsula_bulk")
+                    ids = [
+                        r[0] for r in self._con.execute("SELECT id FROM _peninsula_bulk").fetchall()
+                    ]
                 finally:
                     self._con.unregister("_peninsula_bulk")
+                keys.refresh(self._con, table, ids)
         except duckdb.Error as exc:
             raise StoreError(f"cannot load {table}: {_first_line(exc)}") from None
         return len(data)
+
+    def sort_lookups(self) -> None:
+        """Store the lookup tables in the order the reads use (after bulk loads: appended
+        rows are read correctly but more slowly)."""
+        try:
+            with self._transaction():
+                keys.sort(self._con)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"cannot sort the lookups of {self.path}: {_first_line(exc)}"
+            ) from None
 
     def _rows_of(self, table: str, document_id: str | None) -> list[dict[str, Any]]:
         # `table` is one of this module's own table names, never user input.

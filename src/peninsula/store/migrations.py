@@ -183,7 +183,34 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         );
         """,
     ),
+    # Lookup tables for reads at scale (`store.keys`): each merged record under every actor
+    # taking part and under '' (all), and each event under every pair of states its sides
+    # may stand for, with the columns the dyad scores read; the states of each actor from the
+    # knowledge base in use. Filled from the merged tables right after this migration.
+    (
+        8,
+        """
+        CREATE TABLE timeline_keys (
+            key VARCHAR NOT NULL, kind VARCHAR NOT NULL, first VARCHAR, last VARCHAR,
+            id VARCHAR NOT NULL
+        );
+        CREATE TABLE actor_states (
+            actor VARCHAR NOT NULL, state VARCHAR NOT NULL, PRIMARY KEY (actor, state)
+        );
+        CREATE TABLE dyad_keys (
+            a VARCHAR NOT NULL, b VARCHAR NOT NULL, month VARCHAR, date VARCHAR,
+            id VARCHAR NOT NULL,
+            source VARCHAR NOT NULL, target VARCHAR NOT NULL, code VARCHAR,
+            modality VARCHAR NOT NULL, goldstein DOUBLE, anchor_document VARCHAR,
+            anchor_char BIGINT
+        );
+        """,
+    ),
 )
+
+# Python run in the transaction of a migration, after its script: the lookup tables of
+# migration 8 are filled from the merged rows already stored.
+FILLED_BY_KEYS = 8
 
 
 LATEST = MIGRATIONS[-1][0]

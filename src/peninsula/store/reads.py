@@ -7,12 +7,12 @@ ISO (partial) dates on their common prefix, as in `query`: "2025" is within `sin
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-# Per merged table: the columns naming an actor, the date a row starts and the one it ends,
-# the sort order (that of the unfiltered reads) and the source and target columns.
+# Per table read here: the columns naming an actor, the date a row starts (its sort order, that
+# of the unfiltered reads, with the id) and the one it ends.
 _ACTORS = {
     "merged_events": ("source", "target", "reported_by"),
     "merged_statements": ("speaker",),
@@ -22,11 +22,20 @@ _FIRST = {
     "merged_events": "date",
     "merged_statements": "date",
     "merged_commitments": "first_stated",
+    "timeline_keys": "first",
+    "dyad_keys": "date",
 }
 _LAST = {
     "merged_events": "date",
     "merged_statements": "date",
     "merged_commitments": "coalesce(last_stated, first_stated)",
+    "timeline_keys": "last",
+    "dyad_keys": "date",
+}
+KIND = {
+    "merged_events": "event",
+    "merged_statements": "statement",
+    "merged_commitments": "commitment",
 }
 
 
@@ -35,11 +44,15 @@ class Where:
     """Which merged records to read; every field left at its default filters nothing.
 
     `actor`: the actor plays any part. `sides`: a source in one set and a target in the other,
-    either way round (events only). `since`/`until`: the row's last/first date is on or
-    after/before the bound, compared on the common prefix; `month=True` compares the month of
-    the date (its first seven characters) and keeps only dates of month or day precision.
-    `sided`: events with both a source and a target. `limit`/`offset` page through the rows in
-    the order of the unfiltered read (date, undated last, then id).
+    either way round (events only); `pair`, when given, names the two actors the sides stand
+    for (each side's set holds its actor and, for a state, the actors that may belong to it),
+    so that the store reads its lookup of pairs instead. `since`/`until`: the row's last/first
+    date is on or after/before the bound, compared on the common prefix; `month=True` compares
+    the month of the date (its first seven characters) and keeps only dates of month or day
+    precision. `sided`: events with both a source and a target. `after`: only the rows after
+    this (date, id) in the order of the unfiltered read (date, undated last, then id): keyset
+    pages (`kind_after`: the kind of the record it marks, for pages over several kinds).
+    `limit`/`offset` page through the rows in that order.
     """
 
     actor: str | None = None
@@ -50,13 +63,15 @@ class Where:
     sided: bool = False
     limit: int | None = None
     offset: int = 0
+    pair: tuple[str, str] | None = None
+    after: tuple[str | None, str] | None = None
+    kind_after: str | None = None
 
 
 def select(table: str, where: Where, columns: str = "*") -> tuple[str, list[Any]]:
     """The statement reading `columns` of `table` (a merged table) filtered by `where`."""
     clauses: list[str] = []
     params: list[Any] = []
-    first, last = _FIRST[table], _LAST[table]
     if where.actor is not None:
         clauses.append("(" + " OR ".join(f"{c} = ?" for c in _ACTORS[table]) + ")")
         params += [where.actor] * len(_ACTORS[table])
@@ -73,7 +88,64 @@ def select(table: str, where: Where, columns: str = "*") -> tuple[str, list[Any]
             params += [*a, *b, *b, *a]
     if where.sided:
         clauses.append("coalesce(source, '') <> '' AND coalesce(target, '') <> ''")
-    if where.month:
+    return _finish(table, columns, where, clauses, params)
+
+
+def keyed(where: Where, kind: str) -> tuple[str, list[Any]]:
+    """The ids of a page of `kind` records (event, statement, commitment) from the lookup
+    `timeline_keys`: those of `where.actor`, or all; dates, `after` and paging as `select`."""
+    return _finish("timeline_keys", "id", where, ["key = ?", "kind = ?"], [where.actor or "", kind])
+
+
+def kinds_of_page(
+    where: Where, kinds: Sequence[str], order: Sequence[str]
+) -> tuple[str, list[Any]]:
+    """The kinds of the first `where.limit` records of `kinds` together (of `where.actor` or
+    all) in the timeline's order: date (undated last), kind as in `order`, id. `where.after`
+    is then the (date, id) of a record of the kind `where.kind_after`."""
+    clauses = ["key = ?", f"kind IN ({_marks(kinds)})"]
+    params: list[Any] = [where.actor or "", *kinds]
+    rank = f"list_position([{_marks(order)}], kind)"
+    ranks = list(order)
+    if where.after is not None:
+        day, ident = where.after
+        mine = order.index(where.kind_after) + 1 if where.kind_after in order else 0
+        later = f"({rank} > ? OR ({rank} = ? AND id > ?))"
+        if day is None:
+            clauses.append(f"(first IS NULL AND {later})")
+        else:
+            clauses.append(f"(first IS NULL OR first > ? OR (first = ? AND {later}))")
+            params += [day, day]
+        params += [*ranks, mine, *ranks, mine, ident]
+    page = replace(where, after=None, offset=0)
+    return _finish("timeline_keys", "kind", page, clauses, params, (f"{rank}, ", ranks))
+
+
+def paired(where: Where, columns: str = "id") -> tuple[str, list[Any]]:
+    """`columns` of the events of `where.pair` (either way round) from the lookup `dyad_keys`,
+    dates, `after` and paging as `select`. The rows are candidates: a side belongs to its
+    state on some day, not necessarily on the event's."""
+    assert where.pair is not None
+    low, high = sorted(where.pair)
+    return _finish("dyad_keys", columns, where, ["a = ?", "b = ?"], [low, high])
+
+
+def _finish(
+    table: str,
+    columns: str,
+    where: Where,
+    clauses: list[str],
+    params: list[Any],
+    then: tuple[str, list[Any]] = ("", []),
+) -> tuple[str, list[Any]]:
+    """Add the date bounds, the cursor, the order (`then`: an order before the id's, with
+    its parameters) and the page to a statement's filters."""
+    order = _FIRST[table]
+    first, last = order, _LAST[table]
+    if where.month and table == "dyad_keys":  # its month column, NULL for a year or no date
+        clauses.append("month IS NOT NULL")
+        first = last = "month"
+    elif where.month:
         clauses.append(f"regexp_full_match({first}, '\\d{{4}}-\\d{{2}}(-\\d{{2}})?')")
         first = last = f"left({first}, 7)"
     # On the common prefix, as plain comparisons: a date is on or after `since` when it sorts
@@ -86,10 +158,19 @@ def select(table: str, where: Where, columns: str = "*") -> tuple[str, list[Any]
     if where.until is not None:
         clauses.append(f"({first} <= ? OR starts_with({first}, ?))")
         params += [where.until, where.until]
+    if where.after is not None:
+        day, ident = where.after
+        if day is None:
+            clauses.append(f"({order} IS NULL AND id > ?)")
+            params.append(ident)
+        else:
+            clauses.append(f"({order} IS NULL OR {order} > ? OR ({order} = ? AND id > ?))")
+            params += [day, day, ident]
     sql = f"SELECT {columns} FROM {table}"
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
-    sql += f" ORDER BY {_FIRST[table]} NULLS LAST, id"
+    sql += f" ORDER BY {order} NULLS LAST, {then[0]}id"
+    params += then[1]
     if where.limit is not None:
         sql += " LIMIT ? OFFSET ?"
         params += [where.limit, where.offset]
@@ -104,6 +185,12 @@ DYAD_COLUMNS = (
     "id, source, target, code, modality, goldstein, date, list_min(list_transform(from_json("
     """evidence, '[{"document_id": "VARCHAR", "char_start": "BIGINT"}]'), lambda e:"""
     " struct_pack(d := e.document_id, c := e.char_start))) AS anchor"
+)
+
+
+# The same, from the lookup `dyad_keys` (for `paired`).
+PAIRED_DYAD_COLUMNS = (
+    "id, source, target, code, modality, goldstein, date, anchor_document, anchor_char"
 )
 
 

