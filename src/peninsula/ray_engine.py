@@ -81,9 +81,11 @@ def analyse_items(
     known: frozenset[str] = frozenset(),
 ) -> list[Outcome]:
     """The analysis a local build runs on each article (`pipeline.prepare` then
-    `pipeline._analyse_each`, one process): the one place to switch to the pipeline's public
+    `pipeline.analyse_batch`, one process): the one place to switch to the pipeline's public
     per-document function. Documents whose id is in `known` are not parsed."""
-    from peninsula.pipeline import _STOPS, BuildReport, _analyse_each, _failed, prepare
+    from peninsula.pipeline import analyse_batch, prepare
+    from peninsula.pipeline.analysis import STOPS as _STOPS
+    from peninsula.pipeline.analysis import failed as _failed
 
     outcomes: list[Outcome] = []
     for item in items:
@@ -105,36 +107,20 @@ def analyse_items(
         if outcome.document is not None and outcome.document.id not in known:
             key = pickle.dumps(replace(outcome.document, origins=()))
             variants.setdefault(key, []).append(index)
-    rounds: list[list[list[int]]] = []
-    seen: dict[str, int] = {}
-    for places in variants.values():
-        variant = outcomes[places[0]].document
-        assert variant is not None
-        level = seen.get(variant.id, 0)
-        seen[variant.id] = level + 1
-        if level == len(rounds):
-            rounds.append([])
-        rounds[level].append(places)
+    firsts = [outcomes[places[0]].document for places in variants.values()]
     one_process = replace(settings, workers=1)
-    for round_ in rounds:
-        documents = [outcomes[places[0]].document for places in round_]
-        scratch = BuildReport()
-        analysed, _ = _analyse_each(
-            [d for d in documents if d is not None], knowledge, one_process, scratch
-        )
-        failures = {s.origin: s for s in scratch.skipped}
-        for places in round_:
-            for index in places:
-                outcome = outcomes[index]
-                assert outcome.document is not None
-                found = analysed.get(outcome.document.id)
-                failure = None
-                if found is None:
-                    first = outcomes[places[0]].document
-                    assert first is not None
-                    reason = failures[first.origins[0]].reason
-                    failure = Skipped(outcome.document.origins[0], reason)
-                outcomes[index] = replace(outcome, analysis=found, failure=failure)
+    found = analyse_batch([d for d in firsts if d is not None], knowledge, one_process, today)
+    for places, analysed in zip(variants.values(), found, strict=True):
+        for index in places:
+            outcome = outcomes[index]
+            assert outcome.document is not None
+            failure = None
+            if analysed.analysis is None:
+                reason = analysed.skipped.reason if analysed.skipped else "cannot analyse it"
+                failure = Skipped(outcome.document.origins[0], reason)
+            outcomes[index] = replace(
+                outcome, analysis=analysed.analysis, failure=failure, vectors=analysed.vectors
+            )
     return outcomes
 
 
@@ -157,37 +143,7 @@ class Analyser:
 
         items = [pickle.loads(raw) for raw in batch["item"]]
         outcomes = analyse_items(items, self.knowledge, self.settings, self.today, self.known)
-        if self.settings.embeddings:
-            outcomes = embed_merge_texts(outcomes)
         return {"outcome": np.array([pickle.dumps(o) for o in outcomes], dtype=object)}
-
-
-def embed_merge_texts(outcomes: list[Outcome]) -> list[Outcome]:
-    """Each analysed document with the sentence embeddings merging will ask for (its events'
-    sentences, lemmas, phrases and contexts, its commitments' wordings), in one call per batch,
-    so that the driver does not compute them; none without the `embeddings` extra."""
-    from peninsula.merge.incremental import text_key
-    from peninsula.merge.inputs import inputs_of
-    from peninsula.merge.link_model import texts_of
-    from peninsula.pipeline import default_embedder
-
-    embed = default_embedder()
-    if embed is None:
-        return outcomes
-    texts: dict[int, list[str]] = {}
-    for index, outcome in enumerate(outcomes):
-        if outcome.document is not None and outcome.analysis is not None:
-            found = inputs_of([(outcome.document, outcome.analysis)])
-            wordings = [w for c in found.commitments for w in c.wordings]
-            texts[index] = list(dict.fromkeys([*texts_of(found.events), *wordings]))
-    unique = list(dict.fromkeys(t for some in texts.values() for t in some))
-    if not unique:
-        return outcomes
-    rows = dict(zip(unique, embed(unique), strict=True))
-    for index, some in texts.items():
-        vectors = {text_key(t): rows[t] for t in some}
-        outcomes[index] = replace(outcomes[index], vectors=vectors)
-    return outcomes
 
 
 class Lookup:
@@ -444,7 +400,7 @@ def _store_chunk(
     seen_inputs: set[str],
 ) -> None:
     """One batch as `pipeline.build` and `pipeline._store_batch` store it, the analysis done."""
-    from peninsula.pipeline import _analyse_each, _merge_duplicates
+    from peninsula.pipeline import _merge_duplicates, analyse_batch
 
     documents: list[Document] = []
     first: dict[str, Outcome] = {}
@@ -471,9 +427,12 @@ def _store_chunk(
         elif outcome.analysis is not None:
             analysed[document.id] = outcome.analysis
         else:  # stored when the build started, gone since: analysed here
-            found, lost = _analyse_each([document], knowledge, settings, report)
-            analysed.update(found)
-            failed |= lost
+            [again] = analyse_batch([document], knowledge, settings, date.today())
+            if again.analysis is None:
+                failed.add(document.id)
+                report.skipped.append(again.skipped or Skipped(document.origins[0], "analyse"))
+            else:
+                analysed[document.id] = again.analysis
     batch = [(d, analysed.get(d.id, EMPTY_ANALYSIS)) for d in merged if d.id not in failed]
     linker, lookup = merging
     if lookup is not None:
