@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	# torch first: 2.13.0 is a local CPU build here; any other request pulls GBs of CUDA wheels.
 	$(BIN)/python -m pip install -q torch==2.13.0
-	$(BIN)/python -m pip install -q -e '.[dev,embeddings]'
+	$(BIN)/python -m pip install -q -e '.[dev,embeddings,ray]'
 	touch $(STAMP)
 
 install: $(STAMP)

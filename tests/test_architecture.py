@@ -25,6 +25,7 @@ LAYERS = [
     {"merge"},
     {"store"},
     {"pipeline"},
+    {"ray_engine"},
     {"actor_names"},
     {"query", "filters", "eventdata"},
     {"report", "web"},

@@ -201,11 +201,27 @@ def build_command(
     ] = None,
     db: DbOption = None,
     actors: ActorsOption = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="local, or ray: Ray Data actors (the ray extra)")
+    ] = "local",
+    address: Annotated[
+        str | None, typer.Option("--address", help="--engine ray: a Ray cluster (ray start)")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Analysis processes or Ray actors")
+    ] = None,
 ) -> None:
     """Ingest articles into the knowledge base (the demo: peninsula build examples/)."""
     from peninsula.pipeline import build  # spaCy and the embedder load with the build only
 
+    if engine not in ("local", "ray") or (address and engine != "ray"):
+        raise SettingsError(f"--engine must be local or ray (--address needs ray), got {engine!r}")
     settings = Settings.from_env()
+    settings = replace(settings, workers=workers) if workers else settings
+    if engine == "ray":
+        from peninsula.ray_engine import build_on_ray  # Ray loads with --engine ray only
+
+        build = functools.partial(build_on_ray, address=address, workers=workers)
     inputs = check_inputs(paths or [])
     knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
     path = db or settings.db_path

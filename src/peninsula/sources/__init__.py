@@ -14,9 +14,9 @@ import os
 import re
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from peninsula.records import RawArticle, Skipped
 from peninsula.sources.decode import too_large
@@ -24,11 +24,18 @@ from peninsula.sources.feed import read_feed
 from peninsula.sources.finish import MAX_ARTICLE_CHARS, finished, valid_text
 from peninsula.sources.guard import one, shielded
 from peninsula.sources.html import MAX_HTML_BYTES, read_html
-from peninsula.sources.tabular import read_csv, read_jsonl
+from peninsula.sources.tabular import from_record, read_csv, read_jsonl
 from peninsula.sources.text import read_text
 from peninsula.sources.warc import read_warc
 
-__all__ = ["MAX_ARTICLE_CHARS", "MAX_HTML_BYTES", "input_files", "iter_articles", "sniff_kind"]
+__all__ = [
+    "MAX_ARTICLE_CHARS",
+    "MAX_HTML_BYTES",
+    "input_files",
+    "iter_articles",
+    "read_records",
+    "sniff_kind",
+]
 
 _BY_SUFFIX = {
     ".txt": "text",
@@ -109,6 +116,17 @@ def iter_articles(
             else _read_path(Path(raw), origin, max_bytes, strict)
         )
         yield from shielded(_finished(items), valid_text(origin), strict)
+
+
+def read_records(
+    records: Iterable[tuple[str, Mapping[str, Any]]], *, strict: bool = False
+) -> Iterator[RawArticle | Skipped]:
+    """Articles from records already parsed, such as the rows of a Parquet lake, each read as a
+    JSON Lines record with the same fields is: `records` holds (origin, record) pairs."""
+    for where, record in records:
+        origin = valid_text(where)
+        item = one(origin, strict, from_record, record, origin)
+        yield from shielded(_finished(iter([item])), origin, strict)
 
 
 def _origin(raw: str) -> str:

@@ -43,7 +43,7 @@ def read_jsonl(
                 yield (
                     item
                     if isinstance(item, Skipped)
-                    else one(where, strict, _from_record, item, where)
+                    else one(where, strict, from_record, item, where)
                 )
             return
         stream.seek(0)
@@ -114,9 +114,9 @@ def _json_records(
     elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
         for index, record in enumerate(value, start=1):
             here = f"{where}:{index}"
-            yield one(here, strict, _from_record, record, here)
+            yield one(here, strict, from_record, record, here)
     else:
-        yield one(where, strict, _from_record, value, where)
+        yield one(where, strict, from_record, value, where)
 
 
 def _json_value(line: bytes, where: str, first: bool) -> Any:
@@ -168,7 +168,7 @@ def read_csv(
             continue
         records += 1
         where = lines.where
-        yield one(where, strict, _from_record, dict(zip(fields, row, strict=False)), where)
+        yield one(where, strict, from_record, dict(zip(fields, row, strict=False)), where)
 
 
 class _CsvLines:
@@ -201,7 +201,8 @@ class _CsvLines:
             yield from (part for part in _LONE_CR.split(text) if part)
 
 
-def _from_record(record: Any, where: str) -> RawArticle | Skipped:
+def from_record(record: Any, where: str) -> RawArticle | Skipped:
+    """One parsed record (a JSON object, a CSV row, a Parquet row) as an article."""
     if not isinstance(record, Mapping):
         return Skipped(where, "record is not an object")
     fields = {str(k).strip().lower(): v for k, v in record.items() if k is not None}

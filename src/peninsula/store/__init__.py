@@ -472,6 +472,10 @@ class Store(Pages):
             f"SELECT * FROM {table} WHERE document_id = ? ORDER BY {order}", [document_id]
         )
 
+    def document_ids(self) -> frozenset[str]:
+        """Every stored document's id (a build on Ray skips these before parsing)."""
+        return frozenset(row[0] for row in self._con.execute("SELECT id FROM documents").fetchall())
+
     def known_origins(self) -> set[str]:
         found = self._con.execute("SELECT origins FROM documents").fetchall()
         return {origin for (raw,) in found for origin in json.loads(raw)}
