@@ -14,8 +14,6 @@ from peninsula.errors import NotFound, SettingsError
 from peninsula.settings import Settings
 from tests.conftest import EXAMPLES, TODAY
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
-
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
@@ -94,9 +92,9 @@ def test_build_refuses_a_missing_path(tmp_path: Path) -> None:
 
 def test_the_example_script_runs(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     argv = sys.argv
-    sys.argv = ["example_api.py", db]
+    sys.argv = ["api_tour.py", db]
     try:
-        runpy.run_path(str(DOCS / "example_api.py"), run_name="__main__")
+        runpy.run_path(str(EXAMPLES / "api_tour.py"), run_name="__main__")
     finally:
         sys.argv = argv
     out = capsys.readouterr().out

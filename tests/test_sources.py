@@ -200,10 +200,19 @@ def test_folder_walk_is_recursive_and_skips_docs_and_hidden(tmp_path: Path) -> N
     (tmp_path / "a.txt").write_text("First article text.")
     (tmp_path / "README.md").write_text("about this corpus")
     (tmp_path / ".hidden.txt").write_text("hidden")
+    (tmp_path / "tour.py").write_text("import peninsula  # a script beside the corpus")
+    (tmp_path / "sub" / "look.ipynb").write_text('{"cells": []}')
     items = read(tmp_path)
     assert [i.text for i in items if isinstance(i, RawArticle)] == [
         "First article text.",
         "Second article text.",
+    ]
+
+
+def test_a_script_named_on_its_own_is_read(tmp_path: Path) -> None:
+    (tmp_path / "notes.py").write_text("Seoul said talks would resume next week.")
+    assert [i.text for i in read(tmp_path / "notes.py") if isinstance(i, RawArticle)] == [
+        "Seoul said talks would resume next week."
     ]
 
 

@@ -54,6 +54,8 @@ _BY_SUFFIX = {
     ".arc": "warc",
 }
 _CORPUS_DOCS = ("README", "CREDITS", "LICENSE", "PROVENANCE", "NOTICE")
+# Scripts and notebooks that sit beside a corpus (examples/api_tour.py) are code, not articles.
+_CODE_SUFFIXES = (".py", ".ipynb", ".sh", ".r", ".js")
 _STREAMED = {"jsonl", "csv", "tsv", "warc"}
 _JSON_LIST = re.compile(rb"\[\s*\{")  # a JSON list of records
 
@@ -166,8 +168,11 @@ def _folder_problem(path: Path) -> str:
 
 
 def _is_article_file(relative: Path) -> bool:
-    """Folder walks pass over hidden files and a corpus's own documentation (README, CREDITS...)."""
+    """Folder walks pass over hidden files, a corpus's own documentation (README, CREDITS...)
+    and the scripts and notebooks beside it; a file named on the command line is always read."""
     if any(part.startswith(".") for part in relative.parts):
+        return False
+    if relative.suffix.lower() in _CODE_SUFFIXES:
         return False
     return not relative.name.upper().startswith(_CORPUS_DOCS)
 

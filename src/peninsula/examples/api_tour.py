@@ -2,7 +2,7 @@
 
 Run after `peninsula build examples --db peninsula.duckdb` (or `make demo`):
 
-    python docs/example_api.py peninsula.duckdb
+    python examples/api_tour.py peninsula.duckdb
 """
 
 from __future__ import annotations
