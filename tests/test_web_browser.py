@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -16,18 +14,14 @@ from peninsula import pipeline
 from peninsula.knowledge import default_knowledge
 from peninsula.settings import Settings
 from peninsula.store import Store
+from tests.browser import INSTALL, MISSING, chromium
 from tests.conftest import EXAMPLES, TODAY
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-INSTALL = "browser tests need Chromium: apt-get install chromium chromium-driver"
-
-pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()), reason=INSTALL)
+pytestmark = pytest.mark.skipif(MISSING, reason=INSTALL)
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is a dev dependency")
 uvicorn = pytest.importorskip("uvicorn")
 
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -75,29 +69,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        "--window-size=1200,900",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    driver.set_page_load_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+    yield from chromium(tmp_path_factory, "--window-size=1200,900")
 
 
 def _wait_for(browser: webdriver.Chrome, part: str) -> None:

@@ -10,13 +10,14 @@ its precision in its length. A range must be ordered: `until` may not end before
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import get_args
 
 from peninsula.errors import SettingsError
 from peninsula.records import Modality, PartialDate
 
-__all__ = ["MODALITIES", "EventFilter", "date_bound", "date_range"]
+__all__ = ["MODALITIES", "EventFilter", "date_bound", "date_range", "month_span"]
 
 MODALITIES: tuple[str, ...] = get_args(Modality)
 _NUMERIC = re.compile(r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$")
@@ -105,3 +106,17 @@ class EventFilter:
             category=self.category.strip().upper() if self.category else None,
             modality=self.modality,
         )
+
+
+def month_span(months: Sequence[str]) -> list[str]:
+    """Every calendar month from the first to the last of `months` (YYYY-MM), in order: the
+    axis of a monthly chart (the report's and the web app's)."""
+    if not months:
+        return []
+    first, last = min(months), max(months)
+    year, month = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out

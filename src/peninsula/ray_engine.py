@@ -254,7 +254,7 @@ def _build(
     on_progress: Progress | None,
 ) -> BuildReport:
     from peninsula.merge import Linker
-    from peninsula.pipeline import BuildReport, _merge_pending, default_embedder
+    from peninsula.pipeline import BuildReport, _merge_pending, default_embedder, finish
 
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True  # the driver merges in input order
@@ -315,16 +315,7 @@ def _build(
         done_before += len(files)
         seen_inputs.clear()
         report.inputs_done = done_before
-    report.inputs_done = report.inputs
-    if on_progress is not None:
-        on_progress(report)
-    store.record_run(
-        report.added,
-        report.unchanged,
-        report.merged,
-        [{"origin": s.origin, "reason": s.reason} for s in report.skipped],
-    )
-    return report
+    return finish(store, report, on_progress)
 
 
 def _unwrapped(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:

@@ -54,6 +54,7 @@ __all__ = [
     "build",
     "clean",
     "default_embedder",
+    "finish",
     "linker_for",
     "local_pool",
     "merge_texts",
@@ -306,6 +307,13 @@ def build(
         ok = True
     finally:
         run.close(failed=not ok)
+    return finish(store, report, on_progress)
+
+
+def finish(
+    store: Store, report: BuildReport, on_progress: Callable[[BuildReport], None] | None
+) -> BuildReport:
+    """The end of a build, whatever its engine: the last progress call and the run recorded."""
     report.inputs_done = report.inputs
     if on_progress is not None:
         on_progress(report)

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from peninsula.filters import month_span
 from peninsula.query import DyadMonth
 
 __all__ = ["CHART_HEIGHT", "CHART_WIDTH", "PAD_LEFT", "PAD_RIGHT", "Chart", "charts"]
@@ -75,7 +76,7 @@ def charts(months: Sequence[DyadMonth], names: Mapping[str, str]) -> list[Chart]
 
 
 def _chart(a: str, b: str, pair_months: list[DyadMonth], names: Mapping[str, str]) -> Chart:
-    axis = _month_range(min(m.month for m in pair_months), max(m.month for m in pair_months))
+    axis = month_span([m.month for m in pair_months])
     position = {month: i for i, month in enumerate(axis)}
     plot_w = CHART_WIDTH - PAD_LEFT - PAD_RIGHT
     plot_h = CHART_HEIGHT - _PAD_TOP - _PAD_BOTTOM
@@ -156,12 +157,3 @@ def _chart(a: str, b: str, pair_months: list[DyadMonth], names: Mapping[str, str
 
 def _weight(months: Sequence[DyadMonth]) -> int:
     return sum(m.count + m.pledged + m.hypothetical + m.negated for m in months)
-
-
-def _month_range(first: str, last: str) -> list[str]:
-    year, month = int(first[:4]), int(first[5:7])
-    out = []
-    while f"{year:04d}-{month:02d}" <= last:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out

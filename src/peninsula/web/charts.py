@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from peninsula.filters import month_span
+
 __all__ = ["charts", "month_span", "point_href"]
 
 WIDTH, HEIGHT = 600, 190
@@ -20,19 +22,6 @@ LEFT, RIGHT, TOP, BOTTOM = 36, 12, 10, 26
 PAD = 12  # between the axis and the first and last month
 SCALE = 10.0  # Goldstein runs from -10 to +10
 MAX_LABELS = 4
-
-
-def month_span(months: Sequence[str]) -> list[str]:
-    """Every calendar month from the first to the last of `months` (YYYY-MM), in order."""
-    if not months:
-        return []
-    first, last = min(months), max(months)
-    year, month = int(first[:4]), int(first[5:7])
-    out = []
-    while f"{year:04d}-{month:02d}" <= last:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
 
 
 def charts(
