@@ -23,6 +23,7 @@ from peninsula.knowledge import default_knowledge
 from peninsula.settings import Settings
 from peninsula.store import Store
 from peninsula.web import create_app
+from peninsula.web.paging import decode_key, encode_cursor
 from peninsula.web.safety import http_url
 from tests.conftest import EXAMPLES, TODAY
 
@@ -152,6 +153,22 @@ def test_timeline_filters_and_pagination(client: TestClient) -> None:
     assert dated and all(r["date"] and r["date"].startswith("2026") for r in dated)
     html = client.get("/timeline?kind=statement&limit=1").text
     assert 'rel="next"' in html and "kind=statement" in html and "cursor=" in html
+
+
+def test_timeline_pages_follow_their_rows_by_key(client: TestClient) -> None:
+    everything = _json(client, "/api/timeline?limit=500")["items"]
+    walked: list[dict[str, Any]] = []
+    url = "/api/timeline?limit=2"
+    while True:
+        found = _json(client, url)
+        walked += found["items"]
+        if found["next_cursor"] is None:
+            break
+        assert decode_key(found["next_cursor"]) is not None  # read from just after the last row
+        url = "/api/timeline?limit=2&cursor=" + found["next_cursor"]
+    assert walked == everything
+    forged = encode_cursor(2, "bm90IGEga2V5")
+    assert client.get("/api/timeline?limit=2&cursor=" + forged).status_code in (400, 422)
 
 
 def test_timeline_category_and_modality(client: TestClient) -> None:

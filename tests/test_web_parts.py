@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import threading
 from typing import Any
 
@@ -11,7 +12,15 @@ from peninsula.errors import NotFound, SettingsError, SourceError
 from peninsula.web.charts import HEIGHT, TOP, charts, month_span, point_href
 from peninsula.web.highlight import Span, segments
 from peninsula.web.jobs import Jobs
-from peninsula.web.paging import Filters, Window, decode_cursor, encode_cursor, page, window
+from peninsula.web.paging import (
+    Filters,
+    Window,
+    decode_cursor,
+    decode_key,
+    encode_cursor,
+    page,
+    window,
+)
 
 
 def _month(a: str, b: str, month: str, mean: float | None, actual: int, pledged: int = 0) -> Any:
@@ -83,6 +92,11 @@ def test_cursors_round_trip_and_refuse_forgeries() -> None:
             decode_cursor(bad)
     assert window(None, 7, 5) == Window(7, 5)
     assert window(encode_cursor(40), 7, 5) == Window(40, 5)
+    assert window(encode_cursor(40, "a-row-key"), 7, 5) == Window(40, 5, "a-row-key")
+    assert decode_key(encode_cursor(3)) is None
+    forged = base64.urlsafe_b64encode(b'{"o":1,"k":7}').decode()
+    with pytest.raises(SettingsError, match="cursor"):
+        decode_key(forged)
 
 
 def test_a_page_knows_its_neighbours() -> None:

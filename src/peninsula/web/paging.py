@@ -1,8 +1,9 @@
 """Pagination for the pages and the API: an opaque cursor, and the filters of the CLI.
 
-A cursor is a URL-safe token the client hands back unchanged (`next_cursor`, `prev_cursor`);
-today it carries an offset into the list. When the store reads page by key (`after=`), it will
-carry the last row's key instead, and no client or template needs to change.
+A cursor is a URL-safe token the client hands back unchanged (`next_cursor`, `prev_cursor`). It
+carries an offset into the list and, for the timeline, the key of the last row shown
+(`query.cursor`): the next page is then read from just after that row (`timeline(after=...)`),
+so a deep page costs what the first does and stays put while rows are added before it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from peninsula.errors import SettingsError
 from peninsula.filters import MODALITIES, date_range
 from peninsula.query import KINDS
 
-__all__ = ["Filters", "Window", "decode_cursor", "encode_cursor", "window"]
+__all__ = ["Filters", "Window", "decode_cursor", "decode_key", "encode_cursor", "window"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,15 +88,28 @@ class Filters:
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """Where a page starts and how long it is."""
+    """Where a page starts and how long it is; `key` (a timeline row's `query.cursor`) when the
+    page starts just after that row."""
 
     offset: int
     limit: int
+    key: str | None = None
 
 
-def encode_cursor(offset: int) -> str:
-    raw = json.dumps({"o": offset}, separators=(",", ":")).encode()
+def encode_cursor(offset: int, key: str | None = None) -> str:
+    values: dict[str, Any] = {"o": offset} if key is None else {"o": offset, "k": key}
+    raw = json.dumps(values, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_key(cursor: str) -> str | None:
+    """The row key in a cursor made by `encode_cursor`, None when it carries only an offset."""
+    decode_cursor(cursor)  # refuses what this server did not give
+    raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    key = json.loads(raw).get("k")
+    if key is not None and not isinstance(key, str):
+        raise SettingsError("cursor is not one this server gave")
+    return key
 
 
 def decode_cursor(cursor: str) -> int:
@@ -112,11 +126,17 @@ def decode_cursor(cursor: str) -> int:
 
 def window(cursor: str | None, offset: int, limit: int) -> Window:
     """The page a request asks for: its cursor, else its offset."""
-    return Window(decode_cursor(cursor) if cursor else offset, limit)
+    if not cursor:
+        return Window(offset, limit)
+    return Window(decode_cursor(cursor), limit, decode_key(cursor))
 
 
 def page(
-    items: Sequence[Any], at: Window, total: int | None, more: bool | None = None
+    items: Sequence[Any],
+    at: Window,
+    total: int | None,
+    more: bool | None = None,
+    next_key: str | None = None,
 ) -> dict[str, Any]:
     """The JSON shape of every list: items, offset, limit, total (None when it would cost a
     full read), and the cursors of the next and previous pages (None at either end)."""
@@ -127,6 +147,6 @@ def page(
         "total": total,
         "offset": at.offset,
         "limit": at.limit,
-        "next_cursor": encode_cursor(at.offset + at.limit) if more else None,
+        "next_cursor": encode_cursor(at.offset + at.limit, next_key) if more else None,
         "prev_cursor": encode_cursor(max(at.offset - at.limit, 0)) if at.offset > 0 else None,
     }

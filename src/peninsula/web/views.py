@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from peninsula.errors import NotFound, SettingsError
 from peninsula.knowledge import Knowledge
-from peninsula.query import DyadMonth, TimelineRow, dyads, resolve_actor, timeline
+from peninsula.query import DyadMonth, TimelineRow, cursor, dyads, resolve_actor, timeline
 from peninsula.store import Store, StoredActor, StoredDocument
 from peninsula.store.pages import SEARCH_KINDS, SEARCH_METHOD
 from peninsula.web.charts import charts, point_href
@@ -177,12 +177,14 @@ def document_page(store: Store, document_id: str) -> dict[str, Any]:
 def timeline_page(
     store: Store, knowledge: Knowledge, filters: Filters, at: Window
 ) -> dict[str, Any]:
-    """A page of the timeline: the first rows up to the page's end are read (more while the
-    category and modality filters drop rows), never the whole timeline; `total` is None."""
+    """A page of the timeline: read from just after the row a cursor names (else the first
+    rows up to the page's end), more while the category and modality filters drop rows; never
+    the whole timeline, so `total` is None. The next page's cursor names this page's last row."""
     kinds = ("event",) if filters.events_only else filters.kinds
     if filters.events_only and "event" not in filters.kinds:
         return page([], at, 0)
-    wanted = at.offset + at.limit + 1  # one more row tells whether a next page exists
+    start = 0 if at.key is not None else at.offset
+    wanted = start + at.limit + 1  # one more row tells whether a next page exists
     ask = wanted
     while True:
         rows = timeline(
@@ -194,13 +196,16 @@ def timeline_page(
             until=filters.until,
             kinds=kinds,
             limit=ask,
+            after=at.key,
         )
         kept = [r for r in rows if _kept(r, filters)]
         if len(kept) >= wanted or len(rows) < ask:
             break
         ask *= 4
-    items = [_row(r) for r in kept[at.offset : at.offset + at.limit]]
-    return page(items, at, None, more=len(kept) > at.offset + at.limit)
+    shown = kept[start : start + at.limit]
+    more = len(kept) > start + at.limit
+    key = cursor(shown[-1]) if more and shown else None
+    return page([_row(r) for r in shown], at, None, more=more, next_key=key)
 
 
 def relations_page(
