@@ -362,6 +362,22 @@ def test_event_export_replaces_safely_and_refuses_a_file_as_folder(
     assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
 
 
+def test_event_export_by_pair(example_db: str, tmp_path: Path) -> None:
+    import pandas as pd
+
+    base = ["export", "--db", example_db, "--format", "events-tsv"]
+    assert runner.invoke(app, [*base, "--out", str(tmp_path / "all")]).exit_code == 0
+    result = runner.invoke(app, [*base, "--out", str(tmp_path / "two"), "--pair", "KOR", "PRK"])
+    assert result.exit_code == 0, result.output
+    every = pd.read_csv(tmp_path / "all" / "events.tsv", sep="\t", dtype=str)
+    two = pd.read_csv(tmp_path / "two" / "events.tsv", sep="\t", dtype=str)
+    assert 0 < len(two) < len(every)
+    assert all(
+        {s, t} == {"KOR", "PRK"}
+        for s, t in zip(two.source_country, two.target_country, strict=True)
+    )
+
+
 def test_show_finds_each_kind_of_record_and_says_which(example_db: str) -> None:
     from peninsula.store import Store
 

@@ -123,6 +123,11 @@ def test_filters_by_date_actor_code_category_and_modality(
     assert ids(code="13") == ["e2"]
     assert ids(category="threaten") == ["e2"]
     assert ids(modality="pledged") == ["e3"]
+    assert ids(pair=("Borduria", "Avaland")) == ["e3", "e1", "e2"]  # either way, with its people
+    assert ids(pair=("Mina Ro", "BBB")) == ["e3", "e1"]
+    assert ids(pair=("AAA", "AAA")) == []
+    with pytest.raises(NotFound):
+        ids(pair=("Avaland", "Nobody Here"))
     with pytest.raises(SettingsError):
         ids(code="x1")
     with pytest.raises(SettingsError):

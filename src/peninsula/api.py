@@ -120,10 +120,11 @@ class KnowledgeBase:
         code: str | None = None,
         category: str | None = None,
         modality: str | None = None,
+        pair: tuple[str, str] | None = None,
     ) -> pd.DataFrame:
         """Merged events, one row each, with the columns of `export --format events-tsv`
-        (`source_urls` and `evidence` as lists)."""
-        where = EventFilter(since, until, actor, code, category, modality)
+        (`source_urls` and `evidence` as lists); `pair`: the events between two actors."""
+        where = EventFilter(since, until, actor, code, category, modality, pair)
         with self._store() as store:
             rows = event_rows(store, self.knowledge, where)
         return _frame(rows, EVENT_COLUMNS)

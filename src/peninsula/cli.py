@@ -275,6 +275,10 @@ def export_command(
         str | None,
         typer.Option("--modality", help="actual, pledged, hypothetical or negated"),
     ] = None,
+    pair: Annotated[
+        tuple[str, str] | None,
+        typer.Option("--pair", metavar="A B", help="Events between A and B, either way"),
+    ] = None,
     directed: Annotated[bool, typer.Option(help="dyads-tsv: source state first")] = False,
     by: Annotated[str, typer.Option("--by", help="dyads-tsv: month or year")] = "month",
     partition: Annotated[
@@ -286,7 +290,7 @@ def export_command(
     """Write the knowledge base's files: every table (jsonl, parquet, csv) or the events."""
     if fmt not in _EXPORT_FORMATS:
         raise SettingsError(f"--format must be one of {', '.join(_EXPORT_FORMATS)}, got {fmt!r}")
-    where = EventFilter(since, until, actor, code, category, modality)
+    where = EventFilter(since, until, actor, code, category, modality, pair)
     filtered = where != EventFilter()
     if filtered and fmt not in EVENT_FORMATS:
         raise SettingsError("the filters apply to --format events-tsv, plover or dyads-tsv only")

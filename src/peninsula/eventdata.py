@@ -63,7 +63,7 @@ def select_events(
     where = (where or EventFilter()).checked()
     names = Names(store.actors(), knowledge)
     wanted = resolve_name(where.actor, names) if where.actor is not None else None
-    wanted_is_state = wanted is not None and names.kind(wanted) == "state"
+    pair = tuple(resolve_name(a, names) for a in where.pair) if where.pair is not None else None
     kept = []
     for event in store.merged_events():
         if where.modality is not None and event.modality != where.modality:
@@ -80,14 +80,28 @@ def select_events(
             event.date is None or _cmp_prefix(event.date, where.until) > 0
         ):
             continue
-        if wanted is not None:
-            sides = [s for s in (event.source, event.target) if s]
-            if wanted not in sides and not (
-                wanted_is_state and any(names.state(s, event.date) == wanted for s in sides)
-            ):
-                continue
+        if wanted is not None and not any(
+            _is(side, wanted, event.date, names) for side in (event.source, event.target)
+        ):
+            continue
+        if pair is not None and not _between(event, pair[0], pair[1], names):
+            continue
         kept.append(event)
     return sorted(kept, key=lambda e: (e.date is None, e.date or "", e.id))
+
+
+def _is(side: str | None, wanted: str, when: str | None, names: Names) -> bool:
+    """`side` is `wanted`, or one of its people or bodies on `when` when `wanted` is a state."""
+    if not side:
+        return False
+    return side == wanted or (names.kind(wanted) == "state" and names.state(side, when) == wanted)
+
+
+def _between(event: MergedEvent, a: str, b: str, names: Names) -> bool:
+    src, tgt, when = event.source, event.target, event.date
+    return (_is(src, a, when, names) and _is(tgt, b, when, names)) or (
+        _is(src, b, when, names) and _is(tgt, a, when, names)
+    )
 
 
 def event_rows(

@@ -79,7 +79,8 @@ class EventFilter:
     year-dated event is kept by `since="2025-09"`; with either, undated events are left out.
     `actor`: an id, name or alias; a state also matches its people and bodies on the event's
     date. `code`: a CAMEO code or prefix ("03" keeps 030 to 039). `category`: a PLOVER event type
-    (any case). `modality`: actual, pledged, hypothetical or negated.
+    (any case). `modality`: actual, pledged, hypothetical or negated. `pair`: two actors (ids,
+    names or aliases), the event between them either way, a state again counting its people.
     """
 
     since: str | None = None
@@ -88,6 +89,7 @@ class EventFilter:
     code: str | None = None
     category: str | None = None
     modality: str | None = None
+    pair: tuple[str, str] | None = None
 
     def checked(self) -> EventFilter:
         """The filter with its dates normalised; SettingsError for a bad value."""
@@ -105,6 +107,7 @@ class EventFilter:
             code=self.code.strip() if self.code is not None else None,
             category=self.category.strip().upper() if self.category else None,
             modality=self.modality,
+            pair=self.pair,
         )
 
 
