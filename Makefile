@@ -34,7 +34,7 @@ unit: install
 	$(BIN)/pytest
 
 gates: install
-	$(BIN)/python benchmarks/gates.py
+	$(BIN)/python benchmarks/gates.py --quick
 
 test: lint typecheck unit gates
 
