@@ -60,7 +60,7 @@ elif point == "failing":
     nlp.analyse_doc = failing_doc
 else:
     from peninsula.store import writes
-    real_batch, real_analysis = store.Store.write_batch, writes.Writer.insert_analysis
+    real_batch, real_analysis = store.Store.write_batch, writes.Writer.insert_analyses
     batches = []
     def counted_batch(self, *args, **kwargs):
         batches.append(1)
@@ -71,7 +71,7 @@ else:
             print("inside", flush=True)
             time.sleep(60)
     store.Store.write_batch = counted_batch
-    writes.Writer.insert_analysis = stalled_analysis
+    writes.Writer.insert_analyses = stalled_analysis
 sys.argv[0] = "peninsula"
 app()
 """

@@ -164,28 +164,31 @@ def merge_texts(document: Document, analysis: Analysis) -> list[str]:
 
 
 def _embed(out: Sequence[Analysed | None], embedded: MutableSet[str]) -> None:
-    """Embed each analysed document's new merge texts, one call per document."""
+    """Embed the batch's new merge texts in one call (each text once: the model costs far less
+    per text in one call than in one call per document); each vector goes to the first document
+    that asked for it, and the call's time to the documents in proportion to their new texts."""
     import peninsula.pipeline as package  # tests replace its `default_embedder`
 
-    embedder = None
+    wanted: dict[str, tuple[str, Analysed]] = {}  # text key -> (text, the document first asking)
     for item in out:
         if item is None or item.analysis is None or item.document is None:
             continue
-        started = time.perf_counter()
-        texts = [
-            t for t in merge_texts(item.document, item.analysis) if text_key(t) not in embedded
-        ]
-        if not texts:
-            continue
-        embedder = embedder or package.default_embedder()
-        if embedder is None:
-            return  # the extra is missing: merging falls back to words
-        matrix = np.asarray(embedder(texts), dtype=np.float32)
-        for text, row in zip(texts, matrix, strict=True):
+        for text in merge_texts(item.document, item.analysis):
             key = text_key(text)
-            item.vectors[key] = row
-            embedded.add(key)
-        item.seconds["embed"] = _since(started)
+            if key not in embedded and key not in wanted:
+                wanted[key] = (text, item)
+    if not wanted:
+        return
+    started = time.perf_counter()
+    embedder = package.default_embedder()
+    if embedder is None:
+        return  # the extra is missing: merging falls back to words
+    matrix = np.asarray(embedder([text for text, _ in wanted.values()]), dtype=np.float32)
+    share = _since(started) / len(wanted)
+    for (key, (_, item)), row in zip(wanted.items(), matrix, strict=True):
+        item.vectors[key] = row
+        item.seconds["embed"] = item.seconds.get("embed", 0.0) + share
+        embedded.add(key)
 
 
 def _skip(document: Document, reason: str) -> Skipped:

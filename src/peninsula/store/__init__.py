@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -188,24 +188,30 @@ class Store(Pages):
         added = unchanged = merged = 0
         try:
             with self._transaction():
+                known = self._writer.known_origins([d.id for d, _ in batch])
+                fresh: dict[str, tuple[Document, Analysis]] = {}  # written after the loop
                 for document, analysis in batch:
-                    row = self._con.execute(
-                        "SELECT origins FROM documents WHERE id = ?", [document.id]
-                    ).fetchone()
-                    if row is None:
-                        self._writer.insert_analysis(document, analysis)
+                    origins = known.get(document.id)
+                    if origins is None:
+                        fresh[document.id] = (document, analysis)
+                        known[document.id] = list(document.origins)
                         added += 1
                         continue
-                    origins = json.loads(row[0])
                     new = [o for o in document.origins if o not in origins]
                     if not new:
                         unchanged += 1
                         continue
+                    origins += new
+                    merged += 1
+                    if document.id in fresh:  # a text twice in one batch: one row, both origins
+                        first, found = fresh[document.id]
+                        fresh[document.id] = (replace(first, origins=tuple(origins)), found)
+                        continue
                     self._con.execute(
                         "UPDATE documents SET origins = ? WHERE id = ?",
-                        [json.dumps(origins + new), document.id],
+                        [json.dumps(origins), document.id],
                     )
-                    merged += 1
+                self._writer.insert_analyses(list(fresh.values()))
                 if links is not None:
                     self._writer.apply_links(links)
         except duckdb.Error as exc:

@@ -28,6 +28,23 @@ from peninsula.records import (
 )
 from peninsula.store import keys, rows
 
+DOCUMENTS_COLUMNS = (
+    "id",
+    "path",
+    "origins",
+    "url",
+    "outlet",
+    "title",
+    "published",
+    "date_precision",
+    "date_confidence",
+    "date_evidence",
+    "date_conflicts",
+    "dateline",
+    "header_lines",
+    "source_kind",
+    "text",
+)
 TIMEXES_COLUMNS = (
     "id",
     "document_id",
@@ -113,13 +130,33 @@ class Writer:
 
     def insert_analysis(self, document: Document, analysis: Analysis) -> None:
         """A new document and everything found in it (merged ids come with the links)."""
-        self.insert_document(document)
-        self.insert_mentions(analysis.mentions)
-        self.insert_new_actors(analysis.new_actors)
-        self.insert_timexes(document.id, analysis.timexes)
-        self.insert_statements(analysis.statements)
-        self.insert_events(analysis.events)
-        self.insert_commitments(analysis.commitments)
+        self.insert_analyses([(document, analysis)])
+
+    def insert_analyses(self, found: Sequence[tuple[Document, Analysis]]) -> None:
+        """New documents and everything found in them, a few statements per table for the
+        whole batch (a statement costs far more than a row); a row whose id came earlier in
+        the batch is left out, as a later statement would have ignored it."""
+        self.insert_documents([document for document, _ in found])
+        self.insert_mentions([m for _, a in found for m in a.mentions])
+        self.insert_new_actors([actor for _, a in found for actor in a.new_actors])
+        self.insert_many(
+            "timexes", TIMEXES_COLUMNS, [r for d, a in found for r in timex_rows(d.id, a.timexes)]
+        )
+        self.insert_statements([s for _, a in found for s in a.statements])
+        self.insert_events([e for _, a in found for e in a.events])
+        self.insert_commitments([c for _, a in found for c in a.commitments])
+
+    def known_origins(self, ids: Sequence[str]) -> dict[str, list[str]]:
+        """The stored origins of those of `ids` already stored."""
+        found: dict[str, list[str]] = {}
+        for start in range(0, len(ids), ROWS_PER_INSERT):
+            chunk = list(ids[start : start + ROWS_PER_INSERT])
+            marks = ", ".join("?" for _ in chunk)
+            for doc_id, origins in self.con.execute(
+                f"SELECT id, origins FROM documents WHERE id IN ({marks})", chunk
+            ).fetchall():
+                found[doc_id] = json.loads(origins)
+        return found
 
     def apply_links(self, links: Links) -> None:
         if links.vectors:
@@ -158,30 +195,10 @@ class Writer:
                 )
 
     def insert_document(self, d: Document) -> None:
-        decision = d.date
-        self.con.execute(
-            "INSERT INTO documents (id, path, origins, url, outlet, title, published,"
-            " date_precision, date_confidence, date_evidence, date_conflicts, dateline,"
-            " header_lines, source_kind, text)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                d.id,
-                d.origins[0],
-                json.dumps(list(d.origins)),
-                d.url,
-                d.outlet,
-                d.title,
-                decision.published,
-                decision.precision,
-                decision.confidence,
-                json.dumps([asdict(e) for e in decision.evidence]),
-                json.dumps([asdict(c) for c in decision.conflicts]),
-                json.dumps(asdict(d.dateline)) if d.dateline else None,
-                json.dumps(list(d.header_lines)),
-                d.raw.source_kind,
-                d.text,
-            ],
-        )
+        self.insert_documents([d])
+
+    def insert_documents(self, documents: Sequence[Document]) -> None:
+        self.insert_many("documents", DOCUMENTS_COLUMNS, [document_row(d) for d in documents])
 
     def insert_new_actors(self, actors: Sequence[Actor]) -> None:
         self.insert_many("actors", ACTORS_COLUMNS, [actor_row(actor, ()) for actor in actors])
@@ -199,30 +216,20 @@ class Writer:
     def insert_many(
         self, table: str, columns: tuple[str, ...], values: Sequence[Sequence[Any]]
     ) -> None:
-        """Rows in a few multi-row statements: DuckDB runs `executemany` one row at a time."""
+        """Rows in a few multi-row statements: DuckDB runs `executemany` one row at a time.
+        Rows are keyed by their first column: one repeating an earlier row's key is left out
+        (the first is the one `INSERT OR IGNORE` row by row would keep)."""
+        if len({r[0] for r in values}) < len(values):
+            first: dict[Any, Sequence[Any]] = {}
+            for row in values:
+                first.setdefault(row[0], row)
+            values = list(first.values())
         for start in range(0, len(values), ROWS_PER_INSERT):
             chunk = values[start : start + ROWS_PER_INSERT]
             self.con.execute(insert_sql(table, columns, len(chunk)), [v for r in chunk for v in r])
 
     def insert_timexes(self, document_id: str, timexes: Sequence[Timex]) -> None:
-        self.insert_many(
-            "timexes",
-            TIMEXES_COLUMNS,
-            [
-                [
-                    f"{document_id}:t{t.char_start}-{t.char_end}",
-                    document_id,
-                    t.text,
-                    t.type,
-                    t.value,
-                    t.mod,
-                    t.char_start,
-                    t.char_end,
-                    t.anchored,
-                ]
-                for t in timexes
-            ],
-        )
+        self.insert_many("timexes", TIMEXES_COLUMNS, timex_rows(document_id, timexes))
 
     def insert_statements(self, statements: Sequence[Statement]) -> None:
         self.insert_many(
@@ -305,6 +312,44 @@ class Writer:
                 for c in commitments
             ],
         )
+
+
+def document_row(d: Document) -> list[Any]:
+    decision = d.date
+    return [
+        d.id,
+        d.origins[0],
+        json.dumps(list(d.origins)),
+        d.url,
+        d.outlet,
+        d.title,
+        decision.published,
+        decision.precision,
+        decision.confidence,
+        json.dumps([asdict(e) for e in decision.evidence]),
+        json.dumps([asdict(c) for c in decision.conflicts]),
+        json.dumps(asdict(d.dateline)) if d.dateline else None,
+        json.dumps(list(d.header_lines)),
+        d.raw.source_kind,
+        d.text,
+    ]
+
+
+def timex_rows(document_id: str, timexes: Sequence[Timex]) -> list[list[Any]]:
+    return [
+        [
+            f"{document_id}:t{t.char_start}-{t.char_end}",
+            document_id,
+            t.text,
+            t.type,
+            t.value,
+            t.mod,
+            t.char_start,
+            t.char_end,
+            t.anchored,
+        ]
+        for t in timexes
+    ]
 
 
 def actor_row(actor: Actor, roles: Sequence[Role]) -> list[Any]:
