@@ -120,6 +120,8 @@ MERGED = {
     "commitment": ("merged_commitments", "commitments"),
 }
 ROWS_PER_INSERT = 200
+# The name an Arrow table of rows to insert is known by, for one statement.
+_ROWS = "_peninsula_rows"
 
 
 class Writer:
@@ -140,7 +142,10 @@ class Writer:
         self.insert_mentions([m for _, a in found for m in a.mentions])
         self.insert_new_actors([actor for _, a in found for actor in a.new_actors])
         self.insert_many(
-            "timexes", TIMEXES_COLUMNS, [r for d, a in found for r in timex_rows(d.id, a.timexes)]
+            "timexes",
+            TIMEXES_COLUMNS,
+            [r for d, a in found for r in timex_rows(d.id, a.timexes)],
+            keyed=True,
         )
         self.insert_statements([s for _, a in found for s in a.statements])
         self.insert_events([e for _, a in found for e in a.events])
@@ -198,10 +203,12 @@ class Writer:
         self.insert_documents([d])
 
     def insert_documents(self, documents: Sequence[Document]) -> None:
-        self.insert_many("documents", DOCUMENTS_COLUMNS, [document_row(d) for d in documents])
+        self.insert_many(
+            "documents", DOCUMENTS_COLUMNS, [document_row(d) for d in documents], keyed=True
+        )
 
     def insert_new_actors(self, actors: Sequence[Actor]) -> None:
-        self.insert_many("actors", ACTORS_COLUMNS, [actor_row(actor, ()) for actor in actors])
+        self.insert_many("actors", ACTORS_COLUMNS, [actor_row(a, ()) for a in actors], keyed=True)
 
     def insert_mentions(self, mentions: Sequence[Mention]) -> None:
         self.insert_many(
@@ -211,22 +218,45 @@ class Writer:
                 [m.id, m.document_id, m.actor_id, m.text, m.char_start, m.char_end, m.method]
                 for m in mentions
             ],
+            keyed=True,
         )
 
     def insert_many(
-        self, table: str, columns: tuple[str, ...], values: Sequence[Sequence[Any]]
+        self,
+        table: str,
+        columns: tuple[str, ...],
+        values: Sequence[Sequence[Any]],
+        *,
+        keyed: bool = False,
     ) -> None:
-        """Rows in a few multi-row statements: DuckDB runs `executemany` one row at a time.
-        Rows are keyed by their first column: one repeating an earlier row's key is left out
-        (the first is the one `INSERT OR IGNORE` row by row would keep)."""
-        if len({r[0] for r in values}) < len(values):
+        """Rows in one statement over an Arrow table (a statement costs far more than a row;
+        DuckDB runs `executemany` one row at a time); rows Arrow cannot type go in multi-row
+        `VALUES` statements. `keyed`: the first column is the key, and a row repeating an
+        earlier row's key is left out, as `INSERT OR IGNORE` row by row would."""
+        if not values:
+            return
+        if keyed:
             first: dict[Any, Sequence[Any]] = {}
             for row in values:
                 first.setdefault(row[0], row)
             values = list(first.values())
-        for start in range(0, len(values), ROWS_PER_INSERT):
-            chunk = values[start : start + ROWS_PER_INSERT]
-            self.con.execute(insert_sql(table, columns, len(chunk)), [v for r in chunk for v in r])
+        import pyarrow as pa  # here: importing the store stays cheap
+
+        try:
+            found = pa.table({c: pa.array([r[i] for r in values]) for i, c in enumerate(columns)})
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+            for start in range(0, len(values), ROWS_PER_INSERT):
+                chunk = values[start : start + ROWS_PER_INSERT]
+                sql = insert_sql(table, columns, len(chunk))
+                self.con.execute(sql, [v for r in chunk for v in r])
+            return
+        self.con.register(_ROWS, found)
+        try:
+            self.con.execute(
+                f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) SELECT * FROM {_ROWS}"
+            )
+        finally:
+            self.con.unregister(_ROWS)
 
     def insert_timexes(self, document_id: str, timexes: Sequence[Timex]) -> None:
         self.insert_many("timexes", TIMEXES_COLUMNS, timex_rows(document_id, timexes))
@@ -256,6 +286,7 @@ class Writer:
                 ]
                 for s in statements
             ],
+            keyed=True,
         )
 
     def insert_events(self, events: Sequence[Event]) -> None:
@@ -289,6 +320,7 @@ class Writer:
                 ]
                 for e in events
             ],
+            keyed=True,
         )
 
     def insert_commitments(self, commitments: Sequence[Commitment]) -> None:
@@ -311,6 +343,7 @@ class Writer:
                 ]
                 for c in commitments
             ],
+            keyed=True,
         )
 
 
