@@ -254,7 +254,7 @@ def _build(
     on_progress: Progress | None,
 ) -> BuildReport:
     from peninsula.merge import Linker
-    from peninsula.pipeline import BuildReport, _merge_pending, default_embedder, finish
+    from peninsula.pipeline import BuildReport, default_embedder, finish, merge_pending
 
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True  # the driver merges in input order
@@ -273,7 +273,7 @@ def _build(
         intents={code: entry.intent for code, entry in knowledge.events.cameo.items()},
         vectors=store.text_vectors() if lookup is not None else None,
     )
-    _merge_pending(store, linker)
+    merge_pending(store, linker)
     own_files = (store.path, store.path.with_name(store.path.name + ".wal"))
     segments = [
         (lake, list(group))
@@ -391,7 +391,7 @@ def _store_chunk(
     seen_inputs: set[str],
 ) -> None:
     """One batch as `pipeline.build` and `pipeline._store_batch` store it, the analysis done."""
-    from peninsula.pipeline import _merge_duplicates, analyse_batch
+    from peninsula.pipeline import analyse_batch, merge_duplicates
 
     documents: list[Document] = []
     first: dict[str, Outcome] = {}
@@ -405,7 +405,7 @@ def _store_chunk(
         report.read += 1
         documents.append(outcome.document)
         first.setdefault(outcome.document.id, outcome)
-    merged = _merge_duplicates(documents)
+    merged = merge_duplicates(documents)
     new_ids = store.new_document_ids([d.id for d in merged])
     fresh = [d for d in merged if d.id in new_ids]
     analysed: dict[str, Analysis] = {}

@@ -57,6 +57,8 @@ __all__ = [
     "finish",
     "linker_for",
     "local_pool",
+    "merge_duplicates",
+    "merge_pending",
     "merge_texts",
     "prepare",
     "update",
@@ -161,10 +163,10 @@ class _Build:
     def _embeddings(self) -> bool:
         return self.settings.embeddings and embeddings_installed()
 
-    def merge_pending(self) -> None:
+    def merge_older_rows(self) -> None:
         """Rows an older store left without a merged id: merged before anything new."""
         if any(v is None for t in _MERGED for v in self.store.merged_ids(t).values()):
-            _merge_pending(self.store, self.get_linker())
+            merge_pending(self.store, self.get_linker())
 
     def get_linker(self) -> Linker:
         if self.linker is None:
@@ -271,7 +273,7 @@ def build(
     run = _Build(store, knowledge, settings, today, engine)
     report = run.report
     store.write_actors(knowledge)
-    run.merge_pending()
+    run.merge_older_rows()
     own_files = (store.path, store.path.with_name(store.path.name + ".wal"))
     inputs = list(input_files(paths, exclude=own_files))
     report.inputs = len(inputs)
@@ -299,7 +301,7 @@ def build(
             # The last input of a chunk may still have records to come: counted when the next
             # chunk starts.
             done = max(0, len(seen_inputs) - 1)
-            waiting.append(run.start(_merge_duplicates(documents), done))
+            waiting.append(run.start(merge_duplicates(documents), done))
             while len(waiting) > run.ahead:
                 run.finish(waiting.popleft())
                 if on_progress is not None:
@@ -334,10 +336,12 @@ def update(store: Store, knowledge: Knowledge, settings: Settings) -> int:
     """Merge the rows an older store left without a merged record (migration 7 dropped the
     merged views): the merged tables a fresh build of the same documents would have. Returns
     the number of rows merged; a store without such rows is left as it is."""
-    return _merge_pending(store, linker_for(store, knowledge, settings.embeddings))
+    return merge_pending(store, linker_for(store, knowledge, settings.embeddings))
 
 
-def _merge_pending(store: Store, linker: Linker) -> int:
+def merge_pending(store: Store, linker: Linker) -> int:
+    """Merge and write the rows `store` holds without a merged id (any engine's build starts
+    with it); returns their number."""
     if not linker.has_pending:
         return 0
     pending = linker.pending
@@ -434,8 +438,9 @@ class _Lookup:
         return np.stack([found[k] for k in keys])
 
 
-def _merge_duplicates(documents: list[Document]) -> list[Document]:
-    """Equal texts within a batch become one document with every origin."""
+def merge_duplicates(documents: list[Document]) -> list[Document]:
+    """Equal texts within a batch become one document with every origin (any engine's build
+    does it before finding which are new)."""
     by_id: dict[str, Document] = {}
     for document in documents:
         known = by_id.get(document.id)
