@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 import peninsula.pipeline as pipeline
 from peninsula.knowledge import Knowledge
+from peninsula.records import RawArticle
 from peninsula.settings import Settings
 from peninsula.store import Store
 from tests.conftest import TODAY
@@ -135,3 +136,27 @@ def test_a_build_through_another_engine_stores_the_same(
     local = _exported(tmp_path / "local.duckdb", tmp_path / "out1")
     other = _exported(tmp_path / "engine.duckdb", tmp_path / "out2")
     assert local == other
+
+
+def test_a_batch_embeds_each_new_text_once_in_one_call(
+    tmp_path: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[list[str]] = []
+
+    def embed(texts: Sequence[str]) -> NDArray[Any]:
+        calls.append(list(texts))
+        return _bag_of_words(texts)
+
+    monkeypatch.setattr(pipeline, "default_embedder", lambda: embed)
+    corpus = _corpus(tmp_path / "in", 6)
+    settings = Settings(workers=1, embeddings=True)
+    articles = [
+        pipeline.prepare(RawArticle(origin=str(p), text=p.read_text()), knowledge, TODAY)
+        for p in sorted(corpus.glob("*.txt"))
+    ]
+    found = pipeline.analyse_batch(articles, knowledge, settings, TODAY)
+    assert len(calls) == 1 and len(calls[0]) == len(set(calls[0]))
+    vectors = {k: v for a in found for k, v in a.vectors.items()}
+    assert len(vectors) == len(calls[0])
+    assert sum(len(a.vectors) for a in found) == len(vectors)  # each vector sent once
+    assert all("embed" in a.seconds for a in found if a.vectors)

@@ -1,0 +1,45 @@
+"""Batched writes: one statement per table for a whole batch, with row-by-row semantics."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from peninsula.knowledge import Knowledge
+from peninsula.nlp import EMPTY
+from peninsula.pipeline import prepare
+from peninsula.records import Actor, Document, RawArticle
+from peninsula.store import Store
+
+
+def doc(text: str, origin: str, knowledge: Knowledge) -> Document:
+    return prepare(RawArticle(origin=origin, text=text), knowledge, date(2026, 11, 22))
+
+
+def test_a_text_twice_in_one_batch_is_one_row_with_both_origins(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    first = doc("Ruritania said on Monday it would talk.", "/in/a.txt", knowledge)
+    again = replace(first, origins=("/in/b.txt",))
+    with Store(tmp_path / "kb.duckdb") as store:
+        result = store.write_batch([(first, EMPTY), (again, EMPTY)])
+        assert (result.added, result.merged, result.unchanged) == (1, 1, 0)
+        assert store.document(first.id).origins == ("/in/a.txt", "/in/b.txt")
+        result = store.write_batch([(again, EMPTY)])
+        assert (result.added, result.merged, result.unchanged) == (0, 0, 1)
+
+
+def test_one_new_actor_found_in_two_documents_of_a_batch_is_stored_once(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    first = doc("The envoy of Ruritania arrived.", "/in/a.txt", knowledge)
+    second = doc("The envoy of Ruritania left.", "/in/b.txt", knowledge)
+    envoy = Actor("ruritania_envoy", "Envoy of Ruritania", "person", verified=False)
+    other = replace(envoy, name="Another name")
+    with Store(tmp_path / "kb.duckdb") as store:
+        found_in_first = replace(EMPTY, new_actors=[envoy])
+        store.write_batch([(first, found_in_first), (second, replace(EMPTY, new_actors=[other]))])
+        found = [a for a in store.actors() if a.id == "ruritania_envoy"]
+        assert [a.name for a in found] == ["Envoy of Ruritania"]  # the first, as row by row
+        assert store.counts()["documents"] == 2
