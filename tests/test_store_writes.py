@@ -6,11 +6,21 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from peninsula.knowledge import Knowledge
 from peninsula.nlp import EMPTY
 from peninsula.pipeline import prepare
 from peninsula.records import Actor, Document, RawArticle
-from peninsula.store import Store
+from peninsula.store import Store, writes
+
+
+@pytest.fixture(params=["values", "arrow"])
+def through(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both insert paths: multi-row `VALUES` and one statement over an Arrow table."""
+    if request.param == "arrow":
+        monkeypatch.setattr(writes, "ARROW_ROWS", 1)
+    return str(request.param)
 
 
 def doc(text: str, origin: str, knowledge: Knowledge) -> Document:
@@ -18,7 +28,7 @@ def doc(text: str, origin: str, knowledge: Knowledge) -> Document:
 
 
 def test_a_text_twice_in_one_batch_is_one_row_with_both_origins(
-    tmp_path: Path, knowledge: Knowledge
+    tmp_path: Path, knowledge: Knowledge, through: str
 ) -> None:
     first = doc("Ruritania said on Monday it would talk.", "/in/a.txt", knowledge)
     again = replace(first, origins=("/in/b.txt",))
@@ -31,7 +41,7 @@ def test_a_text_twice_in_one_batch_is_one_row_with_both_origins(
 
 
 def test_one_new_actor_found_in_two_documents_of_a_batch_is_stored_once(
-    tmp_path: Path, knowledge: Knowledge
+    tmp_path: Path, knowledge: Knowledge, through: str
 ) -> None:
     first = doc("The envoy of Ruritania arrived.", "/in/a.txt", knowledge)
     second = doc("The envoy of Ruritania left.", "/in/b.txt", knowledge)

@@ -249,9 +249,9 @@ class Store(Pages):
                 self._con.execute(
                     f"DELETE FROM actors WHERE id IN ({marks})", [r[0] for r in found]
                 )
-            self._writer.insert_many("actors", writes.ACTORS_COLUMNS, found)
+            self._writer.insert_many("actors", writes.ACTORS_COLUMNS, found, bulk=False)
             self._con.execute("DELETE FROM actor_states")
-            self._writer.insert_many("actor_states", ("actor", "state"), states)
+            self._writer.insert_many("actor_states", ("actor", "state"), states, bulk=False)
             if keys.states(self._con) != before:
                 keys.rebuild_dyads(self._con)
 

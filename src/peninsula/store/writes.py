@@ -120,6 +120,9 @@ MERGED = {
     "commitment": ("merged_commitments", "commitments"),
 }
 ROWS_PER_INSERT = 200
+# The fewest rows inserted through Arrow: a process's first Arrow insert costs DuckDB about a
+# second (pyarrow's import and the scan's set-up), more than `VALUES` on a few hundred rows.
+ARROW_ROWS = 256
 # The name an Arrow table of rows to insert is known by, for one statement.
 _ROWS = "_peninsula_rows"
 
@@ -228,11 +231,13 @@ class Writer:
         values: Sequence[Sequence[Any]],
         *,
         keyed: bool = False,
+        bulk: bool = True,
     ) -> None:
-        """Rows in one statement over an Arrow table (a statement costs far more than a row;
-        DuckDB runs `executemany` one row at a time); rows Arrow cannot type go in multi-row
-        `VALUES` statements. `keyed`: the first column is the key, and a row repeating an
-        earlier row's key is left out, as `INSERT OR IGNORE` row by row would."""
+        """Rows in a few statements (a statement costs far more than a row; DuckDB runs
+        `executemany` one row at a time): `ARROW_ROWS` or more (when `bulk`) in one statement
+        over an Arrow table, fewer (or rows Arrow cannot type) in multi-row `VALUES`. `keyed`:
+        the first column is the key, and a row repeating an earlier row's key is left out, as
+        `INSERT OR IGNORE` row by row would."""
         if not values:
             return
         if keyed:
@@ -240,11 +245,8 @@ class Writer:
             for row in values:
                 first.setdefault(row[0], row)
             values = list(first.values())
-        import pyarrow as pa  # here: importing the store stays cheap
-
-        try:
-            found = pa.table({c: pa.array([r[i] for r in values]) for i, c in enumerate(columns)})
-        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        found = _arrow_table(columns, values) if bulk and len(values) >= ARROW_ROWS else None
+        if found is None:
             for start in range(0, len(values), ROWS_PER_INSERT):
                 chunk = values[start : start + ROWS_PER_INSERT]
                 sql = insert_sql(table, columns, len(chunk))
@@ -345,6 +347,16 @@ class Writer:
             ],
             keyed=True,
         )
+
+
+def _arrow_table(columns: tuple[str, ...], values: Sequence[Sequence[Any]]) -> Any:
+    """The rows as an Arrow table, or None when Arrow cannot type a column."""
+    import pyarrow as pa  # here: importing the store stays cheap
+
+    try:
+        return pa.table({c: pa.array([r[i] for r in values]) for i, c in enumerate(columns)})
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        return None
 
 
 def document_row(d: Document) -> list[Any]:
