@@ -72,10 +72,16 @@ class FakeStore:
     def merged_statements(self, where: Where | None = None) -> list[MergedStatement]:
         return _page(self._statements, where)
 
-    def kind_counts(
+    def page_ids(
         self, where: Where, kinds: Sequence[str], order: Sequence[str]
-    ) -> dict[str, int | None]:
-        return dict.fromkeys(kinds, where.limit)  # at most a page of each
+    ) -> dict[str, list[str]]:
+        # Unfiltered: the query's checks drop what is not asked for, and then page through.
+        of: dict[str, Sequence[MergedEvent | MergedStatement | MergedCommitment]] = {
+            "event": self._events,
+            "statement": self._statements,
+            "commitment": self._commitments,
+        }
+        return {k: [r.id for r in of[k][: where.limit]] for k in kinds}
 
     def merged_commitments(self, where: Where | None = None) -> list[MergedCommitment]:
         return _page(self._commitments, where)
@@ -88,6 +94,8 @@ class FakeStore:
 
 
 def _page(records: list[_R], where: Where | None) -> list[_R]:
+    if where is not None and where.ids is not None:
+        return [r for r in records if getattr(r, "id") in where.ids]  # noqa: B009
     if where is None or where.limit is None:
         return records[where.offset if where else 0 :]
     return records[where.offset : where.offset + where.limit]

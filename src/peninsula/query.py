@@ -198,39 +198,46 @@ def timeline(
     def of(kind: str) -> Where:
         return where if start is None else replace(where, after=_after(start, kind))
 
-    if limit is not None and pair is None and len(set(kinds)) > 1:
-        # A page over several kinds: how many rows of each it holds, then those rows only.
+    page_of: dict[str, list[str]] = {}
+    if limit is not None and pair is None:
+        # A page: the ids of its rows of each kind in one read of the lookup, then those rows.
         asked = [k for k in KINDS if k in kinds]
         mark = None if start is None else (None if start[0] else start[1], start[3])
-        counts = store.kind_counts(
+        page_of = store.page_ids(
             replace(where, limit=limit, after=mark, kind_after=KINDS[start[2]] if start else None),
             asked,
             KINDS,
         )
-        kinds = [k for k in asked if counts[k]]
-        limit_of: dict[str, int | None] = {**counts}
-    else:
-        limit_of = dict.fromkeys(KINDS, limit)
+        kinds = [k for k in asked if page_of.get(k)]
+    limit_of = {k: len(page_of[k]) if k in page_of else limit for k in KINDS}
+
+    def read(
+        kind: str, fetch: Callable[[Where], list[TimelineRow]], at: Where
+    ) -> list[TimelineRow]:
+        ids = page_of.get(kind)
+        if ids:
+            found = [r for r in fetch(Where(ids=tuple(ids))) if keep(r)]
+            if len(found) == len(ids):
+                return found
+        # No lookup, or one the checks disagree with: page through the filtered read.
+        return _paged(fetch, at, keep, limit_of[kind])
+
     rows: list[TimelineRow] = []
     if "event" in kinds:
         sides = (_members(pair[0], names), _members(pair[1], names)) if pair else None
         on_sides = replace(of("event"), sides=sides, pair=pair)
-        rows += _paged(
-            lambda w: _event_rows(store.merged_events(w), names), on_sides, keep, limit_of["event"]
-        )
+        rows += read("event", lambda w: _event_rows(store.merged_events(w), names), on_sides)
     if "statement" in kinds and pair is None:
-        rows += _paged(
+        rows += read(
+            "statement",
             lambda w: _statement_rows(store.merged_statements(w), names),
             of("statement"),
-            keep,
-            limit_of["statement"],
         )
     if "commitment" in kinds and pair is None:
-        rows += _paged(
+        rows += read(
+            "commitment",
             lambda w: _commitment_rows(store.merged_commitments(w), names),
             of("commitment"),
-            keep,
-            limit_of["commitment"],
         )
     rows.sort(key=_row_key)
     return rows if limit is None else rows[:limit]

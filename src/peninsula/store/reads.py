@@ -52,7 +52,8 @@ class Where:
     precision. `sided`: events with both a source and a target. `after`: only the rows after
     this (date, id) in the order of the unfiltered read (date, undated last, then id): keyset
     pages (`kind_after`: the kind of the record it marks, for pages over several kinds).
-    `limit`/`offset` page through the rows in that order.
+    `limit`/`offset` page through the rows in that order. `ids`: only the records with these
+    ids (a page whose ids `kinds_of_page` read).
     """
 
     actor: str | None = None
@@ -66,6 +67,7 @@ class Where:
     pair: tuple[str, str] | None = None
     after: tuple[str | None, str] | None = None
     kind_after: str | None = None
+    ids: tuple[str, ...] | None = None
 
 
 def select(table: str, where: Where, columns: str = "*") -> tuple[str, list[Any]]:
@@ -88,6 +90,9 @@ def select(table: str, where: Where, columns: str = "*") -> tuple[str, list[Any]
             params += [*a, *b, *b, *a]
     if where.sided:
         clauses.append("coalesce(source, '') <> '' AND coalesce(target, '') <> ''")
+    if where.ids is not None:
+        clauses.append(f"id IN ({_marks(where.ids)})" if where.ids else "false")
+        params += where.ids
     return _finish(table, columns, where, clauses, params)
 
 
@@ -100,9 +105,9 @@ def keyed(where: Where, kind: str) -> tuple[str, list[Any]]:
 def kinds_of_page(
     where: Where, kinds: Sequence[str], order: Sequence[str]
 ) -> tuple[str, list[Any]]:
-    """The kinds of the first `where.limit` records of `kinds` together (of `where.actor` or
-    all) in the timeline's order: date (undated last), kind as in `order`, id. `where.after`
-    is then the (date, id) of a record of the kind `where.kind_after`."""
+    """The kind and id of the first `where.limit` records of `kinds` together (of
+    `where.actor` or all) in the timeline's order: date (undated last), kind as in `order`,
+    id. `where.after` is then the (date, id) of a record of the kind `where.kind_after`."""
     clauses = ["key = ?", f"kind IN ({_marks(kinds)})"]
     params: list[Any] = [where.actor or "", *kinds]
     rank = f"list_position([{_marks(order)}], kind)"
@@ -118,7 +123,7 @@ def kinds_of_page(
             params += [day, day]
         params += [*ranks, mine, *ranks, mine, ident]
     page = replace(where, after=None, offset=0)
-    return _finish("timeline_keys", "kind", page, clauses, params, (f"{rank}, ", ranks))
+    return _finish("timeline_keys", "kind, id", page, clauses, params, (f"{rank}, ", ranks))
 
 
 def paired(where: Where, columns: str = "id") -> tuple[str, list[Any]]:
