@@ -15,16 +15,16 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from peninsula import dyad_sides
 from peninsula.actor_names import Names, resolve_actor, resolve_name
 from peninsula.errors import NotFound, SettingsError
 from peninsula.knowledge import Knowledge
 from peninsula.records import MergedCommitment, MergedEvent, MergedStatement
-from peninsula.store import DyadEvent, Store, Where
+from peninsula.store import Store, Where
 
 __all__ = [
     "KINDS",
@@ -366,53 +366,22 @@ def dyads(
     wanted = _state_pair(pair, names) if pair is not None else None
     sides = (_members(wanted[0], names), _members(wanted[1], names)) if wanted else None
     only = Where(sides=sides, since=since, until=until, month=True, sided=True, pair=wanted)
-    buckets: dict[tuple[str, str, str], dict[tuple[Any, ...], DyadEvent]] = defaultdict(dict)
-    states: dict[tuple[str, str | None], str | None] = {}
-    dated: dict[str, bool] = {}
-
-    def state(actor: str, when: str | None) -> str | None:
-        # Only a role ties an actor to a state for a time: without one, any day gives its state.
-        if actor not in dated:
-            dated[actor] = bool(knowledge.roles_of(actor))
-        key = (actor, when if dated[actor] else None)
-        if key not in states:
-            states[key] = names.state(*key)
-        return states[key]
-
-    for event in store.dyad_events(only):
-        month = _month_of(event.date)
-        if month is None or not event.source or not event.target:
-            continue
-        if (since and _cmp_prefix(month, since) < 0) or (until and _cmp_prefix(month, until) > 0):
-            continue
-        a = state(event.source, event.date)
-        b = state(event.target, event.date)
-        if a is None or b is None or a == b:
-            continue
-        low, high = sorted((a, b))
-        if wanted is not None and (low, high) != wanted:
-            continue
-        key = (event.code, event.modality, event.anchor or event.id)
-        buckets[(low, high, month)].setdefault(key, event)
     out = []
-    for (low, high, month), happenings in buckets.items():
-        actual = [e for e in happenings.values() if e.modality == "actual"]
-        scored = [float(e.goldstein) for e in actual if e.goldstein is not None]
-        others = [e for e in happenings.values() if e.modality != "actual"]
-        if start is not None and (low, high, month) <= start:
+    for m in store.dyad_months(only, dyad_sides.sides(names)):
+        if start is not None and (m.a, m.b, m.month) <= start:
             continue
         out.append(
             DyadMonth(
-                a=low,
-                b=high,
-                month=month,
-                mean_goldstein=round(sum(scored) / len(scored), 3) if scored else None,
-                count=len(actual),
-                pledged=sum(e.modality == "pledged" for e in others),
-                hypothetical=sum(e.modality == "hypothetical" for e in others),
-                negated=sum(e.modality == "negated" for e in others),
-                event_ids=tuple(e.id for e in actual),
-                other_ids=tuple(e.id for e in others),
+                a=m.a,
+                b=m.b,
+                month=m.month,
+                mean_goldstein=round(sum(m.scores) / len(m.scores), 3) if m.scores else None,
+                count=len(m.event_ids),
+                pledged=m.pledged,
+                hypothetical=m.hypothetical,
+                negated=m.negated,
+                event_ids=m.event_ids,
+                other_ids=m.other_ids,
             )
         )
     out.sort(key=lambda d: (d.a, d.b, d.month))
