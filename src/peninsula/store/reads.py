@@ -123,6 +123,21 @@ def kinds_of_page(
             params += [day, day]
         params += [*ranks, mine, *ranks, mine, ident]
     page = replace(where, after=None, offset=0)
+    if where.limit is not None:
+        # No row dated after the page's last dated row can be on it: that date (the greatest
+        # of the first `limit` dates, read on the date column alone, which DuckDB does
+        # quickly) bounds the read; undated rows, last in the order, always pass.
+        dated, bound = _finish(
+            "timeline_keys",
+            "first",
+            replace(page, limit=None),
+            [*clauses, "first IS NOT NULL"],
+            list(params),
+            ordered=False,
+        )
+        clauses.append(f"coalesce(first <= (SELECT max(first) FROM ({dated} ORDER BY first"
+                       " LIMIT ?)), true)")  # fmt: skip
+        params += [*bound, where.limit]
     return _finish("timeline_keys", "kind, id", page, clauses, params, (f"{rank}, ", ranks))
 
 
