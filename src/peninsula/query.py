@@ -226,6 +226,8 @@ def timeline(
     if "event" in kinds:
         sides = (_members(pair[0], names), _members(pair[1], names)) if pair else None
         on_sides = replace(of("event"), sides=sides, pair=pair)
+        if pair is not None and limit is not None:
+            page_of["event"] = _dyad_page(store, on_sides, pair, names, limit)
         rows += read("event", lambda w: _event_rows(store.merged_events(w), names), on_sides)
     if "statement" in kinds and pair is None:
         rows += read(
@@ -316,6 +318,30 @@ def _paged(
         offset += page
         page *= 2
     return kept[:limit]
+
+
+def _dyad_page(
+    store: Store, where: Where, pair: tuple[str, str], names: Names, limit: int
+) -> list[str]:
+    """The ids of the first `limit` events of a dyad, its sides checked on the narrow columns
+    of the store's candidates (as `_in_dyad` checks a row) before any whole row is read."""
+    ids: list[str] = []
+    page, offset = limit + limit // 4 + 16, 0
+    while len(ids) < limit:
+        found = store.dyad_events(replace(where, limit=page, offset=offset))
+        for e in found:
+            ends = [
+                ActorRef(e.source or "", "", "source"),
+                ActorRef(e.target or "", "", "target"),
+            ]
+            row = TimelineRow(e.id, "event", e.date, None, tuple(ends), "", "", 0, ())
+            if e.source and e.target and _in_dyad(row, pair, names):
+                ids.append(e.id)
+        if len(found) < page:
+            break
+        offset += page
+        page *= 2
+    return ids[:limit]
 
 
 def _members(wanted: str, names: Names) -> frozenset[str]:
