@@ -168,11 +168,11 @@ def dyad_months(where: Where, by_pair: bool) -> tuple[str, list[Any]]:
         wanted = " AND least(sa, sb) = ? AND greatest(sa, sb) = ?"
         params += sorted(where.pair)
     sql = f"""
-        WITH sides AS (
+        WITH sides AS MATERIALIZED (
             SELECT unnest(?) AS actor, unnest(?) AS lo, unnest(?) AS hi, unnest(?) AS state,
                 unnest(?) AS undated, unnest(?) AS fallback
         ),
-        fixed AS (SELECT DISTINCT actor, undated, fallback FROM sides),
+        fixed AS MATERIALIZED (SELECT DISTINCT actor, undated, fallback FROM sides),
         ev AS (
             SELECT *, CASE WHEN length(date) = 10 THEN try_cast(date AS DATE)
                     ELSE try_cast(month || '-01' AS DATE) END AS d1,
