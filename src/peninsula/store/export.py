@@ -273,16 +273,42 @@ def _partitions(day: str) -> str:
 
 def _write_lake(con: duckdb.DuckDBPyConnection, query: str, staged: Path, target: Path) -> None:
     """The rows of `query` partitioned by its year and month columns, written by DuckDB under
-    `staged` and copied to `target` without following a link."""
+    `staged` and copied to `target` without following a link. The Parquet files of an earlier
+    export in `target` are removed first (a partition it had and this one has not would still
+    be read); with no rows, one empty file at the top keeps the columns readable."""
     quoted = str(staged).replace("'", "''")
     con.execute(f"COPY ({query}) TO '{quoted}' (FORMAT parquet, PARTITION_BY (year, month))")
     output_folder(target)
+    _clear_lake(target)
+    if not any(staged.rglob("*.parquet")):
+        staged.mkdir(parents=True, exist_ok=True)
+        quoted = str(staged / _EMPTY_PART).replace("'", "''")
+        con.execute(f"COPY ({query}) TO '{quoted}' (FORMAT parquet)")
     for file in sorted(staged.rglob("*.parquet")):
         folder = target
         for part in file.relative_to(staged).parent.parts:
             folder = output_folder(folder / part)
         with file.open("rb") as source, open_output(folder, file.name, binary=True) as (out, _):
             shutil.copyfileobj(source, out)
+
+
+_EMPTY_PART = "empty.parquet"
+
+
+def _clear_lake(target: Path) -> None:
+    """Remove the Parquet files of a lake written before: `year=*/month=*/*.parquet` and the
+    empty part, with the folders left empty; links and other files are left alone."""
+    for file in [target / _EMPTY_PART, *target.glob("year=*/month=*/*.parquet")]:
+        folders = file.relative_to(target).parent.parts
+        if any((target / Path(*folders[: i + 1])).is_symlink() for i in range(len(folders))):
+            continue
+        if file.is_file() and not file.is_symlink():
+            file.unlink()
+    for folder in sorted(target.glob("year=*/month=*"), reverse=True) + sorted(
+        target.glob("year=*")
+    ):
+        if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def _write_csv(
