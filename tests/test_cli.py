@@ -632,3 +632,10 @@ def test_every_table_format_and_the_lake_keep_the_same_rows(
     unfiltered = json.loads((tmp_path / "a" / "manifest.json").read_text())
     assert set(unfiltered["filters"].values()) == {None}
     assert {v["kept"] for v in unfiltered["tables"].values()} == {"every row"}
+
+
+def test_help_shows_the_db_default_and_what_the_filters_keep() -> None:
+    result = runner.invoke(app, ["export", "-h"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "$PENINSULA_DB or ./peninsula.duckdb" in result.output  # not eaten as markup
+    assert "manifest.json" in result.output

@@ -102,7 +102,7 @@ ActorsOption = Annotated[
 ]
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="DuckDB file [default: $PENINSULA_DB or ./peninsula.duckdb]"),
+    typer.Option("--db", help="DuckDB file (default: $PENINSULA_DB or ./peninsula.duckdb)"),
 ]
 FormatOption = Annotated[str, typer.Option("--format", metavar="FORMAT", help="table, json or csv")]
 
