@@ -639,3 +639,17 @@ def test_help_shows_the_db_default_and_what_the_filters_keep() -> None:
     assert result.exit_code == 0
     assert "$PENINSULA_DB or ./peninsula.duckdb" in result.output  # not eaten as markup
     assert "manifest.json" in result.output
+
+
+def test_a_reader_that_stops_early_is_no_error(example_db: str) -> None:
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-m", "peninsula", "actors", "list", "--format", "csv"]
+    with subprocess.Popen(
+        [*args, "--db", example_db], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as done:
+        assert done.stdout is not None and done.stderr is not None
+        done.stdout.close()  # as `| head` does, before anything is written
+        assert done.wait(timeout=120) == 141
+        assert done.stderr.read() == b""

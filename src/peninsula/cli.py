@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -142,6 +143,11 @@ def _fails_cleanly(command: F) -> F:
         except PeninsulaError as exc:
             errors.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
+        except BrokenPipeError:
+            # The reader stopped (`| head`): nothing is wrong; stop as a shell's SIGPIPE would,
+            # without a message, and with nothing left to flush into the closed pipe.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(141) from None
         except (duckdb.Error, OSError) as exc:
             # What the store did not name itself: a damaged database, a full or read-only disk.
             errors.print(f"error: {_one_line(exc)}", markup=False, highlight=False, soft_wrap=True)
