@@ -24,7 +24,7 @@ from peninsula.knowledge import Knowledge
 from peninsula.outputs import neutralise_cell, open_output
 from peninsula.query import _cmp_prefix
 from peninsula.records import MergedEvent, PartialDate
-from peninsula.store import Store
+from peninsula.store import Store, Where
 
 __all__ = [
     "DYAD_COLUMNS",
@@ -71,7 +71,8 @@ def selected_events(store: Store, where: EventFilter, names: Names) -> list[Merg
     """`select_events` with `where` already checked and the names at hand."""
     wanted, pair = resolve_filter(where, names)
     kept = []
-    for event in store.merged_events():
+    # The store narrows by date in the database; every bound is checked again below.
+    for event in store.merged_events(Where(since=where.since, until=where.until)):
         if where.modality is not None and event.modality != where.modality:
             continue
         if where.code is not None and not (event.code or "").startswith(where.code):
