@@ -125,5 +125,9 @@ def test_export_takes_the_filters_of_events(db: str, tmp_path: Path) -> None:
         kb.export(tmp_path / "x", "xlsx")
     with pytest.raises(SettingsError, match="partition"):
         kb.export(tmp_path / "x", "csv", partition="month")
+    with pytest.raises(SettingsError, match="dyads-tsv"):
+        kb.export(tmp_path / "x", "plover", directed=True)
+    [dyads] = kb.export(tmp_path / "d", "dyads-tsv", by="year", since="2025")
+    assert dyads.name == "dyads.tsv"
     with pytest.raises(NotFound, match="no actor"):
         kb.export(tmp_path / "x", "csv", actor="Nobody Here")

@@ -343,6 +343,8 @@ def test_export_dyads_tsv_directed_by_year(example_db: str, tmp_path: Path) -> N
         (["--format", "parquet", "--modality", "maybe"], "error: --modality must be one of"),
         (["--format", "csv", "--since", "2026", "--until", "2025"], "error: --until 2025 is"),
         (["--format", "csv", "--partition", "month"], "error: --partition month goes with"),
+        (["--format", "events-tsv", "--directed"], "error: --directed and --by go with"),
+        (["--format", "csv", "--by", "year"], "error: --directed and --by go with"),
         (["--format", "plover", "--code", "abc"], "error: --code must be a CAMEO code"),
         (["--format", "plover", "--until", "2025-02-30"], "error: --until: '2025-02-30'"),
     ],

@@ -181,6 +181,8 @@ class KnowledgeBase:
             )
         if partition not in (None, "month") or (partition and format != "parquet"):
             raise SettingsError('partition="month" goes with format="parquet"')
+        if (directed or by != "month") and format != "dyads-tsv":
+            raise SettingsError('directed and by go with format="dyads-tsv"')
         with self._store() as store:
             if format in EVENT_FORMATS:
                 path = export_events(

@@ -315,6 +315,8 @@ def export_command(
     where = EventFilter(since, until, actor, code, category, modality, pair).checked()
     if partition not in (None, "month") or (partition and fmt != "parquet"):
         raise SettingsError("--partition month goes with --format parquet")
+    if (directed or by != "month") and fmt != "dyads-tsv":
+        raise SettingsError("--directed and --by go with --format dyads-tsv")
     settings = Settings.from_env()
     knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
     with _reading(db or settings.db_path, settings) as store:
