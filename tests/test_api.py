@@ -106,3 +106,28 @@ def test_timeline_urls_and_actor_role_sources(db: str) -> None:
     assert "urls" in kb.timeline().columns
     lee = kb.actors().set_index("id").loc["lee_jae_myung"]
     assert lee["roles"] and all(r["source"].startswith("http") for r in lee["roles"])
+
+
+def test_export_takes_the_filters_of_events(db: str, tmp_path: Path) -> None:
+    kb = peninsula.open(db)
+    korea = kb.events(actor="South Korea", since="2025-10")
+    written = kb.export(tmp_path / "t", "parquet", actor="South Korea", since="2025-10")
+    assert {p.name for p in written} >= {"events.parquet", "statements.parquet", "manifest.json"}
+    events = pd.read_parquet(tmp_path / "t" / "events.parquet")
+    assert set(events["id"]) == set(korea["event_id"]) and len(events) > 0
+    [tsv] = kb.export(str(tmp_path / "e"), "events-tsv", actor="South Korea", since="2025-10")
+    assert set(pd.read_csv(tsv, sep="\t", dtype=str)["event_id"]) == set(korea["event_id"])
+    lake = kb.export(tmp_path / "lake", "parquet", partition="month", code="03")
+    assert tmp_path / "lake" / "events" in lake
+    codes = pd.read_parquet(tmp_path / "lake" / "events")["code"]
+    assert len(codes) and all(c.startswith("03") for c in codes)
+    with pytest.raises(SettingsError, match="format must be one of"):
+        kb.export(tmp_path / "x", "xlsx")
+    with pytest.raises(SettingsError, match="partition"):
+        kb.export(tmp_path / "x", "csv", partition="month")
+    with pytest.raises(SettingsError, match="dyads-tsv"):
+        kb.export(tmp_path / "x", "plover", directed=True)
+    [dyads] = kb.export(tmp_path / "d", "dyads-tsv", by="year", since="2025")
+    assert dyads.name == "dyads.tsv"
+    with pytest.raises(NotFound, match="no actor"):
+        kb.export(tmp_path / "x", "csv", actor="Nobody Here")

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -32,7 +33,8 @@ def test_build_show_export_on_the_example_corpus(tmp_path: Path) -> None:
     exported = runner.invoke(app, ["export", "--db", db, "--out", str(out), "--format", "csv"])
     assert exported.exit_code == 0, exported.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "actors.csv", "commitments.csv", "documents.csv", "events.csv", "statements.csv",
+        "actors.csv", "commitments.csv", "documents.csv", "events.csv", "manifest.json",
+        "statements.csv",
     ]  # fmt: skip
     lake = tmp_path / "lake"
     args = ["export", "--db", db, "--out", str(lake), "--format", "parquet", "--partition", "month"]
@@ -336,7 +338,13 @@ def test_export_dyads_tsv_directed_by_year(example_db: str, tmp_path: Path) -> N
     ("args", "message"),
     [
         (["--format", "xlsx"], "error: --format must be one of jsonl, parquet, csv"),
-        (["--format", "csv", "--since", "2025"], "error: the filters apply to --format"),
+        (["--format", "csv", "--since", "2025-13"], "error: --since: '2025-13'"),
+        (["--format", "jsonl", "--actor", "Nobody Here"], "error: no actor"),
+        (["--format", "parquet", "--modality", "maybe"], "error: --modality must be one of"),
+        (["--format", "csv", "--since", "2026", "--until", "2025"], "error: --until 2025 is"),
+        (["--format", "csv", "--partition", "month"], "error: --partition month goes with"),
+        (["--format", "events-tsv", "--directed"], "error: --directed and --by go with"),
+        (["--format", "csv", "--by", "year"], "error: --directed and --by go with"),
         (["--format", "plover", "--code", "abc"], "error: --code must be a CAMEO code"),
         (["--format", "plover", "--until", "2025-02-30"], "error: --until: '2025-02-30'"),
     ],
@@ -504,6 +512,7 @@ def test_help_loads_neither_spacy_torch_pandas_nor_pydantic_and_is_quick() -> No
     [
         ["export"],
         ["export", "--out", "x", "--bogus"],
+        ["export", "--out", "x", "--format", "csv", "--pair", "KOR"],
         ["timeline", "--kind"],
         ["show"],
         ["no-such-command"],
@@ -524,7 +533,7 @@ def test_usage_mistakes_are_one_line_with_status_2(args: list[str]) -> None:
         ["build", "/no/such/path"],
         ["build"],
         ["export", "--out", "{tmp}/o", "--format", "xlsx"],
-        ["export", "--out", "{tmp}/o", "--format", "csv", "--since", "2025"],
+        ["export", "--out", "{tmp}/o", "--format", "csv", "--since", "2025-02-30"],
         ["export", "--out", "{tmp}/o", "--format", "parquet", "--partition", "day"],
         ["timeline", "--since", "2025-02-30"],
         ["dyads", "--since", "2026", "--until", "2025"],
@@ -545,3 +554,108 @@ def test_mistakes_are_one_error_line_with_status_1(
     assert result.exit_code == 1, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+
+
+def _jsonl(folder: Path, table: str) -> list[dict[str, Any]]:
+    text = (folder / f"{table}.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        ["--since", "2025-10", "--actor", "South Korea"],
+        ["--code", "03"],
+        ["--pair", "KOR", "PRK"],
+        ["--modality", "pledged", "--until", "2026"],
+    ],
+)
+def test_filtered_tables_agree_with_events_tsv_and_join(
+    example_db: str, tmp_path: Path, filters: list[str]
+) -> None:
+    base = ["export", "--db", example_db, "--out", str(tmp_path)]
+    assert runner.invoke(app, [*base, "--format", "events-tsv", *filters]).exit_code == 0
+    result = runner.invoke(app, [*base, "--format", "jsonl", *filters])
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "events.tsv").open(newline="", encoding="utf-8") as stream:
+        tsv = {row["event_id"] for row in csv.DictReader(stream, delimiter="\t")}
+    tables = {t: _jsonl(tmp_path, t) for t in ("events", "statements", "commitments")}
+    tables |= {t: _jsonl(tmp_path, t) for t in ("documents", "actors")}
+    assert tsv and {e["id"] for e in tables["events"]} == tsv  # the same selection
+    documents = {d["id"] for d in tables["documents"]}
+    backing = {x["document_id"] for e in tables["events"] for x in e["evidence"]}
+    backing |= {s["document_id"] for s in tables["statements"]}
+    backing |= {w["document_id"] for c in tables["commitments"] for w in c["mentions"]}
+    assert documents == backing  # the documents behind the rows, every one of them
+    actors = {a["id"] for a in tables["actors"]}
+    named = {e[k] for e in tables["events"] for k in ("source", "target", "reported_by")}
+    named |= {s["speaker"] for s in tables["statements"]}
+    named |= {c[k] for c in tables["commitments"] for k in ("actor", "target")}
+    assert named - {None} <= actors  # every actor id joins
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["format"] == "jsonl"
+    assert {t: v["rows"] for t, v in manifest["tables"].items()} == {
+        t: len(rows) for t, rows in tables.items()
+    }
+    if "--since" in filters:
+        assert manifest["actor_ids"]["actor"] == "KOR"
+        # Compared on the common prefix: a statement dated "2025" may be from October.
+        assert all(s["date"] >= "2025-10"[: len(s["date"])] for s in tables["statements"])
+        assert all(
+            c["last_stated"] >= "2025-10"[: len(c["last_stated"])] for c in tables["commitments"]
+        )
+    if "--modality" in filters:
+        assert all(e["modality"] == "pledged" for e in tables["events"])
+
+
+def test_every_table_format_and_the_lake_keep_the_same_rows(
+    example_db: str, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    filters = ["--since", "2025-09", "--until", "2026-01-10", "--category", "agree"]
+    base = ["export", "--db", example_db, *filters]
+    for fmt in ("jsonl", "csv", "parquet"):
+        result = runner.invoke(app, [*base, "--format", fmt, "--out", str(tmp_path / fmt)])
+        assert result.exit_code == 0, result.output
+    lake = ["--format", "parquet", "--partition", "month", "--out", str(tmp_path / "lake")]
+    assert runner.invoke(app, [*base, *lake]).exit_code == 0
+    everything = ["export", "--db", example_db, "--format", "jsonl", "--out", str(tmp_path / "a")]
+    assert runner.invoke(app, everything).exit_code == 0
+    for table in ("documents", "actors", "statements", "events", "commitments"):
+        ids = {r["id"] for r in _jsonl(tmp_path / "jsonl", table)}
+        every = {r["id"] for r in _jsonl(tmp_path / "a", table)}
+        assert ids < every or table == "documents", table  # filtered, never grown
+        csv_ids = set(pd.read_csv(tmp_path / "csv" / f"{table}.csv", dtype=str)["id"])
+        parquet = set(pd.read_parquet(tmp_path / "parquet" / f"{table}.parquet")["id"])
+        folder = tmp_path / "lake" / table
+        lake_ids = set(pd.read_parquet(folder if folder.is_dir() else f"{folder}.parquet")["id"])
+        assert ids == csv_ids == parquet == lake_ids, table
+    events = _jsonl(tmp_path / "jsonl", "events")
+    assert events and all(e["category"] == "AGREE" for e in events)
+    days = [e["date"][:7] for e in events]  # on the common prefix: "2025" overlaps
+    assert all("2025-09"[: len(d)] <= d <= "2026-01"[: len(d)] for d in days)
+    unfiltered = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    assert set(unfiltered["filters"].values()) == {None}
+    assert {v["kept"] for v in unfiltered["tables"].values()} == {"every row"}
+
+
+def test_help_shows_the_db_default_and_what_the_filters_keep() -> None:
+    result = runner.invoke(app, ["export", "-h"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "$PENINSULA_DB or ./peninsula.duckdb" in result.output  # not eaten as markup
+    assert "manifest.json" in result.output
+
+
+def test_a_reader_that_stops_early_is_no_error(example_db: str) -> None:
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-m", "peninsula", "actors", "list", "--format", "csv"]
+    with subprocess.Popen(
+        [*args, "--db", example_db], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as done:
+        assert done.stdout is not None and done.stderr is not None
+        done.stdout.close()  # as `| head` does, before anything is written
+        assert done.wait(timeout=120) == 141
+        assert done.stderr.read() == b""

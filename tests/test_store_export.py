@@ -124,3 +124,60 @@ def test_csv_keeps_codes_as_text(tmp_path: Path) -> None:
 def test_only_parquet_is_partitioned(tmp_path: Path) -> None:
     with Store(tmp_path / "kb.duckdb") as store, pytest.raises(StoreError, match="parquet"):
         store.export(tmp_path / "out", "jsonl", partition="month")
+
+
+def test_keep_writes_only_the_rows_named_in_each_format(tmp_path: Path) -> None:
+    with Store(tmp_path / "kb.duckdb") as store:
+        store.load_merged("event", _events())
+        store.load_merged("commitment", _commitments())
+    keep = {"events": {"e0", "e3", "no-such-id"}, "commitments": set()}
+    with Store(tmp_path / "kb.duckdb", read_only=True) as store:  # temporary tables only
+        for fmt in ("jsonl", "csv", "parquet"):
+            store.export(tmp_path / fmt, fmt, keep=keep)  # type: ignore[arg-type]
+        store.export(tmp_path / "lake", "parquet", partition="month", keep=keep)
+        store.export(tmp_path / "all", "csv")  # the next export keeps every row again
+    lines = (tmp_path / "jsonl" / "events.jsonl").read_text().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["e0", "e3"]
+    assert (tmp_path / "jsonl" / "commitments.jsonl").read_text() == ""
+    with (tmp_path / "csv" / "events.csv").open(newline="") as stream:
+        assert [row["id"] for row in csv.DictReader(stream)] == ["e0", "e3"]
+    assert (tmp_path / "csv" / "commitments.csv").read_text().startswith("id,actor,")
+    assert pq.read_table(tmp_path / "parquet" / "events.parquet").column("id").to_pylist() == [
+        "e0", "e3",
+    ]  # fmt: skip
+    lake = pd.read_parquet(tmp_path / "lake" / "events")
+    assert sorted(lake["id"]) == ["e0", "e3"]
+    folders = {p.parent.name for p in (tmp_path / "lake" / "events").rglob("*.parquet")}
+    assert folders == {"month=08", "month=unknown"}
+    with (tmp_path / "all" / "events.csv").open(newline="") as stream:
+        assert len(list(csv.DictReader(stream))) == len(DATES)
+
+
+def test_keep_names_only_exported_tables(tmp_path: Path) -> None:
+    with Store(tmp_path / "kb.duckdb") as store, pytest.raises(StoreError, match="mentions"):
+        store.export(tmp_path / "out", "csv", keep={"mentions": {"m1"}})
+
+
+def test_a_lake_written_again_holds_only_the_new_rows(tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    with Store(tmp_path / "kb.duckdb") as store:
+        store.load_merged("event", _events())
+        store.export(lake, "parquet", partition="month")
+        (lake / "events" / "notes.txt").write_text("mine")
+        store.export(lake, "parquet", partition="month", keep={"events": {"e2"}})
+        store.export(lake, "parquet", partition="month", keep={"commitments": set()})
+    folders = {str(p.parent.relative_to(lake)) for p in lake.rglob("*.parquet")}
+    assert "events/year=2024/month=12" in folders  # every event again in the last export
+    assert (lake / "events" / "notes.txt").read_text() == "mine"  # not ours: left alone
+    (lake / "events" / "notes.txt").unlink()
+    empty = pd.read_parquet(lake / "commitments")  # no rows, but its columns
+    assert len(empty) == 0 and {"id", "actor", "first_stated"} <= set(empty.columns)
+    found = duckdb.sql(
+        f"SELECT count(*) FROM read_parquet('{lake}/commitments/**/*.parquet',"
+        " hive_partitioning=true)"
+    ).fetchall()
+    assert found == [(0,)]
+    with Store(tmp_path / "kb.duckdb") as store:
+        store.export(lake, "parquet", partition="month", keep={"events": {"e2"}})
+    assert sorted(pd.read_parquet(lake / "events")["id"]) == ["e2"]  # no stale partition read
+    assert not (lake / "events" / "year=2024").exists()

@@ -5,6 +5,7 @@
     kb = peninsula.open("kb.duckdb")
     kb.events(actor="North Korea", since="2025-06", modality="actual")
     kb.timeline(actor="Lee Jae Myung", kinds=("statement",))
+    kb.export("out/", "parquet", since="2025-06", actor="North Korea")
 
 Every method takes the filters of the matching CLI command and checks them the same way (dates
 as calendar dates, ordered ranges, actor names with suggestions). Each call opens the store
@@ -25,13 +26,16 @@ from peninsula.errors import NotFound, SettingsError
 from peninsula.eventdata import (
     DYAD_COLUMNS,
     EVENT_COLUMNS,
+    EVENT_FORMATS,
     dyad_rows,
     event_rows,
+    export_events,
     plover_records,
 )
 from peninsula.filters import EventFilter, date_range
 from peninsula.knowledge import Knowledge, load_knowledge
 from peninsula.query import KINDS, dyads, timeline
+from peninsula.selection import TABLE_FORMATS, export_tables
 from peninsula.settings import Settings
 from peninsula.store import Store
 
@@ -145,6 +149,54 @@ class KnowledgeBase:
                 store, self.knowledge, EventFilter(**filters), directed=directed, by=by
             )
         return _frame(rows, DYAD_COLUMNS)
+
+    def export(
+        self,
+        out: str | Path,
+        format: str = "jsonl",
+        *,
+        partition: str | None = None,
+        directed: bool = False,
+        by: str = "month",
+        since: str | None = None,
+        until: str | None = None,
+        actor: str | None = None,
+        code: str | None = None,
+        category: str | None = None,
+        modality: str | None = None,
+        pair: tuple[str, str] | None = None,
+    ) -> list[Path]:
+        """Write the files of `peninsula export` into the folder `out`; the paths written.
+
+        `format`: jsonl, parquet or csv (every table, with `manifest.json`; `partition="month"`
+        makes Parquet a Hive-style lake), events-tsv, plover or dyads-tsv (`directed`, `by`).
+        The filters are `events`' and keep, in each table, the rows `selection.TABLE_RULES`
+        says: the events `events` returns, the statements, commitments, documents and actors
+        that go with them."""
+        where = EventFilter(since, until, actor, code, category, modality, pair).checked()
+        if format not in (*TABLE_FORMATS, *EVENT_FORMATS):
+            raise SettingsError(
+                f"format must be one of {', '.join((*TABLE_FORMATS, *EVENT_FORMATS))},"
+                f" got {format!r}"
+            )
+        if partition not in (None, "month") or (partition and format != "parquet"):
+            raise SettingsError('partition="month" goes with format="parquet"')
+        if (directed or by != "month") and format != "dyads-tsv":
+            raise SettingsError('directed and by go with format="dyads-tsv"')
+        with self._store() as store:
+            if format in EVENT_FORMATS:
+                path = export_events(
+                    store, self.knowledge, Path(out), format, where, directed=directed, by=by
+                )
+                return [path]
+            return export_tables(
+                store,
+                self.knowledge,
+                Path(out),
+                format,  # type: ignore[arg-type]
+                where,
+                partition=partition,  # type: ignore[arg-type]
+            )
 
     def timeline(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -43,6 +44,7 @@ from peninsula.filters import EventFilter, date_range
 from peninsula.knowledge import Knowledge, check_actor_file, load_knowledge
 from peninsula.outputs import neutralise_cell
 from peninsula.query import KINDS, dyads, timeline
+from peninsula.selection import TABLE_FORMATS, export_tables
 from peninsula.settings import ENVIRONMENT, Settings
 from peninsula.store import Store
 
@@ -101,7 +103,7 @@ ActorsOption = Annotated[
 ]
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="DuckDB file [default: $PENINSULA_DB or ./peninsula.duckdb]"),
+    typer.Option("--db", help="DuckDB file (default: $PENINSULA_DB or ./peninsula.duckdb)"),
 ]
 FormatOption = Annotated[str, typer.Option("--format", metavar="FORMAT", help="table, json or csv")]
 
@@ -141,6 +143,11 @@ def _fails_cleanly(command: F) -> F:
         except PeninsulaError as exc:
             errors.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
+        except BrokenPipeError:
+            # The reader stopped (`| head`): nothing is wrong; stop as a shell's SIGPIPE would,
+            # without a message, and with nothing left to flush into the closed pipe.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(141) from None
         except (duckdb.Error, OSError) as exc:
             # What the store did not name itself: a damaged database, a full or read-only disk.
             errors.print(f"error: {_one_line(exc)}", markup=False, highlight=False, soft_wrap=True)
@@ -235,7 +242,7 @@ def build_command(
     print_documents(documents)
 
 
-_EXPORT_FORMATS = ("jsonl", "parquet", "csv", *EVENT_FORMATS)
+_EXPORT_FORMATS = (*TABLE_FORMATS, *EVENT_FORMATS)
 
 
 @app.command("export")
@@ -254,15 +261,19 @@ def export_command(
         ),
     ] = "jsonl",
     since: Annotated[
-        str | None, typer.Option("--since", metavar="DATE", help="Events from this date")
+        str | None,
+        typer.Option("--since", metavar="DATE", help="Rows from this date (YYYY[-MM[-DD]])"),
     ] = None,
     until: Annotated[
-        str | None, typer.Option("--until", metavar="DATE", help="Events up to this date")
+        str | None, typer.Option("--until", metavar="DATE", help="Rows up to this date")
     ] = None,
     actor: Annotated[
         str | None,
         typer.Option(
-            "--actor", metavar="NAME", help="Events with this actor (a state: its people)"
+            "--actor",
+            metavar="NAME",
+            help="Rows with this actor: an event's side, a speaker, a pledger (a state: its"
+            " people)",
         ),
     ] = None,
     code: Annotated[
@@ -277,7 +288,12 @@ def export_command(
     ] = None,
     pair: Annotated[
         tuple[str, str] | None,
-        typer.Option("--pair", metavar="A B", help="Events between A and B, either way"),
+        typer.Option(
+            "--pair",
+            metavar="A B",
+            help="Events and commitments between A and B, either way; statements by one naming"
+            " the other",
+        ),
     ] = None,
     directed: Annotated[bool, typer.Option(help="dyads-tsv: source state first")] = False,
     by: Annotated[str, typer.Option("--by", help="dyads-tsv: month or year")] = "month",
@@ -287,33 +303,39 @@ def export_command(
     ] = None,
     actors: ActorsOption = None,
 ) -> None:
-    """Write the knowledge base's files: every table (jsonl, parquet, csv) or the events."""
+    """Write the knowledge base's files: every table (jsonl, parquet, csv) or the events.
+
+    The filters apply to every format. A table export keeps, in each table, the rows the
+    filters select and writes manifest.json saying which: events as events-tsv selects them;
+    statements and commitments by their dates, speaker or pledger (--code, --category and
+    --modality keep the statements the exported events come from, and the commitments whose
+    pledged act matches); the documents and actors behind the rows kept."""
     if fmt not in _EXPORT_FORMATS:
         raise SettingsError(f"--format must be one of {', '.join(_EXPORT_FORMATS)}, got {fmt!r}")
-    where = EventFilter(since, until, actor, code, category, modality, pair)
-    filtered = where != EventFilter()
-    if filtered and fmt not in EVENT_FORMATS:
-        raise SettingsError("the filters apply to --format events-tsv, plover or dyads-tsv only")
-    where = where.checked()
+    where = EventFilter(since, until, actor, code, category, modality, pair).checked()
     if partition not in (None, "month") or (partition and fmt != "parquet"):
         raise SettingsError("--partition month goes with --format parquet")
+    if (directed or by != "month") and fmt != "dyads-tsv":
+        raise SettingsError("--directed and --by go with --format dyads-tsv")
     settings = Settings.from_env()
-    if fmt in EVENT_FORMATS:
-        knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
-        with _reading(db or settings.db_path, settings) as store:
+    knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
+    with _reading(db or settings.db_path, settings) as store:
+        if fmt in EVENT_FORMATS:
             written = [
                 export_events(
                     store, knowledge, out, fmt, where, directed=directed, by=by,
                     on_replace=_say_replaced,
                 )
             ]  # fmt: skip
-    else:
-        with _reading(db or settings.db_path, settings) as store:
-            written = store.export(
+        else:
+            written = export_tables(
+                store,
+                knowledge,
                 out,
                 fmt,  # type: ignore[arg-type]
-                on_replace=_say_replaced,
+                where,
                 partition=partition,  # type: ignore[arg-type]
+                on_replace=_say_replaced,
             )
     for path in written:
         console.print(str(path), highlight=False, soft_wrap=True)

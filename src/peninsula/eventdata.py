@@ -24,7 +24,7 @@ from peninsula.knowledge import Knowledge
 from peninsula.outputs import neutralise_cell, open_output
 from peninsula.query import _cmp_prefix
 from peninsula.records import MergedEvent, PartialDate
-from peninsula.store import Store
+from peninsula.store import Store, Where
 
 __all__ = [
     "DYAD_COLUMNS",
@@ -34,8 +34,11 @@ __all__ = [
     "dyad_rows",
     "event_rows",
     "export_events",
+    "plays",
     "plover_records",
+    "resolve_filter",
     "select_events",
+    "selected_events",
     "write_dyads_tsv",
     "write_events_tsv",
     "write_plover",
@@ -61,11 +64,15 @@ def select_events(
 ) -> list[MergedEvent]:
     """The merged events `where` keeps, in date order (undated last)."""
     where = (where or EventFilter()).checked()
-    names = Names(store.actors(), knowledge)
-    wanted = resolve_name(where.actor, names) if where.actor is not None else None
-    pair = tuple(resolve_name(a, names) for a in where.pair) if where.pair is not None else None
+    return selected_events(store, where, Names(store.actors(), knowledge))
+
+
+def selected_events(store: Store, where: EventFilter, names: Names) -> list[MergedEvent]:
+    """`select_events` with `where` already checked and the names at hand."""
+    wanted, pair = resolve_filter(where, names)
     kept = []
-    for event in store.merged_events():
+    # The store narrows by date in the database; every bound is checked again below.
+    for event in store.merged_events(Where(since=where.since, until=where.until)):
         if where.modality is not None and event.modality != where.modality:
             continue
         if where.code is not None and not (event.code or "").startswith(where.code):
@@ -81,7 +88,7 @@ def select_events(
         ):
             continue
         if wanted is not None and not any(
-            _is(side, wanted, event.date, names) for side in (event.source, event.target)
+            plays(side, wanted, event.date, names) for side in (event.source, event.target)
         ):
             continue
         if pair is not None and not _between(event, pair[0], pair[1], names):
@@ -90,7 +97,15 @@ def select_events(
     return sorted(kept, key=lambda e: (e.date is None, e.date or "", e.id))
 
 
-def _is(side: str | None, wanted: str, when: str | None, names: Names) -> bool:
+def resolve_filter(where: EventFilter, names: Names) -> tuple[str | None, tuple[str, str] | None]:
+    """The actor ids `where.actor` and `where.pair` name (NotFound, with suggestions, if not)."""
+    wanted = resolve_name(where.actor, names) if where.actor is not None else None
+    if where.pair is None:
+        return wanted, None
+    return wanted, (resolve_name(where.pair[0], names), resolve_name(where.pair[1], names))
+
+
+def plays(side: str | None, wanted: str, when: str | None, names: Names) -> bool:
     """`side` is `wanted`, or one of its people or bodies on `when` when `wanted` is a state."""
     if not side:
         return False
@@ -99,8 +114,8 @@ def _is(side: str | None, wanted: str, when: str | None, names: Names) -> bool:
 
 def _between(event: MergedEvent, a: str, b: str, names: Names) -> bool:
     src, tgt, when = event.source, event.target, event.date
-    return (_is(src, a, when, names) and _is(tgt, b, when, names)) or (
-        _is(src, b, when, names) and _is(tgt, a, when, names)
+    return (plays(src, a, when, names) and plays(tgt, b, when, names)) or (
+        plays(src, b, when, names) and plays(tgt, a, when, names)
     )
 
 

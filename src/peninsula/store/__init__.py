@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -554,9 +554,11 @@ class Store(Pages):
         fmt: ExportFormat,
         on_replace: Callable[[Path], None] | None = None,
         partition: Partition | None = None,
+        keep: Mapping[str, Collection[str]] | None = None,
     ) -> list[Path]:
-        """Files for each table (`store.export`); `partition="month"`: a Parquet lake."""
-        return export(self._con, out_dir, fmt, on_replace, partition)
+        """Files for each table (`store.export`); `partition="month"`: a Parquet lake; `keep`:
+        the ids of the rows to write, by table (the others whole)."""
+        return export(self._con, out_dir, fmt, on_replace, partition, keep)
 
     def _dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -125,9 +125,12 @@ def export(
     fmt: ExportFormat,
     on_replace: Callable[[Path], None] | None = None,
     partition: Partition | None = None,
+    keep: Mapping[str, Collection[str]] | None = None,
 ) -> list[Path]:
-    """One file per contract table in `out_dir`. Files are never written through a symbolic
-    link; CSV cells a spreadsheet would run as formulas are made inert (`outputs`).
+    """One file per contract table in `out_dir`; a table named in `keep` holds only the rows
+    whose ids it gives (a filtered export: `selection`), the others every row. Files are never
+    written through a symbolic link; CSV cells a spreadsheet would run as formulas are made
+    inert (`outputs`).
     `on_replace` hears of each file that existed before and was overwritten.
 
     With `partition="month"` (Parquet only) the dated tables become a Hive-style lake,
@@ -139,7 +142,11 @@ def export(
     output_folder(out_dir)
     written = []
     con = con.cursor()  # its own results and functions, whatever the store's connection holds
-    with tempfile.TemporaryDirectory(prefix="peninsula-export-") as scratch, _date_functions(con):
+    with (
+        tempfile.TemporaryDirectory(prefix="peninsula-export-") as scratch,
+        _date_functions(con),
+        _kept(con, keep or {}) as kept,
+    ):
         for table, columns in EXPORT_COLUMNS.items():
             name = f"{table}.{fmt}"
             origin = _EXPORT_FROM.get(table, table)
@@ -153,7 +160,8 @@ def export(
             day = PARTITION_DATES.get(table) if partition else None
             if day is not None:
                 select += f", {_partitions(day)}"
-            query = f"SELECT {select} FROM {origin} ORDER BY id"
+            only = f" WHERE id IN (SELECT id FROM {kept[table]})" if table in kept else ""
+            query = f"SELECT {select} FROM {origin}{only} ORDER BY id"
             if day is not None:
                 try:
                     _write_lake(con, query, Path(scratch) / table, out_dir / table)
@@ -186,6 +194,34 @@ def export(
             if replaced and on_replace is not None:
                 on_replace(out_dir / name)
     return written
+
+
+@contextmanager
+def _kept(
+    con: duckdb.DuckDBPyConnection, keep: Mapping[str, Collection[str]]
+) -> Iterator[dict[str, str]]:
+    """A temporary table of the ids to keep for each table of `keep` (by table name), dropped
+    afterwards; temporary tables are written even in a read-only database."""
+    made: dict[str, str] = {}
+    try:
+        for table, ids in keep.items():
+            if table not in EXPORT_COLUMNS:
+                raise StoreError(f"no exported table {table!r}")
+            name = f"peninsula_keep_{table}"
+            try:
+                con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT unnest(?::VARCHAR[]) AS id",
+                    [sorted(ids)],
+                )
+            except duckdb.Error as exc:
+                raise StoreError(
+                    f"cannot select the {table} to export: {_first_line(exc)}"
+                ) from None
+            made[table] = name
+        yield made
+    finally:
+        for name in made.values():
+            con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 @contextmanager
@@ -237,16 +273,42 @@ def _partitions(day: str) -> str:
 
 def _write_lake(con: duckdb.DuckDBPyConnection, query: str, staged: Path, target: Path) -> None:
     """The rows of `query` partitioned by its year and month columns, written by DuckDB under
-    `staged` and copied to `target` without following a link."""
+    `staged` and copied to `target` without following a link. The Parquet files of an earlier
+    export in `target` are removed first (a partition it had and this one has not would still
+    be read); with no rows, one empty file at the top keeps the columns readable."""
     quoted = str(staged).replace("'", "''")
     con.execute(f"COPY ({query}) TO '{quoted}' (FORMAT parquet, PARTITION_BY (year, month))")
     output_folder(target)
+    _clear_lake(target)
+    if not any(staged.rglob("*.parquet")):
+        staged.mkdir(parents=True, exist_ok=True)
+        quoted = str(staged / _EMPTY_PART).replace("'", "''")
+        con.execute(f"COPY ({query}) TO '{quoted}' (FORMAT parquet)")
     for file in sorted(staged.rglob("*.parquet")):
         folder = target
         for part in file.relative_to(staged).parent.parts:
             folder = output_folder(folder / part)
         with file.open("rb") as source, open_output(folder, file.name, binary=True) as (out, _):
             shutil.copyfileobj(source, out)
+
+
+_EMPTY_PART = "empty.parquet"
+
+
+def _clear_lake(target: Path) -> None:
+    """Remove the Parquet files of a lake written before: `year=*/month=*/*.parquet` and the
+    empty part, with the folders left empty; links and other files are left alone."""
+    for file in [target / _EMPTY_PART, *target.glob("year=*/month=*/*.parquet")]:
+        folders = file.relative_to(target).parent.parts
+        if any((target / Path(*folders[: i + 1])).is_symlink() for i in range(len(folders))):
+            continue
+        if file.is_file() and not file.is_symlink():
+            file.unlink()
+    for folder in sorted(target.glob("year=*/month=*"), reverse=True) + sorted(
+        target.glob("year=*")
+    ):
+        if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def _write_csv(
