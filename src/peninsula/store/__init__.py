@@ -100,6 +100,7 @@ class Store(Pages):
         try:
             # Offline always: DuckDB never fetches nor loads an extension by itself.
             self._con = duckdb.connect(str(path), read_only=read_only, config=_OFFLINE)
+            self._con.execute("SET enable_progress_bar = false")  # not on the CLI's stderr
             self._writer = writes.Writer(self._con)
         except (duckdb.Error, OSError) as exc:
             raise StoreError(
