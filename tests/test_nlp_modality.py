@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from peninsula.knowledge import default_knowledge
 from peninsula.nlp.modality import coded_as
+from tests.test_nlp_events import events_in
 
 
 def test_a_pledge_to_cooperate_or_fight_is_the_intent_to() -> None:
@@ -18,3 +19,46 @@ def test_scheduled_meetings_and_announced_sanctions_keep_their_category() -> Non
     assert coded_as("042", "pledged", data) == "042"
     assert coded_as("163", "pledged", data) == "163"
     assert data.cameo[coded_as("046", "pledged", data)].plover == "CONSULT"
+
+
+# --- refusals and threats, read from invented sentences ---------------------------------------
+
+KNOWLEDGE = default_knowledge()
+
+
+def _coded(text: str) -> list[tuple[str | None, str | None, str, str]]:
+    return [(e.source, e.category, e.code, e.modality) for e in events_in(text, KNOWLEDGE)]
+
+
+def test_a_declared_non_attendance_or_non_yielding_is_a_refusal() -> None:
+    assert ("CHN", "REJECT", "125", "actual") in _coded(
+        "China said it will not attend the meeting in Tokyo."
+    )
+    assert ("CHN", "REJECT", "125", "actual") in _coded("China did not attend the ceremony.")
+    assert ("PRK", "REJECT", "124", "actual") in _coded(
+        "North Korea will never give up its nuclear weapons, its envoy said."
+    )
+
+
+def test_a_non_occurrence_that_is_no_refusal_stays_negated() -> None:
+    assert [(c, m) for _, c, _, m in _coded("There were no talks with Japan.")] == [
+        ("CONSULT", "negated")
+    ]
+
+
+def test_a_vow_of_retaliation_is_an_actual_threat() -> None:
+    coded = _coded("Pyongyang vowed to take firm countermeasures against Japan.")
+    assert [(c, m) for _, c, _, m in coded] == [("THREATEN", "actual")]
+
+
+def test_harassment_and_deeds_without_a_verb_of_their_own() -> None:
+    assert ("PRK", "COERCE", "170", "actual") in _coded(
+        "North Korea launched hundreds of balloons carrying rubbish into South Korea."
+    )
+    assert ("JPN", "RETREAT", "0841", "actual") in _coded(
+        "Japan repatriated three Chinese fishermen on Monday."
+    )
+    assert ("RUS", "REJECT", "129", "actual") in _coded("Russia vetoed the extension of the panel.")
+    assert ("JPN", "SANCTION", "163", "pledged") in _coded(
+        "Japan said it would raise tariffs on Chinese steel."
+    )

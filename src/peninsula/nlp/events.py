@@ -45,7 +45,7 @@ from peninsula.nlp.intentions import (
     reported_clauses,
     with_addressee,
 )
-from peninsula.nlp.modality import coded_as, modality
+from peninsula.nlp.modality import coded_as, modality, refused, threat_mode
 from peninsula.nlp.participants import (
     Context,
     Parties,
@@ -221,7 +221,9 @@ def _events_for(
     sure = guess is not None and _confident(guess, OVERRIDE_FLOOR)
     if pattern is not None and guess is not None and sure and guess.category != entry.plover:
         code, decided_by = model_code(guess, context.data), "embedding"
+    code, mode = refused(code, mode, trigger, context.data)
     code = coded_as(code, mode, context.data)
+    mode = threat_mode(code, mode, context.data)
     entry = context.data.cameo[code]
     reporter = speaker[0] if speaker else None
     noun = trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ != "ROOT"

@@ -69,13 +69,34 @@ def _cue_kinds(token: Token, words: Mapping[str, frozenset[str]]) -> set[str]:
     return set(kinds & _MODALITY_KINDS)
 
 
+def refused(code: str, mode: Modality, trigger: Token, data: EventData) -> tuple[str, Modality]:
+    """ "will not attend", "will never give up its weapons", "did not attend the ceremony": taking
+    part or yielding declared not to happen (or, for attending, not done) is a refusal, coded
+    with the category's REJECT code (`refusal` cues) as an actual event; other non-occurrences
+    ("there were no talks") stay negated."""
+    refusal = data.cues.refusals.get(data.cameo[code].plover or "")
+    if mode != "negated" or refusal is None:
+        return code, mode
+    declared = any(c.dep_ == "aux" and data.cues.has(c.lower_, "pledged") for c in trigger.children)
+    if declared or data.cues.has(trigger.lemma_.lower(), "attendance"):
+        return refusal, "actual"
+    return code, mode
+
+
 def coded_as(code: str, modality: Modality, data: EventData) -> str:
     """A pledged action is the expressed intent to do it: CAMEO 03 for cooperation, 13 (a
     threat) for coercion and force; except in the categories the data keeps (a scheduled
-    meeting stays CONSULT + pledged, an announced sanction SANCTION + pledged)."""
+    meeting stays CONSULT + pledged, an announced sanction SANCTION + pledged). A threat is
+    made by the vow itself: callers code THREATEN as actual (`threat_mode`)."""
     entry = data.cameo[code]
     if modality != "pledged" or not entry.intent:
         return code
     if entry.plover and data.cues.has(entry.plover.lower(), "pledged_keeps_category"):
         return code
     return entry.intent
+
+
+def threat_mode(code: str, mode: Modality, data: EventData) -> Modality:
+    """ "vowed to retaliate", "will launch more missiles": the warning is the act, so a pledged
+    threat is an actual THREATEN event (as CAMEO codes threats)."""
+    return "actual" if mode == "pledged" and data.cameo[code].plover == "THREATEN" else mode
