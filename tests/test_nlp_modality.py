@@ -62,3 +62,17 @@ def test_harassment_and_deeds_without_a_verb_of_their_own() -> None:
     assert ("JPN", "SANCTION", "163", "pledged") in _coded(
         "Japan said it would raise tariffs on Chinese steel."
     )
+
+
+def test_a_duty_the_speaker_puts_on_their_own_side_is_a_pledge() -> None:
+    coded = _coded('"We must reopen the hotline with North Korea," the minister said.')
+    assert coded and {(c, m) for _, c, _, m in coded} == {("AGREE", "pledged")}
+
+
+def test_a_warning_issued_is_a_threat_and_no_discussions_are_negated_talks() -> None:
+    assert ("THREATEN", "actual") in [
+        (c, m) for _, c, _, m in _coded("Japan issued a warning to North Korea on Monday.")
+    ]
+    assert [(s, c, m) for s, c, _, m in _coded("There have been no discussions with China.")] == [
+        (None, "CONSULT", "negated")
+    ]

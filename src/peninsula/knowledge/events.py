@@ -66,10 +66,12 @@ PLOVER_TYPES = frozenset(
 # verb denying what it governs ("denied that ..."): the denied deed is contested, not done;
 # allege: a speech word claiming a deed of others ("claimed that drones flew"): an accusation;
 # refusal: a category whose declared non-occurrence is a rejection (its code in `sector`);
-# attendance: a verb of taking part whose non-occurrence is a refusal in any tense.
+# attendance: a verb of taking part whose non-occurrence is a refusal in any tense; obligation:
+# a modal of duty ("must"): "we must ..." in a speaker's mouth is a pledge, not a demand.
 EVENT_CUE_KINDS = frozenset(
     {"speech", "pledged", "hypothetical", "negated", "own_government", "agent", "promise",
-     "own_side", "denial", "allege", "pledged_keeps_category", "refusal", "attendance"}
+     "own_side", "denial", "allege", "pledged_keeps_category", "refusal", "attendance",
+     "obligation"}
 )  # fmt: skip
 _PATTERN_KEYS = frozenset(
     {"code", "verbs", "nouns", "objects", "also", "preps", "subjects", "governs", "modality",

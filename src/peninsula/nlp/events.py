@@ -45,7 +45,7 @@ from peninsula.nlp.intentions import (
     reported_clauses,
     with_addressee,
 )
-from peninsula.nlp.modality import coded_as, modality, refused, threat_mode
+from peninsula.nlp.modality import coded_as, modality, refused, self_obliged, threat_mode
 from peninsula.nlp.participants import (
     Context,
     Parties,
@@ -222,6 +222,8 @@ def _events_for(
     if pattern is not None and guess is not None and sure and guess.category != entry.plover:
         code, decided_by = model_code(guess, context.data), "embedding"
     code, mode = refused(code, mode, trigger, context.data)
+    if context.data.cameo[code].root == "10" and _demands_of_self(trigger, context):
+        code, mode = INTENT_CODE, "pledged"  # "we must restore ...," he said: no demand, a pledge
     code = coded_as(code, mode, context.data)
     mode = threat_mode(code, mode, context.data)
     entry = context.data.cameo[code]
@@ -245,6 +247,14 @@ def _events_for(
             make(accuse, speaker[0], accused, modality="actual", reporter=None),
         )
     return list(made.values())
+
+
+def _demands_of_self(trigger: Token, context: Context) -> bool:
+    """A demand read off "said ... must" whose clause puts the duty on the speaker's side."""
+    return any(
+        c.dep_ in ("ccomp", "xcomp") and self_obliged(c, context.data.cues)
+        for c in trigger.children
+    )
 
 
 def _intends(predicate: Token, context: Context) -> bool:

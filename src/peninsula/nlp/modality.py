@@ -22,6 +22,7 @@ _MODALITY_CHILD_DEPS = frozenset(
     {"aux", "auxpass", "neg", "mark", "det", "amod", "advmod", "acomp"}
 )
 _MODALITY_KINDS = frozenset({"pledged", "hypothetical", "negated"})
+_FIRST_PERSON = frozenset({"we", "i"})
 
 
 def modality(trigger: Token, pattern: Pattern | None, cues: EventCues) -> Modality:
@@ -50,8 +51,17 @@ def modality(trigger: Token, pattern: Pattern | None, cues: EventCues) -> Modali
         flags = (flags - {"negated"}) | {"hypothetical"}  # "did not rule out meeting"
     elif _rules_out(trigger):
         flags.add("negated")  # "ruled out talks"
+    if flags == {"hypothetical"} and self_obliged(trigger, cues):
+        flags = {"pledged"}  # "we must restore the channels": the speaker's side undertakes it
     ranked: tuple[Modality, ...] = ("negated", "hypothetical", "pledged")
     return next((kind for kind in ranked if kind in flags), "actual")
+
+
+def self_obliged(clause: Token, cues: EventCues) -> bool:
+    """ "we must ...", "I should ...": a duty the speaker's side puts on itself (first person
+    subject, a modal of obligation) is an undertaking."""
+    duty = any(c.dep_ == "aux" and cues.has(c.lower_, "obligation") for c in clause.children)
+    return duty and any(c.dep_ == "nsubj" and c.lower_ in _FIRST_PERSON for c in clause.children)
 
 
 def _rules_out(trigger: Token) -> bool:

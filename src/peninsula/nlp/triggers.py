@@ -88,6 +88,8 @@ def _complement_words(token: Token) -> _Words:
     tokens = [t for child in complement_children(token) for t in child.subtree]
     if token.dep_ == "acl":  # "the agreement signed by ..." : the noun is what was signed
         tokens.append(token.head)
+    elif token.dep_ == "relcl" and not any(c.dep_ == "dobj" for c in token.children):
+        tokens.append(token.head)  # "the treaty he signed with ...": so is the treaty
     for child in token.children:  # "troops were sent to ...": the passive's subject is the object
         if child.dep_ == "nsubjpass":
             tokens += list(child.subtree)
