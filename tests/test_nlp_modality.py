@@ -76,3 +76,15 @@ def test_a_warning_issued_is_a_threat_and_no_discussions_are_negated_talks() -> 
     assert [(s, c, m) for s, c, _, m in _coded("There have been no discussions with China.")] == [
         (None, "CONSULT", "negated")
     ]
+
+
+def test_an_announced_plan_and_a_stated_willingness_are_pledged() -> None:
+    assert ("CONSULT", "pledged") in [
+        (c, m) for _, c, _, m in _coded("The Chinese leader is expected to visit Japan in May.")
+    ]
+    assert ("MOBILIZE", "hypothetical") in [
+        (c, m) for _, c, _, m in _coded("Analysts expect North Korea to launch a missile soon.")
+    ]
+    assert ("AGREE", "pledged") in [
+        (c, m) for _, c, _, m in _coded("Japan expressed willingness to meet China's leader.")
+    ]

@@ -67,11 +67,14 @@ PLOVER_TYPES = frozenset(
 # allege: a speech word claiming a deed of others ("claimed that drones flew"): an accusation;
 # refusal: a category whose declared non-occurrence is a rejection (its code in `sector`);
 # attendance: a verb of taking part whose non-occurrence is a refusal in any tense; obligation:
-# a modal of duty ("must"): "we must ..." in a speaker's mouth is a pledge, not a demand.
+# a modal of duty ("must"): "we must ..." in a speaker's mouth is a pledge, not a demand;
+# scheduled: a verb whose passive ("is expected to visit") announces a plan: pledged; group: a
+# noun for several actors named before ("the two leaders"; `sector`: person, state or any);
+# count: a word giving how many ("two", "both"; `sector`: the number).
 EVENT_CUE_KINDS = frozenset(
     {"speech", "pledged", "hypothetical", "negated", "own_government", "agent", "promise",
      "own_side", "denial", "allege", "pledged_keeps_category", "refusal", "attendance",
-     "obligation"}
+     "obligation", "scheduled", "group", "count"}
 )  # fmt: skip
 _PATTERN_KEYS = frozenset(
     {"code", "verbs", "nouns", "objects", "also", "preps", "subjects", "governs", "modality",
@@ -122,6 +125,8 @@ class EventCues:
     words: Mapping[str, frozenset[str]] = field(default_factory=dict)  # word -> cue kinds
     sectors: Mapping[str, str] = field(default_factory=dict)  # agent noun -> sector code
     refusals: Mapping[str, str] = field(default_factory=dict)  # category -> REJECT code
+    groups: Mapping[str, str] = field(default_factory=dict)  # group noun -> person/state/any
+    counts: Mapping[str, int] = field(default_factory=dict)  # "two" -> 2
 
     def has(self, word: str, kind: str) -> bool:
         return kind in self.words.get(word, frozenset())
@@ -307,6 +312,8 @@ def load_event_cues(path: Path) -> EventCues:
     words: dict[str, set[str]] = {}
     sectors: dict[str, str] = {}
     refusals: dict[str, str] = {}
+    groups: dict[str, str] = {}
+    counts: dict[str, int] = {}
     for line, row in read_rows(path, ("word", "cue")):
         if row["cue"] not in EVENT_CUE_KINDS:
             raise DataFileError(
@@ -321,7 +328,19 @@ def load_event_cues(path: Path) -> EventCues:
             if not _CODE.fullmatch(row.get("sector") or ""):
                 raise DataFileError(path, line, "a refusal needs its CAMEO code in 'sector'")
             refusals[row["word"].upper()] = row["sector"]
+        if row["cue"] == "group":
+            if row.get("sector") not in ("person", "state", "any"):
+                raise DataFileError(path, line, "a group noun needs person, state or any")
+            groups[row["word"].lower()] = row["sector"]
+        if row["cue"] == "count":
+            if not (row.get("sector") or "").isdigit():
+                raise DataFileError(path, line, "a count word needs its number in 'sector'")
+            counts[row["word"].lower()] = int(row["sector"])
     frozen = {k: frozenset(v) for k, v in words.items()}
     return EventCues(
-        MappingProxyType(frozen), MappingProxyType(sectors), MappingProxyType(refusals)
+        MappingProxyType(frozen),
+        MappingProxyType(sectors),
+        MappingProxyType(refusals),
+        MappingProxyType(groups),
+        MappingProxyType(counts),
     )

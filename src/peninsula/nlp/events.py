@@ -68,6 +68,9 @@ NEW_EVENT_FLOOR = 0.5
 # Cue words say when an event is not actual ("may", "vowed", "not"); where they say nothing, the
 # model's modality is taken when at least this sure. (The model over the cues measured worse.)
 MODALITY_FLOOR = 0.7
+# A trigger in the past tense (or a past participle: "has met", "was signed") with no cue is done:
+# the sentence-level model reads the whole sentence and does not overrule it.
+_PAST_TAGS = frozenset({"VBD", "VBN"})
 
 
 def find_events(
@@ -198,6 +201,7 @@ def _events_for(
     if (
         mode == "actual"
         and guess is not None
+        and trigger.tag_ not in _PAST_TAGS  # "when Xi visited Seoul": done, whatever else is said
         and not context.data.cues.has(trigger.lemma_.lower(), "denial")  # the denial was made
         and guess.modalities[guess.modality] >= MODALITY_FLOOR
     ):
@@ -229,7 +233,7 @@ def _events_for(
     entry = context.data.cameo[code]
     reporter = speaker[0] if speaker else None
     noun = trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ != "ROOT"
-    pairs = [(s, t) for s, t in _pairs(parties, noun) if not _same_side(s, t, context)]
+    pairs = [(s, t) for s, t in _pairs(parties, noun) if s != t and not _same_side(s, t, context)]
     if not pairs and parties.sources:  # "rebels cut the roads": no known target, still an event
         pairs = [(s, None) for s in parties.sources]
     make = partial(_event, sentence, trigger, modality=mode, decided_by=decided_by,

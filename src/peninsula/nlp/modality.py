@@ -41,7 +41,10 @@ def modality(trigger: Token, pattern: Pattern | None, cues: EventCues) -> Modali
                 if cues.has(node.head.lemma_.lower(), "denial"):  # "denied Japan's claim that"
                     flags.add("hypothetical")
                 break
-            flags.update(_cue_kinds(node, cues.words))
+            if _scheduled(node, cues):  # "Xi is expected to visit": a plan announced
+                flags.add("pledged")
+            else:
+                flags.update(_cue_kinds(node, cues.words))
         if dep(node) in _CLAUSE_BREAKS or node.head.i == node.i:
             break
         if node.dep_ == "prep" and node.lower_ in CIRCUMSTANCE_PREPS:
@@ -55,6 +58,12 @@ def modality(trigger: Token, pattern: Pattern | None, cues: EventCues) -> Modali
         flags = {"pledged"}  # "we must restore the channels": the speaker's side undertakes it
     ranked: tuple[Modality, ...] = ("negated", "hypothetical", "pledged")
     return next((kind for kind in ranked if kind in flags), "actual")
+
+
+def _scheduled(node: Token, cues: EventCues) -> bool:
+    return cues.has(node.lemma_.lower(), "scheduled") and any(
+        c.dep_ == "auxpass" for c in node.children
+    )
 
 
 def self_obliged(clause: Token, cues: EventCues) -> bool:
