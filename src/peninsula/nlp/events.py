@@ -233,7 +233,11 @@ def _events_for(
     entry = context.data.cameo[code]
     reporter = speaker[0] if speaker else None
     noun = trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ != "ROOT"
-    pairs = [(s, t) for s, t in _pairs(parties, noun) if s != t and not _same_side(s, t, context)]
+    pairs = [
+        (s, t)
+        for s, t in _pairs(parties, noun)
+        if (s is None or s != t) and not _same_side(s, t, context)
+    ]
     if not pairs and parties.sources:  # "rebels cut the roads": no known target, still an event
         pairs = [(s, None) for s in parties.sources]
     make = partial(_event, sentence, trigger, modality=mode, decided_by=decided_by,
