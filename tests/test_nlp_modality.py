@@ -88,3 +88,18 @@ def test_an_announced_plan_and_a_stated_willingness_are_pledged() -> None:
     assert ("AGREE", "pledged") in [
         (c, m) for _, c, _, m in _coded("Japan expressed willingness to meet China's leader.")
     ]
+
+
+def test_a_violation_said_of_others_is_the_speakers_accusation() -> None:
+    coded = _coded("Japan said Russia had violated UN resolutions by arming North Korea.")
+    assert ("JPN", "ACCUSE", "112", "actual") in coded
+    assert ("RUS", "REJECT", "128", "hypothetical") in coded
+
+
+def test_a_vow_to_seal_a_border_is_a_pledged_sanction_and_troops_entering_are_sent() -> None:
+    assert ("PRK", "SANCTION", "160", "pledged") in _coded(
+        "North Korea vowed to seal off its northern border with China."
+    )
+    assert ("PRK", "AID", "072", "actual") in _coded(
+        "Some 3,000 North Korean soldiers have entered Belarus, officials said."
+    )

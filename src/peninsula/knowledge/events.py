@@ -70,11 +70,15 @@ PLOVER_TYPES = frozenset(
 # a modal of duty ("must"): "we must ..." in a speaker's mouth is a pledge, not a demand;
 # scheduled: a verb whose passive ("is expected to visit") announces a plan: pledged; group: a
 # noun for several actors named before ("the two leaders"; `sector`: person, state or any);
-# count: a word giving how many ("two", "both"; `sector`: the number).
+# count: a word giving how many ("two", "both"; `sector`: the number); accusatory: a CAMEO code
+# (as the word) whose deed, said of others, is the speaker's accusation ("said X violated ...");
+# pledge_keeps_category: a PLOVER category (lower case) that a pledge verb governing it keeps
+# ("vowed to seal the border": SANCTION + pledged, not a threat).
 EVENT_CUE_KINDS = frozenset(
     {"speech", "pledged", "hypothetical", "negated", "own_government", "agent", "promise",
      "own_side", "denial", "allege", "pledged_keeps_category", "refusal", "attendance",
-     "obligation", "scheduled", "group", "count"}
+     "obligation", "scheduled", "group", "count",
+     "accusatory", "pledge_keeps_category"}
 )  # fmt: skip
 _PATTERN_KEYS = frozenset(
     {"code", "verbs", "nouns", "objects", "also", "preps", "subjects", "governs", "modality",

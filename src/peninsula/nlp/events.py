@@ -211,9 +211,9 @@ def _events_for(
     claimed = bool(
         speaker
         and parties.sources
-        and alleged(trigger, context)
+        and (alleged(trigger, context) or context.data.cues.has(code, "accusatory"))
         and not own_side(parties, speaker, context)
-    )
+    )  # "Tokyo said Beijing violated the treaty": Tokyo accuses Beijing
     if claimed and mode == "actual":  # "Tokyo claimed that Chinese ships entered": only claimed
         mode = "hypothetical"
     if stated and not own_side(parties, speaker, context):
