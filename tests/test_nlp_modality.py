@@ -35,8 +35,8 @@ def test_a_declared_non_attendance_or_non_yielding_is_a_refusal() -> None:
         "China said it will not attend the meeting in Tokyo."
     )
     assert ("CHN", "REJECT", "125", "actual") in _coded("China did not attend the ceremony.")
-    assert ("PRK", "REJECT", "124", "actual") in _coded(
-        "North Korea will never give up its nuclear weapons, its envoy said."
+    assert ("IRN", "REJECT", "124", "actual") in _coded(
+        "Iran would never abandon its missile arsenal, a spokesman said."
     )
 
 
