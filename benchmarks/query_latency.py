@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -332,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
             figures["fill_sort_s"] = round(timing["sort_s"], 1)
         figures["db_mb"] = round(db.stat().st_size / 2**20, 1)
         figures.update(queries(db, knowledge, args.repeat, args.limit, args.seed))
+        figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
     emit(figures)
     return 0
 

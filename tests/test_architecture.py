@@ -27,7 +27,7 @@ LAYERS = [
     {"pipeline"},
     {"ray_engine"},
     {"actor_names"},
-    {"query", "filters", "eventdata"},
+    {"query", "filters", "eventdata", "dyad_sides"},
     {"report", "web"},
     {"api"},
     {"cli", "cli_output", "__init__", "__main__"},

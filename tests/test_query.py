@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,6 +13,7 @@ from typing import Any, TypeVar
 import pytest
 
 import peninsula.pipeline as pipeline
+from peninsula.dyad_sides import Side, state_on
 from peninsula.errors import NotFound, SettingsError
 from peninsula.knowledge import Knowledge, default_knowledge, load_knowledge
 from peninsula.query import DyadMonth, dyads, resolve_actor, timeline
@@ -24,9 +27,11 @@ from peninsula.records import (
 )
 from peninsula.settings import Settings
 from peninsula.store import DyadEvent, Store, StoredActor, StoredDocument, Where
+from peninsula.store.pages import DyadTally
 from tests.conftest import EXAMPLES, TODAY
 
 _R = TypeVar("_R")
+MODALITIES = ("pledged", "hypothetical", "negated")
 
 
 @pytest.fixture(scope="module")
@@ -72,10 +77,54 @@ class FakeStore:
     def merged_statements(self, where: Where | None = None) -> list[MergedStatement]:
         return _page(self._statements, where)
 
-    def kind_counts(
+    def dyad_months(self, where: Where, sides: Sequence[Side]) -> list[DyadTally]:
+        """The whole read the store's SQL replaces: every event, one at a time."""
+        spans: dict[str, list[Side]] = defaultdict(list)
+        for side in sides:
+            spans[side.actor].append(side)
+        buckets: dict[tuple[str, str, str], dict[tuple[Any, ...], DyadEvent]] = defaultdict(dict)
+        for event in self.dyad_events():
+            month = re.match(r"^(\d{4}-\d{2})(-\d{2})?$", event.date or "")
+            if month is None or not event.source or not event.target:
+                continue
+            at = month.group(1)
+            if (where.since and at[: len(where.since)] < where.since[:7]) or (
+                where.until and at[: len(where.until)] > where.until[:7]
+            ):
+                continue
+            a = state_on(spans[event.source], event.date)
+            b = state_on(spans[event.target], event.date)
+            if a is None or b is None or a == b:
+                continue
+            low, high = sorted((a, b))
+            if where.pair is not None and (low, high) != tuple(sorted(where.pair)):
+                continue
+            key = (event.code, event.modality, event.anchor or event.id)
+            buckets[(low, high, at)].setdefault(key, event)
+        out = []
+        for (low, high, at), happenings in sorted(buckets.items()):
+            actual = [e for e in happenings.values() if e.modality == "actual"]
+            others = [e for e in happenings.values() if e.modality != "actual"]
+            out.append(
+                DyadTally(
+                    low, high, at, tuple(e.id for e in actual),
+                    tuple(float(e.goldstein) for e in actual if e.goldstein is not None),
+                    tuple(e.id for e in others),
+                    *(sum(e.modality == m for e in others) for m in MODALITIES),
+                )
+            )  # fmt: skip
+        return out
+
+    def page_ids(
         self, where: Where, kinds: Sequence[str], order: Sequence[str]
-    ) -> dict[str, int | None]:
-        return dict.fromkeys(kinds, where.limit)  # at most a page of each
+    ) -> dict[str, list[str]]:
+        # Unfiltered: the query's checks drop what is not asked for, and then page through.
+        of: dict[str, Sequence[MergedEvent | MergedStatement | MergedCommitment]] = {
+            "event": self._events,
+            "statement": self._statements,
+            "commitment": self._commitments,
+        }
+        return {k: [r.id for r in of[k][: where.limit]] for k in kinds}
 
     def merged_commitments(self, where: Where | None = None) -> list[MergedCommitment]:
         return _page(self._commitments, where)
@@ -88,6 +137,8 @@ class FakeStore:
 
 
 def _page(records: list[_R], where: Where | None) -> list[_R]:
+    if where is not None and where.ids is not None:
+        return [r for r in records if getattr(r, "id") in where.ids]  # noqa: B009
     if where is None or where.limit is None:
         return records[where.offset if where else 0 :]
     return records[where.offset : where.offset + where.limit]

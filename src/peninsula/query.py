@@ -15,16 +15,16 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from peninsula import dyad_sides
 from peninsula.actor_names import Names, resolve_actor, resolve_name
 from peninsula.errors import NotFound, SettingsError
 from peninsula.knowledge import Knowledge
 from peninsula.records import MergedCommitment, MergedEvent, MergedStatement
-from peninsula.store import DyadEvent, Store, Where
+from peninsula.store import Store, Where
 
 __all__ = [
     "KINDS",
@@ -198,39 +198,48 @@ def timeline(
     def of(kind: str) -> Where:
         return where if start is None else replace(where, after=_after(start, kind))
 
-    if limit is not None and pair is None and len(set(kinds)) > 1:
-        # A page over several kinds: how many rows of each it holds, then those rows only.
+    page_of: dict[str, list[str]] = {}
+    if limit is not None and pair is None:
+        # A page: the ids of its rows of each kind in one read of the lookup, then those rows.
         asked = [k for k in KINDS if k in kinds]
         mark = None if start is None else (None if start[0] else start[1], start[3])
-        counts = store.kind_counts(
+        page_of = store.page_ids(
             replace(where, limit=limit, after=mark, kind_after=KINDS[start[2]] if start else None),
             asked,
             KINDS,
         )
-        kinds = [k for k in asked if counts[k]]
-        limit_of: dict[str, int | None] = {**counts}
-    else:
-        limit_of = dict.fromkeys(KINDS, limit)
+        kinds = [k for k in asked if page_of.get(k)]
+    limit_of = {k: len(page_of[k]) if k in page_of else limit for k in KINDS}
+
+    def read(
+        kind: str, fetch: Callable[[Where], list[TimelineRow]], at: Where
+    ) -> list[TimelineRow]:
+        ids = page_of.get(kind)
+        if ids:
+            found = [r for r in fetch(Where(ids=tuple(ids))) if keep(r)]
+            if len(found) == len(ids):
+                return found
+        # No lookup, or one the checks disagree with: page through the filtered read.
+        return _paged(fetch, at, keep, limit_of[kind])
+
     rows: list[TimelineRow] = []
     if "event" in kinds:
         sides = (_members(pair[0], names), _members(pair[1], names)) if pair else None
         on_sides = replace(of("event"), sides=sides, pair=pair)
-        rows += _paged(
-            lambda w: _event_rows(store.merged_events(w), names), on_sides, keep, limit_of["event"]
-        )
+        if pair is not None and limit is not None:
+            page_of["event"] = _dyad_page(store, on_sides, pair, names, limit)
+        rows += read("event", lambda w: _event_rows(store.merged_events(w), names), on_sides)
     if "statement" in kinds and pair is None:
-        rows += _paged(
+        rows += read(
+            "statement",
             lambda w: _statement_rows(store.merged_statements(w), names),
             of("statement"),
-            keep,
-            limit_of["statement"],
         )
     if "commitment" in kinds and pair is None:
-        rows += _paged(
+        rows += read(
+            "commitment",
             lambda w: _commitment_rows(store.merged_commitments(w), names),
             of("commitment"),
-            keep,
-            limit_of["commitment"],
         )
     rows.sort(key=_row_key)
     return rows if limit is None else rows[:limit]
@@ -311,6 +320,30 @@ def _paged(
     return kept[:limit]
 
 
+def _dyad_page(
+    store: Store, where: Where, pair: tuple[str, str], names: Names, limit: int
+) -> list[str]:
+    """The ids of the first `limit` events of a dyad, its sides checked on the narrow columns
+    of the store's candidates (as `_in_dyad` checks a row) before any whole row is read."""
+    ids: list[str] = []
+    page, offset = limit + limit // 4 + 16, 0
+    while len(ids) < limit:
+        found = store.dyad_events(replace(where, limit=page, offset=offset))
+        for e in found:
+            ends = [
+                ActorRef(e.source or "", "", "source"),
+                ActorRef(e.target or "", "", "target"),
+            ]
+            row = TimelineRow(e.id, "event", e.date, None, tuple(ends), "", "", 0, ())
+            if e.source and e.target and _in_dyad(row, pair, names):
+                ids.append(e.id)
+        if len(found) < page:
+            break
+        offset += page
+        page *= 2
+    return ids[:limit]
+
+
 def _members(wanted: str, names: Names) -> frozenset[str]:
     """Every actor that may stand for `wanted` in a dyad: itself and, for a state, every actor
     that belongs to it on some day (by its country, its parent, a role or the store's row)."""
@@ -359,53 +392,22 @@ def dyads(
     wanted = _state_pair(pair, names) if pair is not None else None
     sides = (_members(wanted[0], names), _members(wanted[1], names)) if wanted else None
     only = Where(sides=sides, since=since, until=until, month=True, sided=True, pair=wanted)
-    buckets: dict[tuple[str, str, str], dict[tuple[Any, ...], DyadEvent]] = defaultdict(dict)
-    states: dict[tuple[str, str | None], str | None] = {}
-    dated: dict[str, bool] = {}
-
-    def state(actor: str, when: str | None) -> str | None:
-        # Only a role ties an actor to a state for a time: without one, any day gives its state.
-        if actor not in dated:
-            dated[actor] = bool(knowledge.roles_of(actor))
-        key = (actor, when if dated[actor] else None)
-        if key not in states:
-            states[key] = names.state(*key)
-        return states[key]
-
-    for event in store.dyad_events(only):
-        month = _month_of(event.date)
-        if month is None or not event.source or not event.target:
-            continue
-        if (since and _cmp_prefix(month, since) < 0) or (until and _cmp_prefix(month, until) > 0):
-            continue
-        a = state(event.source, event.date)
-        b = state(event.target, event.date)
-        if a is None or b is None or a == b:
-            continue
-        low, high = sorted((a, b))
-        if wanted is not None and (low, high) != wanted:
-            continue
-        key = (event.code, event.modality, event.anchor or event.id)
-        buckets[(low, high, month)].setdefault(key, event)
     out = []
-    for (low, high, month), happenings in buckets.items():
-        actual = [e for e in happenings.values() if e.modality == "actual"]
-        scored = [float(e.goldstein) for e in actual if e.goldstein is not None]
-        others = [e for e in happenings.values() if e.modality != "actual"]
-        if start is not None and (low, high, month) <= start:
+    for m in store.dyad_months(only, dyad_sides.sides(names)):
+        if start is not None and (m.a, m.b, m.month) <= start:
             continue
         out.append(
             DyadMonth(
-                a=low,
-                b=high,
-                month=month,
-                mean_goldstein=round(sum(scored) / len(scored), 3) if scored else None,
-                count=len(actual),
-                pledged=sum(e.modality == "pledged" for e in others),
-                hypothetical=sum(e.modality == "hypothetical" for e in others),
-                negated=sum(e.modality == "negated" for e in others),
-                event_ids=tuple(e.id for e in actual),
-                other_ids=tuple(e.id for e in others),
+                a=m.a,
+                b=m.b,
+                month=m.month,
+                mean_goldstein=round(sum(m.scores) / len(m.scores), 3) if m.scores else None,
+                count=len(m.event_ids),
+                pledged=m.pledged,
+                hypothetical=m.hypothetical,
+                negated=m.negated,
+                event_ids=m.event_ids,
+                other_ids=m.other_ids,
             )
         )
     out.sort(key=lambda d: (d.a, d.b, d.month))

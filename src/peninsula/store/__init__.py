@@ -384,6 +384,9 @@ class Store(Pages):
     def _where(self, table: str, where: Where | None) -> list[dict[str, Any]]:
         where = where or Where()
         try:
+            if where.ids is not None and where == Where(ids=where.ids):
+                # A page whose ids were read: those rows only, by the primary key.
+                return self._dicts(*reads.by_ids(table, where.ids)) if where.ids else []
             if where.limit is None:
                 return self._dicts(*reads.select(table, where))
             # A page: its ids first, from a lookup table when one answers the question (else
@@ -399,20 +402,20 @@ class Store(Pages):
         except duckdb.Error as exc:
             raise StoreError(f"cannot read {table}: {_first_line(exc)}") from None
 
-    def kind_counts(
+    def page_ids(
         self, where: Where, kinds: Sequence[str], order: Sequence[str]
-    ) -> dict[str, int]:
-        """How many of the first `where.limit` records of `kinds` together, in the timeline's
-        order (date, kind as in `order`, id), are of each kind: `where.actor`'s or all, with
-        its dates and cursor (`after`, `kind_after`); from `timeline_keys`."""
+    ) -> dict[str, list[str]]:
+        """The ids, by kind, of the first `where.limit` records of `kinds` together, in the
+        timeline's order (date, kind as in `order`, id): `where.actor`'s or all, with its dates
+        and cursor (`after`, `kind_after`); from `timeline_keys`, in one read."""
         try:
             found = self._con.execute(*reads.kinds_of_page(where, kinds, order)).fetchall()
         except duckdb.Error as exc:
             raise StoreError(f"cannot read timeline_keys: {_first_line(exc)}") from None
-        counts = dict.fromkeys(kinds, 0)
-        for (kind,) in found:
-            counts[kind] += 1
-        return counts
+        ids: dict[str, list[str]] = {kind: [] for kind in kinds}
+        for kind, ident in found:
+            ids[kind].append(ident)
+        return ids
 
     def _paired(self, where: Where) -> bool:
         """Whether `dyad_keys` holds every event `where.sides` asks for: each actor of a side

@@ -10,7 +10,7 @@ write. So search is a case-insensitive substring match (`ILIKE`) in SQL; `SEARCH
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,10 +19,11 @@ import duckdb
 
 from peninsula.errors import NotFound, StoreError
 from peninsula.records import MergedEvent
-from peninsula.store import rows
+from peninsula.store import reads, rows
+from peninsula.store.reads import Where
 from peninsula.store.rows import StoredActor
 
-__all__ = ["SEARCH_KINDS", "SEARCH_METHOD", "EventFacet", "Pages", "Slice"]
+__all__ = ["SEARCH_KINDS", "SEARCH_METHOD", "DyadTally", "EventFacet", "Pages", "Slice"]
 
 SEARCH_METHOD = "ilike"
 SEARCH_KINDS = ("documents", "statements", "events", "actors")
@@ -70,11 +71,51 @@ class EventFacet:
     goldstein: float | None
 
 
+@dataclass(frozen=True, slots=True)
+class DyadTally:
+    """One pair of states (a < b) in one month as the database scored it: the actual events
+    (ids, and the Goldstein scores of those that have one, in date order), the others, and
+    how many of those are pledged, hypothetical or negated."""
+
+    a: str
+    b: str
+    month: str
+    event_ids: tuple[str, ...]
+    scores: tuple[float, ...]
+    other_ids: tuple[str, ...]
+    pledged: int
+    hypothetical: int
+    negated: int
+
+
 class Pages:
     """The paged reads; `Store` provides the connection."""
 
     _con: duckdb.DuckDBPyConnection
     path: Path
+    _paired: Callable[[Where], bool]
+
+    def dyad_months(self, where: Where, sides: Sequence[Any]) -> list[DyadTally]:
+        """The dyad months of the events `where` keeps (its dates, compared by month, and
+        `pair`), with each side rolled up to its state on the event's date by `sides`
+        (`dyad_sides.Side`s, or anything with their fields), in order of pair and month."""
+        columns = [
+            [s.actor for s in sides],
+            [s.start for s in sides],
+            [s.end for s in sides],
+            [s.state for s in sides],
+            [s.undated for s in sides],
+            [s.fallback for s in sides],
+        ]
+        sql, params = reads.dyad_months(where, self._paired(where))
+        found = self._page_rows(sql, [*columns, *params])
+        return [
+            DyadTally(
+                r[0], r[1], r[2], tuple(r[3] or ()), tuple(r[4] or ()), tuple(r[5] or ()),
+                int(r[6]), int(r[7]), int(r[8]),
+            )
+            for r in found
+        ]  # fmt: skip
 
     def page_documents(self, limit: int, offset: int = 0, newest: bool = False) -> Slice:
         """Documents by publication date (undated last), or newest first."""

@@ -52,7 +52,8 @@ class Where:
     precision. `sided`: events with both a source and a target. `after`: only the rows after
     this (date, id) in the order of the unfiltered read (date, undated last, then id): keyset
     pages (`kind_after`: the kind of the record it marks, for pages over several kinds).
-    `limit`/`offset` page through the rows in that order.
+    `limit`/`offset` page through the rows in that order. `ids`: only the records with these
+    ids (a page whose ids `kinds_of_page` read).
     """
 
     actor: str | None = None
@@ -66,6 +67,7 @@ class Where:
     pair: tuple[str, str] | None = None
     after: tuple[str | None, str] | None = None
     kind_after: str | None = None
+    ids: tuple[str, ...] | None = None
 
 
 def select(table: str, where: Where, columns: str = "*") -> tuple[str, list[Any]]:
@@ -88,6 +90,9 @@ def select(table: str, where: Where, columns: str = "*") -> tuple[str, list[Any]
             params += [*a, *b, *b, *a]
     if where.sided:
         clauses.append("coalesce(source, '') <> '' AND coalesce(target, '') <> ''")
+    if where.ids is not None:
+        clauses.append(f"id IN ({_marks(where.ids)})" if where.ids else "false")
+        params += where.ids
     return _finish(table, columns, where, clauses, params)
 
 
@@ -100,9 +105,9 @@ def keyed(where: Where, kind: str) -> tuple[str, list[Any]]:
 def kinds_of_page(
     where: Where, kinds: Sequence[str], order: Sequence[str]
 ) -> tuple[str, list[Any]]:
-    """The kinds of the first `where.limit` records of `kinds` together (of `where.actor` or
-    all) in the timeline's order: date (undated last), kind as in `order`, id. `where.after`
-    is then the (date, id) of a record of the kind `where.kind_after`."""
+    """The kind and id of the first `where.limit` records of `kinds` together (of
+    `where.actor` or all) in the timeline's order: date (undated last), kind as in `order`,
+    id. `where.after` is then the (date, id) of a record of the kind `where.kind_after`."""
     clauses = ["key = ?", f"kind IN ({_marks(kinds)})"]
     params: list[Any] = [where.actor or "", *kinds]
     rank = f"list_position([{_marks(order)}], kind)"
@@ -118,16 +123,107 @@ def kinds_of_page(
             params += [day, day]
         params += [*ranks, mine, *ranks, mine, ident]
     page = replace(where, after=None, offset=0)
-    return _finish("timeline_keys", "kind", page, clauses, params, (f"{rank}, ", ranks))
+    if where.limit is not None:
+        # No row dated after the page's last dated row can be on it: that date (the greatest
+        # of the first `limit` dates, read on the date column alone, which DuckDB does
+        # quickly) bounds the read; undated rows, last in the order, always pass.
+        dated, bound = _finish(
+            "timeline_keys",
+            "first",
+            replace(page, limit=None),
+            [*clauses, "first IS NOT NULL"],
+            list(params),
+            ordered=False,
+        )
+        clauses.append(f"coalesce(first <= (SELECT max(first) FROM ({dated} ORDER BY first"
+                       " LIMIT ?)), true)")  # fmt: skip
+        params += [*bound, where.limit]
+    return _finish("timeline_keys", "kind, id", page, clauses, params, (f"{rank}, ", ranks))
 
 
-def paired(where: Where, columns: str = "id") -> tuple[str, list[Any]]:
+def paired(where: Where, columns: str = "id", ordered: bool = True) -> tuple[str, list[Any]]:
     """`columns` of the events of `where.pair` (either way round) from the lookup `dyad_keys`,
     dates, `after` and paging as `select`. The rows are candidates: a side belongs to its
     state on some day, not necessarily on the event's."""
     assert where.pair is not None
     low, high = sorted(where.pair)
-    return _finish("dyad_keys", columns, where, ["a = ?", "b = ?"], [low, high])
+    return _finish("dyad_keys", columns, where, ["a = ?", "b = ?"], [low, high], ordered=ordered)
+
+
+def dyad_months(where: Where, by_pair: bool) -> tuple[str, list[Any]]:
+    """The dyad months of the events `where` keeps (month, since, until; `pair`), scored in
+    the database: each event's sides rolled up to their state on its date by the spans of
+    the first six parameters (the fields of `dyad_sides.Side`, as lists), one happening counted once
+    per pair and month (the same code and modality from the same sentence, else the event),
+    the first in date order standing for it. `by_pair`: the rows of `where.pair` in
+    `dyad_keys` (its events all there), else every event once (its own source and target)."""
+    month = replace(where, month=True, limit=None, offset=0, after=None)
+    if by_pair:
+        base, params = paired(month, _DYAD_BASE, ordered=False)
+    else:
+        clauses = ["a = least(source, target)", "b = greatest(source, target)"]
+        base, params = _finish("dyad_keys", _DYAD_BASE, month, clauses, [], ordered=False)
+    wanted = ""
+    if where.pair is not None:
+        wanted = " AND least(sa, sb) = ? AND greatest(sa, sb) = ?"
+        params += sorted(where.pair)
+    sql = f"""
+        WITH sides AS MATERIALIZED (
+            SELECT unnest(?) AS actor, unnest(?) AS lo, unnest(?) AS hi, unnest(?) AS state,
+                unnest(?) AS undated, unnest(?) AS fallback
+        ),
+        fixed AS MATERIALIZED (SELECT DISTINCT actor, undated, fallback FROM sides),
+        ev AS (
+            SELECT *, CASE WHEN length(date) = 10 THEN try_cast(date AS DATE)
+                    ELSE try_cast(month || '-01' AS DATE) END AS d1,
+                CASE WHEN length(date) = 10 THEN NULL
+                    ELSE last_day(try_cast(month || '-01' AS DATE)) END AS d2
+            FROM ({base})
+        ),
+        placed AS (
+            SELECT ev.*,
+                CASE WHEN d1 IS NULL THEN coalesce(f.undated, f.fallback)
+                    ELSE coalesce(s1.state, s2.state, f.fallback) END AS sa,
+                CASE WHEN d1 IS NULL THEN coalesce(g.undated, g.fallback)
+                    ELSE coalesce(t1.state, t2.state, g.fallback) END AS sb
+            FROM ev
+            JOIN fixed f ON f.actor = ev.source
+            JOIN fixed g ON g.actor = ev.target
+            LEFT JOIN sides s1 ON s1.actor = ev.source AND d1 >= s1.lo AND d1 < s1.hi
+            LEFT JOIN sides s2 ON s2.actor = ev.source AND d2 >= s2.lo AND d2 < s2.hi
+            LEFT JOIN sides t1 ON t1.actor = ev.target AND d1 >= t1.lo AND d1 < t1.hi
+            LEFT JOIN sides t2 ON t2.actor = ev.target AND d2 >= t2.lo AND d2 < t2.hi
+        ),
+        kept AS (
+            SELECT least(sa, sb) AS a, greatest(sa, sb) AS b, month, date, id, code, modality,
+                goldstein, anchor_document, anchor_char
+            FROM placed WHERE sa IS NOT NULL AND sb IS NOT NULL AND sa <> sb{wanted}
+        ),
+        firsts AS (
+            SELECT a, b, month, modality,
+                arg_min(struct_pack(id := id, goldstein := goldstein, date := date),
+                    struct_pack(undated := date IS NULL, date := date, id := id)) AS e
+            FROM kept
+            GROUP BY a, b, month, code, modality, anchor_document, anchor_char,
+                CASE WHEN anchor_document IS NULL AND anchor_char IS NULL THEN id END
+        )
+        SELECT a, b, month,
+            list(e.id ORDER BY e.date NULLS LAST, e.id) FILTER (WHERE modality = 'actual'),
+            list(e.goldstein ORDER BY e.date NULLS LAST, e.id)
+                FILTER (WHERE modality = 'actual' AND e.goldstein IS NOT NULL),
+            list(e.id ORDER BY e.date NULLS LAST, e.id) FILTER (WHERE modality <> 'actual'),
+            count(*) FILTER (WHERE modality = 'pledged'),
+            count(*) FILTER (WHERE modality = 'hypothetical'),
+            count(*) FILTER (WHERE modality = 'negated')
+        FROM firsts
+        GROUP BY a, b, month ORDER BY a, b, month
+    """
+    return sql, params
+
+
+_DYAD_BASE = (
+    "month, date, id, source, target, code, modality, goldstein, anchor_document, anchor_char"
+)
 
 
 def _finish(
@@ -137,6 +233,7 @@ def _finish(
     clauses: list[str],
     params: list[Any],
     then: tuple[str, list[Any]] = ("", []),
+    ordered: bool = True,
 ) -> tuple[str, list[Any]]:
     """Add the date bounds, the cursor, the order (`then`: an order before the id's, with
     its parameters) and the page to a statement's filters."""
@@ -169,6 +266,8 @@ def _finish(
     sql = f"SELECT {columns} FROM {table}"
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
+    if not ordered:
+        return sql, params
     sql += f" ORDER BY {order} NULLS LAST, {then[0]}id"
     params += then[1]
     if where.limit is not None:

@@ -40,7 +40,7 @@ __all__ = [
 NEWEST = 10
 OVERVIEW_CHARTS = 6
 RELATION_CHARTS = 12
-ACTOR_ROWS = 100
+ACTOR_ROWS = 25  # the first rows of each list; "All events" (etc.) pages through the rest
 SEARCH_LIMIT = 20
 MEMO_SIZE = 16
 
@@ -213,11 +213,19 @@ def relations_page(
 ) -> dict[str, Any]:
     """Pairs of states per month, `at` paging the table; `charts` draw every pair filtered."""
     months = _months(store, knowledge, filters, memo)
+    state = None
     if filters.actor is not None:
         state = _state_of(store, knowledge, filters.actor)
         months = [m for m in months if state in (m["a"], m["b"])]
     found = page(months[at.offset : at.offset + at.limit], at, len(months))
-    return {**found, "charts": charts(months, keep=_keep(filters), most=RELATION_CHARTS)}
+    # The charts of every pair filtered: the same for each page of the table, kept with it.
+    key = ("charts", state, *_key(filters))
+    if memo is None or key not in memo:
+        drawn = charts(months, keep=_keep(filters), most=RELATION_CHARTS)
+        if memo is None:
+            return {**found, "charts": drawn}
+        _remember(memo, key, drawn)
+    return {**found, "charts": memo[key]}
 
 
 def point_page(
@@ -286,7 +294,20 @@ def _months(
     """The dyad months the filters keep, each with the `href` of its events. Category and
     modality keep the events they describe and score the months again (the mean over the
     actual ones among them). `memo` keeps answers until the store changes."""
-    key = (
+    key = _key(filters)
+    if memo is not None and key in memo:
+        return memo[key]  # type: ignore[no-any-return]
+    out = _scored(store, knowledge, filters)
+    for m in out:
+        m["href"] = point_href(m["a"], m["b"], m["month"], _keep(filters))
+    if memo is not None:
+        _remember(memo, key, out)
+    return out
+
+
+def _key(filters: Filters) -> tuple[Any, ...]:
+    """What the dyad months of `_months` depend on."""
+    return (
         filters.pair,
         filters.since,
         filters.until,
@@ -294,16 +315,12 @@ def _months(
         filters.modality,
         filters.code,
     )
-    if memo is not None and key in memo:
-        return memo[key]  # type: ignore[no-any-return]
-    out = _scored(store, knowledge, filters)
-    for m in out:
-        m["href"] = point_href(m["a"], m["b"], m["month"], _keep(filters))
-    if memo is not None:
-        while len(memo) >= MEMO_SIZE:
-            memo.pop(next(iter(memo)))
-        memo[key] = out
-    return out
+
+
+def _remember(memo: Memo, key: tuple[Any, ...], value: Any) -> None:
+    while len(memo) >= MEMO_SIZE:
+        memo.pop(next(iter(memo)))
+    memo[key] = value
 
 
 def _scored(store: Store, knowledge: Knowledge, filters: Filters) -> list[dict[str, Any]]:
