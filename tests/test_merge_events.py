@@ -26,7 +26,7 @@ from peninsula.merge import (
     merge_events,
     names,
 )
-from peninsula.merge.events import cluster_events, named_at
+from peninsula.merge.events import cluster_events, merged_event, named_at, supported_date
 from peninsula.merge.similarity import LEXICAL_THRESHOLDS, Texts, names_shared
 from peninsula.records import Event, MergedEvent
 
@@ -143,6 +143,28 @@ def test_merged_date_is_the_most_precise() -> None:
     )
     assert len(merged) == 1
     assert (merged[0].date, merged[0].date_precision) == ("2025-08-25", "day")
+
+
+def test_merged_date_is_the_best_supported_not_one_reports_outlier() -> None:
+    members = [
+        event("a", VISIT, document="d1", date="2024-06", precision="month"),
+        event("b", VISIT, document="d2", date="2024-06-19", precision="day"),
+        event("c", VISIT, document="d3", date="2025-09-03", precision="day"),
+        event("d", VISIT, document="d4", date=None),
+    ]
+    assert supported_date(members) == ("2024-06-19", "day")
+    assert supported_date(members[2:]) == ("2025-09-03", "day")
+    assert supported_date(members[3:]) == (None, None)
+
+
+def test_a_merged_event_never_targets_its_own_source() -> None:
+    members = [
+        event("a", VISIT, source=None, target="shigeru_ishiba"),
+        event("b", VISIT_AGAIN, source="shigeru_ishiba", target="lee_jae_myung"),
+        event("c", VISIT, source=None, target="shigeru_ishiba"),
+    ]
+    merged = merged_event(members, None)
+    assert (merged.source, merged.target) == ("shigeru_ishiba", "lee_jae_myung")
 
 
 def test_events_a_month_apart_stay_apart() -> None:

@@ -397,6 +397,15 @@ def test_bad_cameo_and_cue_rows(tmp_path: Path) -> None:
     cues.write_text("word,cue,sector\nsay,speech,\nmaybe,perhaps,\n")
     with pytest.raises(DataFileError, match=r"cues.csv:3: cue 'perhaps'"):
         load_event_cues(cues)
+    cues.write_text("word,cue,sector\nconsult,refusal,talk\n")
+    with pytest.raises(DataFileError, match=r"cues.csv:2: a refusal needs its CAMEO code"):
+        load_event_cues(cues)
+    cues.write_text("word,cue,sector\nside,group,\ntwo,count,2\n")
+    with pytest.raises(DataFileError, match=r"cues.csv:2: a group noun needs"):
+        load_event_cues(cues)
+    cues.write_text("word,cue,sector\ntwo,count,two\n")
+    with pytest.raises(DataFileError, match=r"cues.csv:2: a count word needs"):
+        load_event_cues(cues)
 
 
 # --- participants of phrases, on invented sentences -------------------------------------------

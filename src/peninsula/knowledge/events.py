@@ -17,7 +17,10 @@ All three are validated as they load; every problem is a DataFileError naming th
   commitment finder reads (verbs of promising, nouns for the speaker's own side), and the PLOVER
   categories (lower case, cue `pledged_keeps_category`) whose pledged events keep their own code
   instead of CAMEO's intent code: a scheduled meeting stays CONSULT + pledged, an announced
-  coercive measure SANCTION + pledged.
+  coercive measure SANCTION + pledged. A PLOVER category (lower case) with cue `refusal` and a
+  CAMEO code in the `sector` column: its event declared not to happen ("will not attend", "will
+  never give up") is a refusal coded so (REJECT, actual); a verb with cue `attendance` ("attend",
+  "join") not done is one in any tense ("did not attend the ceremony": a boycott).
 - `quad_classes.csv`: the quad class (1 verbal cooperation, 2 material cooperation, 3 verbal
   conflict, 4 material conflict) of each CAMEO root, as event-data exports carry it.
 """
@@ -61,10 +64,21 @@ PLOVER_TYPES = frozenset(
 # its sector); promise: a verb of promising (what it cues or governs is a commitment); own_side:
 # a noun for the speaker's own side as the subject of a promise ("her office will"); denial: a
 # verb denying what it governs ("denied that ..."): the denied deed is contested, not done;
-# allege: a speech word claiming a deed of others ("claimed that drones flew"): an accusation.
+# allege: a speech word claiming a deed of others ("claimed that drones flew"): an accusation;
+# refusal: a category whose declared non-occurrence is a rejection (its code in `sector`);
+# attendance: a verb of taking part whose non-occurrence is a refusal in any tense; obligation:
+# a modal of duty ("must"): "we must ..." in a speaker's mouth is a pledge, not a demand;
+# scheduled: a verb whose passive ("is expected to visit") announces a plan: pledged; group: a
+# noun for several actors named before ("the two leaders"; `sector`: person, state or any);
+# count: a word giving how many ("two", "both"; `sector`: the number); accusatory: a CAMEO code
+# (as the word) whose deed, said of others, is the speaker's accusation ("said X violated ...");
+# pledge_keeps_category: a PLOVER category (lower case) that a pledge verb governing it keeps
+# ("vowed to seal the border": SANCTION + pledged, not a threat).
 EVENT_CUE_KINDS = frozenset(
     {"speech", "pledged", "hypothetical", "negated", "own_government", "agent", "promise",
-     "own_side", "denial", "allege", "pledged_keeps_category"}
+     "own_side", "denial", "allege", "pledged_keeps_category", "refusal", "attendance",
+     "obligation", "scheduled", "group", "count",
+     "accusatory", "pledge_keeps_category"}
 )  # fmt: skip
 _PATTERN_KEYS = frozenset(
     {"code", "verbs", "nouns", "objects", "also", "preps", "subjects", "governs", "modality",
@@ -114,6 +128,9 @@ class Pattern:
 class EventCues:
     words: Mapping[str, frozenset[str]] = field(default_factory=dict)  # word -> cue kinds
     sectors: Mapping[str, str] = field(default_factory=dict)  # agent noun -> sector code
+    refusals: Mapping[str, str] = field(default_factory=dict)  # category -> REJECT code
+    groups: Mapping[str, str] = field(default_factory=dict)  # group noun -> person/state/any
+    counts: Mapping[str, int] = field(default_factory=dict)  # "two" -> 2
 
     def has(self, word: str, kind: str) -> bool:
         return kind in self.words.get(word, frozenset())
@@ -141,10 +158,14 @@ def load_event_data(
 ) -> EventData:
     cameo = load_cameo(cameo_path)
     patterns = load_patterns(patterns_path, cameo)
+    cues = load_event_cues(cues_path)
+    for category, code in cues.refusals.items():
+        if code not in cameo or cameo[code].plover != "REJECT":
+            raise DataFileError(cues_path, None, f"refusal of {category}: {code} is no REJECT code")
     return EventData(
         cameo,
         patterns,
-        load_event_cues(cues_path),
+        cues,
         by_verb=_index(patterns, lambda p: p.verbs),
         by_noun=_index(patterns, lambda p: p.nouns),
         quad_classes=load_quad_classes(quad_path, cameo) if quad_path else MappingProxyType({}),
@@ -294,6 +315,9 @@ def _words(record: dict[str, Any], key: str, path: Path, line: int) -> list[str]
 def load_event_cues(path: Path) -> EventCues:
     words: dict[str, set[str]] = {}
     sectors: dict[str, str] = {}
+    refusals: dict[str, str] = {}
+    groups: dict[str, str] = {}
+    counts: dict[str, int] = {}
     for line, row in read_rows(path, ("word", "cue")):
         if row["cue"] not in EVENT_CUE_KINDS:
             raise DataFileError(
@@ -304,5 +328,23 @@ def load_event_cues(path: Path) -> EventCues:
             if not row.get("sector"):
                 raise DataFileError(path, line, "an agent needs a sector")
             sectors[row["word"].lower()] = row["sector"]
+        if row["cue"] == "refusal":
+            if not _CODE.fullmatch(row.get("sector") or ""):
+                raise DataFileError(path, line, "a refusal needs its CAMEO code in 'sector'")
+            refusals[row["word"].upper()] = row["sector"]
+        if row["cue"] == "group":
+            if row.get("sector") not in ("person", "state", "any"):
+                raise DataFileError(path, line, "a group noun needs person, state or any")
+            groups[row["word"].lower()] = row["sector"]
+        if row["cue"] == "count":
+            if not (row.get("sector") or "").isdigit():
+                raise DataFileError(path, line, "a count word needs its number in 'sector'")
+            counts[row["word"].lower()] = int(row["sector"])
     frozen = {k: frozenset(v) for k, v in words.items()}
-    return EventCues(MappingProxyType(frozen), MappingProxyType(sectors))
+    return EventCues(
+        MappingProxyType(frozen),
+        MappingProxyType(sectors),
+        MappingProxyType(refusals),
+        MappingProxyType(groups),
+        MappingProxyType(counts),
+    )

@@ -425,10 +425,8 @@ def merged_event(
         top = max(codes.values())
         typical = next(m for m in members if m.code and codes[m.code] == top)
     source = most_specific([m.source for m in members], knowledge)
-    target = most_specific([m.target for m in members], knowledge)
-    when: tuple[str | None, Precision | None] = (None, None)
-    for m in members:
-        when = finer(when, (m.date, m.date_precision))
+    target = most_specific([m.target for m in members if m.target != source], knowledge)
+    when = supported_date(members)
     parsed = PartialDate.parse(*when)
     published = [m.published for m in members if m.published]
     report = typical.report if typical else None
@@ -457,6 +455,22 @@ def merged_event(
         mirror=mirrored[0].id if mirrored else None,
         evidence=tuple(_evidence(m) for m in sorted([*members, *mirrored], key=canonical)),
     )
+
+
+def supported_date(members: Sequence[EventInput]) -> tuple[str | None, Precision | None]:
+    """The date most reports agree with: each candidate counts the documents whose own date is
+    compatible with it; the finest of the best supported wins. One report's finer date from
+    another article ("signed in 2024" merged with a 2025 mention) no longer outvotes the rest."""
+    dated = [(m.document_id, m.date, m.date_precision) for m in members if m.date]
+    best: tuple[str | None, Precision | None] = (None, None)
+    most = 0
+    for _, value, precision in dated:
+        support = len({d for d, v, p in dated if dates_compatible(value, v, precision, p)})
+        if support > most:
+            best, most = (value, precision), support
+        elif support == most:
+            best = finer(best, (value, precision))
+    return best
 
 
 def _text_of(

@@ -45,7 +45,7 @@ from peninsula.nlp.intentions import (
     reported_clauses,
     with_addressee,
 )
-from peninsula.nlp.modality import coded_as, modality
+from peninsula.nlp.modality import coded_as, modality, refused, self_obliged, threat_mode
 from peninsula.nlp.participants import (
     Context,
     Parties,
@@ -68,6 +68,9 @@ NEW_EVENT_FLOOR = 0.5
 # Cue words say when an event is not actual ("may", "vowed", "not"); where they say nothing, the
 # model's modality is taken when at least this sure. (The model over the cues measured worse.)
 MODALITY_FLOOR = 0.7
+# A trigger in the past tense (or a past participle: "has met", "was signed") with no cue is done:
+# the sentence-level model reads the whole sentence and does not overrule it.
+_PAST_TAGS = frozenset({"VBD", "VBN"})
 
 
 def find_events(
@@ -198,6 +201,7 @@ def _events_for(
     if (
         mode == "actual"
         and guess is not None
+        and trigger.tag_ not in _PAST_TAGS  # "when Xi visited Seoul": done, whatever else is said
         and not context.data.cues.has(trigger.lemma_.lower(), "denial")  # the denial was made
         and guess.modalities[guess.modality] >= MODALITY_FLOOR
     ):
@@ -207,9 +211,9 @@ def _events_for(
     claimed = bool(
         speaker
         and parties.sources
-        and alleged(trigger, context)
+        and (alleged(trigger, context) or context.data.cues.has(code, "accusatory"))
         and not own_side(parties, speaker, context)
-    )
+    )  # "Tokyo said Beijing violated the treaty": Tokyo accuses Beijing
     if claimed and mode == "actual":  # "Tokyo claimed that Chinese ships entered": only claimed
         mode = "hypothetical"
     if stated and not own_side(parties, speaker, context):
@@ -221,11 +225,19 @@ def _events_for(
     sure = guess is not None and _confident(guess, OVERRIDE_FLOOR)
     if pattern is not None and guess is not None and sure and guess.category != entry.plover:
         code, decided_by = model_code(guess, context.data), "embedding"
+    code, mode = refused(code, mode, trigger, context.data)
+    if context.data.cameo[code].root == "10" and _demands_of_self(trigger, context):
+        code, mode = INTENT_CODE, "pledged"  # "we must restore ...," he said: no demand, a pledge
     code = coded_as(code, mode, context.data)
+    mode = threat_mode(code, mode, context.data)
     entry = context.data.cameo[code]
     reporter = speaker[0] if speaker else None
     noun = trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ != "ROOT"
-    pairs = [(s, t) for s, t in _pairs(parties, noun) if not _same_side(s, t, context)]
+    pairs = [
+        (s, t)
+        for s, t in _pairs(parties, noun)
+        if (s is None or s != t) and not _same_side(s, t, context)
+    ]
     if not pairs and parties.sources:  # "rebels cut the roads": no known target, still an event
         pairs = [(s, None) for s in parties.sources]
     make = partial(_event, sentence, trigger, modality=mode, decided_by=decided_by,
@@ -243,6 +255,14 @@ def _events_for(
             make(accuse, speaker[0], accused, modality="actual", reporter=None),
         )
     return list(made.values())
+
+
+def _demands_of_self(trigger: Token, context: Context) -> bool:
+    """A demand read off "said ... must" whose clause puts the duty on the speaker's side."""
+    return any(
+        c.dep_ in ("ccomp", "xcomp") and self_obliged(c, context.data.cues)
+        for c in trigger.children
+    )
 
 
 def _intends(predicate: Token, context: Context) -> bool:

@@ -22,6 +22,7 @@ _MODALITY_CHILD_DEPS = frozenset(
     {"aux", "auxpass", "neg", "mark", "det", "amod", "advmod", "acomp"}
 )
 _MODALITY_KINDS = frozenset({"pledged", "hypothetical", "negated"})
+_FIRST_PERSON = frozenset({"we", "i"})
 
 
 def modality(trigger: Token, pattern: Pattern | None, cues: EventCues) -> Modality:
@@ -40,7 +41,10 @@ def modality(trigger: Token, pattern: Pattern | None, cues: EventCues) -> Modali
                 if cues.has(node.head.lemma_.lower(), "denial"):  # "denied Japan's claim that"
                     flags.add("hypothetical")
                 break
-            flags.update(_cue_kinds(node, cues.words))
+            if _scheduled(node, cues):  # "Xi is expected to visit": a plan announced
+                flags.add("pledged")
+            else:
+                flags.update(_cue_kinds(node, cues.words))
         if dep(node) in _CLAUSE_BREAKS or node.head.i == node.i:
             break
         if node.dep_ == "prep" and node.lower_ in CIRCUMSTANCE_PREPS:
@@ -50,8 +54,23 @@ def modality(trigger: Token, pattern: Pattern | None, cues: EventCues) -> Modali
         flags = (flags - {"negated"}) | {"hypothetical"}  # "did not rule out meeting"
     elif _rules_out(trigger):
         flags.add("negated")  # "ruled out talks"
+    if flags == {"hypothetical"} and self_obliged(trigger, cues):
+        flags = {"pledged"}  # "we must restore the channels": the speaker's side undertakes it
     ranked: tuple[Modality, ...] = ("negated", "hypothetical", "pledged")
     return next((kind for kind in ranked if kind in flags), "actual")
+
+
+def _scheduled(node: Token, cues: EventCues) -> bool:
+    return cues.has(node.lemma_.lower(), "scheduled") and any(
+        c.dep_ == "auxpass" for c in node.children
+    )
+
+
+def self_obliged(clause: Token, cues: EventCues) -> bool:
+    """ "we must ...", "I should ...": a duty the speaker's side puts on itself (first person
+    subject, a modal of obligation) is an undertaking."""
+    duty = any(c.dep_ == "aux" and cues.has(c.lower_, "obligation") for c in clause.children)
+    return duty and any(c.dep_ == "nsubj" and c.lower_ in _FIRST_PERSON for c in clause.children)
 
 
 def _rules_out(trigger: Token) -> bool:
@@ -69,13 +88,34 @@ def _cue_kinds(token: Token, words: Mapping[str, frozenset[str]]) -> set[str]:
     return set(kinds & _MODALITY_KINDS)
 
 
+def refused(code: str, mode: Modality, trigger: Token, data: EventData) -> tuple[str, Modality]:
+    """ "will not attend", "will never give up its weapons", "did not attend the ceremony": taking
+    part or yielding declared not to happen (or, for attending, not done) is a refusal, coded
+    with the category's REJECT code (`refusal` cues) as an actual event; other non-occurrences
+    ("there were no talks") stay negated."""
+    refusal = data.cues.refusals.get(data.cameo[code].plover or "")
+    if mode != "negated" or refusal is None:
+        return code, mode
+    declared = any(c.dep_ == "aux" and data.cues.has(c.lower_, "pledged") for c in trigger.children)
+    if declared or data.cues.has(trigger.lemma_.lower(), "attendance"):
+        return refusal, "actual"
+    return code, mode
+
+
 def coded_as(code: str, modality: Modality, data: EventData) -> str:
     """A pledged action is the expressed intent to do it: CAMEO 03 for cooperation, 13 (a
     threat) for coercion and force; except in the categories the data keeps (a scheduled
-    meeting stays CONSULT + pledged, an announced sanction SANCTION + pledged)."""
+    meeting stays CONSULT + pledged, an announced sanction SANCTION + pledged). A threat is
+    made by the vow itself: callers code THREATEN as actual (`threat_mode`)."""
     entry = data.cameo[code]
     if modality != "pledged" or not entry.intent:
         return code
     if entry.plover and data.cues.has(entry.plover.lower(), "pledged_keeps_category"):
         return code
     return entry.intent
+
+
+def threat_mode(code: str, mode: Modality, data: EventData) -> Modality:
+    """ "vowed to retaliate", "will launch more missiles": the warning is the act, so a pledged
+    threat is an actual THREATEN event (as CAMEO codes threats)."""
+    return "actual" if mode == "pledged" and data.cameo[code].plover == "THREATEN" else mode

@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Token
 
 from peninsula.knowledge import Knowledge
 from peninsula.knowledge.events import EventData
+from peninsula.nlp.group_subjects import group_members, is_group
 from peninsula.records import Mention
 
 # Dependencies that keep an object inside the trigger's complement (its "what" and "whom").
@@ -259,8 +260,15 @@ def _verb_parties(
         sources = [*speaker, *others] if speaker else sources
     if not sources and source_head is not None and _says_government(source_head, context):
         sources = list(_own_government(speaker, context))
-    targets += _object_actors(verb, context, exclude=sources)
-    if not targets:
+    group = source_head is not None and is_group(source_head, context.data.cues)
+    if group and not sources and source_head is not None:
+        cues, on = context.data.cues, context.on
+        sources = list(group_members(source_head, context.actors, context.knowledge, cues, on))
+    if group and len(sources) > 1:  # "the two leaders discussed X": X is their topic, no party
+        targets += _addressed_actors(verb, context, exclude=sources)
+    else:
+        targets += _object_actors(verb, context, exclude=sources)
+    if not targets and not (group and len(sources) > 1):
         reported = addressed or context.data.cues.has(verb.lemma_.lower(), "speech")
         targets += _first_actor_below(verb, context, exclude=sources, subjects=reported)
     return Parties(
@@ -269,6 +277,19 @@ def _verb_parties(
         _participant_text(source_head, context),
         _participant_text(subject, context) if passive else None,
     )
+
+
+def _addressed_actors(verb: Token, context: Context, exclude: Sequence[str]) -> list[str]:
+    """Actors the verb is done with or to ("with X", "against X", "to X"), not its topic."""
+    return [
+        a
+        for c in verb.children
+        if c.dep_ in ("prep", "dative") and c.lower_ in _NOUN_TARGET_PREPS
+        for p in c.children
+        if p.dep_ == "pobj"
+        for a in _np_actors(p, context)
+        if a not in exclude
+    ]
 
 
 def _sent_forces(verb: Token, subject: Token, context: Context) -> bool:

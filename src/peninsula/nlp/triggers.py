@@ -88,6 +88,8 @@ def _complement_words(token: Token) -> _Words:
     tokens = [t for child in complement_children(token) for t in child.subtree]
     if token.dep_ == "acl":  # "the agreement signed by ..." : the noun is what was signed
         tokens.append(token.head)
+    elif token.dep_ == "relcl" and not any(c.dep_ == "dobj" for c in token.children):
+        tokens.append(token.head)  # "the treaty he signed with ...": so is the treaty
     for child in token.children:  # "troops were sent to ...": the passive's subject is the object
         if child.dep_ == "nsubjpass":
             tokens += list(child.subtree)
@@ -157,7 +159,7 @@ def _main_hits(hits: list[Hit], data: EventData) -> list[Hit]:
         code = _by_means(hit, hits)
         if hit.pattern.governs_intent:
             inner = [h for h in hits if _subordinate(h.token, hit.token) and _is_verb(h.token)]
-            code = _refine_intent(hit.code, inner, data)
+            code = _refine_intent(hit.code, inner, data, hit.pattern.pledge)
         refined.append(Hit(hit.token, hit.pattern, code))
     return refined
 
@@ -193,9 +195,16 @@ def _subordinate(token: Token, governor: Token) -> bool:
     return False
 
 
-def _refine_intent(code: str, inner: list[Hit], data: EventData) -> str:
+def _refine_intent(code: str, inner: list[Hit], data: EventData, pledge: bool = False) -> str:
+    """The intent code of the first governed action; under a pledge verb, a category the data
+    keeps (`pledge_keeps_category`: "vowed to seal the border") keeps the action's own code."""
     for hit in inner:
         entry = data.cameo.get(hit.code)
+        kept = entry is not None and data.cues.has(
+            (entry.plover or "").lower(), "pledge_keeps_category"
+        )
+        if entry is not None and pledge and kept:
+            return entry.code
         if entry is not None and entry.intent:
             return entry.intent
     return code
