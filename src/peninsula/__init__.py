@@ -19,14 +19,14 @@ from peninsula.errors import (
     SourceError,
     StoreError,
 )
-from peninsula.knowledge import Knowledge, default_knowledge, load_knowledge
 from peninsula.records import DateDecision, Document, RawArticle, Skipped
 from peninsula.settings import Settings
-from peninsula.store import Store
 
 if TYPE_CHECKING:
     from peninsula.api import KnowledgeBase, build, open
+    from peninsula.knowledge import Knowledge, default_knowledge, load_knowledge
     from peninsula.pipeline import BuildReport, prepare
+    from peninsula.store import Store
 
 try:
     __version__ = version("peninsula")
@@ -35,6 +35,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 _FROM_PIPELINE = frozenset({"BuildReport", "prepare"})  # the build loads spaCy: on first use
 _FROM_API = frozenset({"KnowledgeBase", "build", "open"})  # pandas loads with the first query
+_FROM_KNOWLEDGE = frozenset({"Knowledge", "default_knowledge", "load_knowledge"})
 
 
 def __getattr__(name: str) -> Any:
@@ -46,6 +47,14 @@ def __getattr__(name: str) -> Any:
         from peninsula import api
 
         return getattr(api, name)
+    if name in _FROM_KNOWLEDGE:
+        from peninsula import knowledge
+
+        return getattr(knowledge, name)
+    if name == "Store":  # DuckDB loads with the store, not with `import peninsula`
+        from peninsula.store import Store
+
+        return Store
     raise AttributeError(f"module 'peninsula' has no attribute {name!r}")
 
 

@@ -14,13 +14,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-import duckdb
 import typer
 from rich.table import Table
 from typer.core import TyperGroup
 
 import peninsula
-from peninsula.api import check_inputs
 from peninsula.cli_output import (
     DYAD_COLUMNS,
     BuildProgress,
@@ -39,17 +37,13 @@ from peninsula.cli_output import (
     write_timeline_csv,
 )
 from peninsula.errors import NotFound, PeninsulaError, SettingsError, StoreOutdated
-from peninsula.eventdata import EVENT_FORMATS, export_events
 from peninsula.filters import EventFilter, date_range
-from peninsula.knowledge import Knowledge, check_actor_file, load_knowledge
-from peninsula.outputs import neutralise_cell
-from peninsula.query import KINDS, dyads, timeline
-from peninsula.selection import TABLE_FORMATS, export_tables
+from peninsula.outputs import EVENT_FORMATS, TABLE_FORMATS, neutralise_cell
 from peninsula.settings import ENVIRONMENT, Settings
-from peninsula.store import Store
 
-if TYPE_CHECKING:
-    pass
+if TYPE_CHECKING:  # the modules below load with the command that needs them: `-h` stays quick
+    from peninsula.knowledge import Knowledge
+    from peninsula.store import Store
 
 _HELP = {"help_option_names": ["-h", "--help"]}
 
@@ -112,6 +106,8 @@ def _for_query(fmt: str, actors: list[Path] | None) -> tuple[Settings, Knowledge
     """Settings and knowledge for a query command, once its output format is known to be good."""
     if fmt not in ("table", "json", "csv"):
         raise SettingsError(f"--format must be table, json or csv, got {fmt!r}")
+    from peninsula.knowledge import load_knowledge
+
     settings = Settings.from_env()
     return settings, load_knowledge((*settings.actors_files, *(actors or [])))
 
@@ -120,6 +116,9 @@ def _for_query(fmt: str, actors: list[Path] | None) -> tuple[Settings, Knowledge
 def _reading(path: Path, settings: Settings) -> Iterator[Store]:
     """The store opened read-only; one built by an older peninsula is migrated and its merged
     records computed first (once: the store is then current)."""
+    from peninsula.knowledge import load_knowledge
+    from peninsula.store import Store
+
     try:
         store = Store(path, read_only=True)
     except StoreOutdated:
@@ -148,7 +147,9 @@ def _fails_cleanly(command: F) -> F:
             # without a message, and with nothing left to flush into the closed pipe.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(141) from None
-        except (duckdb.Error, OSError) as exc:
+        except Exception as exc:
+            if not _is_storage_error(exc):
+                raise
             # What the store did not name itself: a damaged database, a full or read-only disk.
             errors.print(f"error: {_one_line(exc)}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
@@ -157,6 +158,12 @@ def _fails_cleanly(command: F) -> F:
             raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _is_storage_error(exc: Exception) -> bool:
+    """An OSError, or an error of DuckDB (which can only be raised once it is imported)."""
+    duckdb = sys.modules.get("duckdb")
+    return isinstance(exc, OSError) or (duckdb is not None and isinstance(exc, duckdb.Error))
 
 
 def _say_replaced(path: Path) -> None:
@@ -229,6 +236,10 @@ def build_command(
         from peninsula.ray_engine import build_on_ray  # Ray loads with --engine ray only
 
         build = functools.partial(build_on_ray, address=address, workers=workers)
+    from peninsula.api import check_inputs
+    from peninsula.knowledge import load_knowledge
+    from peninsula.store import Store
+
     inputs = check_inputs(paths or [])
     knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
     path = db or settings.db_path
@@ -318,6 +329,10 @@ def export_command(
     if (directed or by != "month") and fmt != "dyads-tsv":
         raise SettingsError("--directed and --by go with --format dyads-tsv")
     settings = Settings.from_env()
+    from peninsula.eventdata import export_events
+    from peninsula.knowledge import load_knowledge
+    from peninsula.selection import export_tables
+
     knowledge = load_knowledge((*settings.actors_files, *(actors or [])))
     with _reading(db or settings.db_path, settings) as store:
         if fmt in EVENT_FORMATS:
@@ -405,6 +420,8 @@ def timeline_command(
     actors: ActorsOption = None,
 ) -> None:
     """Events, statements and commitments in date order, with their sources."""
+    from peninsula.query import KINDS, timeline
+
     settings, knowledge = _for_query(fmt, actors)
     since, until = date_range(since, until)
     with _reading(db or settings.db_path, settings) as store:
@@ -448,6 +465,8 @@ def dyads_command(
     actors: ActorsOption = None,
 ) -> None:
     """Relations per pair of states per month: mean Goldstein over actual events, and counts."""
+    from peninsula.query import dyads
+
     settings, knowledge = _for_query(fmt, actors)
     since, until = date_range(since, until)
     with _reading(db or settings.db_path, settings) as store:
@@ -486,6 +505,7 @@ def report_command(
     actors: ActorsOption = None,
 ) -> None:
     """Write a self-contained HTML report (timeline, commitments, actors, documents, dyads)."""
+    from peninsula.knowledge import load_knowledge
     from peninsula.report import write_report  # jinja2 loads with the report only
 
     settings = Settings.from_env()
@@ -530,6 +550,8 @@ def actors_check_command(
     files: Annotated[list[Path], typer.Argument(help="Actor files to validate (CSV or JSONL)")],
 ) -> None:
     """Validate actor files against the shipped knowledge base: ids, dates, overlapping roles."""
+    from peninsula.knowledge import check_actor_file
+
     for path in files:
         console.print(check_actor_file(path), highlight=False, soft_wrap=True)
 

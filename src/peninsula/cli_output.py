@@ -30,12 +30,14 @@ from rich.text import Text
 
 from peninsula.errors import NotFound
 from peninsula.outputs import neutralise_cell
-from peninsula.query import DyadMonth, TimelineRow
 from peninsula.records import MergedCommitment, MergedEvent, MergedStatement
-from peninsula.store import Store, StoredActor, StoredDocument
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the store and the queries load with the command that reads them
     from peninsula.pipeline import BuildReport
+    from peninsula.query import DyadMonth, TimelineRow
+    from peninsula.store import Store, StoredActor, StoredDocument
+
+    Found = StoredDocument | MergedEvent | MergedStatement | MergedCommitment | StoredActor
 
 console = Console()
 errors = Console(stderr=True)
@@ -295,7 +297,6 @@ def print_summary(report: BuildReport, counts: dict[str, int], db: Path) -> None
 
 
 RecordKind = Literal["document", "event", "statement", "commitment", "actor"]
-Found = StoredDocument | MergedEvent | MergedStatement | MergedCommitment | StoredActor
 
 
 def find_record(store: Store, ident: str) -> tuple[RecordKind, Found]:
@@ -331,6 +332,8 @@ def record_json(kind: RecordKind, record: Found) -> str:
 
 def print_record(kind: RecordKind, record: Found, asked: str) -> None:
     """A record for reading: what kind it is, its fields, then the evidence behind it."""
+    from peninsula.store import StoredActor, StoredDocument
+
     merged = kind in ("event", "statement", "commitment") and record.id != asked
     member = f" (the merged record of report {asked})" if merged else ""
     console.rule(Text(f"{kind} {record.id}{member}"))

@@ -21,7 +21,7 @@ from peninsula.actor_names import Names, resolve_name
 from peninsula.errors import SettingsError
 from peninsula.filters import EventFilter
 from peninsula.knowledge import Knowledge
-from peninsula.outputs import neutralise_cell, open_output
+from peninsula.outputs import EVENT_FORMATS, neutralise_cell, open_output
 from peninsula.query import _cmp_prefix
 from peninsula.records import MergedEvent, PartialDate
 from peninsula.store import Store, Where
@@ -249,13 +249,6 @@ def dyad_rows(
             }
         )
     return out
-
-
-EVENT_FORMATS = {
-    "events-tsv": "events.tsv",
-    "plover": "events.plover.jsonl",
-    "dyads-tsv": "dyads.tsv",
-}
 
 
 def export_events(

@@ -25,7 +25,14 @@ from typing import IO, Any
 
 from peninsula.errors import StoreError
 
-__all__ = ["database_problem", "neutralise_cell", "open_output", "output_folder"]
+__all__ = [
+    "EVENT_FORMATS",
+    "TABLE_FORMATS",
+    "database_problem",
+    "neutralise_cell",
+    "open_output",
+    "output_folder",
+]
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -43,6 +50,15 @@ _KNOWN_HEADS = (
     (b"WARC/", "a WARC file"),
     (b"\x89HDF", "an HDF5 file"),
 )
+
+
+# The export formats: one file per table, or one file of the events in a field's format.
+TABLE_FORMATS = ("jsonl", "parquet", "csv")
+EVENT_FORMATS = {
+    "events-tsv": "events.tsv",
+    "plover": "events.plover.jsonl",
+    "dyads-tsv": "dyads.tsv",
+}
 
 
 def neutralise_cell(value: Any) -> Any:

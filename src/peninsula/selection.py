@@ -19,7 +19,7 @@ from peninsula.actor_names import Names
 from peninsula.eventdata import plays, resolve_filter, selected_events
 from peninsula.filters import EventFilter
 from peninsula.knowledge import Knowledge
-from peninsula.outputs import open_output
+from peninsula.outputs import TABLE_FORMATS, open_output
 from peninsula.query import _cmp_prefix
 from peninsula.records import MergedCommitment, MergedEvent, Statement
 from peninsula.store import Store
@@ -27,7 +27,6 @@ from peninsula.store import Store
 __all__ = ["MANIFEST", "TABLE_FORMATS", "TABLE_RULES", "export_tables", "select_tables"]
 
 MANIFEST = "manifest.json"
-TABLE_FORMATS = ("jsonl", "parquet", "csv")
 # What each table holds under a filter: written to the manifest, the one statement of it.
 TABLE_RULES = {
     "events": "the merged events the filters select: the rows of --format events-tsv or plover"
