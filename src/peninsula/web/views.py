@@ -101,14 +101,17 @@ def actor_page(
     if record.kind == "state":
         months = _months(store, knowledge, Filters(since=since), memo)
         relations = [m for m in months if record.id in (m["a"], m["b"])]
+    # The pairs charted, with their months (as the overview): every pair is one click away.
+    found = charts(relations, most=RELATION_CHARTS)
+    charted = {(c["a"], c["b"]) for c in found}
     return {
         "actor": _actor(record),
         "roles": roles,
         "timeline": rows("event"),
         "statements": rows("statement"),
         "commitments": rows("commitment"),
-        "relations": [_light(m) for m in relations],
-        "charts": charts(relations, most=RELATION_CHARTS),
+        "relations": [_light(m) for m in relations if (m["a"], m["b"]) in charted],
+        "charts": found,
         "since": since,
         "more_at": ACTOR_ROWS,
     }
