@@ -19,10 +19,9 @@ from typing import IO, Any
 
 from peninsula.actor_names import Names, resolve_name
 from peninsula.errors import SettingsError
-from peninsula.filters import EventFilter
+from peninsula.filters import EventFilter, compare_on_prefix
 from peninsula.knowledge import Knowledge
 from peninsula.outputs import EVENT_FORMATS, neutralise_cell, open_output
-from peninsula.query import _cmp_prefix
 from peninsula.records import MergedEvent, PartialDate
 from peninsula.store import Store, Where
 
@@ -80,11 +79,11 @@ def selected_events(store: Store, where: EventFilter, names: Names) -> list[Merg
         if where.category is not None and (event.category or "").upper() != where.category:
             continue
         if where.since is not None and (
-            event.date is None or _cmp_prefix(event.date, where.since) < 0
+            event.date is None or compare_on_prefix(event.date, where.since) < 0
         ):
             continue
         if where.until is not None and (
-            event.date is None or _cmp_prefix(event.date, where.until) > 0
+            event.date is None or compare_on_prefix(event.date, where.until) > 0
         ):
             continue
         if wanted is not None and not any(

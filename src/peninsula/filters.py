@@ -17,7 +17,14 @@ from typing import get_args
 from peninsula.errors import SettingsError
 from peninsula.records import Modality, PartialDate
 
-__all__ = ["MODALITIES", "EventFilter", "date_bound", "date_range", "month_span"]
+__all__ = [
+    "MODALITIES",
+    "EventFilter",
+    "compare_on_prefix",
+    "date_bound",
+    "date_range",
+    "month_span",
+]
 
 MODALITIES: tuple[str, ...] = get_args(Modality)
 _NUMERIC = re.compile(r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$")
@@ -39,6 +46,14 @@ def date_bound(value: str, label: str = "date") -> str:
     raise SettingsError(
         f"--{label} must be YYYY, YYYY-MM, YYYY-MM-DD or a date like 'June 2025', got {value!r}"
     )
+
+
+def compare_on_prefix(value: str, bound: str) -> int:
+    """Compare two ISO (partial) dates on their common prefix: -1, 0 or 1 ("2025" is within
+    "2025-10", so a year-dated row is kept by a month bound)."""
+    n = min(len(value), len(bound))
+    a, b = value[:n], bound[:n]
+    return (a > b) - (a < b)
 
 
 def date_range(since: str | None, until: str | None) -> tuple[str | None, str | None]:

@@ -22,6 +22,7 @@ from typing import Any
 from peninsula import dyad_sides
 from peninsula.actor_names import Names, resolve_actor, resolve_name
 from peninsula.errors import NotFound, SettingsError
+from peninsula.filters import compare_on_prefix
 from peninsula.knowledge import Knowledge
 from peninsula.records import MergedCommitment, MergedEvent, MergedStatement
 from peninsula.store import Store, Where
@@ -187,11 +188,11 @@ def timeline(
             return False
         if pair is not None and not _in_dyad(row, pair, names):
             return False
-        if since is not None and (row.date is None or _cmp_prefix(_last(row), since) < 0):
+        if since is not None and (row.date is None or compare_on_prefix(_last(row), since) < 0):
             return False
         if start is not None and _row_key(row) <= start:
             return False
-        return until is None or (row.date is not None and _cmp_prefix(row.date, until) <= 0)
+        return until is None or (row.date is not None and compare_on_prefix(row.date, until) <= 0)
 
     where = Where(actor=actor_id, since=since, until=until)
 
@@ -579,13 +580,6 @@ def _last(row: TimelineRow) -> str:
     """The last date a row covers: a commitment's last statement, else its date."""
     last = row.extra.get("last_stated") if row.kind == "commitment" else None
     return str(last or row.date)
-
-
-def _cmp_prefix(value: str, bound: str) -> int:
-    """Compare two ISO (partial) dates on their common prefix: -1, 0 or 1."""
-    n = min(len(value), len(bound))
-    a, b = value[:n], bound[:n]
-    return (a > b) - (a < b)
 
 
 def _precision(value: str | None) -> str | None:

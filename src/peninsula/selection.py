@@ -17,10 +17,9 @@ from typing import Any, Literal
 
 from peninsula.actor_names import Names
 from peninsula.eventdata import plays, resolve_filter, selected_events
-from peninsula.filters import EventFilter
+from peninsula.filters import EventFilter, compare_on_prefix
 from peninsula.knowledge import Knowledge
 from peninsula.outputs import TABLE_FORMATS, open_output
-from peninsula.query import _cmp_prefix
 from peninsula.records import MergedCommitment, MergedEvent, Statement
 from peninsula.store import Store
 
@@ -157,9 +156,9 @@ def _commitment_kept(
 def _within(first: str | None, last: str | None, where: EventFilter) -> bool:
     """A row dated from `first` to `last` overlaps the filter's bounds (compared on the common
     prefix, as the events are); with a bound, an undated row does not."""
-    if where.since is not None and (last is None or _cmp_prefix(last, where.since) < 0):
+    if where.since is not None and (last is None or compare_on_prefix(last, where.since) < 0):
         return False
-    return where.until is None or (first is not None and _cmp_prefix(first, where.until) <= 0)
+    return where.until is None or (first is not None and compare_on_prefix(first, where.until) <= 0)
 
 
 def _with_states(actors: set[str], names: Names) -> set[str]:
