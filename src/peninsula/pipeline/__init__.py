@@ -12,14 +12,16 @@ model unless a document is new.
 from __future__ import annotations
 
 import importlib.util
+import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from itertools import islice
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -55,6 +57,7 @@ __all__ = [
     "clean",
     "default_embedder",
     "finish",
+    "forget_warm",
     "linker_for",
     "local_pool",
     "merge_duplicates",
@@ -129,9 +132,53 @@ class _Batch:
     analysed: list[Analysed] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class _Warm:
+    """The merge state a build left in memory, for the next build of this process on the same
+    store: valid while the store's `generation` is the one this build left (no other writer
+    since), with the knowledge and embedding setting it was made with."""
+
+    path: Path
+    knowledge: Knowledge
+    embeddings: bool
+    generation: tuple[Any, ...]
+    linker: Linker
+    lookup: _Lookup
+    stored: set[str]
+
+
+_warm: _Warm | None = None
+_warm_lock = threading.Lock()
+
+
+def _take_warm(store: Store, knowledge: Knowledge, embeddings: bool) -> _Warm | None:
+    """The merge state the last build of this process left for `store`, if still valid (one
+    cheap query); taken, so a failed build leaves none behind."""
+    global _warm
+    with _warm_lock:
+        warm, _warm = _warm, None
+    if (
+        warm is None
+        or warm.path != store.path.resolve()
+        or warm.knowledge is not knowledge
+        or warm.embeddings != embeddings
+        or warm.generation != store.generation()
+    ):
+        return None
+    warm.lookup.store = store
+    return warm
+
+
+def forget_warm() -> None:
+    """Drop the merge state kept in memory (tests; a process done with its store)."""
+    global _warm
+    with _warm_lock:
+        _warm = None
+
+
 class _Build:
     """The state of one build: the store, the merge state and the analysis engine, each made
-    when first needed."""
+    when first needed (or kept in memory from this process's last build on the same store)."""
 
     def __init__(
         self,
@@ -144,28 +191,53 @@ class _Build:
         self.store, self.knowledge, self.settings, self.today = store, knowledge, settings, today
         self.engine = engine
         self.report = BuildReport()
-        self.stored: frozenset[str] | None = None  # keys of the stored embeddings
+        self.stored: set[str] | None = None  # keys of the stored embeddings
         self.embedded: set[str] = set()  # and of those embedded since
         self.linker: Linker | None = None
         self.lookup = _Lookup(store)
         self.pool: Engine | None = None
         self.in_flight: set[str] = set()  # ids of new documents not written yet
+        self.warm = _take_warm(store, knowledge, self._embeddings)
+        if self.warm is not None:
+            self.linker, self.lookup = self.warm.linker, self.warm.lookup
+            self.stored = self.warm.stored
+            self.embedded = set(self.stored)
+            self.lookup.stored = self.stored
 
-    def _stored_keys(self) -> frozenset[str]:
+    def _stored_keys(self) -> set[str]:
         """The keys of the stored embeddings: read once, the vectors only when merging asks."""
         if self.stored is None:
-            self.stored = frozenset(self.store.text_vector_keys() if self._embeddings else ())
+            self.stored = set(self.store.text_vector_keys() if self._embeddings else ())
             self.embedded = set(self.stored)
             self.lookup.stored = self.stored
         return self.stored
+
+    def keep_warm(self) -> None:
+        """After a build: its merge state stays in memory for the next build of this process
+        on the same store (`_take_warm`)."""
+        global _warm
+        if self.linker is None:
+            return
+        warm = _Warm(
+            self.store.path.resolve(),
+            self.knowledge,
+            self._embeddings,
+            self.store.generation(),
+            self.linker,
+            self.lookup,
+            self._stored_keys(),
+        )
+        with _warm_lock:
+            _warm = warm
 
     @property
     def _embeddings(self) -> bool:
         return self.settings.embeddings and embeddings_installed()
 
     def merge_older_rows(self) -> None:
-        """Rows an older store left without a merged id: merged before anything new."""
-        if any(v is None for t in _MERGED for v in self.store.merged_ids(t).values()):
+        """Rows an older store left without a merged id: merged before anything new (none
+        when the merge state was kept from this process's last build)."""
+        if self.warm is None and self.store.unmerged():
             merge_pending(self.store, self.get_linker())
 
     def get_linker(self) -> Linker:
@@ -240,6 +312,8 @@ class _Build:
         report.add_seconds("merge", time.perf_counter() - started)
         started = time.perf_counter()
         result = self.store.write_batch(rows, links)
+        if links is not None:
+            self._stored_keys().update(links.vectors)
         report.add_seconds("write", time.perf_counter() - started)
         self.in_flight.difference_update(d.id for d in batch.fresh)
         report.added += result.added
@@ -251,9 +325,6 @@ class _Build:
         if self.pool is not None:
             self.pool.close(failed=failed)
             self.pool = None
-
-
-_MERGED = ("events", "statements", "commitments")
 
 
 def build(
@@ -313,7 +384,9 @@ def build(
         ok = True
     finally:
         run.close(failed=not ok)
-    return finish(store, report, on_progress)
+    finish(store, report, on_progress)
+    run.keep_warm()
+    return report
 
 
 def finish(
@@ -404,8 +477,8 @@ class _Lookup:
     text."""
 
     def __init__(self, store: Store) -> None:
-        self._store = store
-        self.stored: frozenset[str] = frozenset()
+        self.store = store
+        self.stored: Set[str] = frozenset()
         self._vectors: dict[str, NDArray[np.float32]] = {}
 
     def add(self, vectors: Mapping[str, NDArray[np.float32]]) -> None:
@@ -418,7 +491,7 @@ class _Lookup:
         keys = [text_key(t) for t in texts]
         found: dict[str, NDArray[np.float32]] = {}
         stored = [k for k in keys if k in self.stored]
-        for key, vector in self._store.text_vectors(stored).items():
+        for key, vector in self.store.text_vectors(stored).items():
             found[key] = np.asarray(vector, dtype=np.float32)
         missing = []
         for text, key in zip(texts, keys, strict=True):

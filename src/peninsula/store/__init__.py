@@ -242,6 +242,8 @@ class Store(Pages):
                 if state and state != actor.id
             }
         )
+        if writes.actors_are(self._con, found, states):
+            return  # the same knowledge as the last build's: nothing to write
         with self._transaction():
             before = keys.states(self._con)
             self._con.execute("DELETE FROM actors WHERE verified")
@@ -255,6 +257,14 @@ class Store(Pages):
             self._writer.insert_many("actor_states", ("actor", "state"), states, bulk=False)
             if keys.states(self._con) != before:
                 keys.rebuild_dyads(self._con)
+
+    def generation(self) -> tuple[Any, ...]:
+        """A mark of what merging reads, in one cheap query (`writes.generation`)."""
+        return writes.generation(self._con)
+
+    def unmerged(self) -> bool:
+        """Whether any event, statement or commitment is stored without a merged id."""
+        return writes.unmerged(self._con)
 
     def record_run(
         self, added: int, unchanged: int, merged: int, skipped: list[dict[str, str]]

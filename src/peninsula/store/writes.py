@@ -397,6 +397,49 @@ def timex_rows(document_id: str, timexes: Sequence[Timex]) -> list[list[Any]]:
     ]
 
 
+def actors_are(
+    con: duckdb.DuckDBPyConnection,
+    found: Sequence[Sequence[Any]],
+    states: Sequence[tuple[str, str]],
+) -> bool:
+    """Whether the verified actors and the actor states stored are `found` and `states` (the
+    rows `Store.write_actors` would write), so that an unchanged knowledge base costs a read."""
+    columns = ", ".join(f"{c}::VARCHAR" if c in ("aliases", "roles") else c for c in ACTORS_COLUMNS)
+    stored = con.execute(
+        f"SELECT {columns} FROM actors WHERE verified OR id IN (SELECT unnest(?::VARCHAR[]))"
+        " ORDER BY id",
+        [[row[0] for row in found]],
+    ).fetchall()
+    if [tuple(r) for r in stored] != sorted(tuple(r) for r in found):
+        return False
+    stored_states = con.execute("SELECT actor, state FROM actor_states ORDER BY actor, state")
+    return stored_states.fetchall() == list(states)
+
+
+def generation(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    """A mark of what merging reads, in one cheap query: the time the store was made, its
+    documents, events and edges, and its last recorded build. Any write that changes the merge
+    state changes it (a batch with a new document, a build recorded; rows merged again add
+    edges), so a long-lived process keeps its merge state in memory while the mark is the one
+    its own last build left."""
+    row = con.execute(
+        "SELECT (SELECT min(applied_at) FROM schema_migrations),"
+        " (SELECT count(*) FROM documents), (SELECT count(*) FROM events),"
+        " (SELECT count(*) FROM edges), (SELECT coalesce(max(id), 0) FROM runs)"
+    ).fetchone()
+    return tuple(row) if row else ()
+
+
+def unmerged(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any event, statement or commitment is stored without a merged id."""
+    row = con.execute(
+        "SELECT EXISTS (SELECT 1 FROM events WHERE merged_id IS NULL)"
+        " OR EXISTS (SELECT 1 FROM statements WHERE merged_id IS NULL)"
+        " OR EXISTS (SELECT 1 FROM commitments WHERE merged_id IS NULL)"
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def actor_row(actor: Actor, roles: Sequence[Role]) -> list[Any]:
     described = [
         {"title": t, "of": None, "start": None, "end": None, "source": None}
