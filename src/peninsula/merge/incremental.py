@@ -126,6 +126,10 @@ class Linker:
         self.by_state = EventsByState(knowledge)
         self.decisions: dict[str, Decision] = {}
         self.ledger: dict[str, MergedCommitment] = {}
+        # The ledger by blocking key (`EventsByState.keys`): the commitments a new event
+        # report can decide, so a batch looks at those only.
+        self.ledger_keys: dict[str, tuple[str | None, ...]] = {}
+        self.by_key: dict[str | None, set[str]] = {}
         self.pending = Inputs([], [], [])
 
     @classmethod
@@ -169,6 +173,7 @@ class Linker:
             status, evidence = state.statuses.get(name, ("open", None))
             members = sorted((linker.commitments.items[i] for i in ids), key=canonical)
             linker.ledger[name] = wordings.merged_commitment(members, knowledge, status, evidence)
+            linker._index(linker.ledger[name])
             decider = linker.events.items.get(evidence) if evidence else None
             if decider is not None:
                 linker.decisions[name] = Decision(status, evidence, event_key(decider))
@@ -314,6 +319,7 @@ class Linker:
         for name in removed:
             self.ledger.pop(name, None)
             self.decisions.pop(name, None)
+            self._index(None, name)
         written: list[MergedCommitment] = []
         names = set()
         for members in touched:
@@ -325,9 +331,9 @@ class Linker:
             fresh = EventsByState(self.knowledge)
             for event in new_events:
                 fresh.add(event)
-            for name, record in list(self.ledger.items()):
-                if name in names:
-                    continue
+            candidates = {n for key in fresh.events for n in self.by_key.get(key, ())}
+            for name in sorted(candidates - names):
+                record = self.ledger[name]
                 members = [self.commitments.items[i] for i in record.members]
                 pool = fresh.of(record, members)
                 if not pool:
@@ -352,7 +358,21 @@ class Linker:
         self.decisions[record.id] = decided
         done = replace(record, status=decided.status, status_evidence=decided.evidence)
         self.ledger[record.id] = done
+        self._index(done)
         return done
+
+    def _index(self, record: MergedCommitment | None, name: str | None = None) -> None:
+        """File a ledger record under its blocking keys (`record` None: drop `name`'s)."""
+        name = record.id if record is not None else name
+        assert name is not None
+        for key in self.ledger_keys.pop(name, ()):
+            self.by_key[key].discard(name)
+        if record is not None:
+            members = [self.commitments.items[i] for i in record.members]
+            keys = self.by_state.keys(record, members)
+            self.ledger_keys[name] = keys
+            for key in keys:
+                self.by_key.setdefault(key, set()).add(name)
 
 
 _Changes = tuple[dict[str, str], set[str], list[Edge]]

@@ -75,10 +75,15 @@ class EventsByState:
     def of(
         self, commitment: MergedCommitment, members: Sequence[CommitmentInput]
     ) -> list[EventInput]:
+        return [e for key in self.keys(commitment, members) for e in self.events.get(key, [])]
+
+    def keys(
+        self, commitment: MergedCommitment, members: Sequence[CommitmentInput]
+    ) -> tuple[str | None, ...]:
+        """The blocking keys whose events can decide the commitment (none without an actor)."""
         if commitment.actor is None:
-            return []
-        key = state_key(commitment.actor, self.knowledge, day_of(_first_stated(members)))
-        return self.events.get(key, [])
+            return ()
+        return (state_key(commitment.actor, self.knowledge, day_of(_first_stated(members))),)
 
 
 def _first_stated(members: Sequence[CommitmentInput]) -> str | None:
