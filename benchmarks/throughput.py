@@ -24,9 +24,10 @@ with every core (`--workers`, default `os.cpu_count()`):
   `add_one_cold_build_s` its `build()` call.
 - **one more article, warm**: the path of a long-lived process that has its models loaded (the
   `peninsula serve` writer behind `POST /api/articles` calls `build()` per article): a new
-  process adds one bundled example untimed (loading the models), then `add_one_seconds` is the
-  `build()` call adding another one, reading the merge state and merging into the stored
-  clusters included.
+  process adds one bundled example untimed (loading the models and reading the merge state,
+  which the process then keeps), then `add_one_seconds` is the `build()` call adding another
+  one: checking that no other writer changed the store (one query), analysing, merging into the
+  stored clusters and writing.
 
 Where the time goes comes from `BuildReport.seconds`: wall seconds in the build's process
 (reading and cleaning, finding new texts, waiting for the workers, reading the merge state,

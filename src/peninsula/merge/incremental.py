@@ -407,7 +407,7 @@ class _Cached:
             for text, vector in zip(missing, self._embed(missing), strict=True):
                 key = text_key(text)
                 self._vectors[key] = np.asarray(vector, dtype=np.float32)
-                self.new[key] = [float(x) for x in vector]
+                self.new[key] = self._vectors[key].tolist()  # floats, at C speed
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self._vectors[k] for k in keys])

@@ -197,7 +197,9 @@ class _Build:
         self.lookup = _Lookup(store)
         self.pool: Engine | None = None
         self.in_flight: set[str] = set()  # ids of new documents not written yet
+        started = time.perf_counter()
         self.warm = _take_warm(store, knowledge, self._embeddings)
+        self.report.add_seconds("check kept merge state", time.perf_counter() - started)
         if self.warm is not None:
             self.linker, self.lookup = self.warm.linker, self.warm.lookup
             self.stored = self.warm.stored
@@ -385,7 +387,9 @@ def build(
     finally:
         run.close(failed=not ok)
     finish(store, report, on_progress)
+    started = time.perf_counter()
     run.keep_warm()
+    report.add_seconds("keep merge state", time.perf_counter() - started)
     return report
 
 
