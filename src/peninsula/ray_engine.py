@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 
 from peninsula.errors import PeninsulaError, SettingsError
 from peninsula.records import (
-    EMPTY_ANALYSIS,
     Analysis,
     Document,
     PartialDate,
@@ -42,8 +41,8 @@ from peninsula.sources import input_files, iter_articles, read_records
 
 if TYPE_CHECKING:
     from peninsula.knowledge import Knowledge
-    from peninsula.merge import Embedder, Linker
-    from peninsula.pipeline import BuildReport, Progress
+    from peninsula.merge import Embedder
+    from peninsula.pipeline import BuildReport, Progress, Run
     from peninsula.store import Store
 
 # The reading tasks import this module: the language model and the pipeline load in the actors
@@ -147,8 +146,9 @@ class Analyser:
 
 
 class Lookup:
-    """Merging's embedder in the driver: the vectors the actors sent, and the model (loaded on
-    first need) for any other text."""
+    """An embedder over the vectors the actors sent, the model (loaded on first need) for any
+    other text. The driver now merges through `pipeline.Run`, whose embedder does the same with
+    the stored vectors too; this one is kept for its test until the lead drops both."""
 
     def __init__(self, fallback: Embedder) -> None:
         self.fallback = fallback
@@ -253,27 +253,17 @@ def _build(
     actors: int,
     on_progress: Progress | None,
 ) -> BuildReport:
-    from peninsula.merge import Linker
-    from peninsula.pipeline import BuildReport, default_embedder, finish, merge_pending
+    from peninsula.pipeline import Run
 
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True  # the driver merges in input order
     context.enable_progress_bars = False
     # Small blocks, so that the records of one big JSON Lines file spread over the actors.
     context.target_max_block_size = _BLOCK_BYTES
-    report = BuildReport()
-    store.write_actors(knowledge)
-    # `pipeline.linker_for`, with the embeddings the actors computed.
-    model = default_embedder() if settings.embeddings else None
-    lookup = Lookup(model) if model is not None else None
-    linker = Linker.from_state(
-        store.merge_state(),
-        knowledge,
-        lookup,
-        intents={code: entry.intent for code, entry in knowledge.events.cameo.items()},
-        vectors=store.text_vectors() if lookup is not None else None,
-    )
-    merge_pending(store, linker)
+    # A local build's merging and writing (`pipeline.Run`): the actors do the analysis.
+    run = Run(store, knowledge, settings, today, None)
+    report = run.report
+    run.begin()
     own_files = (store.path, store.path.with_name(store.path.name + ".wal"))
     segments = [
         (lake, list(group))
@@ -307,7 +297,7 @@ def _build(
         )
         outcomes = _unwrapped(pickle.loads(row["outcome"]) for row in analysed.iter_rows())
         for chunk in _chunks(outcomes, settings.batch_size):
-            _store_chunk(chunk, store, knowledge, settings, (linker, lookup), report, seen_inputs)
+            _store_chunk(chunk, run, seen_inputs)
             if not lake:
                 report.inputs_done = done_before + max(0, len(seen_inputs) - 1)
             if on_progress is not None:
@@ -315,7 +305,7 @@ def _build(
         done_before += len(files)
         seen_inputs.clear()
         report.inputs_done = done_before
-    return finish(store, report, on_progress)
+    return run.end(on_progress)
 
 
 def _unwrapped(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
@@ -381,18 +371,12 @@ def _lake_dataset(ray: Any, lakes: list[str]) -> Any:
     return first.union(*rest) if rest else first
 
 
-def _store_chunk(
-    chunk: list[Outcome],
-    store: Store,
-    knowledge: Knowledge,
-    settings: Settings,
-    merging: tuple[Linker, Lookup | None],
-    report: BuildReport,
-    seen_inputs: set[str],
-) -> None:
-    """One batch as `pipeline.build` and `pipeline._store_batch` store it, the analysis done."""
-    from peninsula.pipeline import analyse_batch, merge_duplicates
+def _store_chunk(chunk: list[Outcome], run: Run, seen_inputs: set[str]) -> None:
+    """One batch of analysed outcomes merged and written by `pipeline.Run.finish`, as a local
+    build's batch is."""
+    from peninsula.pipeline import Analysed, Batch, analyse_batch, merge_duplicates
 
+    report = run.report
     documents: list[Document] = []
     first: dict[str, Outcome] = {}
     for outcome in chunk:
@@ -406,36 +390,25 @@ def _store_chunk(
         documents.append(outcome.document)
         first.setdefault(outcome.document.id, outcome)
     merged = merge_duplicates(documents)
-    new_ids = store.new_document_ids([d.id for d in merged])
+    new_ids = run.store.new_document_ids([d.id for d in merged])
     fresh = [d for d in merged if d.id in new_ids]
-    analysed: dict[str, Analysis] = {}
-    failed: set[str] = set()
+    analysed: list[Analysed] = []
     for document in fresh:
         outcome = first[document.id]
-        if outcome.failure is not None:
-            failed.add(document.id)
-            report.skipped.append(outcome.failure)
-        elif outcome.analysis is not None:
-            analysed[document.id] = outcome.analysis
-        else:  # stored when the build started, gone since: analysed here
-            [again] = analyse_batch([document], knowledge, settings, date.today())
-            if again.analysis is None:
-                failed.add(document.id)
-                report.skipped.append(again.skipped or Skipped(document.origins[0], "analyse"))
-            else:
-                analysed[document.id] = again.analysis
-    batch = [(d, analysed.get(d.id, EMPTY_ANALYSIS)) for d in merged if d.id not in failed]
-    linker, lookup = merging
-    if lookup is not None:
-        for document in fresh:
-            lookup.vectors.update(first[document.id].vectors)
-    links = linker.link([(d, analysed[d.id]) for d in fresh if d.id in analysed])
-    if lookup is not None:
-        lookup.vectors.clear()  # the linker keeps what it used
-    result = store.write_batch(batch, links)
-    report.added += result.added
-    report.unchanged += result.unchanged
-    report.merged += result.merged
+        if outcome.analysis is None and outcome.failure is None:
+            # Stored when the build started, gone since: analysed here.
+            analysed += analyse_batch([document], run.knowledge, run.settings, date.today())
+            continue
+        analysed.append(
+            Analysed(
+                outcome.origin,
+                document,
+                outcome.analysis,
+                outcome.failure,
+                vectors=outcome.vectors if outcome.failure is None else {},
+            )
+        )
+    run.finish(Batch(merged, fresh, report.inputs_done, analysed=analysed))
 
 
 def _chunks(items: Iterator[Outcome], size: int) -> Iterator[list[Outcome]]:

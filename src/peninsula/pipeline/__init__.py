@@ -49,9 +49,11 @@ from peninsula.store import Store
 
 __all__ = [
     "Analysed",
+    "Batch",
     "BuildReport",
     "Engine",
     "EngineFactory",
+    "Run",
     "analyse_batch",
     "build",
     "clean",
@@ -122,8 +124,9 @@ def local_pool(knowledge: Knowledge, settings: Settings, today: date, embedded: 
 
 
 @dataclass(slots=True)
-class _Batch:
-    """One batch read: its documents (duplicates joined), which are new, their analysis."""
+class Batch:
+    """One batch read: its documents (duplicates joined), which are new, their analysis (done,
+    or `running` on an engine)."""
 
     documents: list[Document]
     fresh: list[Document]
@@ -176,9 +179,11 @@ def forget_warm() -> None:
         _warm = None
 
 
-class _Build:
-    """The state of one build: the store, the merge state and the analysis engine, each made
-    when first needed (or kept in memory from this process's last build on the same store)."""
+class Run:
+    """The state of one build, whatever analyses its documents (`start`: this process or an
+    engine; Ray's driver hands its own batches to `finish`): the store, the merge state and
+    the analysis engine, each made when first needed (the merge state kept in memory from this
+    process's last build on the same store when still valid)."""
 
     def __init__(
         self,
@@ -236,6 +241,20 @@ class _Build:
     def _embeddings(self) -> bool:
         return self.settings.embeddings and embeddings_installed()
 
+    def begin(self) -> None:
+        """The first writes of any build: the knowledge's actors, then rows an older store
+        left unmerged."""
+        self.store.write_actors(self.knowledge)
+        self.merge_older_rows()
+
+    def end(self, on_progress: Progress | None) -> BuildReport:
+        """The last of any build: the run recorded, the merge state kept for the next build."""
+        finish(self.store, self.report, on_progress)
+        started = time.perf_counter()
+        self.keep_warm()
+        self.report.add_seconds("keep merge state", time.perf_counter() - started)
+        return self.report
+
     def merge_older_rows(self) -> None:
         """Rows an older store left without a merged id: merged before anything new (none
         when the merge state was kept from this process's last build)."""
@@ -251,7 +270,7 @@ class _Build:
             self.report.add_seconds("read merge state", time.perf_counter() - started)
         return self.linker
 
-    def start(self, documents: list[Document], inputs_done: int) -> _Batch:
+    def start(self, documents: list[Document], inputs_done: int) -> Batch:
         """Find the new documents of a batch and start their analysis."""
         report = self.report
         started = time.perf_counter()
@@ -259,7 +278,7 @@ class _Build:
         new = self.store.new_document_ids(ids) - self.in_flight
         fresh = [d for d in documents if d.id in new]
         report.add_seconds("find new (store)", time.perf_counter() - started)
-        batch = _Batch(documents, fresh, inputs_done)
+        batch = Batch(documents, fresh, inputs_done)
         if not fresh:
             return batch
         self._stored_keys()
@@ -284,7 +303,7 @@ class _Build:
     def ahead(self) -> int:
         return AHEAD_PER_WORKER * self.pool.workers if self.pool is not None else 0
 
-    def finish(self, batch: _Batch) -> None:
+    def finish(self, batch: Batch) -> None:
         """Wait for a batch's analysis, merge it and write it in one transaction."""
         report = self.report
         started = time.perf_counter()
@@ -343,16 +362,15 @@ def build(
 
     New documents are analysed by `engine` when given (e.g. a cluster), else by a local worker
     pool when `settings.workers` > 1 and there are enough of them, else in this process."""
-    run = _Build(store, knowledge, settings, today, engine)
+    run = Run(store, knowledge, settings, today, engine)
     report = run.report
-    store.write_actors(knowledge)
-    run.merge_older_rows()
+    run.begin()
     own_files = (store.path, store.path.with_name(store.path.name + ".wal"))
     inputs = list(input_files(paths, exclude=own_files))
     report.inputs = len(inputs)
     articles = iter_articles(inputs, settings.max_input_bytes)
     seen_inputs: set[str] = set()
-    waiting: deque[_Batch] = deque()
+    waiting: deque[Batch] = deque()
     ok = False
     try:
         for chunk in _chunks(articles, settings.batch_size):
@@ -386,11 +404,7 @@ def build(
         ok = True
     finally:
         run.close(failed=not ok)
-    finish(store, report, on_progress)
-    started = time.perf_counter()
-    run.keep_warm()
-    report.add_seconds("keep merge state", time.perf_counter() - started)
-    return report
+    return run.end(on_progress)
 
 
 def finish(
