@@ -53,3 +53,38 @@ def test_one_new_actor_found_in_two_documents_of_a_batch_is_stored_once(
         found = [a for a in store.actors() if a.id == "ruritania_envoy"]
         assert [a.name for a in found] == ["Envoy of Ruritania"]  # the first, as row by row
         assert store.counts()["documents"] == 2
+
+
+def test_an_unchanged_knowledge_base_writes_no_actors(
+    tmp_path: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store(tmp_path / "kb.duckdb") as store:
+        store.write_actors(knowledge)
+        actors = store.actors()
+        inserted: list[str] = []
+        real = writes.Writer.insert_many
+
+        def counted(self: writes.Writer, table: str, *args: object, **kwargs: object) -> None:
+            inserted.append(table)
+            real(self, table, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(writes.Writer, "insert_many", counted)
+        store.write_actors(knowledge)
+        assert inserted == [] and store.actors() == actors
+        first = knowledge.actors[0]
+        renamed = replace(knowledge, actors=(replace(first, name="Another"), *knowledge.actors[1:]))
+        store.write_actors(renamed)
+        assert inserted == ["actors", "actor_states"]
+        assert any(a.name == "Another" for a in store.actors())
+
+
+def test_the_generation_changes_with_a_new_document(tmp_path: Path, knowledge: Knowledge) -> None:
+    with Store(tmp_path / "kb.duckdb") as store:
+        before = store.generation()
+        assert store.generation() == before and not store.unmerged()
+        store.write_batch(
+            [(doc("Ruritania said on Monday it would talk.", "/a", knowledge), EMPTY)]
+        )
+        assert store.generation() != before
+    with Store(tmp_path / "other.duckdb") as other:
+        assert other.generation() != before  # another store, though just as empty
