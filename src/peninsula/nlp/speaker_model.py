@@ -32,12 +32,14 @@ from peninsula.nlp.quotes import Paragraphs
 CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ", "ADP"})
 _CANDIDATE_POS = frozenset({"PROPN", "NOUN", "PRON", "NUM", "X"})
 _CANDIDATE_TAGS = frozenset({"WP", "WDT"})
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _NOT_HEADS = frozenset({"compound", "det", "predet", "nummod", "quantmod"})
 _MAX_PATH = 4
 _CHILD_DEPS = frozenset(
     {"ccomp", "xcomp", "dobj", "nsubj", "nsubjpass", "agent", "prep", "mark", "aux", "neg"}
 )
 _QUOTE_CHARS = "\"“”'‘’`«»"
+_SENTENCE_ENDS = ".!?:;\"”’')…"
 
 
 class Context:
@@ -113,7 +115,22 @@ def cue_features(token: Token, entry: Cue | None, context: Context) -> list[str]
     features.append(f"pw={before.lower_ if before is not None else '^'}")
     features.append(f"nw={after.lower_ if after is not None else '$'}")
     features += [f"near={where}" for where in _quote_near(token, context)]
+    first, _ = context.sentence(token)
+    features.append(f"sp={_bucket(token.i - first)}")
+    features += [f"line={kind}" for kind in _line(token, context.text)]
     return features
+
+
+def _line(token: Token, text: str) -> Iterator[str]:
+    """The word's line is the text's first (a headline), or ends with no sentence mark (a
+    heading, a byline, a caption)."""
+    start = text.rfind("\n", 0, token.idx) + 1
+    end = text.find("\n", token.idx)
+    line = text[start : end if end >= 0 else len(text)].rstrip()
+    if not text[:start].strip():
+        yield "first"
+    if line and line[-1] not in _SENTENCE_ENDS:
+        yield "open"
 
 
 def _reported(token: Token) -> str:
@@ -164,7 +181,8 @@ def _kind(token: Token) -> str:
 
 def source_candidates(cue: Token, context: Context) -> list[Token]:
     """Nouns, names, numbers and pronouns in the cue's sentence and the one before, in the
-    cue's paragraph, the cue's own words left out."""
+    cue's paragraph, the cue's own words left out; and a quantifier that heads a subject
+    ("Many of the farmers believe…", "Some say…")."""
     doc = cue.doc
     n = context.sentence_of[cue.i]
     start, end = context.sentences[max(0, n - 1)][0], context.sentences[n][1]
@@ -173,7 +191,11 @@ def source_candidates(cue: Token, context: Context) -> list[Token]:
         t
         for t in doc[start:end]
         if t.i != cue.i
-        and (t.pos_ in _CANDIDATE_POS or t.tag_ in _CANDIDATE_TAGS)
+        and (
+            t.pos_ in _CANDIDATE_POS
+            or t.tag_ in _CANDIDATE_TAGS
+            or (t.dep_ in _SUBJECT_DEPS and t.pos_ in ("ADJ", "DET"))
+        )
         and t.dep_ not in _NOT_HEADS
         and context.paragraphs.of(t) == here
     ]
