@@ -97,14 +97,14 @@ VOCABULARY_THRESHOLDS = (-4.0, -3.0, -2.0, -1.0)  # words it lists
 SOURCE_THRESHOLDS = (-3.0, -2.0, -1.0, 0.0)
 NESTED_THRESHOLDS = (3.0, 2.0, 1.0, 0.0)  # a cue inside another speaker's reported words
 OFF = 99.0  # a threshold no score reaches (or, negated, every score reaches)
-# `--quick`: the values the full grids chose before (source -3, the model's source
-# everywhere) and the neighbours of the others, for a run of a few minutes
+# `--quick`: the values the full grids chose before (source -3, every vocabulary word, the
+# model's source everywhere) and the neighbours of the others, for a run of a few minutes
 QUICK_GRIDS: dict[str, tuple[float, ...]] = {
     "source": (-3.0,),
-    "vocabulary": (-OFF, -2.0),
-    "cue": (0.0, -0.5, 0.5),
+    "vocabulary": (-OFF,),
+    "cue": (OFF, -0.5, 0.0, 0.5),
     "rules_first": (0.0,),
-    "nested": (2.0, 1.0),
+    "nested": (math.inf, 2.0, 1.0, 0.0),
 }
 
 
@@ -309,15 +309,10 @@ def end_to_end(items: list[Parsed], model: SpeakerModel | None) -> dict[str, flo
 
 
 def fit_models(
-    train: Iterable[Parsed],
-    dev: list[Parsed],
-    min_count: int,
-    cue_grid: tuple[float, ...] = C_GRID,
-    source: tuple[float, float, LinearModel] | None = None,
+    train: Iterable[Parsed], dev: list[Parsed], min_count: int
 ) -> tuple[tuple[float, float, LinearModel], tuple[float, float, LinearModel]]:
-    """The cue and source models, each with the C of the grid that scores best on dev (the
-    source model given as `source` is kept as it is). The training split is read one article
-    at a time; its instances are kept as feature ids."""
+    """The cue and source models, each with the C of the grid that scores best on dev. The
+    training split is read one article at a time; its instances are kept as feature ids."""
     vocabulary = default_knowledge().speech
     counts: Counter[str] = Counter()
     index: dict[str, int] = {}
@@ -325,24 +320,21 @@ def fit_models(
     for item in train:
         for features, label in cue_instances(item, vocabulary):
             cue_train.add(features, label)
-        for group in source_groups(item, vocabulary, counts) if source is None else ():
+        for group in source_groups(item, vocabulary, counts):
             for features, label in group:
                 src_train.add(features, label)
     cue_dev = [x for item in dev for x in cue_instances(item, vocabulary)]
     src_dev = [g for item in dev for g in source_groups(item, vocabulary, Counter())]
-    if source is not None:
-        source = (group_accuracy(source[2], src_dev), source[1], source[2])
-        print(f"source model kept: dev accuracy {source[0]:.4f}", file=sys.stderr)
     print(f"cue instances {len(cue_train)} train / {len(cue_dev)} dev; {counts}", file=sys.stderr)
     best_cue: tuple[float, float, LinearModel] | None = None
-    for c in cue_grid:
+    for c in C_GRID:
         m = fit(cue_train, c, min_count)
         ap = average_precision(m, cue_dev)
         print(f"cue C={c}: dev average precision {ap:.4f}", file=sys.stderr)
         if best_cue is None or ap > best_cue[0]:
             best_cue = (ap, c, m)
-    best_src = source
-    for c in C_GRID if source is None else ():
+    best_src: tuple[float, float, LinearModel] | None = None
+    for c in C_GRID:
         m = fit(src_train, c, min_count)
         acc = group_accuracy(m, src_dev)
         print(f"source C={c}: dev accuracy {acc:.4f}", file=sys.stderr)
@@ -363,14 +355,6 @@ def main() -> None:
         "--reuse-fit", action="store_true", help="reuse the weights fitted by the last run"
     )
     parser.add_argument("--quick", action="store_true", help="the narrow grids (QUICK_GRIDS)")
-    parser.add_argument(
-        "--cue-only",
-        action="store_true",
-        help="refit the cue model only; keep the shipped source model (its C from its card)",
-    )
-    parser.add_argument(
-        "--cue-c", type=float, action="append", help="the cue model's C grid (repeatable)"
-    )
     args = parser.parse_args()
     if args.check:
         print(json.dumps(dict(load_speaker_model(args.out).card), indent=1))
@@ -385,13 +369,7 @@ def main() -> None:
         best_cue = (saved["cue"][0], saved["cue"][1], LinearModel(**saved["cue"][2]))
         best_src = (saved["source"][0], saved["source"][1], LinearModel(**saved["source"][2]))
     else:
-        kept = None
-        if args.cue_only:
-            shipped = load_speaker_model(data_path("speaker_model.json"))
-            c = float(shipped.card["settings"]["source_C"])
-            kept = (0.0, c, replace(shipped.source, threshold=0.0))
-        grid = tuple(args.cue_c) if args.cue_c else C_GRID
-        best_cue, best_src = fit_models(train, dev, args.min_count, grid, kept)
+        best_cue, best_src = fit_models(train, dev, args.min_count)
         fitted.write_text(
             json.dumps(
                 {
@@ -478,9 +456,7 @@ def main() -> None:
         },
         "date": dt.date.today().isoformat(),
         "command": "PYTHONPATH=$PWD/src .venv/bin/python tools/train_speakers.py"
-        + (" --quick" if args.quick else "")
-        + (" --cue-only" if args.cue_only else "")
-        + "".join(f" --cue-c {c}" for c in args.cue_c or ()),
+        + (" --quick" if args.quick else ""),
     }
     model = {
         "card": card,

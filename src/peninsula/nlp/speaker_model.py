@@ -39,7 +39,6 @@ _CHILD_DEPS = frozenset(
     {"ccomp", "xcomp", "dobj", "nsubj", "nsubjpass", "agent", "prep", "mark", "aux", "neg"}
 )
 _QUOTE_CHARS = "\"“”'‘’`«»"
-_SENTENCE_ENDS = ".!?:;\"”’')…"
 
 
 class Context:
@@ -115,22 +114,7 @@ def cue_features(token: Token, entry: Cue | None, context: Context) -> list[str]
     features.append(f"pw={before.lower_ if before is not None else '^'}")
     features.append(f"nw={after.lower_ if after is not None else '$'}")
     features += [f"near={where}" for where in _quote_near(token, context)]
-    first, _ = context.sentence(token)
-    features.append(f"sp={_bucket(token.i - first)}")
-    features += [f"line={kind}" for kind in _line(token, context.text)]
     return features
-
-
-def _line(token: Token, text: str) -> Iterator[str]:
-    """The word's line is the text's first (a headline), or ends with no sentence mark (a
-    heading, a byline, a caption)."""
-    start = text.rfind("\n", 0, token.idx) + 1
-    end = text.find("\n", token.idx)
-    line = text[start : end if end >= 0 else len(text)].rstrip()
-    if not text[:start].strip():
-        yield "first"
-    if line and line[-1] not in _SENTENCE_ENDS:
-        yield "open"
 
 
 def _reported(token: Token) -> str:
