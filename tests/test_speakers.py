@@ -236,12 +236,6 @@ def test_a_quantifier_subject_is_the_source(nlp: Any) -> None:
     assert source is not None and source.startswith("Many")
 
 
-def test_an_owned_cue_noun_takes_its_topic(nlp: Any) -> None:
-    text = "The ministry's estimate of growth was raised."
-    source = _source_of(_statements(nlp, text), "growth", text)
-    assert source is not None and "ministry" in source
-
-
 # --- nested cues -------------------------------------------------------------------------------
 
 

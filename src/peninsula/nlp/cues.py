@@ -250,22 +250,13 @@ def _purpose(token: Token) -> bool:
 
 def _nominal(token: Token) -> Found | None:
     """ "the mayor's claim that…", "warnings from the ministry that…": a cue noun with its owner
-    and a clause, or with its owner and a topic ("the mayor's comments on the verdict")."""
+    and a clause."""
     holders = owners(token)
     clauses = [
         c
         for c in token.children
         if c.dep_ in ("acl", "ccomp", "relcl") and c.i > token.i and _that_clause(c)
     ]
-    if not clauses and holders:
-        # "the mayor's comments on the verdict", "the ministry's estimate of growth"
-        clauses = [
-            o
-            for c in token.children
-            if c.dep_ == "prep" and c.lower_ in _TOPIC_PREPOSITIONS and c.i > token.i
-            for o in c.children
-            if o.dep_ in ("pobj", "pcomp")
-        ]
     if not clauses:
         return None
     content = {t.i for c in clauses for t in c.subtree}
