@@ -117,6 +117,26 @@ class Pages:
             for r in found
         ]  # fmt: skip
 
+    def page_ids(
+        self, where: Where, kinds: Sequence[str], order: Sequence[str]
+    ) -> dict[str, list[str]]:
+        """The ids, by kind, of the first `where.limit` records of `kinds` together, in the
+        timeline's order (date, kind as in `order`, id): `where.actor`'s or all, with its dates
+        and cursor (`after`, `kind_after`); from `timeline_keys`, in two reads: the greatest
+        date the page can reach (`reads.page_bound`), then the page up to it."""
+        ids: dict[str, list[str]] = {kind: [] for kind in kinds}
+        if where.limit == 0 or not kinds:
+            return ids
+        bound = None
+        asked = reads.page_bound(where, kinds)
+        if asked is not None:
+            found, last = self._page_rows(*asked)[0]
+            if found == where.limit and last is not None:
+                bound = str(last)
+        for kind, ident in self._page_rows(*reads.kinds_of_page(where, kinds, order, bound)):
+            ids[kind].append(ident)
+        return ids
+
     def page_documents(self, limit: int, offset: int = 0, newest: bool = False) -> Slice:
         """Documents by publication date (undated last), or newest first."""
         order = "published DESC NULLS LAST, id" if newest else "published NULLS LAST, id"

@@ -103,11 +103,13 @@ def keyed(where: Where, kind: str) -> tuple[str, list[Any]]:
 
 
 def kinds_of_page(
-    where: Where, kinds: Sequence[str], order: Sequence[str]
+    where: Where, kinds: Sequence[str], order: Sequence[str], bound: str | None = None
 ) -> tuple[str, list[Any]]:
     """The kind and id of the first `where.limit` records of `kinds` together (of
     `where.actor` or all) in the timeline's order: date (undated last), kind as in `order`,
-    id. `where.after` is then the (date, id) of a record of the kind `where.kind_after`."""
+    id. `where.after` is then the (date, id) of a record of the kind `where.kind_after`.
+    `bound` (what `page_bound` found): no record on the page is dated after it, and none is
+    undated; as a plain filter on the date column, DuckDB reads only the rows up to it."""
     clauses = ["key = ?", f"kind IN ({_marks(kinds)})"]
     params: list[Any] = [where.actor or "", *kinds]
     rank = f"list_position([{_marks(order)}], kind)"
@@ -122,23 +124,32 @@ def kinds_of_page(
             clauses.append(f"(first IS NULL OR first > ? OR (first = ? AND {later}))")
             params += [day, day]
         params += [*ranks, mine, *ranks, mine, ident]
+    if bound is not None:
+        clauses.append("first <= ?")
+        params.append(bound)
     page = replace(where, after=None, offset=0)
-    if where.limit is not None:
-        # No row dated after the page's last dated row can be on it: that date (the greatest
-        # of the first `limit` dates, read on the date column alone, which DuckDB does
-        # quickly) bounds the read; undated rows, last in the order, always pass.
-        dated, bound = _finish(
-            "timeline_keys",
-            "first",
-            replace(page, limit=None),
-            [*clauses, "first IS NOT NULL"],
-            list(params),
-            ordered=False,
-        )
-        clauses.append(f"coalesce(first <= (SELECT max(first) FROM ({dated} ORDER BY first"
-                       " LIMIT ?)), true)")  # fmt: skip
-        params += [*bound, where.limit]
     return _finish("timeline_keys", "kind, id", page, clauses, params, (f"{rank}, ", ranks))
+
+
+def page_bound(where: Where, kinds: Sequence[str]) -> tuple[str, list[Any]] | None:
+    """How many (up to `where.limit`) and the greatest of the first `where.limit` dates of the
+    records of `kinds` dated after the cursor's day (all dated ones without a cursor), read
+    on the date column alone, which DuckDB does quickly. When there are `limit` of them, no
+    record of the page (`kinds_of_page`) is dated after that date, and none is undated.
+    None: no bound helps (no limit, or a cursor on an undated record: only those follow)."""
+    if where.limit is None or (where.after is not None and where.after[0] is None):
+        return None
+    clauses = ["key = ?", f"kind IN ({_marks(kinds)})", "first IS NOT NULL"]
+    params: list[Any] = [where.actor or "", *kinds]
+    if where.after is not None:
+        # Strictly after the cursor's day: fewer records than after the cursor itself, so
+        # their greatest date is no earlier than the page's.
+        clauses.append("first > ?")
+        params.append(where.after[0])
+    page = replace(where, after=None, offset=0, limit=None)
+    dated, params = _finish("timeline_keys", "first", page, clauses, params, ordered=False)
+    sql = f"SELECT count(*), max(first) FROM ({dated} ORDER BY first LIMIT ?)"
+    return sql, [*params, where.limit]
 
 
 def paired(where: Where, columns: str = "id", ordered: bool = True) -> tuple[str, list[Any]]:
