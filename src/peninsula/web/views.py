@@ -56,15 +56,13 @@ def overview(store: Store, knowledge: Knowledge, memo: Memo | None = None) -> di
     the event ids: each month's `href` lists them)."""
     newest = store.page_documents(NEWEST, newest=True)
     since = _recent(store, memo)
-    months = _months(store, knowledge, Filters(since=since), memo)
-    found = charts(months, most=OVERVIEW_CHARTS)
-    charted = {(c["a"], c["b"]) for c in found}
+    found, relations = _charted(store, knowledge, None, since, OVERVIEW_CHARTS, memo)
     return {
         "counts": store.counts(),
         "newest": [_document_head(d) for d in newest.items],
         "charts": found,
         "since": since,
-        "relations": [_light(m) for m in months if (m["a"], m["b"]) in charted],
+        "relations": relations,
     }
 
 
@@ -96,21 +94,18 @@ def actor_page(
         found = timeline(store, knowledge, actor=record.id, kinds=(kind,), limit=ACTOR_ROWS)
         return [_row(r) for r in found]
 
-    relations = []
     since = _recent(store, memo)
+    found, relations = [], []
     if record.kind == "state":
-        months = _months(store, knowledge, Filters(since=since), memo)
-        relations = [m for m in months if record.id in (m["a"], m["b"])]
-    # The pairs charted, with their months (as the overview): every pair is one click away.
-    found = charts(relations, most=RELATION_CHARTS)
-    charted = {(c["a"], c["b"]) for c in found}
+        # The pairs charted, with their months (as the overview): each pair is one click away.
+        found, relations = _charted(store, knowledge, record.id, since, RELATION_CHARTS, memo)
     return {
         "actor": _actor(record),
         "roles": roles,
         "timeline": rows("event"),
         "statements": rows("statement"),
         "commitments": rows("commitment"),
-        "relations": [_light(m) for m in relations if (m["a"], m["b"]) in charted],
+        "relations": relations,
         "charts": found,
         "since": since,
         "more_at": ACTOR_ROWS,
@@ -305,6 +300,31 @@ def _months(
         m["href"] = point_href(m["a"], m["b"], m["month"], _keep(filters))
     if memo is not None:
         _remember(memo, key, out)
+    return out
+
+
+def _charted(
+    store: Store,
+    knowledge: Knowledge,
+    state: str | None,
+    since: str | None,
+    most: int,
+    memo: Memo | None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The charts of the `most` busiest pairs (of `state`, else of all) since `since`, and
+    those pairs' months without their event ids; kept in `memo` until the store changes (in
+    one entry of their own, so that actor pages never push the months out)."""
+    key = (state, since, most)
+    kept: Memo = memo.setdefault(("charts",), {}) if memo is not None else {}
+    if key in kept:
+        return kept[key]  # type: ignore[no-any-return]
+    months = _months(store, knowledge, Filters(since=since), memo)
+    if state is not None:
+        months = [m for m in months if state in (m["a"], m["b"])]
+    found = charts(months, most=most)
+    charted = {(c["a"], c["b"]) for c in found}
+    out = (found, [_light(m) for m in months if (m["a"], m["b"]) in charted])
+    _remember(kept, key, out)
     return out
 
 
