@@ -95,7 +95,8 @@ def actor_page(
         return [_row(r) for r in found]
 
     since = _recent(store, memo)
-    found, relations = [], []
+    found: list[dict[str, Any]] = []
+    relations: list[dict[str, Any]] = []
     if record.kind == "state":
         # The pairs charted, with their months (as the overview): each pair is one click away.
         found, relations = _charted(store, knowledge, record.id, since, RELATION_CHARTS, memo)
