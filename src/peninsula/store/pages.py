@@ -11,7 +11,7 @@ write. So search is a case-insensitive substring match (`ILIKE`) in SQL; `SEARCH
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +133,8 @@ class Pages:
             found, last = self._page_rows(*asked)[0]
             if found == where.limit and last is not None:
                 bound = str(last)
-        for kind, ident in self._page_rows(*reads.kinds_of_page(where, kinds, order, bound)):
+        page = replace(where, before=bound) if where.before is None else where
+        for kind, ident in self._page_rows(*reads.kinds_of_page(page, kinds, order)):
             ids[kind].append(ident)
         return ids
 
