@@ -138,6 +138,24 @@ class Pages:
             ids[kind].append(ident)
         return ids
 
+    def page_ids_each(
+        self, where: Where, kinds: Sequence[str], order: Sequence[str]
+    ) -> dict[str, list[str]]:
+        """The ids of the first `where.limit` records of each of `kinds` (what `page_ids`
+        gives for that kind alone), in two reads of `timeline_keys` for all kinds."""
+        ids: dict[str, list[str]] = {kind: [] for kind in kinds}
+        if where.limit == 0 or not kinds:
+            return ids
+        before: dict[str, str] = {}
+        asked = reads.bounds_of_each(where, kinds)
+        if asked is not None:
+            for kind, found, last in self._page_rows(*asked):
+                if found == where.limit and last is not None:
+                    before[kind] = str(last)
+        for kind, ident in self._page_rows(*reads.each_kind(where, kinds, order, before)):
+            ids[kind].append(ident)
+        return ids
+
     def page_documents(self, limit: int, offset: int = 0, newest: bool = False) -> Slice:
         """Documents by publication date (undated last), or newest first."""
         order = "published DESC NULLS LAST, id" if newest else "published NULLS LAST, id"

@@ -152,6 +152,32 @@ def page_bound(where: Where, kinds: Sequence[str]) -> tuple[str, list[Any]] | No
     return sql, [*params, where.limit]
 
 
+def each_kind(
+    where: Where, kinds: Sequence[str], order: Sequence[str], before: dict[str, str]
+) -> tuple[str, list[Any]]:
+    """`kinds_of_page` for each kind on its own (its `before` from `bounds_of_each`), in one
+    statement: the first `where.limit` records of every kind."""
+    parts = [kinds_of_page(replace(where, before=before.get(k)), (k,), order) for k in kinds]
+    return _union(parts, "SELECT * FROM ({})")
+
+
+def bounds_of_each(where: Where, kinds: Sequence[str]) -> tuple[str, list[Any]] | None:
+    """`page_bound` for each kind on its own, in one statement: (kind, count, date) rows."""
+    parts = []
+    for kind in kinds:
+        bound = page_bound(where, (kind,))
+        if bound is None:
+            return None
+        parts.append((bound[0], [kind, *bound[1]]))
+    return _union(parts, "SELECT ? AS kind, * FROM ({})")
+
+
+def _union(parts: Sequence[tuple[str, list[Any]]], each: str) -> tuple[str, list[Any]]:
+    return " UNION ALL ".join(each.format(sql) for sql, _ in parts), [
+        p for _, params in parts for p in params
+    ]
+
+
 def paired(where: Where, columns: str = "id", ordered: bool = True) -> tuple[str, list[Any]]:
     """`columns` of the events of `where.pair` (either way round) from the lookup `dyad_keys`,
     dates, `after` and paging as `select`. The rows are candidates: a side belongs to its

@@ -15,7 +15,15 @@ from urllib.parse import quote
 
 from peninsula.errors import NotFound, SettingsError
 from peninsula.knowledge import Knowledge
-from peninsula.query import DyadMonth, TimelineRow, cursor, dyads, resolve_actor, timeline
+from peninsula.query import (
+    DyadMonth,
+    TimelineRow,
+    cursor,
+    dyads,
+    first_of_each,
+    resolve_actor,
+    timeline,
+)
 from peninsula.store import Store, StoredActor, StoredDocument
 from peninsula.store.pages import SEARCH_KINDS, SEARCH_METHOD
 from peninsula.web.charts import charts, point_href
@@ -90,9 +98,10 @@ def actor_page(
     else:  # titles the articles gave an actor the knowledge base does not hold
         roles = [{**dataclasses.asdict(r), "source": "articles"} for r in record.roles]
 
+    lists = first_of_each(store, knowledge, record.id, ACTOR_ROWS)
+
     def rows(kind: str) -> list[dict[str, Any]]:
-        found = timeline(store, knowledge, actor=record.id, kinds=(kind,), limit=ACTOR_ROWS)
-        return [_row(r) for r in found]
+        return [_row(r) for r in lists[kind]]
 
     since = _recent(store, memo)
     found: list[dict[str, Any]] = []
