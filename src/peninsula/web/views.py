@@ -74,6 +74,14 @@ def overview(store: Store, knowledge: Knowledge, memo: Memo | None = None) -> di
     }
 
 
+def warm(store: Store, knowledge: Knowledge, memo: Memo) -> None:
+    """Compute into `memo` what the overview and the relations read first: the dyad months of
+    the recent months with their charts, and those of every month."""
+    since = _recent(store, memo)
+    _charted(store, knowledge, None, since, OVERVIEW_CHARTS, memo)
+    _months(store, knowledge, Filters(), memo)
+
+
 def actors_page(store: Store, at: Window) -> dict[str, Any]:
     found = store.page_actors(at.limit, at.offset)
     return page([_actor(a) for a in found.items], at, found.total)
