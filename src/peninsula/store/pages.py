@@ -42,7 +42,11 @@ _SEARCH = {
     ),
     "events": (
         "merged_events",
-        ("coalesce(summary, '')", "CAST(evidence AS VARCHAR)"),
+        # the evidence sentences, not the JSON around them ("document" is in every record)
+        (
+            "coalesce(summary, '')",
+            "array_to_string(json_extract_string(evidence, '$[*].sentence'), ' ')",
+        ),
         "date NULLS LAST, id",
     ),
     "actors": (
