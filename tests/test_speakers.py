@@ -217,6 +217,25 @@ def test_a_cue_after_a_quote_with_a_time_phrase_keeps_it(nlp: Any) -> None:
     assert _source_of(_statements(nlp, text), "win the final", text) == "the coach"
 
 
+def test_a_heading_label_or_section_title_is_no_speaker(nlp: Any) -> None:
+    text = (
+        "The ferry ran late all week.\n"
+        "Editor's note: The ferry schedule was changed on Monday.\n"
+        "Trouble on the Harbour Line: The boats were old and slow.\n"
+        "Tomas Berg: We need new boats before the winter."
+    )
+    statements = _statements(nlp, text)
+    assert all("schedule was changed" not in s.text for s in statements)
+    assert all("boats were old" not in s.text for s in statements)
+    assert _source_of(statements, "new boats", text) == "Tomas Berg"
+
+
+def test_a_quantifier_subject_is_the_source(nlp: Any) -> None:
+    text = "Many of the farmers believe the new tariffs are harmful."
+    source = _source_of(_statements(nlp, text), "tariffs are harmful", text)
+    assert source is not None and source.startswith("Many")
+
+
 # --- nested cues -------------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from peninsula.errors import SettingsError
 from peninsula.knowledge import Knowledge, load_knowledge
-from peninsula.query import cursor, dyads, timeline
+from peninsula.query import KINDS, cursor, dyads, first_of_each, timeline
 from peninsula.records import (
     Links,
     MergedCommitment,
@@ -193,6 +193,18 @@ def test_dyads_equal_the_whole_read(
     first, rest = dyads(store, knowledge, limit=1, **question), expected[1:]
     if first:
         assert dyads(store, knowledge, after=cursor(first[0]), **question) == rest
+
+
+@pytest.mark.parametrize("actor", ACTORS[:-1])
+def test_the_first_rows_of_each_kind_equal_one_timeline_per_kind(
+    stores: tuple[Store, FakeStore], knowledge: Knowledge, actor: str
+) -> None:
+    store, reference = stores
+    for limit in (0, 1, 4, 30, 500):
+        lists = first_of_each(store, knowledge, actor, limit)
+        for kind in KINDS:
+            expected = timeline(reference, knowledge, actor=actor, kinds=(kind,), limit=limit)
+            assert lists[kind] == expected, (kind, limit)
 
 
 def test_pages_are_read_from_the_lookups(

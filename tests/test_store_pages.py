@@ -112,6 +112,8 @@ def test_search_is_any_case_and_takes_wildcards_literally(store: Store) -> None:
     assert store.search("h_c", "documents", 10).total == 1  # watch_closely, not "h c"
     assert [e.id for e in store.search("invented sentence e3", "events", 10).items] == ["e3"]
     assert [e.id for e in store.search("agreed", "events", 10).items] == ["e1"]
+    assert store.search("document_id", "events", 10).total == 0  # the evidence's keys are not text
+    assert store.search("trigger", "events", 10).total == 0
     korea = store.search("korea", "actors", 500)
     assert korea.total >= 2 and any(a.id == "KOR" for a in korea.items)
     with pytest.raises(ValueError):

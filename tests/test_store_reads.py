@@ -81,6 +81,26 @@ def test_limit_and_offset_page_in_order(store: Store) -> None:
     assert ids(store, Where(offset=4)) == ["e5"]
 
 
+def test_before_keeps_rows_dated_up_to_it_and_no_undated_ones(store: Store) -> None:
+    assert ids(store, Where(before="2025-08")) == ["e1", "e2"]  # "2025-08-05" sorts after
+    assert ids(store, Where(before="2025-09-24", actor="KOR")) == ["e1", "e2"]
+
+
+def test_a_page_of_ids_is_the_same_with_its_date_bound(store: Store) -> None:
+    kinds = ("event", "statement", "commitment")
+    for actor in (None, "KOR", "USA", "nobody"):
+        for limit in (0, 1, 2, 3, 4, 5, 9):
+            for after in (None, ("2025-08", "e2"), ("2025", "e1"), (None, "e5"), (None, "")):
+                where = Where(actor=actor, limit=limit, after=after, kind_after="event")
+                found = store.page_ids(where, kinds, kinds)["event"]
+                everything = [
+                    e.id
+                    for e in store.merged_events(Where(actor=actor, after=after))
+                    if actor is None or actor in (e.source, e.target, e.reported_by)
+                ]
+                assert found == everything[:limit], (actor, limit, after)
+
+
 def test_bulk_load_refuses_unknown_kinds_and_bad_columns(store: Store) -> None:
     with pytest.raises(ValueError, match="no merged table"):
         store.load_merged("events", _events())

@@ -367,6 +367,17 @@ def test_errors_have_one_shape(client: TestClient) -> None:
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
 
 
+def test_the_relations_are_computed_at_start_not_by_the_first_request(db: Path) -> None:
+    app = create_app(db, settings=_settings(db))
+    with TestClient(app) as c:
+        web = app.state.web
+        assert web.warmed.wait(60)
+        kept = dict(web.memo)
+        assert kept  # the months of every pair and of the recent ones, with their charts
+        assert c.get("/relations").status_code == 200 and c.get("/").status_code == 200
+        assert all(web.memo[key] is value for key, value in kept.items())  # read, not redone
+
+
 def test_writes_are_closed_without_a_token(client: TestClient) -> None:
     response = client.post("/api/articles", json={"text": "Invented text."})
     assert response.status_code == 403

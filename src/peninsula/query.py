@@ -16,7 +16,7 @@ import base64
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from peninsula import dyad_sides
@@ -35,6 +35,7 @@ __all__ = [
     "TimelineRow",
     "cursor",
     "dyads",
+    "first_of_each",
     "resolve_actor",
     "timeline",
 ]
@@ -42,7 +43,6 @@ __all__ = [
 KINDS = ("event", "statement", "commitment")
 _KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 _ISO_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_MONTH = re.compile(r"^(\d{4}-\d{2})(-\d{2})?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +66,9 @@ class Evidence:
     published: str | None = None
     date: str | None = None
     record_id: str | None = None
+
+
+_EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,19 +106,7 @@ class TimelineRow:
             "code": self.code,
             "goldstein": self.goldstein,
             "status": self.status,
-            "evidence": [
-                {
-                    "document_id": e.document_id,
-                    "sentence": e.sentence,
-                    "char_start": e.char_start,
-                    "char_end": e.char_end,
-                    "outlet": e.outlet,
-                    "published": e.published,
-                    "date": e.date,
-                    "record_id": e.record_id,
-                }
-                for e in self.evidence
-            ],
+            "evidence": [{f: getattr(e, f) for f in _EVIDENCE_FIELDS} for e in self.evidence],
         }
 
 
@@ -224,26 +215,47 @@ def timeline(
         return _paged(fetch, at, keep, limit_of[kind])
 
     rows: list[TimelineRow] = []
+    fetch = _fetchers(store, names)
     if "event" in kinds:
         sides = (_members(pair[0], names), _members(pair[1], names)) if pair else None
         on_sides = replace(of("event"), sides=sides, pair=pair)
         if pair is not None and limit is not None:
             page_of["event"] = _dyad_page(store, on_sides, pair, names, limit)
-        rows += read("event", lambda w: _event_rows(store.merged_events(w), names), on_sides)
-    if "statement" in kinds and pair is None:
-        rows += read(
-            "statement",
-            lambda w: _statement_rows(store.merged_statements(w), names),
-            of("statement"),
-        )
-    if "commitment" in kinds and pair is None:
-        rows += read(
-            "commitment",
-            lambda w: _commitment_rows(store.merged_commitments(w), names),
-            of("commitment"),
-        )
+        rows += read("event", fetch["event"], on_sides)
+    for kind in ("statement", "commitment"):
+        if kind in kinds and pair is None:
+            rows += read(kind, fetch[kind], of(kind))
     rows.sort(key=_row_key)
     return rows if limit is None else rows[:limit]
+
+
+def first_of_each(
+    store: Store, knowledge: Knowledge, actor: str, limit: int, kinds: Sequence[str] = KINDS
+) -> dict[str, list[TimelineRow]]:
+    """The first `limit` rows of each kind of `actor`'s timeline: for each kind what
+    `timeline(actor=actor, kinds=(kind,), limit=limit)` gives, its ids read for every kind
+    at once."""
+    names = Names(store.actors(), knowledge)
+    actor_id = resolve_name(actor, names)
+    ids = store.page_ids_each(Where(actor=actor_id, limit=limit), kinds, KINDS)
+    fetch = _fetchers(store, names)
+    out: dict[str, list[TimelineRow]] = {}
+    for kind in kinds:
+        read = fetch[kind](Where(ids=tuple(ids[kind]))) if ids[kind] else []
+        found = [r for r in read if actor_id in r.actor_ids()]
+        if len(found) != len(ids[kind]):  # the lookup and the rows disagree: as `timeline`
+            found = timeline(store, knowledge, actor=actor_id, kinds=(kind,), limit=limit)
+        out[kind] = sorted(found, key=_row_key)
+    return out
+
+
+def _fetchers(store: Store, names: Names) -> dict[str, Callable[[Where], list[TimelineRow]]]:
+    """The timeline rows of each kind that a store's read keeps."""
+    return {
+        "event": lambda w: _event_rows(store.merged_events(w), names),
+        "statement": lambda w: _statement_rows(store.merged_statements(w), names),
+        "commitment": lambda w: _commitment_rows(store.merged_commitments(w), names),
+    }
 
 
 def cursor(row: TimelineRow | DyadMonth) -> str:
@@ -586,8 +598,3 @@ def _precision(value: str | None) -> str | None:
     if not value:
         return None
     return {4: "year", 7: "month", 10: "day"}.get(len(value))
-
-
-def _month_of(value: str | None) -> str | None:
-    match = _MONTH.match(value or "")
-    return match.group(1) if match else None

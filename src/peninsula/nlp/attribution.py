@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from peninsula.knowledge.speech import CueVocabulary
 from peninsula.nlp.cues import (
@@ -271,6 +271,8 @@ def headed(doc: Doc, paragraphs: Paragraphs) -> list[Found]:
         end = len(text[: paragraph.end()].rstrip())
         if name is None or colon is None or end <= heading.end() or not _is_name(name):
             continue
+        if _titled(name):
+            continue
         if any(t.pos_ in ("VERB", "AUX") for t in name):
             continue  # "He said: …" is the cue's own rule
         found.append(
@@ -289,6 +291,15 @@ def _is_name(span: object) -> bool:
         0 < len(tokens) <= 8
         and tokens[0].text[:1].isupper()
         and any(t.pos_ == "PROPN" or t.ent_type_ or t.is_upper for t in tokens)
+    )
+
+
+def _titled(span: Span) -> bool:
+    """A heading that names no one: a label headed by a common noun ("Editor's note",
+    "CLARIFICATION") or a section title holding a function word ("Success on the Main
+    Issue", "A lesson from Lee")."""
+    return span.root.pos_ == "NOUN" or any(
+        t.pos_ in ("ADP", "DET") or t.tag_ == "POS" for t in span if not t.is_punct
     )
 
 

@@ -32,6 +32,7 @@ from peninsula.nlp.quotes import Paragraphs
 CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ", "ADP"})
 _CANDIDATE_POS = frozenset({"PROPN", "NOUN", "PRON", "NUM", "X"})
 _CANDIDATE_TAGS = frozenset({"WP", "WDT"})
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _NOT_HEADS = frozenset({"compound", "det", "predet", "nummod", "quantmod"})
 _MAX_PATH = 4
 _CHILD_DEPS = frozenset(
@@ -164,7 +165,8 @@ def _kind(token: Token) -> str:
 
 def source_candidates(cue: Token, context: Context) -> list[Token]:
     """Nouns, names, numbers and pronouns in the cue's sentence and the one before, in the
-    cue's paragraph, the cue's own words left out."""
+    cue's paragraph, the cue's own words left out; and a quantifier that heads a subject
+    ("Many of the farmers believe…", "Some say…")."""
     doc = cue.doc
     n = context.sentence_of[cue.i]
     start, end = context.sentences[max(0, n - 1)][0], context.sentences[n][1]
@@ -173,7 +175,11 @@ def source_candidates(cue: Token, context: Context) -> list[Token]:
         t
         for t in doc[start:end]
         if t.i != cue.i
-        and (t.pos_ in _CANDIDATE_POS or t.tag_ in _CANDIDATE_TAGS)
+        and (
+            t.pos_ in _CANDIDATE_POS
+            or t.tag_ in _CANDIDATE_TAGS
+            or (t.dep_ in _SUBJECT_DEPS and t.pos_ in ("ADJ", "DET"))
+        )
         and t.dep_ not in _NOT_HEADS
         and context.paragraphs.of(t) == here
     ]

@@ -409,21 +409,6 @@ class Store(Pages):
         except duckdb.Error as exc:
             raise StoreError(f"cannot read {table}: {_first_line(exc)}") from None
 
-    def page_ids(
-        self, where: Where, kinds: Sequence[str], order: Sequence[str]
-    ) -> dict[str, list[str]]:
-        """The ids, by kind, of the first `where.limit` records of `kinds` together, in the
-        timeline's order (date, kind as in `order`, id): `where.actor`'s or all, with its dates
-        and cursor (`after`, `kind_after`); from `timeline_keys`, in one read."""
-        try:
-            found = self._con.execute(*reads.kinds_of_page(where, kinds, order)).fetchall()
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot read timeline_keys: {_first_line(exc)}") from None
-        ids: dict[str, list[str]] = {kind: [] for kind in kinds}
-        for kind, ident in found:
-            ids[kind].append(ident)
-        return ids
-
     def _paired(self, where: Where) -> bool:
         """Whether `dyad_keys` holds every event `where.sides` asks for: each actor of a side
         is its pair's actor or may belong to it (as the lookup was written)."""

@@ -11,7 +11,7 @@ write. So search is a case-insensitive substring match (`ILIKE`) in SQL; `SEARCH
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,11 @@ _SEARCH = {
     ),
     "events": (
         "merged_events",
-        ("coalesce(summary, '')", "CAST(evidence AS VARCHAR)"),
+        # the evidence sentences, not the JSON around them ("document" is in every record)
+        (
+            "coalesce(summary, '')",
+            "array_to_string(json_extract_string(evidence, '$[*].sentence'), ' ')",
+        ),
         "date NULLS LAST, id",
     ),
     "actors": (
@@ -116,6 +120,45 @@ class Pages:
             )
             for r in found
         ]  # fmt: skip
+
+    def page_ids(
+        self, where: Where, kinds: Sequence[str], order: Sequence[str]
+    ) -> dict[str, list[str]]:
+        """The ids, by kind, of the first `where.limit` records of `kinds` together, in the
+        timeline's order (date, kind as in `order`, id): `where.actor`'s or all, with its dates
+        and cursor (`after`, `kind_after`); from `timeline_keys`, in two reads: the greatest
+        date the page can reach (`reads.page_bound`), then the page up to it."""
+        ids: dict[str, list[str]] = {kind: [] for kind in kinds}
+        if where.limit == 0 or not kinds:
+            return ids
+        bound = None
+        asked = reads.page_bound(where, kinds)
+        if asked is not None:
+            found, last = self._page_rows(*asked)[0]
+            if found == where.limit and last is not None:
+                bound = str(last)
+        page = replace(where, before=bound) if where.before is None else where
+        for kind, ident in self._page_rows(*reads.kinds_of_page(page, kinds, order)):
+            ids[kind].append(ident)
+        return ids
+
+    def page_ids_each(
+        self, where: Where, kinds: Sequence[str], order: Sequence[str]
+    ) -> dict[str, list[str]]:
+        """The ids of the first `where.limit` records of each of `kinds` (what `page_ids`
+        gives for that kind alone), in two reads of `timeline_keys` for all kinds."""
+        ids: dict[str, list[str]] = {kind: [] for kind in kinds}
+        if where.limit == 0 or not kinds:
+            return ids
+        before: dict[str, str] = {}
+        asked = reads.bounds_of_each(where, kinds)
+        if asked is not None:
+            for kind, found, last in self._page_rows(*asked):
+                if found == where.limit and last is not None:
+                    before[kind] = str(last)
+        for kind, ident in self._page_rows(*reads.each_kind(where, kinds, order, before)):
+            ids[kind].append(ident)
+        return ids
 
     def page_documents(self, limit: int, offset: int = 0, newest: bool = False) -> Slice:
         """Documents by publication date (undated last), or newest first."""

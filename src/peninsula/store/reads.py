@@ -53,7 +53,9 @@ class Where:
     this (date, id) in the order of the unfiltered read (date, undated last, then id): keyset
     pages (`kind_after`: the kind of the record it marks, for pages over several kinds).
     `limit`/`offset` page through the rows in that order. `ids`: only the records with these
-    ids (a page whose ids `kinds_of_page` read).
+    ids (a page whose ids `kinds_of_page` read). `before`: no row dated after this date and
+    no undated row (what `page_bound` found for a page: a plain filter on the date column,
+    so that DuckDB reads only the rows up to it).
     """
 
     actor: str | None = None
@@ -68,6 +70,7 @@ class Where:
     after: tuple[str | None, str] | None = None
     kind_after: str | None = None
     ids: tuple[str, ...] | None = None
+    before: str | None = None
 
 
 def select(table: str, where: Where, columns: str = "*") -> tuple[str, list[Any]]:
@@ -107,7 +110,8 @@ def kinds_of_page(
 ) -> tuple[str, list[Any]]:
     """The kind and id of the first `where.limit` records of `kinds` together (of
     `where.actor` or all) in the timeline's order: date (undated last), kind as in `order`,
-    id. `where.after` is then the (date, id) of a record of the kind `where.kind_after`."""
+    id. `where.after` is then the (date, id) of a record of the kind `where.kind_after`;
+    `where.before` what `page_bound` found."""
     clauses = ["key = ?", f"kind IN ({_marks(kinds)})"]
     params: list[Any] = [where.actor or "", *kinds]
     rank = f"list_position([{_marks(order)}], kind)"
@@ -123,22 +127,55 @@ def kinds_of_page(
             params += [day, day]
         params += [*ranks, mine, *ranks, mine, ident]
     page = replace(where, after=None, offset=0)
-    if where.limit is not None:
-        # No row dated after the page's last dated row can be on it: that date (the greatest
-        # of the first `limit` dates, read on the date column alone, which DuckDB does
-        # quickly) bounds the read; undated rows, last in the order, always pass.
-        dated, bound = _finish(
-            "timeline_keys",
-            "first",
-            replace(page, limit=None),
-            [*clauses, "first IS NOT NULL"],
-            list(params),
-            ordered=False,
-        )
-        clauses.append(f"coalesce(first <= (SELECT max(first) FROM ({dated} ORDER BY first"
-                       " LIMIT ?)), true)")  # fmt: skip
-        params += [*bound, where.limit]
     return _finish("timeline_keys", "kind, id", page, clauses, params, (f"{rank}, ", ranks))
+
+
+def page_bound(where: Where, kinds: Sequence[str]) -> tuple[str, list[Any]] | None:
+    """How many (up to `where.limit`) and the greatest of the first `where.limit` dates of the
+    records of `kinds` in `timeline_keys` (of `where.actor` or all) dated after the cursor's
+    day (every dated one without a cursor), read on the date column alone, which DuckDB does
+    quickly. When there are `limit` of them, no record of the page (`kinds_of_page`) is dated
+    after that date and none is undated: the page's `before`. None: no bound helps (no
+    page, or a cursor on an undated record: only undated ones follow)."""
+    if where.limit is None or (where.after is not None and where.after[0] is None):
+        return None
+    clauses = ["key = ?", f"kind IN ({_marks(kinds)})", "first IS NOT NULL"]
+    params: list[Any] = [where.actor or "", *kinds]
+    if where.after is not None:
+        # Strictly after the cursor's day: no more records than after the cursor itself, so
+        # their greatest date is no earlier than the page's.
+        clauses.append("first > ?")
+        params.append(where.after[0])
+    page = replace(where, after=None, offset=0, limit=None, before=None)
+    dated, params = _finish("timeline_keys", "first", page, clauses, params, ordered=False)
+    sql = f"SELECT count(*), max(first) FROM ({dated} ORDER BY first LIMIT ?)"
+    return sql, [*params, where.limit]
+
+
+def each_kind(
+    where: Where, kinds: Sequence[str], order: Sequence[str], before: dict[str, str]
+) -> tuple[str, list[Any]]:
+    """`kinds_of_page` for each kind on its own (its `before` from `bounds_of_each`), in one
+    statement: the first `where.limit` records of every kind."""
+    parts = [kinds_of_page(replace(where, before=before.get(k)), (k,), order) for k in kinds]
+    return _union(parts, "SELECT * FROM ({})")
+
+
+def bounds_of_each(where: Where, kinds: Sequence[str]) -> tuple[str, list[Any]] | None:
+    """`page_bound` for each kind on its own, in one statement: (kind, count, date) rows."""
+    parts = []
+    for kind in kinds:
+        bound = page_bound(where, (kind,))
+        if bound is None:
+            return None
+        parts.append((bound[0], [kind, *bound[1]]))
+    return _union(parts, "SELECT ? AS kind, * FROM ({})")
+
+
+def _union(parts: Sequence[tuple[str, list[Any]]], each: str) -> tuple[str, list[Any]]:
+    return " UNION ALL ".join(each.format(sql) for sql, _ in parts), [
+        p for _, params in parts for p in params
+    ]
 
 
 def paired(where: Where, columns: str = "id", ordered: bool = True) -> tuple[str, list[Any]]:
@@ -263,6 +300,9 @@ def _finish(
         else:
             clauses.append(f"({order} IS NULL OR {order} > ? OR ({order} = ? AND id > ?))")
             params += [day, day, ident]
+    if where.before is not None:
+        clauses.append(f"{order} <= ?")
+        params.append(where.before)
     sql = f"SELECT {columns} FROM {table}"
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)

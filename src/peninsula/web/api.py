@@ -240,6 +240,7 @@ def ingest(web: WebState, articles: list[dict[str, Any]]) -> dict[str, Any]:
             mark = store.documents_mark()
             report = build([str(path)], store, web.knowledge, web.settings, date.today())
             after = store.documents_since(mark)
+        web.warm()
     return {
         "documents": after,
         "read": report.read,

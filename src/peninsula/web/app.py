@@ -26,6 +26,7 @@ from peninsula.errors import NotFound, PeninsulaError, SettingsError
 from peninsula.knowledge import Knowledge, load_knowledge
 from peninsula.settings import Settings
 from peninsula.store import Store
+from peninsula.web import views
 from peninsula.web.jobs import Jobs
 from peninsula.web.safety import CSP, DOCS_CSP, http_url
 from peninsula.web.views import Memo
@@ -47,6 +48,8 @@ class WebState:
     reader: Store | None = None
     queue: Jobs | None = None
     memo: Memo = field(default_factory=dict)  # dyad months by filters, until the next write
+    warmed: threading.Event = field(default_factory=threading.Event)
+    stopped: bool = False  # the server is shutting down: nothing opens the store again
 
     @property
     def jobs(self) -> Jobs:
@@ -70,6 +73,24 @@ class WebState:
                     yield store
             finally:
                 self.memo.clear()
+
+    def warm(self) -> None:
+        """Compute the dyad months the overview and the relations read (`views.warm`) in a
+        thread of their own, so that no request waits for them unless it comes first; at
+        start and after each write. `warmed` is set when they are kept."""
+        self.warmed.clear()
+        threading.Thread(target=self._warm, name="peninsula-warm", daemon=True).start()
+
+    def _warm(self) -> None:
+        try:
+            with self.lock:
+                if not self.stopped:
+                    with self.reading() as store:
+                        views.warm(store, self.knowledge, self.memo)
+        except PeninsulaError:
+            pass  # the request that reads them meets the same error and answers it
+        finally:
+            self.warmed.set()
 
     def close(self) -> None:
         with self.lock:
@@ -106,9 +127,12 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         with state.reading():
             pass  # hold the file from the start: a `peninsula build` elsewhere cannot write
+        state.warm()
         yield
         state.jobs.close()  # the jobs already queued finish first
-        state.close()
+        with state.lock:
+            state.stopped = True
+            state.close()
 
     app = FastAPI(
         lifespan=lifespan,

@@ -15,7 +15,15 @@ from urllib.parse import quote
 
 from peninsula.errors import NotFound, SettingsError
 from peninsula.knowledge import Knowledge
-from peninsula.query import DyadMonth, TimelineRow, cursor, dyads, resolve_actor, timeline
+from peninsula.query import (
+    DyadMonth,
+    TimelineRow,
+    cursor,
+    dyads,
+    first_of_each,
+    resolve_actor,
+    timeline,
+)
 from peninsula.store import Store, StoredActor, StoredDocument
 from peninsula.store.pages import SEARCH_KINDS, SEARCH_METHOD
 from peninsula.web.charts import charts, point_href
@@ -56,16 +64,22 @@ def overview(store: Store, knowledge: Knowledge, memo: Memo | None = None) -> di
     the event ids: each month's `href` lists them)."""
     newest = store.page_documents(NEWEST, newest=True)
     since = _recent(store, memo)
-    months = _months(store, knowledge, Filters(since=since), memo)
-    found = charts(months, most=OVERVIEW_CHARTS)
-    charted = {(c["a"], c["b"]) for c in found}
+    found, relations = _charted(store, knowledge, None, since, OVERVIEW_CHARTS, memo)
     return {
         "counts": store.counts(),
         "newest": [_document_head(d) for d in newest.items],
         "charts": found,
         "since": since,
-        "relations": [_light(m) for m in months if (m["a"], m["b"]) in charted],
+        "relations": relations,
     }
+
+
+def warm(store: Store, knowledge: Knowledge, memo: Memo) -> None:
+    """Compute into `memo` what the overview and the relations read first: the dyad months of
+    the recent months with their charts, and those of every month."""
+    since = _recent(store, memo)
+    _charted(store, knowledge, None, since, OVERVIEW_CHARTS, memo)
+    _months(store, knowledge, Filters(), memo)
 
 
 def actors_page(store: Store, at: Window) -> dict[str, Any]:
@@ -92,25 +106,24 @@ def actor_page(
     else:  # titles the articles gave an actor the knowledge base does not hold
         roles = [{**dataclasses.asdict(r), "source": "articles"} for r in record.roles]
 
-    def rows(kind: str) -> list[dict[str, Any]]:
-        found = timeline(store, knowledge, actor=record.id, kinds=(kind,), limit=ACTOR_ROWS)
-        return [_row(r) for r in found]
+    lists = first_of_each(store, knowledge, record.id, ACTOR_ROWS)
 
-    relations = []
+    def rows(kind: str) -> list[dict[str, Any]]:
+        return [_row(r) for r in lists[kind]]
+
     since = _recent(store, memo)
+    found: list[dict[str, Any]] = []
+    relations: list[dict[str, Any]] = []
     if record.kind == "state":
-        months = _months(store, knowledge, Filters(since=since), memo)
-        relations = [m for m in months if record.id in (m["a"], m["b"])]
-    # The pairs charted, with their months (as the overview): every pair is one click away.
-    found = charts(relations, most=RELATION_CHARTS)
-    charted = {(c["a"], c["b"]) for c in found}
+        # The pairs charted, with their months (as the overview): each pair is one click away.
+        found, relations = _charted(store, knowledge, record.id, since, RELATION_CHARTS, memo)
     return {
         "actor": _actor(record),
         "roles": roles,
         "timeline": rows("event"),
         "statements": rows("statement"),
         "commitments": rows("commitment"),
-        "relations": [_light(m) for m in relations if (m["a"], m["b"]) in charted],
+        "relations": relations,
         "charts": found,
         "since": since,
         "more_at": ACTOR_ROWS,
@@ -305,6 +318,31 @@ def _months(
         m["href"] = point_href(m["a"], m["b"], m["month"], _keep(filters))
     if memo is not None:
         _remember(memo, key, out)
+    return out
+
+
+def _charted(
+    store: Store,
+    knowledge: Knowledge,
+    state: str | None,
+    since: str | None,
+    most: int,
+    memo: Memo | None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The charts of the `most` busiest pairs (of `state`, else of all) since `since`, and
+    those pairs' months without their event ids; kept in `memo` until the store changes (in
+    one entry of their own, so that actor pages never push the months out)."""
+    key = (state, since, most)
+    kept: Memo = memo.setdefault(("charts",), {}) if memo is not None else {}
+    if key in kept:
+        return kept[key]  # type: ignore[no-any-return]
+    months = _months(store, knowledge, Filters(since=since), memo)
+    if state is not None:
+        months = [m for m in months if state in (m["a"], m["b"])]
+    found = charts(months, most=most)
+    charted = {(c["a"], c["b"]) for c in found}
+    out = (found, [_light(m) for m in months if (m["a"], m["b"]) in charted])
+    _remember(kept, key, out)
     return out
 
 
