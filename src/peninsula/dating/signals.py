@@ -337,7 +337,11 @@ def role_bounds(text: str, knowledge: Knowledge) -> list[Bound]:
     President X visited", nor a mention in a sentence that names a year: those look back."""
     bounds = []
     words = knowledge.time_words
-    for (_title, actor_id), (pattern, roles) in _role_patterns(knowledge).items():
+    for (title, actor_id), (pattern, roles, names) in _role_patterns(knowledge).items():
+        # A match holds the title and one of the names as they are written: most patterns
+        # are ruled out by these substring tests, far cheaper than running the pattern.
+        if title not in text or not any(n in text for n in names):
+            continue
         match = next((m for m in pattern.finditer(text) if _current(text, m, words)), None)
         if match is None:
             continue
@@ -356,7 +360,9 @@ def role_bounds(text: str, knowledge: Knowledge) -> list[Bound]:
 @cache
 def _role_patterns(
     knowledge: Knowledge,
-) -> dict[tuple[str, str], tuple[re.Pattern[str], list[Role]]]:
+) -> dict[tuple[str, str], tuple[re.Pattern[str], list[Role], tuple[str, ...]]]:
+    """Per (title, actor): the pattern of the title before one of the actor's names, the
+    roles, and the names (longest first)."""
     grouped: dict[tuple[str, str], list[Role]] = {}
     for role in knowledge.roles:
         grouped.setdefault((role.title, role.actor), []).append(role)
@@ -365,11 +371,10 @@ def _role_patterns(
         actor = knowledge.actor(actor_id)
         if actor is None:
             continue
-        names = "|".join(
-            re.escape(n) for n in sorted({actor.name, *actor.aliases}, key=len, reverse=True)
-        )
-        pattern = re.compile(rf"\b{re.escape(title)}\s+(?:{names})\b")
-        patterns[(title, actor_id)] = (pattern, roles)
+        names = tuple(sorted({actor.name, *actor.aliases}, key=len, reverse=True))
+        alternation = "|".join(re.escape(n) for n in names)
+        pattern = re.compile(rf"\b{re.escape(title)}\s+(?:{alternation})\b")
+        patterns[(title, actor_id)] = (pattern, roles, names)
     return patterns
 
 

@@ -166,7 +166,7 @@ class Dater:
 
     def _bounding(self, c: _Candidate) -> bool:
         """ "since 1992", "by 2027", "compared with March": a bound, not the time of a clause."""
-        before = self.doc.text[max(0, c.timex.char_start - 20) : c.timex.char_start].lower()
+        before = self._text[max(0, c.timex.char_start - 20) : c.timex.char_start].lower()
         words = re.findall(r"[\w'’]+", before)
         return any(
             " ".join(words[-n:]) in self.words.bounding_words for n in (1, 2) if len(words) >= n
@@ -186,6 +186,10 @@ class Dater:
         while head.tag_ == "VBG" and not _auxiliaries(head) and head.head.i != head.i:
             head = _clause_of(head.head)  # "responded by hailing": the tense of "responded"
         return verb_tense(head, self.words) == PAST
+
+    @cached_property
+    def _text(self) -> str:
+        return self.doc.text  # spaCy joins the tokens again at every `doc.text`
 
     # --- the lead's day ------------------------------------------------------------------------
 

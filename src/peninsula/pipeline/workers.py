@@ -1,9 +1,12 @@
 """A pool of worker processes started once per build, each doing the whole per-document job.
 
-The workers are forked from the build's process before it loads spaCy or the embedding model,
-so they inherit the knowledge base, the settings and the keys of the texts already embedded
-without copying them; each then loads spaCy and the embedding model once (`_start`), and runs
-`analysis.analyse_batch` over the batches it is sent. A worker dies with the build, even one
+The build's process loads spaCy and runs the extraction once over a short invented article
+(`_warm_up`: the spaCy model, the gazetteer, the time-expression rules, the date parser's
+tables and the models are built on first use) just before the workers are forked, so that every
+worker inherits them, with the knowledge base, the settings and the keys of the texts already
+embedded, instead of building them again; each worker then loads the embedding model once
+(`_start`; torch is not loaded before the fork), and runs `analysis.analyse_batch` over the
+batches it is sent. A worker dies with the build, even one
 killed by SIGKILL (PR_SET_PDEATHSIG, set at fork by `nlp`), and leaves Ctrl-C to the build.
 """
 
@@ -14,13 +17,13 @@ import importlib
 import multiprocessing
 from collections.abc import MutableSet, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from peninsula import nlp
 from peninsula.knowledge import Knowledge
 from peninsula.pipeline.analysis import Analysed, analyse_batch
-from peninsula.records import Document
+from peninsula.records import Document, RawArticle
 from peninsula.settings import Settings
 
 __all__ = ["WorkerPool"]
@@ -52,6 +55,7 @@ class WorkerPool:
         global _JOB
         nlp.workers_die_with_parent()
         _JOB = _Job(knowledge, settings, today, set(embedded))
+        _warm_up(knowledge, settings, today)
         self._executor = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("fork"),
@@ -72,6 +76,20 @@ class WorkerPool:
             self._executor.shutdown(wait=False, cancel_futures=True)
             return
         self._executor.shutdown(wait=True)
+
+
+# Invented: a dateline, a quotation with its speaker, a weekday, a meeting.
+_WARM_UP_TEXT = (
+    'SEOUL, March 3, 2025 -- "We will meet again next week," the foreign minister said on '
+    "Monday after talks with his counterpart in Geneva.\n"
+)
+
+
+def _warm_up(knowledge: Knowledge, settings: Settings, today: date) -> None:
+    """Build, in this process, what every worker would otherwise build for its first document:
+    the spaCy pipeline and the lazily built tables."""
+    article = RawArticle("<warm-up>", _WARM_UP_TEXT)
+    analyse_batch([article], knowledge, replace(settings, embeddings=False), today)
 
 
 def _start() -> None:
