@@ -32,7 +32,11 @@ with every core (`--workers`, default `os.cpu_count()`):
 Where the time goes comes from `BuildReport.seconds`: wall seconds in the build's process
 (reading and cleaning, finding new texts, waiting for the workers, reading the merge state,
 merging, writing) and, summed over every document wherever it was analysed, dating, parsing,
-extraction and embedding. It is on stderr and in the JSON line (`stage_s`).
+extraction and embedding. It is on stderr and in the JSON line (`stage_s`), with the CPU seconds
+of the same stages (`stage_cpu_s`, from `BuildReport.cpu`: wall time under load counts the waits
+for a core, CPU time does not), each worker's start ("worker start": loading the models), each
+worker's batches as a whole ("analyse (worker)") and the build's whole process ("build's
+process, all": its background threads included, such as the one that unpickles the results).
 
 Peak RSS is sampled from the parent with psutil every 50 ms: the child's resident set plus that of
 every descendant alive at that instant (the workers included), and the highest sum is the peak;
@@ -53,7 +57,7 @@ writes a cProfile of the build's main process (not of its workers).
 "spacy_peak_rss_mb_per_worker", "cpu_s_per_article", "spacy_cpu_s_per_article", "cores",
 "events", "merge_s_per_1000_events", "build_s", "rebuild_s", "unchanged_rebuild_speedup",
 "add_one_seconds", "add_one_process_s", "add_one_cold_build_s", "add_one_stage_s", "stage_s",
-"other_cores_busy"}`; `merge_s_per_1000_events`
+"stage_cpu_s", "other_cores_busy"}`; `merge_s_per_1000_events`
 is the wall time of cross-document merging (`merge.Linker.link`) per 1,000 extracted events.
 """
 
@@ -195,6 +199,7 @@ def child_build(
         "unchanged": report.unchanged,
         "skipped": len(report.skipped),
         "stages": report.seconds,
+        "stage_cpu": report.cpu,
     }
 
 
@@ -418,6 +423,7 @@ def main() -> None:
             "add_one_cold_build_s": round(added["seconds"], 3),
             "add_one_stage_s": {k: round(v, 3) for k, v in warm["stages"].items()},
             "stage_s": {k: round(v, 2) for k, v in built["stages"].items()},
+            "stage_cpu_s": {k: round(v, 2) for k, v in built["stage_cpu"].items()},
             "other_cores_busy": round(busy, 2),
         }
     )
@@ -428,6 +434,10 @@ def _stages(result: dict[str, Any], title: str) -> None:
     print(f"  {title} (build's process wall s; per-document stages summed over workers):",
           file=sys.stderr)  # fmt: skip
     for name, seconds in stages.items():
+        print(f"    {name:<28} {seconds:8.2f}s", file=sys.stderr)
+    print("  CPU seconds (build's process; per-document stages summed over workers):",
+          file=sys.stderr)  # fmt: skip
+    for name, seconds in result.get("stage_cpu", {}).items():
         print(f"    {name:<28} {seconds:8.2f}s", file=sys.stderr)
 
 

@@ -76,6 +76,10 @@ def test_two_workers_store_what_one_process_stores(
     for name in one:
         assert one[name] == two[name], name
     assert any(one[name] for name in one if name.startswith("events"))
+    # CPU time per stage comes back from the workers, with what starting them took.
+    cpu = reports[1].cpu
+    assert {"date", "parse", "extract", "worker start", "build's process, all"} <= cpu.keys()
+    assert cpu["parse"] > 0 and cpu["analyse (worker)"] >= cpu["parse"] + cpu["extract"]
 
 
 def test_an_unchanged_rebuild_loads_no_model(

@@ -93,9 +93,28 @@ class BuildReport:
     # Wall seconds per stage: in the build's process (clean, wait, merge, write) and summed over
     # the documents wherever they were analysed (date, parse, extract, embed).
     seconds: dict[str, float] = field(default_factory=dict)
+    # CPU seconds per stage, the same stages: of the build's process, and of the processes that
+    # analysed the documents ("worker start": loading the models in each worker).
+    cpu: dict[str, float] = field(default_factory=dict)
 
     def add_seconds(self, stage: str, seconds: float) -> None:
         self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+    def add_cpu(self, stage: str, seconds: float) -> None:
+        self.cpu[stage] = self.cpu.get(stage, 0.0) + seconds
+
+    def add_since(self, stage: str, clock: Clock) -> None:
+        """The wall and CPU time of this process since `clock` was started, to `stage`."""
+        self.add_seconds(stage, time.perf_counter() - clock.wall)
+        self.add_cpu(stage, time.process_time() - clock.cpu)
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """When a stage started, in wall and in this process's CPU time."""
+
+    wall: float = field(default_factory=time.perf_counter)
+    cpu: float = field(default_factory=time.process_time)
 
 
 Progress = Callable[[BuildReport], None]
@@ -202,9 +221,9 @@ class Run:
         self.lookup = _Lookup(store)
         self.pool: Engine | None = None
         self.in_flight: set[str] = set()  # ids of new documents not written yet
-        started = time.perf_counter()
+        started = Clock()
         self.warm = _take_warm(store, knowledge, self._embeddings)
-        self.report.add_seconds("check kept merge state", time.perf_counter() - started)
+        self.report.add_since("check kept merge state", started)
         if self.warm is not None:
             self.linker, self.lookup = self.warm.linker, self.warm.lookup
             self.stored = self.warm.stored
@@ -250,9 +269,9 @@ class Run:
     def end(self, on_progress: Progress | None) -> BuildReport:
         """The last of any build: the run recorded, the merge state kept for the next build."""
         finish(self.store, self.report, on_progress)
-        started = time.perf_counter()
+        started = Clock()
         self.keep_warm()
-        self.report.add_seconds("keep merge state", time.perf_counter() - started)
+        self.report.add_since("keep merge state", started)
         return self.report
 
     def merge_older_rows(self) -> None:
@@ -263,21 +282,21 @@ class Run:
 
     def get_linker(self) -> Linker:
         if self.linker is None:
-            started = time.perf_counter()
+            started = Clock()
             self._stored_keys()
             embedder = self.lookup if self._embeddings else None
             self.linker = _linker(self.store, self.knowledge, embedder, {})
-            self.report.add_seconds("read merge state", time.perf_counter() - started)
+            self.report.add_since("read merge state", started)
         return self.linker
 
     def start(self, documents: list[Document], inputs_done: int) -> Batch:
         """Find the new documents of a batch and start their analysis."""
         report = self.report
-        started = time.perf_counter()
+        started = Clock()
         ids = [d.id for d in documents]
         new = self.store.new_document_ids(ids) - self.in_flight
         fresh = [d for d in documents if d.id in new]
-        report.add_seconds("find new (store)", time.perf_counter() - started)
+        report.add_since("find new (store)", started)
         batch = Batch(documents, fresh, inputs_done)
         if not fresh:
             return batch
@@ -306,15 +325,17 @@ class Run:
     def finish(self, batch: Batch) -> None:
         """Wait for a batch's analysis, merge it and write it in one transaction."""
         report = self.report
-        started = time.perf_counter()
+        started = Clock()
         found = list(batch.analysed)
         for running in batch.running:
             found += running.result()
-        report.add_seconds("wait for analysis", time.perf_counter() - started)
+        report.add_since("wait for analysis", started)
         analysed: dict[str, tuple[Document, Analysis]] = {}
         for item in found:
             for stage, seconds in item.seconds.items():
                 report.add_seconds(stage, seconds)
+            for stage, seconds in item.cpu.items():
+                report.add_cpu(stage, seconds)
             if item.skipped is not None:
                 report.skipped.append(item.skipped)
             elif item.document is not None and item.analysis is not None:
@@ -324,18 +345,18 @@ class Run:
         rows = [analysed.get(d.id, (d, EMPTY)) for d in batch.documents if d.id not in failed_ids]
         new = [analysed[d.id] for d in batch.fresh if d.id in analysed]
         linker = self.get_linker() if new else None
-        started = time.perf_counter()
+        started = Clock()
         links = linker.link(new) if linker is not None else None
         if links is not None and links.vectors:  # those read from the store are there already
             kept = {k: v for k, v in links.vectors.items() if k not in self._stored_keys()}
             links = replace(links, vectors=kept)
         self.lookup.clear()
-        report.add_seconds("merge", time.perf_counter() - started)
-        started = time.perf_counter()
+        report.add_since("merge", started)
+        started = Clock()
         result = self.store.write_batch(rows, links)
         if links is not None:
             self._stored_keys().update(links.vectors)
-        report.add_seconds("write", time.perf_counter() - started)
+        report.add_since("write", started)
         self.in_flight.difference_update(d.id for d in batch.fresh)
         report.added += result.added
         report.unchanged += result.unchanged
@@ -362,6 +383,7 @@ def build(
 
     New documents are analysed by `engine` when given (e.g. a cluster), else by a local worker
     pool when `settings.workers` > 1 and there are enough of them, else in this process."""
+    whole = Clock()
     run = Run(store, knowledge, settings, today, engine)
     report = run.report
     run.begin()
@@ -374,7 +396,7 @@ def build(
     ok = False
     try:
         for chunk in _chunks(articles, settings.batch_size):
-            started = time.perf_counter()
+            started = Clock()
             documents = []
             for item in chunk:
                 seen_inputs.add(item.origin.split("#", 1)[0])
@@ -388,7 +410,7 @@ def build(
                     raise
                 except Exception as exc:  # one document's failure must not cost the batch
                     report.skipped.append(Skipped(item.origin, failed("clean or date", exc)))
-            report.add_seconds("read + clean", time.perf_counter() - started)
+            report.add_since("read + clean", started)
             # The last input of a chunk may still have records to come: counted when the next
             # chunk starts.
             done = max(0, len(seen_inputs) - 1)
@@ -404,6 +426,7 @@ def build(
         ok = True
     finally:
         run.close(failed=not ok)
+    report.add_cpu("build's process, all", time.process_time() - whole.cpu)
     return run.end(on_progress)
 
 

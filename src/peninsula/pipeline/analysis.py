@@ -41,7 +41,9 @@ class Analysed:
 
     `document` is None when it could not be cleaned; `analysis` is None when a stage failed
     (then `skipped` says which); `vectors` are the sentence embeddings merging will ask for, by
-    `merge.text_key`, of the texts not embedded before; `seconds` is the wall time per stage.
+    `merge.text_key`, of the texts not embedded before; `seconds` is the wall time per stage,
+    `cpu` the CPU time per stage of the process that analysed it (a stage run once for a batch,
+    such as the embeddings, is counted on the batch's first document).
     """
 
     origin: str
@@ -50,6 +52,7 @@ class Analysed:
     skipped: Skipped | None = None
     vectors: dict[str, NDArray[np.float32]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
 
 
 def clean(raw: RawArticle, knowledge: Knowledge) -> Document:
@@ -81,7 +84,7 @@ def analyse_batch(
     out: list[Analysed | None] = [None] * len(items)
     dated: list[tuple[int, Document]] = []
     for index, item in enumerate(items):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         origin = item.origin if isinstance(item, RawArticle) else item.origins[0]
         try:
             document = clean(item, knowledge) if isinstance(item, RawArticle) else item
@@ -92,15 +95,26 @@ def analyse_batch(
             out[index] = Analysed(origin, None, None, Skipped(origin, failed("clean or date", exc)))
             continue
         dated.append((index, document))
-        out[index] = Analysed(origin, document, None, seconds={"date": _since(started)})
+        out[index] = Analysed(
+            origin,
+            document,
+            None,
+            seconds={"date": _since(started)},
+            cpu={"date": time.process_time() - cpu},
+        )
     for index, found in _parse_and_extract([d for _, d in dated], knowledge, settings):
         at = dated[index][0]
         previous = out[at]
         if previous is not None:
             found.seconds.update(previous.seconds)
+            found.cpu.update(previous.cpu)
         out[at] = found
     if settings.embeddings:
+        cpu = time.process_time()
         _embed(out, embedded if embedded is not None else set())
+        first = next((a for a in out if a is not None and a.analysis is not None), None)
+        if first is not None:
+            first.cpu["embed"] = first.cpu.get("embed", 0.0) + time.process_time() - cpu
     return [a for a in out if a is not None]
 
 
@@ -120,12 +134,13 @@ def _parse_and_extract(
         done = 0
         try:
             while done < len(rest):
-                began = time.perf_counter()
+                began, cpu = time.perf_counter(), time.process_time()
                 doc = next(pipe)
-                parsed = time.perf_counter()
+                parsed, parsed_cpu = time.perf_counter(), time.process_time()
                 document = rest[done]
                 found.append((start + done, _extract(doc, document, knowledge, settings, parsed)))
                 found[-1][1].seconds["parse"] = parsed - began
+                found[-1][1].cpu["parse"] = parsed_cpu - cpu
                 done += 1
         except STOPS:
             raise
@@ -143,6 +158,7 @@ def _extract(
     doc: Any, document: Document, knowledge: Knowledge, settings: Settings, started: float
 ) -> Analysed:
     origin = document.origins[0]
+    cpu = time.process_time()
     try:
         analysis = nlp.analyse_doc(
             doc, document, knowledge, event_classifier=settings.event_classifier
@@ -151,7 +167,8 @@ def _extract(
         raise
     except Exception as exc:
         return Analysed(origin, document, None, _skip(document, failed("analyse", exc)))
-    return Analysed(origin, document, analysis, seconds={"extract": _since(started)})
+    seconds, spent = {"extract": _since(started)}, {"extract": time.process_time() - cpu}
+    return Analysed(origin, document, analysis, seconds=seconds, cpu=spent)
 
 
 def merge_texts(document: Document, analysis: Analysis) -> list[str]:

@@ -4,9 +4,10 @@ The build's process loads spaCy and runs the extraction once over a short invent
 (`_warm_up`: the spaCy model, the gazetteer, the time-expression rules, the date parser's
 tables and the models are built on first use) just before the workers are forked, so that every
 worker inherits them, with the knowledge base, the settings and the keys of the texts already
-embedded, instead of building them again; each worker then loads the embedding model once
-(`_start`; torch is not loaded before the fork), and runs `analysis.analyse_batch` over the
-batches it is sent. A worker dies with the build, even one
+embedded, instead of building them again; the build's process also imports the embedding
+library, and each worker then loads the embedding model once (`_start`: no model has run in
+the build's process before the fork, so torch's thread pool is not inherited half made), and runs
+`analysis.analyse_batch` over the batches it is sent. A worker dies with the build, even one
 killed by SIGKILL (PR_SET_PDEATHSIG, set at fork by `nlp`), and leaves Ctrl-C to the build.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import multiprocessing
+import time
 from collections.abc import MutableSet, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -39,6 +41,8 @@ class _Job:
 
 # What a forked worker inherits: set by the build just before the pool forks.
 _JOB: _Job | None = None
+# Whether this worker has reported what its start cost.
+_started = False
 
 
 class WorkerPool:
@@ -78,6 +82,9 @@ class WorkerPool:
         self._executor.shutdown(wait=True)
 
 
+# What the embedding model is loaded with (`nlp.events_embed.load_model`).
+_EMBEDDING_LIBRARY = "sentence_transformers"
+
 # Invented: a dateline, a quotation with its speaker, a weekday, a meeting.
 _WARM_UP_TEXT = (
     'SEOUL, March 3, 2025 -- "We will meet again next week," the foreign minister said on '
@@ -87,9 +94,14 @@ _WARM_UP_TEXT = (
 
 def _warm_up(knowledge: Knowledge, settings: Settings, today: date) -> None:
     """Build, in this process, what every worker would otherwise build for its first document:
-    the spaCy pipeline and the lazily built tables."""
+    the spaCy pipeline and the lazily built tables; and import the sentence embedding library
+    (about 7 of the 8 CPU-seconds a worker took to load the embedding model, paid once here
+    instead of once per worker; importing runs no model, so forking after it is safe)."""
     article = RawArticle("<warm-up>", _WARM_UP_TEXT)
     analyse_batch([article], knowledge, replace(settings, embeddings=False), today)
+    if settings.embeddings:
+        with contextlib.suppress(Exception):  # the extra is missing: the workers find out
+            importlib.import_module(_EMBEDDING_LIBRARY)
 
 
 def _start() -> None:
@@ -105,6 +117,14 @@ def _start() -> None:
 
 
 def _analyse(documents: list[Document]) -> list[Analysed]:
+    global _started
     assert _JOB is not None
     job = _JOB
-    return analyse_batch(documents, job.knowledge, job.settings, job.today, embedded=job.embedded)
+    cpu = time.process_time()
+    found = analyse_batch(documents, job.knowledge, job.settings, job.today, embedded=job.embedded)
+    if found:
+        found[0].cpu["analyse (worker)"] = time.process_time() - cpu
+        if not _started:  # a forked process's CPU time starts at 0: what it took to start
+            found[0].cpu["worker start"] = cpu
+            _started = True
+    return found
