@@ -164,3 +164,55 @@ def test_a_batch_embeds_each_new_text_once_in_one_call(
     assert len(vectors) == len(calls[0])
     assert sum(len(a.vectors) for a in found) == len(vectors)  # each vector sent once
     assert all("embed" in a.seconds for a in found if a.vectors)
+
+
+class _TwoWorkers(_ThreadEngine):
+    workers = 2
+
+    def __init__(self, *arguments: Any) -> None:
+        super().__init__(*arguments)
+        self.sizes: list[int] = []
+
+    def submit(self, documents: Sequence[Any]) -> Future[list[pipeline.Analysed]]:
+        self.sizes.append(len(documents))
+        return super().submit(documents)
+
+
+def _counted(write: Any, sizes: list[int]) -> Any:
+    def counted(rows: Sequence[Any], links: Any = None) -> Any:
+        sizes.append(len(rows))
+        return write(rows, links)
+
+    return counted
+
+
+def test_the_last_batch_goes_out_in_small_pieces_each_written_alone(
+    tmp_path: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = _corpus(tmp_path / "in", 11)  # and a copy of the first: 12 inputs, batches of 8
+    engines: list[_TwoWorkers] = []
+    writes: list[int] = []
+    monkeypatch.setattr(pipeline, "TAIL_BATCH", 2)
+
+    def engine(*arguments: Any) -> _TwoWorkers:
+        engines.append(_TwoWorkers(*arguments))
+        return engines[-1]
+
+    reports = []
+    for name, make in (("local", None), ("engine", engine)):
+        db = tmp_path / f"{name}.duckdb"
+        settings = Settings(db_path=db, workers=1, batch_size=8, embeddings=False)
+        with Store(db) as store:
+            if make is not None:
+                monkeypatch.setattr(store, "write_batch", _counted(store.write_batch, writes))
+            reports.append(
+                pipeline.build([str(corpus)], store, knowledge, settings, TODAY, engine=make)
+            )
+    # The first batch in halves; the last (3 new texts and the copy) in pieces of 2 at most,
+    # each written alone, the copy's new origin with the first.
+    assert engines[0].sizes == [4, 4, 2, 1]
+    assert writes == [8, 3, 1]
+    assert [(r.added, r.merged) for r in reports] == [(11, 1)] * 2
+    assert _exported(tmp_path / "local.duckdb", tmp_path / "o1") == _exported(
+        tmp_path / "engine.duckdb", tmp_path / "o2"
+    )

@@ -77,6 +77,9 @@ WORKER_BATCH = 8
 # text of a pass is padded to the longest, so small passes waste little on padding (a one-word
 # trigger next to a 70-token lead); 16 cost half the CPU of 64 over batches of 8 documents.
 EMBED_BATCH = 16
+# Documents per piece of the build's last batch sent to a worker: smaller pieces at the end
+# keep both workers busy to the end and leave the build's process a small last piece to merge.
+TAIL_BATCH = 4
 # Batches read ahead of the one being written, per worker.
 AHEAD_PER_WORKER = 2
 
@@ -289,8 +292,32 @@ class Run:
             self.report.add_since("read merge state", started)
         return self.linker
 
-    def start(self, documents: list[Document], inputs_done: int) -> Batch:
-        """Find the new documents of a batch and start their analysis."""
+    def start(
+        self, documents: list[Document], inputs_done: int, *, last: bool = False
+    ) -> list[Batch]:
+        """Find the new documents of a batch and start their analysis: the batch, or for the
+        build's `last` batch on an engine, one batch per piece sent to a worker (`TAIL_BATCH`
+        documents at most), each merged and written as soon as it is back, so that the build
+        ends soon after the workers do (the documents that were not new go with the first)."""
+        batch = self._start(documents, inputs_done, last=last)
+        if not last or len(batch.running) < 2:
+            return [batch]
+        pieces = [Batch([], [], inputs_done, [running]) for running in batch.running]
+        fresh = {d.id for d in batch.fresh}
+        pieces[0].documents = [d for d in batch.documents if d.id not in fresh]
+        for piece, part in zip(pieces, self._parts(batch.fresh, last=True), strict=True):
+            piece.fresh = part
+            piece.documents += part
+        return pieces
+
+    def _parts(self, fresh: list[Document], *, last: bool) -> list[list[Document]]:
+        """`fresh` cut into the pieces sent to the workers."""
+        workers = self.pool.workers if self.pool is not None else 1
+        largest = TAIL_BATCH if last else WORKER_BATCH
+        size = max(1, min(largest, -(-len(fresh) // workers)))
+        return [fresh[at : at + size] for at in range(0, len(fresh), size)]
+
+    def _start(self, documents: list[Document], inputs_done: int, *, last: bool) -> Batch:
         report = self.report
         started = Clock()
         ids = [d.id for d in documents]
@@ -313,9 +340,8 @@ class Run:
                 fresh, self.knowledge, self.settings, self.today, embedded=self.embedded
             )
         else:
-            size = max(1, min(WORKER_BATCH, -(-len(fresh) // self.pool.workers)))
-            for at in range(0, len(fresh), size):
-                batch.running.append(self.pool.submit(fresh[at : at + size]))
+            for part in self._parts(fresh, last=last):
+                batch.running.append(self.pool.submit(part))
         return batch
 
     @property
@@ -395,7 +421,7 @@ def build(
     waiting: deque[Batch] = deque()
     ok = False
     try:
-        for chunk in _chunks(articles, settings.batch_size):
+        for chunk, last in _marked(_chunks(articles, settings.batch_size)):
             started = Clock()
             documents = []
             for item in chunk:
@@ -414,7 +440,7 @@ def build(
             # The last input of a chunk may still have records to come: counted when the next
             # chunk starts.
             done = max(0, len(seen_inputs) - 1)
-            waiting.append(run.start(merge_duplicates(documents), done))
+            waiting.extend(run.start(merge_duplicates(documents), done, last=last))
             while len(waiting) > run.ahead:
                 run.finish(waiting.popleft())
                 if on_progress is not None:
@@ -571,3 +597,13 @@ def _chunks(
 ) -> Iterator[list[RawArticle | Skipped]]:
     while chunk := list(islice(items, size)):
         yield chunk
+
+
+def _marked(
+    chunks: Iterator[list[RawArticle | Skipped]],
+) -> Iterator[tuple[list[RawArticle | Skipped], bool]]:
+    """Each chunk, and whether it is the last (the next one is read before it is handed on)."""
+    ahead = next(chunks, None)
+    while ahead is not None:
+        chunk, ahead = ahead, next(chunks, None)
+        yield chunk, ahead is None
