@@ -35,6 +35,7 @@ from peninsula.nlp.events_embed import load_model
 from peninsula.pipeline.analysis import (
     STOPS,
     Analysed,
+    Clock,
     analyse_batch,
     clean,
     failed,
@@ -110,14 +111,6 @@ class BuildReport:
         """The wall and CPU time of this process since `clock` was started, to `stage`."""
         self.add_seconds(stage, time.perf_counter() - clock.wall)
         self.add_cpu(stage, time.process_time() - clock.cpu)
-
-
-@dataclass(frozen=True, slots=True)
-class Clock:
-    """When a stage started, in wall and in this process's CPU time."""
-
-    wall: float = field(default_factory=time.perf_counter)
-    cpu: float = field(default_factory=time.process_time)
 
 
 Progress = Callable[[BuildReport], None]
@@ -296,9 +289,8 @@ class Run:
         self, documents: list[Document], inputs_done: int, *, last: bool = False
     ) -> list[Batch]:
         """Find the new documents of a batch and start their analysis: the batch, or for the
-        build's `last` batch on an engine, one batch per piece sent to a worker (`TAIL_BATCH`
-        documents at most), each merged and written as soon as it is back, so that the build
-        ends soon after the workers do (the documents that were not new go with the first)."""
+        build's `last` batch on an engine, one batch per piece sent to a worker, each written
+        when back (the documents that were not new go with the first)."""
         batch = self._start(documents, inputs_done, last=last)
         if not last or len(batch.running) < 2:
             return [batch]
@@ -313,8 +305,7 @@ class Run:
     def _parts(self, fresh: list[Document], *, last: bool) -> list[list[Document]]:
         """`fresh` cut into the pieces sent to the workers."""
         workers = self.pool.workers if self.pool is not None else 1
-        largest = TAIL_BATCH if last else WORKER_BATCH
-        size = max(1, min(largest, -(-len(fresh) // workers)))
+        size = max(1, min(TAIL_BATCH if last else WORKER_BATCH, -(-len(fresh) // workers)))
         return [fresh[at : at + size] for at in range(0, len(fresh), size)]
 
     def _start(self, documents: list[Document], inputs_done: int, *, last: bool) -> Batch:

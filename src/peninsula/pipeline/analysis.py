@@ -28,11 +28,19 @@ from peninsula.merge.link_model import texts_of
 from peninsula.records import Analysis, Document, RawArticle, Skipped
 from peninsula.settings import Settings
 
-__all__ = ["Analysed", "analyse_batch", "clean", "failed", "merge_texts", "prepare"]
+__all__ = ["Analysed", "Clock", "analyse_batch", "clean", "failed", "merge_texts", "prepare"]
 
 # What stops a run: a bad setting or knowledge file, a store that cannot be written.
 STOPS = (SettingsError, DataFileError, StoreError)
 _PARSE_BATCH = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """When a stage started, in wall and in this process's CPU time."""
+
+    wall: float = field(default_factory=time.perf_counter)
+    cpu: float = field(default_factory=time.process_time)
 
 
 @dataclass(frozen=True, slots=True)
