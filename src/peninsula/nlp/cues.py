@@ -25,6 +25,7 @@ from peninsula.nlp.cue_source import (
     span_tokens,
     subject,
 )
+from peninsula.nlp.doctext import text_of
 from peninsula.nlp.quotes import Paragraphs, QuoteIndex
 from peninsula.nlp.speaker_model import CUE_POS, Context, choose_source, cue_features
 
@@ -458,7 +459,7 @@ def _adjacent_quote(token: Token, source: Token, quotes: QuoteIndex) -> tuple[in
     """A quotation just before the attribution ('"…," he said.', '"…?" Lee asked.') or just
     after it ('he said, "…"'), in the same paragraph."""
     doc = token.doc
-    text = doc.text
+    text = text_of(doc)
     words = [
         t
         for t in (*token.subtree, *source.subtree)

@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Token
 
 from peninsula.knowledge.models_speakers import SpeakerModel
 from peninsula.knowledge.speech import Cue
+from peninsula.nlp.doctext import text_of
 from peninsula.nlp.quotes import Paragraphs
 
 CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ", "ADP"})
@@ -47,7 +48,7 @@ class Context:
 
     def __init__(self, doc: Doc, paragraphs: Paragraphs) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = text_of(doc)
         self.paragraphs = paragraphs
         self.quotes = paragraphs.quotes
         self.inside = [self.quotes.inside(t.idx) for t in doc]
