@@ -142,14 +142,14 @@ def from_cue(
     are cues and the source model chooses among the candidates, the rules' choice among its
     features. A cue the model found, or a vocabulary word it scores as surely as one, takes
     what follows it when no rule finds its content ("ruled that out", "views the plan as…")."""
+    if model is not None and token.pos_ not in CUE_POS:
+        return None  # before matching: the model scores only these parts of speech
     matched = match_cue(vocabulary, token)
     learned = False
     score: float | None = None
     if model is not None:
         context = context or Context(token.doc, paragraphs)
         entry = matched[0] if matched is not None else None
-        if token.pos_ not in CUE_POS:
-            return None
         score = model.cue.score(cue_features(token, entry, context))
         if score < (model.cue.threshold if entry is None else model.vocabulary_threshold):
             return None
