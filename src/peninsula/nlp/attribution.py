@@ -146,7 +146,7 @@ def from_quotes(
         span = doc.char_span(quote.inner_start, quote.inner_end, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
-        sentences = {t.sent.start: t.sent for t in span}
+        sentences = {s.start: s for s in (t.sent for t in span)}
         first_sentence = doc[span.start].sent
         nearest = _nearest_cue(
             span.start, span.end - 1, sentences.values(), vocabulary, index, paragraphs

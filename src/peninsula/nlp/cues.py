@@ -120,10 +120,15 @@ def find_cues(
 ) -> list[Found]:
     """The attribution of every cue word outside quotation marks, in text order."""
     context = Context(doc, paragraphs) if model is not None else None
+    inside = (
+        context.inside
+        if context is not None and context.quotes is quotes
+        else [quotes.inside(t.idx) for t in doc]
+    )
     return [
         f
         for token in doc
-        if not quotes.inside(token.idx)
+        if not inside[token.i]
         for f in [from_cue(token, vocabulary, quotes, paragraphs, model, context)]
         if f is not None
     ]

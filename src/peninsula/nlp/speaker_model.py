@@ -88,25 +88,27 @@ def cue_features(token: Token, entry: Cue | None, context: Context) -> list[str]
     else:
         features += [f"v={entry.kind}", f"vo={entry.object}", f"v={entry.kind}|dep={dep}"]
     deps = set()
+    marked = []  # the subject and complement features, each also paired with the lemma
     for child in token.children:
         child_dep = child.dep_
         if child_dep not in _CHILD_DEPS:
             continue
         deps.add(child_dep)
         if child_dep in ("nsubj", "nsubjpass", "agent"):
-            features.append(f"subj={_kind(child)}")
+            marked.append(f"subj={_kind(child)}")
+            features.append(marked[-1])
         elif child_dep in ("mark", "aux", "neg", "prep"):
             features.append(f"ch={child_dep}:{child.lower_}")
         if child_dep in ("ccomp", "xcomp") and child.i > token.i:
             first = next(iter(child.subtree))
-            features.append(f"comp_first={first.lower_ if first.dep_ == 'mark' else first.pos_}")
+            marked.append(f"comp_first={first.lower_ if first.dep_ == 'mark' else first.pos_}")
+            features.append(marked[-1])
     features += [f"ch={d}" for d in sorted(deps)]
     features += [f"l={lemma}|ch={d}" for d in sorted(deps & {"ccomp", "xcomp", "dobj"})]
     if not deps & {"nsubj", "nsubjpass", "agent"}:
         features.append("subj=none")
-    features += [
-        f"l={lemma}|{f.split(':')[0]}" for f in features if f.startswith(("subj=", "comp_first="))
-    ]
+        marked.append("subj=none")
+    features += [f"l={lemma}|{f.split(':')[0]}" for f in marked]
     reported = _reported(token)
     features += [
         f"l={lemma}|tag={tag}",
