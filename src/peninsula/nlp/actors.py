@@ -42,6 +42,7 @@ from spacy.tokens import Doc
 
 from peninsula.knowledge import Actor, Knowledge
 from peninsula.nlp import entity_groups, entity_names, entity_refs, newcomers
+from peninsula.nlp.doctext import text_of
 from peninsula.nlp.entities import Entities
 from peninsula.nlp.quotes import find_quotes
 from peninsula.records import Document, Mention, Statement
@@ -116,7 +117,7 @@ def _first_person_quotes(doc: Doc, knowledge: Knowledge) -> list[tuple[int, int]
     """Quotations in their speaker's own words ("I", "we"): a pronoun after one is their
     speaker, never a third person they name."""
     refs = knowledge.references
-    text = doc.text
+    text = text_of(doc)
     found = []
     for quote in find_quotes(text):
         words = re.findall(r"[A-Za-z]+", text[quote.inner_start : quote.inner_end])

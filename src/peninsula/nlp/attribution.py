@@ -30,6 +30,7 @@ from peninsula.nlp.cues import (
     subject,
     subordinate,
 )
+from peninsula.nlp.doctext import text_of
 from peninsula.nlp.quotes import Paragraphs, Quote, QuoteIndex
 
 # '"…" ― Mina Cho' at a paragraph's end; "Lee: '…'" at its start.
@@ -145,7 +146,7 @@ def from_quotes(
         span = doc.char_span(quote.inner_start, quote.inner_end, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
-        sentences = {t.sent.start: t.sent for t in span}
+        sentences = {s.start: s for s in (t.sent for t in span)}
         first_sentence = doc[span.start].sent
         nearest = _nearest_cue(
             span.start, span.end - 1, sentences.values(), vocabulary, index, paragraphs
@@ -162,7 +163,7 @@ def from_quotes(
             previous is not None
             and previous.source is not None
             and _starts_sentence(doc, quote, first_sentence)
-            and _only_space_between(doc.text, previous_end, first_sentence.start_char)
+            and _only_space_between(text_of(doc), previous_end, first_sentence.start_char)
         ):
             item = Found(
                 set(),
@@ -174,7 +175,7 @@ def from_quotes(
             )
         if item is None:
             ranges = [*zip(found, covered, strict=True), *((a, char_range(doc, a)) for a in added)]
-            prior = _prior(doc.text, quote, ranges, quotes)
+            prior = _prior(text_of(doc), quote, ranges, quotes)
             if prior is not None:
                 # the same source; no cue of its own
                 item = Found(
@@ -226,7 +227,7 @@ def _prior(
 
 def _signed(doc: Doc, quote: Quote, paragraphs: Paragraphs) -> Found | None:
     """A quotation signed with a dash after it ('"…" ― Mina Cho')."""
-    text = doc.text
+    text = text_of(doc)
     chars = (quote.inner_start, quote.inner_end)
     after = _DASH_SIGNATURE.match(text, quote.end)
     if after is not None:
@@ -240,7 +241,7 @@ def _signed(doc: Doc, quote: Quote, paragraphs: Paragraphs) -> Found | None:
 def _labelled(doc: Doc, quote: Quote) -> Found | None:
     """A quotation opening a paragraph right under a label line that names its speaker: a
     transcript's "[Sound bite: Mina Cho (translated)]"."""
-    text = doc.text
+    text = text_of(doc)
     line_start = text.rfind("\n", 0, quote.start) + 1
     if text[line_start : quote.start].strip():
         return None
@@ -260,7 +261,7 @@ def _labelled(doc: Doc, quote: Quote) -> Found | None:
 def headed(doc: Doc, paragraphs: Paragraphs) -> list[Found]:
     """A paragraph headed by a name and a colon: a headline ("Lee: Peace is growth"), a
     transcript ("KIM: We are ready.", quoted or not), a quotation ('Lee Jae Myung: "…"')."""
-    text = doc.text
+    text = text_of(doc)
     found: list[Found] = []
     for paragraph in re.finditer(r"[^\n]+", text):
         heading = _COLON_HEADING.match(text, paragraph.start(), paragraph.end())
@@ -331,7 +332,7 @@ def _nearest_cue(
 
 def _starts_sentence(doc: Doc, quote: Quote, sentence: object) -> bool:
     start_char: int = sentence.start_char  # type: ignore[attr-defined]
-    return not doc.text[start_char : quote.start].strip()
+    return not text_of(doc)[start_char : quote.start].strip()
 
 
 def _only_space_between(text: str, start: int, end: int) -> bool:

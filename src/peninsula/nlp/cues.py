@@ -25,6 +25,7 @@ from peninsula.nlp.cue_source import (
     span_tokens,
     subject,
 )
+from peninsula.nlp.doctext import text_of
 from peninsula.nlp.quotes import Paragraphs, QuoteIndex
 from peninsula.nlp.speaker_model import CUE_POS, Context, choose_source, cue_features
 
@@ -119,10 +120,15 @@ def find_cues(
 ) -> list[Found]:
     """The attribution of every cue word outside quotation marks, in text order."""
     context = Context(doc, paragraphs) if model is not None else None
+    inside = (
+        context.inside
+        if context is not None and context.quotes is quotes
+        else [quotes.inside(t.idx) for t in doc]
+    )
     return [
         f
         for token in doc
-        if not quotes.inside(token.idx)
+        if not inside[token.i]
         for f in [from_cue(token, vocabulary, quotes, paragraphs, model, context)]
         if f is not None
     ]
@@ -141,14 +147,14 @@ def from_cue(
     are cues and the source model chooses among the candidates, the rules' choice among its
     features. A cue the model found, or a vocabulary word it scores as surely as one, takes
     what follows it when no rule finds its content ("ruled that out", "views the plan as…")."""
+    if model is not None and token.pos_ not in CUE_POS:
+        return None  # before matching: the model scores only these parts of speech
     matched = match_cue(vocabulary, token)
     learned = False
     score: float | None = None
     if model is not None:
         context = context or Context(token.doc, paragraphs)
         entry = matched[0] if matched is not None else None
-        if token.pos_ not in CUE_POS:
-            return None
         score = model.cue.score(cue_features(token, entry, context))
         if score < (model.cue.threshold if entry is None else model.vocabulary_threshold):
             return None
@@ -458,7 +464,7 @@ def _adjacent_quote(token: Token, source: Token, quotes: QuoteIndex) -> tuple[in
     """A quotation just before the attribution ('"…," he said.', '"…?" Lee asked.') or just
     after it ('he said, "…"'), in the same paragraph."""
     doc = token.doc
-    text = doc.text
+    text = text_of(doc)
     words = [
         t
         for t in (*token.subtree, *source.subtree)

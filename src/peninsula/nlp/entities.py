@@ -26,6 +26,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from peninsula.knowledge import Actor, Knowledge
+from peninsula.nlp.doctext import text_of
 from peninsula.nlp.gazetteer import Gazetteer, gazetteer
 from peninsula.records import Mention
 
@@ -101,7 +102,7 @@ class Entities:
     memo: dict[str, frozenset[str]] = field(default_factory=dict)  # per-document caches
 
     def __post_init__(self) -> None:
-        self.text = self.doc.text
+        self.text = text_of(self.doc)
         index = 0
         starts = {s.start for s in self.doc.sents} if self.doc.has_annotation("SENT_START") else {0}
         for token in self.doc:

@@ -21,12 +21,14 @@ features of the parse. Inference is a sum of weights: no learning library is nee
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
 from peninsula.knowledge.models_speakers import SpeakerModel
 from peninsula.knowledge.speech import Cue
+from peninsula.nlp.doctext import text_of
 from peninsula.nlp.quotes import Paragraphs
 
 CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ", "ADP"})
@@ -39,6 +41,7 @@ _CHILD_DEPS = frozenset(
     {"ccomp", "xcomp", "dobj", "nsubj", "nsubjpass", "agent", "prep", "mark", "aux", "neg"}
 )
 _QUOTE_CHARS = "\"“”'‘’`«»"
+_QUOTE_CHAR = re.compile(f"[{re.escape(_QUOTE_CHARS)}]")
 
 
 class Context:
@@ -47,7 +50,7 @@ class Context:
 
     def __init__(self, doc: Doc, paragraphs: Paragraphs) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = text_of(doc)
         self.paragraphs = paragraphs
         self.quotes = paragraphs.quotes
         self.inside = [self.quotes.inside(t.idx) for t in doc]
@@ -69,44 +72,50 @@ class Context:
 def cue_features(token: Token, entry: Cue | None, context: Context) -> list[str]:
     """What the cue model reads about a word outside quotation marks."""
     lemma = token.lemma_.lower()
+    pos, tag, dep = token.pos_, token.tag_, token.dep_
+    head = token.head
     features = [
         f"l={lemma}",
-        f"pos={token.pos_}",
-        f"tag={token.tag_}",
-        f"dep={token.dep_}",
-        f"pos={token.pos_}|dep={token.dep_}",
-        f"l={lemma}|dep={token.dep_}",
-        f"hpos={token.head.pos_}|dep={token.dep_}",
+        f"pos={pos}",
+        f"tag={tag}",
+        f"dep={dep}",
+        f"pos={pos}|dep={dep}",
+        f"l={lemma}|dep={dep}",
+        f"hpos={head.pos_}|dep={dep}",
     ]
     if entry is None:
         features.append("v=none")
     else:
-        features += [f"v={entry.kind}", f"vo={entry.object}", f"v={entry.kind}|dep={token.dep_}"]
+        features += [f"v={entry.kind}", f"vo={entry.object}", f"v={entry.kind}|dep={dep}"]
     deps = set()
+    marked = []  # the subject and complement features, each also paired with the lemma
     for child in token.children:
-        if child.dep_ not in _CHILD_DEPS:
+        child_dep = child.dep_
+        if child_dep not in _CHILD_DEPS:
             continue
-        deps.add(child.dep_)
-        if child.dep_ in ("nsubj", "nsubjpass", "agent"):
-            features.append(f"subj={_kind(child)}")
-        elif child.dep_ in ("mark", "aux", "neg", "prep"):
-            features.append(f"ch={child.dep_}:{child.lower_}")
-        if child.dep_ in ("ccomp", "xcomp") and child.i > token.i:
+        deps.add(child_dep)
+        if child_dep in ("nsubj", "nsubjpass", "agent"):
+            marked.append(f"subj={_kind(child)}")
+            features.append(marked[-1])
+        elif child_dep in ("mark", "aux", "neg", "prep"):
+            features.append(f"ch={child_dep}:{child.lower_}")
+        if child_dep in ("ccomp", "xcomp") and child.i > token.i:
             first = next(iter(child.subtree))
-            features.append(f"comp_first={first.lower_ if first.dep_ == 'mark' else first.pos_}")
+            marked.append(f"comp_first={first.lower_ if first.dep_ == 'mark' else first.pos_}")
+            features.append(marked[-1])
     features += [f"ch={d}" for d in sorted(deps)]
     features += [f"l={lemma}|ch={d}" for d in sorted(deps & {"ccomp", "xcomp", "dobj"})]
     if not deps & {"nsubj", "nsubjpass", "agent"}:
         features.append("subj=none")
+        marked.append("subj=none")
+    features += [f"l={lemma}|{f.split(':')[0]}" for f in marked]
+    reported = _reported(token)
     features += [
-        f"l={lemma}|{f.split(':')[0]}" for f in features if f.startswith(("subj=", "comp_first="))
-    ]
-    features += [
-        f"l={lemma}|tag={token.tag_}",
-        f"hl={token.head.lemma_.lower()}|dep={token.dep_}",
+        f"l={lemma}|tag={tag}",
+        f"hl={head.lemma_.lower()}|dep={dep}",
         f"l={lemma}|ch={'+'.join(sorted(deps)) or '-'}",
-        f"reports={_reported(token)}",
-        f"l={lemma}|reports={_reported(token)}",
+        f"reports={reported}",
+        f"l={lemma}|reports={reported}",
     ]
     doc = token.doc
     before = doc[token.i - 1] if token.i > 0 else None
@@ -265,7 +274,7 @@ def _bucket(distance: int) -> str:
 
 def _quote_between(a: Token, b: Token, text: str) -> bool:
     lo, hi = sorted((a.idx, b.idx))
-    return any(ch in _QUOTE_CHARS for ch in text[lo:hi])
+    return _QUOTE_CHAR.search(text, lo, hi) is not None
 
 
 def choose_source(

@@ -53,6 +53,7 @@ from spacy.tokens import Doc, Token
 from peninsula.knowledge import Knowledge
 from peninsula.nlp.attribution import asides, char_range, from_quotes, headed, nest
 from peninsula.nlp.cues import Found, find_cues, source_bounds
+from peninsula.nlp.doctext import text_of
 from peninsula.nlp.quotes import Paragraphs, Quote, QuoteIndex, find_quotes
 from peninsula.records import Mention, Span, Statement, StatementKind
 
@@ -72,12 +73,12 @@ def find_statements(
 ) -> list[Statement]:
     """Every statement in `doc`, in text order. `mentions` resolve speakers; `knowledge` gives
     the cue vocabulary and tells a person from a group when several mentions cover a source."""
-    if not doc.has_annotation("DEP") or not doc.text.strip():
+    if not doc.has_annotation("DEP") or not text_of(doc).strip():
         return []
     vocabulary = knowledge.speech
-    quotes = find_quotes(doc.text)
+    quotes = find_quotes(text_of(doc))
     inner = QuoteIndex(quotes)
-    paragraphs = Paragraphs(doc.text, inner)
+    paragraphs = Paragraphs(text_of(doc), inner)
     found = find_cues(doc, vocabulary, inner, paragraphs, knowledge.speakers)
     model = knowledge.speakers
     found = asides(nest(found, model.nested_threshold if model is not None else math.inf))
@@ -94,7 +95,7 @@ def find_statements(
         if key not in statements or _outranks(statement, statements[key], knowledge):
             statements[key] = statement
     ordered = sorted(statements.values(), key=lambda s: (s.content.start, s.content.end))
-    return [_uncarried(s, ordered, doc.text, knowledge) for s in ordered]
+    return [_uncarried(s, ordered, text_of(doc), knowledge) for s in ordered]
 
 
 def _carrier(actor_id: str | None, knowledge: Knowledge) -> bool:
@@ -171,7 +172,7 @@ def _statement(
     knowledge: Knowledge,
     cue_tokens: frozenset[int],
 ) -> Statement | None:
-    text = doc.text
+    text = text_of(doc)
     start, end = char_range(doc, item)
     start, end = _snap(start, end, quotes)
     start, end = _trim(text, start, end)

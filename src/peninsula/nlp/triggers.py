@@ -95,8 +95,9 @@ def _complement_words(token: Token) -> _Words:
             tokens += list(child.subtree)
     tokens.sort(key=lambda t: t.i)
     depth: dict[str, int] = {}
+    below: dict[int, int] = {}  # token index -> _depth(token, trigger), shared along the heads
     for t in tokens:
-        d = _depth(t, token)
+        d = _depth(t, token, below)
         for word in (t.lemma_.lower(), t.lower_):
             depth[word] = min(d, depth.get(word, d))
     lemmas = " ".join(t.lemma_.lower() for t in tokens)
@@ -104,11 +105,25 @@ def _complement_words(token: Token) -> _Words:
     return _Words(depth, f" {lemmas} | {lowers} ")
 
 
-def _depth(token: Token, top: Token) -> int:
+def _depth(token: Token, top: Token, known: dict[int, int] | None = None) -> int:
+    """Steps up the heads from `token` to `top` (or the root), at most 12. `known`: the depths
+    found before below the same `top`, by token index, read and filled in."""
     steps, node = 0, token
-    while node.i != top.i and node.head.i != node.i and steps < 12:
+    path: list[int] = []
+    capped = False
+    while node.i != top.i and node.head.i != node.i:
+        if known is not None and node.i in known:
+            steps += known[node.i]
+            break
+        if steps == 12:
+            capped = True
+            break
+        path.append(node.i)
         node, steps = node.head, steps + 1
-    return steps
+    if known is not None:
+        for n, i in enumerate(path[:1] if capped else path):
+            known[i] = min(12, steps - n)
+    return min(12, steps)
 
 
 def _fit_depth(pattern: Pattern, token: Token, words: _Words) -> int | None:

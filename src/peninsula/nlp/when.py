@@ -31,6 +31,7 @@ from spacy.tokens import Doc, Token
 
 from peninsula.knowledge.time_words import TimeWords
 from peninsula.nlp.calendar import PAST
+from peninsula.nlp.doctext import text_of
 from peninsula.nlp.timex_context import verb_tense
 from peninsula.records import Event, PartialDate, Precision, Statement, Timex
 
@@ -189,7 +190,7 @@ class Dater:
 
     @cached_property
     def _text(self) -> str:
-        return self.doc.text  # spaCy joins the tokens again at every `doc.text`
+        return text_of(self.doc)
 
     # --- the lead's day ------------------------------------------------------------------------
 
