@@ -10,7 +10,9 @@ examples, however many `Knowledge` objects share them.
 
 from __future__ import annotations
 
+import copy
 import importlib
+import warnings
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -64,3 +66,27 @@ def load_model() -> Any:
         return package.load_model("cpu")
     except Exception:  # any failure means: no embeddings, rules only
         return None
+
+
+@cache
+def load_merge_model() -> Any:
+    """The model merging embeds its texts with: `load_model`'s with each Linear layer's weights
+    in int8 (per output channel, activations quantised on the fly: torch's dynamic
+    quantisation), about 1.35x less CPU per text; the token embeddings are shared with the float
+    model, not copied. The event classifier keeps the float model, so the events coded do not
+    change. None when the extra is missing; the float model when quantisation is unavailable."""
+    model = load_model()
+    if model is None:
+        return None
+    try:
+        torch = importlib.import_module("torch")
+        quantization = importlib.import_module("torch.ao.quantization")
+        shared = {id(m): m for m in model.modules() if isinstance(m, torch.nn.Embedding)}
+        shared.update({id(p): p for m in shared.values() for p in m.parameters()})
+        copied = copy.deepcopy(model, memo=dict(shared))
+        spec = {torch.nn.Linear: quantization.per_channel_dynamic_qconfig}
+        with warnings.catch_warnings():  # the eager API's deprecation notice
+            warnings.simplefilter("ignore")
+            return quantization.quantize_dynamic(copied, spec, dtype=torch.qint8, inplace=True)
+    except Exception:  # no quantised kernels on this machine: the float model
+        return model
