@@ -73,8 +73,9 @@ def load_merge_model() -> Any:
     """The model merging embeds its texts with: `load_model`'s with each Linear layer's weights
     in int8 (per output channel, activations quantised on the fly: torch's dynamic
     quantisation), about 1.35x less CPU per text; the token embeddings are shared with the float
-    model, not copied. The event classifier keeps the float model, so the events coded do not
-    change. None when the extra is missing; the float model when quantisation is unavailable."""
+    model, not copied. Not merging's default: its cosines run lower on some restated pledges
+    (commitment wordings), which then stay apart. None when the extra is missing; the float
+    model when quantisation is unavailable."""
     model = load_model()
     if model is None:
         return None

@@ -31,7 +31,7 @@ from peninsula.errors import SettingsError
 from peninsula.knowledge import Knowledge
 from peninsula.merge import Embedder, Linker, text_key
 from peninsula.nlp import EMPTY
-from peninsula.nlp.events_embed import load_merge_model
+from peninsula.nlp.events_embed import load_model
 from peninsula.pipeline.analysis import (
     STOPS,
     Analysed,
@@ -471,9 +471,8 @@ def embeddings_installed() -> bool:
 
 @cache
 def default_embedder() -> Embedder | None:
-    """all-MiniLM-L6-v2 from the optional `embeddings` extra, its Linear layers in int8
-    (`load_merge_model`), or None when it cannot load."""
-    model = load_merge_model()  # its token embeddings shared with the event classifier's model
+    """all-MiniLM-L6-v2 from the optional `embeddings` extra, or None when it cannot load."""
+    model = load_model()  # shared with the event coder's classifier: one copy in memory
     if model is None:
         return None
 
