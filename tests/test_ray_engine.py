@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -141,22 +140,3 @@ def test_an_error_of_peninsula_in_an_actor_is_raised_as_itself() -> None:
     except Wrapped as exc:
         assert peninsula_cause(exc) is missing
     assert peninsula_cause(RuntimeError("other")) is None
-
-
-def test_the_driver_embeds_only_what_the_actors_did_not() -> None:
-    import numpy as np
-
-    from peninsula.merge.incremental import text_key
-    from peninsula.ray_engine import Lookup
-
-    asked: list[list[str]] = []
-
-    def fallback(texts: Sequence[str]) -> Any:
-        asked.append(list(texts))
-        return np.ones((len(texts), 2), dtype=np.float32)
-
-    lookup = Lookup(fallback)
-    lookup.vectors[text_key("sent")] = np.array([1.0, 0.0], dtype=np.float32)
-    found = lookup(["sent", "new"])
-    assert asked == [["new"]]
-    assert found.tolist() == [[1.0, 0.0], [1.0, 1.0]]

@@ -41,7 +41,6 @@ from peninsula.sources import input_files, iter_articles, read_records
 
 if TYPE_CHECKING:
     from peninsula.knowledge import Knowledge
-    from peninsula.merge import Embedder
     from peninsula.pipeline import BuildReport, Progress, Run
     from peninsula.store import Store
 
@@ -143,30 +142,6 @@ class Analyser:
         items = [pickle.loads(raw) for raw in batch["item"]]
         outcomes = analyse_items(items, self.knowledge, self.settings, self.today, self.known)
         return {"outcome": np.array([pickle.dumps(o) for o in outcomes], dtype=object)}
-
-
-class Lookup:
-    """An embedder over the vectors the actors sent, the model (loaded on first need) for any
-    other text. The driver now merges through `pipeline.Run`, whose embedder does the same with
-    the stored vectors too; this one is kept for its test until the lead drops both."""
-
-    def __init__(self, fallback: Embedder) -> None:
-        self.fallback = fallback
-        self.vectors: dict[str, Any] = {}
-
-    def __call__(self, texts: Sequence[str]) -> Any:
-        import numpy as np
-
-        from peninsula.merge.incremental import text_key
-
-        keys = [text_key(t) for t in texts]
-        missing = [t for t, k in zip(texts, keys, strict=True) if k not in self.vectors]
-        if missing:
-            rows = self.fallback(missing)
-            self.vectors.update(zip((text_key(t) for t in missing), rows, strict=True))
-        if not keys:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.stack([np.asarray(self.vectors[k], dtype=np.float32) for k in keys])
 
 
 def read_file(row: dict[str, Any], max_bytes: int) -> list[dict[str, Any]]:
