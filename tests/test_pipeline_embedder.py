@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import peninsula.pipeline as pipeline
+import peninsula.pipeline.embedder as embedder
 from peninsula.merge.similarity import PRECISE, Texts, content_words, precise, split_precise
 
 
@@ -33,8 +34,8 @@ class _Model:
 
 def _patched(monkeypatch: pytest.MonkeyPatch) -> tuple[_Model, _Model]:
     exact, cheap = _Model(1.0), _Model(2.0)
-    monkeypatch.setattr(pipeline, "load_model", lambda: exact)
-    monkeypatch.setattr(pipeline, "load_merge_model", lambda: cheap)
+    monkeypatch.setattr(embedder, "load_model", lambda: exact)
+    monkeypatch.setattr(embedder, "load_merge_model", lambda: cheap)
     return exact, cheap
 
 
@@ -59,7 +60,7 @@ def test_one_model_alone_is_called_once(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_no_embedder_without_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "load_model", lambda: None)
+    monkeypatch.setattr(embedder, "load_model", lambda: None)
     assert pipeline.default_embedder() is None
 
 

