@@ -32,22 +32,17 @@ Baldwin 1998), CEAF-e (Luo 2005, entity-level φ4 with an optimal one-to-one ali
 same run puts together mentions whose head lemmas are equal (within a gold topic with
 `--gold-topics`).
 
-Figures (gold mentions, no topics, all-MiniLM-L6-v2 in float): test 0.750, dev 0.762 CoNLL F1, with
-the link model `benchmarks/ecbplus_train.py` fits on the training topics (threshold chosen on dev),
-names counted each alike (the share of names in common is a function of the pair alone); with names
-weighed by their rarity among the mentions merged so far, which made a pair's score depend on what
-was merged before it, test 0.761, dev 0.762. Test topics are never used to choose.
+Figures (gold mentions, no topics, all-MiniLM-L6-v2): test 0.750, dev 0.762 CoNLL F1, with the
+link model `benchmarks/ecbplus_train.py` fits on the training topics (threshold chosen on dev),
+names counted each alike (the share of names in common is a function of the pair alone); with
+names weighed by their rarity among the mentions merged so far, which made a pair's score depend
+on what was merged before it, test 0.761, dev 0.762. Test topics are never used to choose.
 Lexical fallback (`--no-embeddings`, `ecbplus_train.py --lexical`): test 0.753, dev 0.734.
-Event texts are embedded by the model with its Linear layers in int8 (`nlp.events_embed.
-load_merge_model`, about 30% less embedding CPU), with the link model trained on float vectors:
-test 0.7529, dev 0.759 (float: 0.7502, 0.7620; lexical dev 0.7337, so embeddings still help on
-dev). A link model retrained on int8 vectors gave test 0.7466, dev 0.7596: not kept.
 
-The embedder is all-MiniLM-L6-v2 (`peninsula.pipeline.default_embedder`, offline);
-without it, or with `--no-embeddings`, the lexical fallback and its own thresholds are used.
-Published for comparison (predicted topics, gold mentions): Barhom et al. 2019, CoNLL F1 about
-0.795; their cluster+lemma baseline about 0.765 (with document clustering that this run does not
-do).
+The embedder is all-MiniLM-L6-v2 (`peninsula.pipeline.default_embedder`, offline); without it, or
+with `--no-embeddings`, the lexical fallback and its own thresholds are used. Published for
+comparison (predicted topics, gold mentions): Barhom et al. 2019, CoNLL F1 about 0.795; their
+cluster+lemma baseline about 0.765 (with document clustering that this run does not do).
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/ecbplus.py [--split test|dev] [--no-embeddings]
         [--gold-topics] [--errors N]

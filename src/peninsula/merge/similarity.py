@@ -33,8 +33,6 @@ __all__ = [
     "names",
     "names_shared",
     "overlap",
-    "precise",
-    "split_precise",
     "stem",
 ]
 
@@ -43,24 +41,6 @@ Vector = NDArray[np.float32]
 Embedder = Callable[[Sequence[str]], NDArray[Any]]
 # Decimals kept of a similarity: a pair scores the same whatever batch computed it.
 DECIMALS = 7
-# The mark of a text to embed at full precision (commitment wordings: the commitment floors were
-# chosen on the float model's cosines, which int8 moves by up to 0.1); every other text may go
-# to a cheaper model (`peninsula.pipeline.default_embedder`: int8). Control characters no
-# cleaned article text holds and no word pattern matches, so a marked text has its own vector
-# (and store key) and the same words.
-PRECISE = "\x1e\x1e"
-
-
-def precise(text: str) -> str:
-    """`text` marked to be embedded at full precision."""
-    return PRECISE + text
-
-
-def split_precise(texts: Sequence[str]) -> tuple[list[int], list[int], list[str]]:
-    """The positions of the marked texts, of the others, and every text without its mark."""
-    marked = [i for i, t in enumerate(texts) if t.startswith(PRECISE)]
-    plain = [i for i, t in enumerate(texts) if not t.startswith(PRECISE)]
-    return marked, plain, [t.removeprefix(PRECISE) for t in texts]
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +141,7 @@ class Texts:
     def similarity(self, a: str, b: str, *, lexical_only: bool = False) -> float:
         """Statements and commitments: embedding cosine, or the lexical overlap over the shorter
         text (with embeddings, the larger of the two, so a trimmed quote still matches). A text
-        of fewer than `TRIMMED_WORDS` content words is no trimmed quote: over the union then.
-        Either text may be `precise` (its vector the full-precision one): words are the same."""
+        of fewer than `TRIMMED_WORDS` content words is no trimmed quote: over the union then."""
         words_a, words_b = self.words(a), self.words(b)
         trimmed = min(len(words_a), len(words_b)) >= TRIMMED_WORDS
         lexical = round(overlap(words_a, words_b, shorter=trimmed), DECIMALS)

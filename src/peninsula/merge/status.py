@@ -28,7 +28,7 @@ from typing import Literal
 from peninsula.knowledge import Knowledge
 from peninsula.merge.compatibility import actors_compatible, codes_compatible, day_of, state_key
 from peninsula.merge.inputs import CommitmentInput, EventInput
-from peninsula.merge.similarity import Texts, Thresholds, precise
+from peninsula.merge.similarity import Texts, Thresholds
 from peninsula.records import CommitmentStatus, MergedCommitment, PartialDate
 
 __all__ = ["COOPERATIVE_ROOTS", "Decision", "EventsByState", "decide"]
@@ -107,7 +107,7 @@ def decide(
         return decided  # neither what nor toward whom: too little to tell a kept promise by
     wordings = [w for m in members for w in m.wordings]
     if texts.embedder is not None:
-        texts.ensure([*map(precise, wordings), *(e.sentence for e in pool)])
+        texts.ensure([*wordings, *(e.sentence for e in pool)])
     first = _first_stated(members)
     for event in pool:
         verdict = _verdict(
@@ -139,7 +139,7 @@ def _verdict(
     day = day_of(event.date, event.date_precision) or day_of(event.published)
     if not actors_compatible(commitment.actor, event.source, knowledge, day):
         return None
-    similarity = max(texts.similarity(precise(w), event.sentence) for w in wordings)
+    similarity = max(texts.similarity(w, event.sentence) for w in wordings)
     same_target = actors_compatible(commitment.target, event.target, knowledge, day)
     carried = _carries_out(commitment, event, intents) and not _retold(commitment, event)
     if same_target and similarity >= limits.fulfil and carried:

@@ -49,7 +49,6 @@ from peninsula.merge.similarity import (
     Embedder,
     Texts,
     Thresholds,
-    precise,
 )
 from peninsula.merge.status import EventsByState, decide
 from peninsula.records import (
@@ -210,8 +209,8 @@ def edges(
         )
     if texts.embedder is not None and not kind.screened:
         texts.ensure(
-            [precise(t) for item in new for t in kind.texts(item)]
-            + [precise(t) for pool in pools for o in pool for t in kind.texts(o)]
+            [t for item in new for t in kind.texts(item)]
+            + [t for pool in pools for o in pool for t in kind.texts(o)]
         )
     floor, floor_unknown = kind.floors(limits)
     found = []
@@ -219,8 +218,8 @@ def edges(
         for other in pool:
             if not kind.fits(item, other, knowledge):
                 continue
-            score = max(  # wordings' vectors are the full-precision ones: `precise`
-                texts.similarity(precise(a), precise(b), lexical_only=kind.screened)
+            score = max(
+                texts.similarity(a, b, lexical_only=kind.screened)
                 for a in kind.texts(item)
                 for b in kind.texts(other)
             )

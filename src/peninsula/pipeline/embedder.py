@@ -1,6 +1,5 @@
-"""Merging's sentence embedder: all-MiniLM-L6-v2 from the optional `embeddings` extra, its
-float model for texts marked `precise` (commitment wordings) and its int8 copy for the others.
-The package re-exports `default_embedder`; tests replace it there."""
+"""Merging's sentence embedder: all-MiniLM-L6-v2 from the optional `embeddings` extra. The
+package re-exports `default_embedder`; tests replace it there."""
 
 from __future__ import annotations
 
@@ -9,12 +8,10 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-import numpy as np
 from numpy.typing import NDArray
 
 from peninsula.merge import Embedder
-from peninsula.merge.similarity import split_precise
-from peninsula.nlp.events_embed import load_merge_model, load_model
+from peninsula.nlp.events_embed import load_model
 
 # Texts per forward pass of the embedding model: it sorts a call's texts by length, and every
 # text of a pass is padded to the longest, so small passes waste little on padding (a one-word
@@ -30,37 +27,22 @@ def embeddings_installed() -> bool:
 
 @cache
 def default_embedder() -> Embedder | None:
-    """all-MiniLM-L6-v2 from the optional `embeddings` extra, or None when it cannot load: texts
-    marked `precise` (commitment wordings) by the float model, shared with the event coder's
-    classifier; the others (event texts) by its int8 copy (`load_merge_model`), about 1.4x
-    cheaper."""
+    """all-MiniLM-L6-v2 from the optional `embeddings` extra, or None when it cannot load. Float
+    weights: an int8 copy (dynamic quantisation) was 1.4x cheaper, but it scales each pass's
+    activations by that pass's own range, so a text's vector depended on the texts batched with
+    it, and a Ray build no longer equalled a local one."""
     model = load_model()  # shared with the event coder's classifier: one copy in memory
     if model is None:
         return None
-    cheap = load_merge_model()
 
-    def encode(encoder: Any, texts: Sequence[str]) -> NDArray[Any]:
-        encoded: NDArray[Any] = encoder.encode(
-            texts,
+    def embed(texts: Sequence[str]) -> NDArray[Any]:
+        encoded: NDArray[Any] = model.encode(
+            list(texts),
             batch_size=EMBED_BATCH,
             normalize_embeddings=True,
             convert_to_numpy=True,
             show_progress_bar=False,
         )
         return encoded
-
-    def embed(texts: Sequence[str]) -> NDArray[Any]:
-        marked, plain, bare = split_precise(texts)
-        if not plain:
-            return encode(model, bare)
-        if not marked:
-            return encode(cheap, bare)
-        found = np.zeros((len(bare), 0), dtype=np.float32)
-        for rows, encoder in ((marked, model), (plain, cheap)):
-            vectors = encode(encoder, [bare[i] for i in rows])
-            if found.shape[1] == 0:
-                found = np.zeros((len(bare), vectors.shape[1]), dtype=np.float32)
-            found[rows] = vectors
-        return found
 
     return embed
